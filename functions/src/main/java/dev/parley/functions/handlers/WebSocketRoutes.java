@@ -1,0 +1,73 @@
+package dev.parley.functions.handlers;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
+import dev.parley.functions.service.Caller;
+import dev.parley.model.errors.ErrorCode;
+import dev.parley.model.errors.ParleyException;
+import dev.parley.model.errors.RateLimitedException;
+import dev.parley.model.protocol.ClientCommand;
+import dev.parley.model.protocol.FrameCodec;
+import dev.parley.model.protocol.ServerFrame;
+import java.util.Map;
+
+/**
+ * What every WebSocket route handler shares: the caller from the authorizer context, decoding
+ * the frame, and turning the outcome (a frame, or a failure) into the route response that API
+ * Gateway sends back on the connection. A refused request is answered, never thrown: the
+ * connection stays open.
+ */
+final class WebSocketRoutes {
+    /** Keys of the $connect authorizer's context, which API Gateway hands to every later route. */
+    static final String USER_ID = "userId";
+    static final String DEVICE_ID = "deviceId";
+
+    private WebSocketRoutes() {}
+
+    @FunctionalInterface
+    interface Route {
+        ServerFrame handle(Caller caller, ClientCommand command);
+    }
+
+    static APIGatewayV2WebSocketResponse handle(APIGatewayV2WebSocketEvent event, Route route) {
+        String requestId = null;
+        try {
+            FrameCodec.Envelope envelope = FrameCodec.readEnvelope(event.getBody());
+            requestId = envelope.requestId();
+            ClientCommand command = FrameCodec.decode(envelope);
+            return reply(route.handle(caller(event), command));
+        } catch (ParleyException refused) {
+            Long retryAfter = refused instanceof RateLimitedException limited ? limited.retryAfterMs() : null;
+            return reply(new ServerFrame.Error(requestId, ErrorCode.of(refused), refused.getMessage(), retryAfter));
+        } catch (RuntimeException failure) {
+            Log.failure(event, requestId, failure);
+            return reply(ServerFrame.Error.of(requestId, ErrorCode.INTERNAL,
+                    "internal error; retrying with the same requestId and clientMsgId is safe"));
+        }
+    }
+
+    static Caller caller(APIGatewayV2WebSocketEvent event) {
+        APIGatewayV2WebSocketEvent.RequestContext context = event.getRequestContext();
+        Map<String, Object> authorizer = context.getAuthorizer();
+        Object userId = authorizer == null ? null : authorizer.get(USER_ID);
+        if (userId == null) {
+            throw new IllegalStateException("no userId in the authorizer context: is the $connect authorizer configured?");
+        }
+        Object deviceId = authorizer.get(DEVICE_ID);
+        String connectionId = context.getConnectionId();
+        return new Caller(userId.toString(), deviceId == null ? connectionId : deviceId.toString(), connectionId);
+    }
+
+    static APIGatewayV2WebSocketResponse reply(ServerFrame frame) {
+        APIGatewayV2WebSocketResponse response = new APIGatewayV2WebSocketResponse();
+        response.setStatusCode(200);
+        response.setBody(FrameCodec.encode(frame));
+        return response;
+    }
+
+    static APIGatewayV2WebSocketResponse ok() {
+        APIGatewayV2WebSocketResponse response = new APIGatewayV2WebSocketResponse();
+        response.setStatusCode(200);
+        return response;
+    }
+}

@@ -1,0 +1,24 @@
+package dev.parley.functions.push;
+
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
+import software.amazon.awssdk.services.apigatewaymanagementapi.model.GoneException;
+
+/** {@link ConnectionPusher} through the AWS SDK's @connections client (API Gateway, or the local gateway). */
+public final class ApiGatewayPusher implements ConnectionPusher {
+    private final ApiGatewayManagementApiClient client;
+
+    public ApiGatewayPusher(ApiGatewayManagementApiClient client) {
+        this.client = client;
+    }
+
+    @Override
+    public Outcome post(String connectionId, String frame) {
+        try {
+            client.postToConnection(post -> post.connectionId(connectionId).data(SdkBytes.fromUtf8String(frame)));
+            return Outcome.DELIVERED;
+        } catch (GoneException gone) {
+            return Outcome.GONE;
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package dev.parley.functions.service;
+
+import dev.parley.functions.store.Connection;
+import dev.parley.functions.store.ConnectionStore;
+import java.time.Clock;
+
+/** The connection lifecycle: $connect, $disconnect and heartbeats. */
+public final class ConnectionService {
+    private final ConnectionStore connections;
+    private final Clock clock;
+    private final long ttlSeconds;
+
+    public ConnectionService(ConnectionStore connections, Clock clock, long ttlSeconds) {
+        this.connections = connections;
+        this.clock = clock;
+        this.ttlSeconds = ttlSeconds;
+    }
+
+    public void connect(Caller caller) {
+        long now = clock.millis();
+        connections.save(new Connection(caller.userId(), caller.connectionId(), caller.deviceId(), now, now), ttlSeconds);
+    }
+
+    public void disconnect(Caller caller) {
+        connections.delete(caller.userId(), caller.connectionId());
+    }
+
+    /** Marks the connection alive; returns the server time for the {@code pong}. */
+    public long heartbeat(Caller caller) {
+        long now = clock.millis();
+        connections.touch(caller.userId(), caller.connectionId(), caller.deviceId(), now, ttlSeconds);
+        return now;
+    }
+}

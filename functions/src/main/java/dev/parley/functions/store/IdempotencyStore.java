@@ -1,0 +1,21 @@
+package dev.parley.functions.store;
+
+import java.util.Optional;
+
+/** Which seq each (conversation, sender, clientMsgId) was given, for the idempotency window. */
+public interface IdempotencyStore {
+
+    record Record(long seq, long sentAt) {}
+
+    /**
+     * Claims the key for {@code seq} with a conditional write. Returns empty when this call made
+     * the claim, or the record that holds the key (an earlier or concurrent attempt).
+     */
+    Optional<Record> claim(String key, long seq, long sentAt, long expiresAtEpochSecond);
+
+    /**
+     * Moves a claim from {@code fromSeq} to {@code toSeq}, only if it still points at
+     * {@code fromSeq}. Returns the record as it is afterwards.
+     */
+    Record reassign(String key, long fromSeq, long toSeq, long sentAt);
+}

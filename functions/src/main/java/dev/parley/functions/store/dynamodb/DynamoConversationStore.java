@@ -1,0 +1,130 @@
+package dev.parley.functions.store.dynamodb;
+
+import static dev.parley.functions.store.dynamodb.Attr.n;
+import static dev.parley.functions.store.dynamodb.Attr.s;
+
+import dev.parley.functions.store.ConversationStore;
+import dev.parley.model.domain.ConversationKind;
+import dev.parley.model.tables.Tables.Conversations;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
+
+/** {@link ConversationStore} on the conversations table: a {@code #meta} item and member items. */
+public final class DynamoConversationStore implements ConversationStore {
+    static final String MEMBERS_RECORDED = "membersRecorded";
+
+    /**
+     * The seq counter. {@code ADD} on a missing attribute starts from 0, so the first seq is 1,
+     * and it is atomic: concurrent sends each get their own value. The same write stamps the
+     * conversation's kind and creation time the first time only.
+     */
+    static final String ALLOCATE_SEQ = "ADD #lastSeq :one SET #kind = if_not_exists(#kind, :kind), "
+            + "#created = if_not_exists(#created, :now)";
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+
+    public DynamoConversationStore(DynamoDbClient dynamo, String table) {
+        this.dynamo = dynamo;
+        this.table = table;
+    }
+
+    @Override
+    public SeqAllocation allocateSeq(String conversationId, long now) {
+        UpdateItemResponse response = dynamo.updateItem(update -> update.tableName(table)
+                .key(metaKey(conversationId))
+                .updateExpression(ALLOCATE_SEQ)
+                .expressionAttributeNames(Map.of(
+                        "#lastSeq", Conversations.LAST_SEQ,
+                        "#kind", Conversations.KIND,
+                        "#created", Conversations.CREATED_AT))
+                .expressionAttributeValues(Map.of(
+                        ":one", n(1),
+                        ":kind", s(ConversationKind.of(conversationId).wire()),
+                        ":now", n(now)))
+                .returnValues(ReturnValue.ALL_NEW));
+        Map<String, AttributeValue> item = response.attributes();
+        AttributeValue recorded = item.get(MEMBERS_RECORDED);
+        return new SeqAllocation(Attr.number(item, Conversations.LAST_SEQ, 0),
+                recorded != null && Boolean.TRUE.equals(recorded.bool()));
+    }
+
+    @Override
+    public void recordDirectMembers(String conversationId, List<String> members, long now) {
+        for (String member : members) {
+            try {
+                dynamo.putItem(put -> put.tableName(table)
+                        .item(Map.of(
+                                Conversations.CONVERSATION_ID, s(conversationId),
+                                Conversations.ITEM, s(Conversations.memberItem(member)),
+                                Conversations.MEMBER_ID, s(member),
+                                Conversations.KIND, s(ConversationKind.DIRECT.wire()),
+                                Conversations.JOINED_SEQ, n(0),
+                                Conversations.READ_SEQ, n(0),
+                                Conversations.CREATED_AT, n(now)))
+                        .conditionExpression("attribute_not_exists(#item)")
+                        .expressionAttributeNames(Map.of("#item", Conversations.ITEM)));
+            } catch (ConditionalCheckFailedException alreadyMember) {
+                // Written by an earlier send; its cursors stay as they are.
+            }
+        }
+        dynamo.updateItem(update -> update.tableName(table)
+                .key(metaKey(conversationId))
+                .updateExpression("SET #recorded = :true")
+                .expressionAttributeNames(Map.of("#recorded", MEMBERS_RECORDED))
+                .expressionAttributeValues(Map.of(":true", AttributeValue.fromBool(true))));
+    }
+
+    @Override
+    public boolean isMember(String conversationId, String userId) {
+        return dynamo.getItem(get -> get.tableName(table)
+                .key(Map.of(Conversations.CONVERSATION_ID, s(conversationId),
+                        Conversations.ITEM, s(Conversations.memberItem(userId))))
+                .projectionExpression("#item")
+                .expressionAttributeNames(Map.of("#item", Conversations.ITEM))).hasItem();
+    }
+
+    @Override
+    public boolean exists(String conversationId) {
+        return dynamo.getItem(get -> get.tableName(table)
+                .key(metaKey(conversationId))
+                .projectionExpression("#item")
+                .expressionAttributeNames(Map.of("#item", Conversations.ITEM))).hasItem();
+    }
+
+    @Override
+    public List<String> members(String conversationId) {
+        List<String> members = new ArrayList<>();
+        Map<String, AttributeValue> startKey = null;
+        do {
+            QueryRequest.Builder query = QueryRequest.builder()
+                    .tableName(table)
+                    .keyConditionExpression("#conv = :conv AND begins_with(#item, :prefix)")
+                    .expressionAttributeNames(Map.of("#conv", Conversations.CONVERSATION_ID,
+                            "#item", Conversations.ITEM, "#member", Conversations.MEMBER_ID))
+                    .expressionAttributeValues(Map.of(":conv", s(conversationId),
+                            ":prefix", s(Conversations.MEMBER_ITEM_PREFIX)))
+                    .projectionExpression("#member")
+                    .consistentRead(true);
+            if (startKey != null) {
+                query.exclusiveStartKey(startKey);
+            }
+            QueryResponse page = dynamo.query(query.build());
+            page.items().forEach(item -> members.add(Attr.string(item, Conversations.MEMBER_ID)));
+            startKey = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (startKey != null);
+        return members;
+    }
+
+    private static Map<String, AttributeValue> metaKey(String conversationId) {
+        return Map.of(Conversations.CONVERSATION_ID, s(conversationId), Conversations.ITEM, s(Conversations.META_ITEM));
+    }
+}

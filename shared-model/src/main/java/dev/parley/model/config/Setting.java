@@ -1,0 +1,44 @@
+package dev.parley.model.config;
+
+import dev.parley.model.tables.Tables;
+
+/**
+ * Every configuration value a function reads, by environment variable. The CDK app sets these on
+ * each function and the local runtime passes the same values to the handlers it builds: one
+ * definition for both places.
+ */
+public enum Setting {
+    CONNECTIONS_TABLE(Tables.Connections.DEFINITION.defaultName()),
+    CONVERSATIONS_TABLE(Tables.Conversations.DEFINITION.defaultName()),
+    MESSAGES_TABLE(Tables.Messages.DEFINITION.defaultName()),
+    IDEMPOTENCY_TABLE(Tables.Idempotency.DEFINITION.defaultName()),
+    /** JWKS that $connect tokens are verified against (Cognito's, or the local issuer's). */
+    JWKS_URL(null),
+    /** Required {@code iss} of tokens. */
+    JWT_ISSUER(null),
+    /** Accepted {@code aud} (ID tokens) or {@code client_id} (Cognito access tokens); empty: any. */
+    JWT_AUDIENCE(""),
+    /** Base URL of the @connections management API, e.g. https://{api}.execute-api.{region}.amazonaws.com/{stage}. */
+    CONNECTIONS_ENDPOINT(null),
+    /** Override of the DynamoDB endpoint (DynamoDB Local); empty on AWS. */
+    DYNAMODB_ENDPOINT(""),
+    /** How long a clientMsgId keeps answering with its first seq. At least 24 hours. */
+    IDEMPOTENCY_TTL_HOURS("48"),
+    /** Connection items outlive API Gateway's 2-hour connection limit by this margin. */
+    CONNECTION_TTL_SECONDS("7800"),
+    /** Concurrent @connections posts per fan-out invocation. */
+    FANOUT_CONCURRENCY("32"),
+    /** Largest group, members included. */
+    MAX_GROUP_MEMBERS("500");
+
+    private final String defaultValue;
+
+    Setting(String defaultValue) {
+        this.defaultValue = defaultValue;
+    }
+
+    /** The default, or null when the setting must be given. */
+    public String defaultValue() {
+        return defaultValue;
+    }
+}

@@ -1,0 +1,37 @@
+package dev.parley.model.errors;
+
+/** The stable error codes of PROTOCOL.md. Clients switch on {@link #name()}; never rename one. */
+public enum ErrorCode {
+    BAD_REQUEST(400),
+    UNKNOWN_ACTION(400),
+    PAYLOAD_TOO_LARGE(413),
+    NOT_MEMBER(403),
+    NOT_FOUND(404),
+    RATE_LIMITED(429),
+    INTERNAL(500);
+
+    private final int httpStatus;
+
+    ErrorCode(int httpStatus) {
+        this.httpStatus = httpStatus;
+    }
+
+    /** The status the HTTP API answers with for this code. */
+    public int httpStatus() {
+        return httpStatus;
+    }
+
+    /**
+     * The one place where failure kinds become wire codes. Anything that is not a
+     * {@link ParleyException} is our fault, never the client's, hence {@link #INTERNAL}.
+     */
+    public static ErrorCode of(Throwable failure) {
+        if (failure instanceof BadRequestException) return BAD_REQUEST;
+        if (failure instanceof UnknownActionException) return UNKNOWN_ACTION;
+        if (failure instanceof PayloadTooLargeException) return PAYLOAD_TOO_LARGE;
+        if (failure instanceof NotMemberException) return NOT_MEMBER;
+        if (failure instanceof NotFoundException) return NOT_FOUND;
+        if (failure instanceof RateLimitedException) return RATE_LIMITED;
+        return INTERNAL;
+    }
+}

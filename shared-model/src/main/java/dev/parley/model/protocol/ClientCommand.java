@@ -1,0 +1,28 @@
+package dev.parley.model.protocol;
+
+import java.util.Map;
+
+/** A decoded client frame of PROTOCOL.md v1. Every field has been validated by {@link FrameCodec}. */
+public sealed interface ClientCommand {
+    /** Echoed by the direct reply; null when the frame had none. */
+    String requestId();
+
+    /**
+     * Exactly one of {@code conversationId} and {@code to} is set. {@code bodyJson} is the body
+     * re-serialized compactly; its UTF-8 length is within {@link FrameCodec#MAX_BODY_BYTES}.
+     */
+    record Send(String requestId, String conversationId, String to, String clientMsgId, String bodyJson)
+            implements ClientCommand {}
+
+    record Heartbeat(String requestId) implements ClientCommand {}
+
+    /** {@code cursors}: conversationId to the last seq the device holds. */
+    record Sync(String requestId, Map<String, Long> cursors, int limit) implements ClientCommand {}
+
+    /** {@code beforeSeq} is exclusive; null means "from the newest". */
+    record History(String requestId, String conversationId, Long beforeSeq, int limit) implements ClientCommand {}
+
+    record Ack(String requestId, String conversationId, long seq) implements ClientCommand {}
+
+    record Read(String requestId, String conversationId, long seq) implements ClientCommand {}
+}

@@ -1,0 +1,285 @@
+package dev.parley.model.protocol;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parley.model.domain.ConversationId;
+import dev.parley.model.domain.Gap;
+import dev.parley.model.domain.Message;
+import dev.parley.model.domain.UserIds;
+import dev.parley.model.errors.BadRequestException;
+import dev.parley.model.errors.PayloadTooLargeException;
+import dev.parley.model.errors.UnknownActionException;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The one codec for PROTOCOL.md v1 frames. Decoding validates every field and throws a
+ * {@link dev.parley.model.errors.ParleyException} naming the first bad one; encoding writes with
+ * a streaming generator (no bean reflection, which keeps Lambda cold starts short).
+ */
+public final class FrameCodec {
+    public static final int MAX_BODY_BYTES = 16 * 1024;
+    public static final int MAX_REQUEST_ID_CHARS = 64;
+    public static final int DEFAULT_PAGE = 50;
+    public static final int MAX_PAGE = 200;
+    private static final Pattern CLIENT_MSG_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final JsonFactory FACTORY = MAPPER.getFactory();
+
+    private FrameCodec() {}
+
+    /** A parsed frame whose {@code requestId} is known, so errors found later can echo it. */
+    public record Envelope(ObjectNode json, String action, String requestId) {}
+
+    /**
+     * Parses the JSON object and its envelope fields. Throws {@link BadRequestException} for text
+     * that is not a JSON object or an unusable {@code requestId}.
+     */
+    public static Envelope readEnvelope(String raw) {
+        JsonNode node;
+        try {
+            node = raw == null ? null : MAPPER.readTree(raw);
+        } catch (JsonProcessingException e) {
+            throw new BadRequestException("frame is not valid JSON");
+        }
+        if (!(node instanceof ObjectNode object)) {
+            throw new BadRequestException("frame must be a JSON object");
+        }
+        JsonNode requestIdNode = object.get("requestId");
+        String requestId = null;
+        if (requestIdNode != null && !requestIdNode.isNull()) {
+            if (!requestIdNode.isTextual() || requestIdNode.textValue().length() > MAX_REQUEST_ID_CHARS) {
+                throw new BadRequestException("requestId must be a string of at most 64 characters");
+            }
+            requestId = requestIdNode.textValue();
+        }
+        JsonNode actionNode = object.get("action");
+        String action = actionNode != null && actionNode.isTextual() ? actionNode.textValue() : null;
+        return new Envelope(object, action, requestId);
+    }
+
+    /** The requestId of a frame if it can be had, for error replies to frames that fail to decode. */
+    public static String requestIdOrNull(String raw) {
+        try {
+            return readEnvelope(raw).requestId();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    public static ClientCommand decode(String raw) {
+        return decode(readEnvelope(raw));
+    }
+
+    public static ClientCommand decode(Envelope envelope) {
+        if (envelope.action() == null) {
+            if (envelope.json().has("action")) {
+                throw new BadRequestException("action must be a string");
+            }
+            throw new BadRequestException("action is required");
+        }
+        ObjectNode json = envelope.json();
+        String requestId = envelope.requestId();
+        switch (envelope.action()) {
+            case "send":
+                return decodeSend(json, requestId);
+            case "heartbeat":
+                return new ClientCommand.Heartbeat(requestId);
+            case "sync":
+                return new ClientCommand.Sync(requestId, cursors(json), limit(json));
+            case "history": {
+                JsonNode before = json.get("beforeSeq");
+                Long beforeSeq = before == null || before.isNull() ? null : nonNegative(json, "beforeSeq");
+                return new ClientCommand.History(requestId, conversationId(json), beforeSeq, limit(json));
+            }
+            case "ack":
+                return new ClientCommand.Ack(requestId, conversationId(json), nonNegative(json, "seq"));
+            case "read":
+                return new ClientCommand.Read(requestId, conversationId(json), nonNegative(json, "seq"));
+            default:
+                throw new UnknownActionException("unknown action '" + abbreviate(envelope.action()) + "'");
+        }
+    }
+
+    private static ClientCommand.Send decodeSend(ObjectNode json, String requestId) {
+        boolean hasConversation = present(json, "conversationId");
+        boolean hasTo = present(json, "to");
+        if (hasConversation == hasTo) {
+            throw new BadRequestException("send needs exactly one of conversationId and to");
+        }
+        String conversationId = hasConversation ? conversationId(json) : null;
+        String to = hasTo ? UserIds.require(text(json, "to"), "to") : null;
+        String clientMsgId = text(json, "clientMsgId");
+        if (!CLIENT_MSG_ID.matcher(clientMsgId).matches()) {
+            throw new BadRequestException("clientMsgId must be 1-64 characters of [A-Za-z0-9_-]");
+        }
+        JsonNode body = json.get("body");
+        if (body == null || body.isNull()) {
+            throw new BadRequestException("body is required");
+        }
+        if (!body.isObject()) {
+            throw new BadRequestException("body must be a JSON object");
+        }
+        if (body.isEmpty()) {
+            throw new BadRequestException("body must have text and/or application fields");
+        }
+        JsonNode text = body.get("text");
+        if (text != null && !text.isTextual()) {
+            throw new BadRequestException("body.text must be a string");
+        }
+        String bodyJson = body.toString();
+        int bytes = bodyJson.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > MAX_BODY_BYTES) {
+            throw new PayloadTooLargeException("body is " + bytes + " bytes serialized; the limit is " + MAX_BODY_BYTES);
+        }
+        return new ClientCommand.Send(requestId, conversationId, to, clientMsgId, bodyJson);
+    }
+
+    private static Map<String, Long> cursors(ObjectNode json) {
+        JsonNode node = json.get("cursors");
+        if (node == null || node.isNull()) {
+            return Map.of();
+        }
+        if (!node.isObject()) {
+            throw new BadRequestException("cursors must be an object of conversationId to seq");
+        }
+        Map<String, Long> cursors = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> entry = it.next();
+            JsonNode seq = entry.getValue();
+            if (!seq.isIntegralNumber() || !seq.canConvertToLong() || seq.longValue() < 0) {
+                throw new BadRequestException("cursors values must be non-negative integers");
+            }
+            cursors.put(ConversationId.require(entry.getKey()), seq.longValue());
+        }
+        return Collections.unmodifiableMap(cursors);
+    }
+
+    /** Page sizes: default 50; values above 200 are capped at 200, as "max 200" promises. */
+    private static int limit(ObjectNode json) {
+        JsonNode node = json.get("limit");
+        if (node == null || node.isNull()) {
+            return DEFAULT_PAGE;
+        }
+        if (!node.isIntegralNumber() || !node.canConvertToInt() || node.intValue() < 1) {
+            throw new BadRequestException("limit must be a positive integer");
+        }
+        return Math.min(node.intValue(), MAX_PAGE);
+    }
+
+    private static String conversationId(ObjectNode json) {
+        return ConversationId.require(text(json, "conversationId"));
+    }
+
+    private static boolean present(ObjectNode json, String field) {
+        JsonNode node = json.get(field);
+        return node != null && !node.isNull();
+    }
+
+    private static String text(ObjectNode json, String field) {
+        JsonNode node = json.get(field);
+        if (node == null || node.isNull()) {
+            throw new BadRequestException(field + " is required");
+        }
+        if (!node.isTextual()) {
+            throw new BadRequestException(field + " must be a string");
+        }
+        return node.textValue();
+    }
+
+    private static long nonNegative(ObjectNode json, String field) {
+        JsonNode node = json.get(field);
+        if (node == null || node.isNull()) {
+            throw new BadRequestException(field + " is required");
+        }
+        if (!node.isIntegralNumber() || !node.canConvertToLong() || node.longValue() < 0) {
+            throw new BadRequestException(field + " must be a non-negative integer");
+        }
+        return node.longValue();
+    }
+
+    private static String abbreviate(String value) {
+        return value.length() <= 64 ? value : value.substring(0, 64) + "...";
+    }
+
+    // ---------------------------------------------------------------- encoding
+
+    public static String encode(ServerFrame frame) {
+        StringWriter out = new StringWriter(128);
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            write(frame, g);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+
+    private static void write(ServerFrame frame, JsonGenerator g) throws IOException {
+        g.writeStartObject();
+        if (frame instanceof ServerFrame.Sent sent) {
+            g.writeStringField("type", "sent");
+            optional(g, "requestId", sent.requestId());
+            g.writeStringField("conversationId", sent.conversationId());
+            g.writeStringField("clientMsgId", sent.clientMsgId());
+            g.writeNumberField("seq", sent.seq());
+            g.writeNumberField("sentAt", sent.sentAt());
+        } else if (frame instanceof ServerFrame.MessagePush push) {
+            g.writeStringField("type", "message");
+            writeMessageFields(push.message(), g);
+        } else if (frame instanceof ServerFrame.GapPush push) {
+            Gap gap = push.gap();
+            g.writeStringField("type", "gap");
+            g.writeStringField("conversationId", gap.conversationId());
+            g.writeNumberField("seq", gap.seq());
+        } else if (frame instanceof ServerFrame.Pong pong) {
+            g.writeStringField("type", "pong");
+            optional(g, "requestId", pong.requestId());
+            g.writeNumberField("serverTime", pong.serverTime());
+        } else if (frame instanceof ServerFrame.Error error) {
+            g.writeStringField("type", "error");
+            optional(g, "requestId", error.requestId());
+            g.writeStringField("code", error.code().name());
+            g.writeStringField("message", error.message());
+            if (error.retryAfterMs() != null) {
+                g.writeNumberField("retryAfterMs", error.retryAfterMs());
+            }
+        } else {
+            throw new IllegalArgumentException("no encoding for " + frame.getClass());
+        }
+        g.writeEndObject();
+    }
+
+    /** The fields of a {@code message} object, shared by pushes and by sync and history pages. */
+    public static void writeMessageFields(Message message, JsonGenerator g) throws IOException {
+        g.writeStringField("conversationId", message.conversationId());
+        g.writeNumberField("seq", message.seq());
+        g.writeStringField("senderId", message.senderId());
+        g.writeStringField("clientMsgId", message.clientMsgId());
+        g.writeFieldName("body");
+        g.writeRawValue(message.bodyJson());
+        g.writeNumberField("sentAt", message.sentAt());
+    }
+
+    private static void optional(JsonGenerator g, String field, String value) throws IOException {
+        if (value != null) {
+            g.writeStringField(field, value);
+        }
+    }
+
+    /** The shared mapper, for code that reads JSON outside the frame path (e.g. the HTTP API). */
+    public static ObjectMapper mapper() {
+        return MAPPER;
+    }
+}

@@ -1,0 +1,27 @@
+package dev.parley.model.protocol;
+
+import dev.parley.model.domain.Gap;
+import dev.parley.model.domain.Message;
+import dev.parley.model.errors.ErrorCode;
+
+/** A frame the server sends, by its PROTOCOL.md {@code type}. {@link FrameCodec#encode} writes them. */
+public sealed interface ServerFrame {
+
+    record Sent(String requestId, String conversationId, String clientMsgId, long seq, long sentAt)
+            implements ServerFrame {}
+
+    /** The push of a stored message ({@code type: message}). */
+    record MessagePush(Message message) implements ServerFrame {}
+
+    /** The push of a gap marker ({@code type: gap}). */
+    record GapPush(Gap gap) implements ServerFrame {}
+
+    record Pong(String requestId, long serverTime) implements ServerFrame {}
+
+    /** {@code retryAfterMs} is only written for {@link ErrorCode#RATE_LIMITED}; null otherwise. */
+    record Error(String requestId, ErrorCode code, String message, Long retryAfterMs) implements ServerFrame {
+        public static Error of(String requestId, ErrorCode code, String message) {
+            return new Error(requestId, code, message, null);
+        }
+    }
+}

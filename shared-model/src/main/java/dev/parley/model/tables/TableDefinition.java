@@ -1,0 +1,25 @@
+package dev.parley.model.tables;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One DynamoDB table as every part of Parley needs to know it: the functions (key names), the
+ * local runtime (to create it on DynamoDB Local) and the CDK app (to deploy it). Pure data, no
+ * SDK types, so the CDK module can read it without the AWS SDK.
+ *
+ * @param envVar       the environment variable through which functions learn the table's name
+ * @param defaultName  the physical name on the local runtime; the CDK app lets CloudFormation name it
+ * @param ttlAttribute epoch-seconds attribute DynamoDB expires items by, if the table's data expires
+ * @param stream       whether the table has a stream of new images (fan-out reads it)
+ */
+public record TableDefinition(String envVar, String defaultName, Key partitionKey, Optional<Key> sortKey,
+                              Optional<String> ttlAttribute, boolean stream, List<Index> indexes) {
+
+    public enum AttributeType { STRING, NUMBER }
+
+    public record Key(String name, AttributeType type) {}
+
+    /** A global secondary index, projecting all attributes. */
+    public record Index(String name, Key partitionKey, Optional<Key> sortKey) {}
+}
