@@ -3,6 +3,7 @@ package dev.parley.dynamodb.local;
 import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
 import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -58,12 +59,17 @@ public final class DynamoDbLocal implements AutoCloseable {
         } else {
             args.add("-inMemory");
         }
+        // DynamoDB Local prints a banner on standard output, which belongs to the runtime's READY line.
+        PrintStream out = System.out;
+        System.setOut(System.err);
         try {
             DynamoDBProxyServer server = ServerRunner.createServerFromCommandLineArgs(args.toArray(String[]::new));
             server.start();
             return new DynamoDbLocal(server, URI.create("http://127.0.0.1:" + port));
         } catch (Exception e) {
             throw new IllegalStateException("DynamoDB Local did not start", e);
+        } finally {
+            System.setOut(out);
         }
     }
 

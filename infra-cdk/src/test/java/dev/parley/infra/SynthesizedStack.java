@@ -1,0 +1,73 @@
+package dev.parley.infra;
+
+import io.github.cdklabs.cdknag.AwsSolutionsChecks;
+import io.github.cdklabs.cdknag.NagPackProps;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.AppProps;
+import software.amazon.awscdk.Aspects;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.assertions.Annotations;
+import software.amazon.awscdk.assertions.Template;
+
+/**
+ * The stack, synthesized once per test JVM and shared by every test class: a synth costs seconds
+ * (the CDK runs in a Node process), the assertions milliseconds.
+ *
+ * <p>cdk-nag's AwsSolutions checks are applied before that one synth, so the template tests and the
+ * nag test look at the same stack. No credentials, no account, no network: the stack is
+ * environment-agnostic and the function code is a placeholder jar.
+ */
+final class SynthesizedStack {
+    static final ParleyStack STACK;
+    static final Template TEMPLATE;
+    static final Annotations ANNOTATIONS;
+
+    static {
+        App app = new App(AppProps.builder()
+                .context(Map.of(FunctionsJar.CONTEXT_KEY, placeholderJar().toString()))
+                .build());
+        STACK = new ParleyStack(app, "ParleyTest", StackProps.builder().build(),
+                FunctionsJar.locate(Path.of(""), app.getNode().tryGetContext(FunctionsJar.CONTEXT_KEY)), true);
+        Aspects.of(app).add(new AwsSolutionsChecks(NagPackProps.builder().verbose(true).build()));
+        TEMPLATE = Template.fromStack(STACK);
+        ANNOTATIONS = Annotations.fromStack(STACK);
+    }
+
+    private SynthesizedStack() {}
+
+    /**
+     * A tiny stand-in for the functions jar holding an (empty) entry per handler class, so tests
+     * neither need nor copy the real one and see every route.
+     */
+    private static Path placeholderJar() {
+        Path jar = Path.of("target", "test-functions", "placeholder-functions.jar");
+        try {
+            Files.createDirectories(jar.getParent());
+            try (OutputStream out = Files.newOutputStream(jar); ZipOutputStream zip = new ZipOutputStream(out)) {
+                ZipEntry entry = new ZipEntry("README.txt");
+                entry.setTime(0); // a fixed timestamp keeps the asset hash stable
+                zip.putNextEntry(entry);
+                zip.write("placeholder for functions/target/parley-functions.jar".getBytes(StandardCharsets.UTF_8));
+                zip.closeEntry();
+                for (ParleyHandler handler : ParleyHandler.values()) {
+                    ZipEntry classFile = new ZipEntry(handler.classFile());
+                    classFile.setTime(0);
+                    zip.putNextEntry(classFile);
+                    zip.closeEntry();
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return jar;
+    }
+}

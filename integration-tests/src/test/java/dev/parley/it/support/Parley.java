@@ -1,0 +1,71 @@
+package dev.parley.it.support;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.local.LocalRuntime;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.UUID;
+
+/**
+ * The local runtime the integration tests share: started once per test JVM on a free port,
+ * in memory. Tests keep out of each other's way with unique user names ({@link #user}).
+ */
+public final class Parley {
+    private static LocalRuntime runtime;
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private Parley() {}
+
+    public static synchronized LocalRuntime runtime() {
+        if (runtime == null) {
+            try {
+                runtime = LocalRuntime.start(LocalRuntime.Options.defaults().withPort(0));
+            } catch (Exception e) {
+                throw new IllegalStateException("the local runtime did not start", e);
+            }
+            LocalRuntime started = runtime;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    started.close();
+                } catch (Exception ignored) {
+                    // the JVM is going away
+                }
+            }));
+        }
+        return runtime;
+    }
+
+    /** A user name no other test uses. */
+    public static String user(String name) {
+        return name + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** A token from the local issuer, fetched over HTTP as a client would. */
+    public static String token(String userId, String deviceId) {
+        String body = deviceId == null
+                ? "{\"userId\":\"" + userId + "\"}"
+                : "{\"userId\":\"" + userId + "\",\"deviceId\":\"" + deviceId + "\"}";
+        try {
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
+                            URI.create(runtime().connectionsUrl() + "/dev/token"))
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("token refused: " + response.body());
+            }
+            JsonNode json = WsClient.JSON.readTree(response.body());
+            return json.get("token").asText();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static WsClient connect(String userId) {
+        return connect(userId, null);
+    }
+
+    public static WsClient connect(String userId, String deviceId) {
+        return WsClient.connect(runtime().websocketUrl(), token(userId, deviceId));
+    }
+}

@@ -1,0 +1,211 @@
+package dev.parley.it.support;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/** A real WebSocket client (java.net.http) that keeps every frame it receives, in order. */
+public final class WsClient implements AutoCloseable {
+    public static final ObjectMapper JSON = new ObjectMapper();
+    public static final Duration WAIT = Duration.ofSeconds(10);
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private final List<JsonNode> frames = new ArrayList<>();
+    private final CompletableFuture<Integer> closed = new CompletableFuture<>();
+    private WebSocket socket;
+
+    private WsClient() {}
+
+    public static WsClient connect(String websocketUrl, String token) {
+        return connect(websocketUrl + "/?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8));
+    }
+
+    public static WsClient connect(String uri) {
+        WsClient client = new WsClient();
+        try {
+            client.socket = HTTP.newWebSocketBuilder().buildAsync(URI.create(uri), client.listener()).get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not connect to " + uri, e);
+        }
+        return client;
+    }
+
+    /** The HTTP status of a refused handshake, or 101 when the WebSocket opened. */
+    public static int handshakeStatus(String uri) {
+        try {
+            WebSocket socket = HTTP.newWebSocketBuilder().buildAsync(URI.create(uri), new WebSocket.Listener() {})
+                    .get(10, TimeUnit.SECONDS);
+            socket.abort();
+            return 101;
+        } catch (ExecutionException | CompletionException e) {
+            if (e.getCause() instanceof WebSocketHandshakeException refused) {
+                return refused.getResponse().statusCode();
+            }
+            throw new IllegalStateException(e);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private WebSocket.Listener listener() {
+        return new WebSocket.Listener() {
+            private final StringBuilder partial = new StringBuilder();
+
+            @Override
+            public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                partial.append(data);
+                if (last) {
+                    String text = partial.toString();
+                    partial.setLength(0);
+                    try {
+                        JsonNode frame = JSON.readTree(text);
+                        synchronized (frames) {
+                            frames.add(frame);
+                            frames.notifyAll();
+                        }
+                    } catch (Exception e) {
+                        throw new IllegalStateException("server sent non-JSON: " + text, e);
+                    }
+                }
+                webSocket.request(1);
+                return null;
+            }
+
+            @Override
+            public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+                closed.complete(statusCode);
+                return null;
+            }
+
+            @Override
+            public void onError(WebSocket webSocket, Throwable error) {
+                closed.complete(1006);
+            }
+        };
+    }
+
+    public void sendText(String text) {
+        socket.sendText(text, true).join();
+    }
+
+    /** Sends the frame with a fresh requestId and waits for the reply that echoes it. */
+    public JsonNode request(ObjectNode frame) {
+        String requestId = UUID.randomUUID().toString();
+        frame.put("requestId", requestId);
+        sendText(frame.toString());
+        return await(f -> requestId.equals(f.path("requestId").asText(null)));
+    }
+
+    public JsonNode send(String to, String clientMsgId, String text) {
+        ObjectNode frame = JSON.createObjectNode().put("action", "send").put("to", to).put("clientMsgId", clientMsgId);
+        frame.putObject("body").put("text", text);
+        return request(frame);
+    }
+
+    public JsonNode sendTo(String conversationId, String clientMsgId, String text) {
+        ObjectNode frame = JSON.createObjectNode().put("action", "send").put("conversationId", conversationId)
+                .put("clientMsgId", clientMsgId);
+        frame.putObject("body").put("text", text);
+        return request(frame);
+    }
+
+    public JsonNode heartbeat() {
+        return request(JSON.createObjectNode().put("action", "heartbeat"));
+    }
+
+    /** Waits for the first frame received (so far or later) that matches. */
+    public JsonNode await(Predicate<JsonNode> matching) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        synchronized (frames) {
+            while (true) {
+                for (JsonNode frame : frames) {
+                    if (matching.test(frame)) {
+                        return frame;
+                    }
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError("no matching frame within " + WAIT + "; received " + frames);
+                }
+                try {
+                    frames.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new AssertionError(e);
+                }
+            }
+        }
+    }
+
+    /** Waits until {@code count} frames match, and returns them in arrival order. */
+    public List<JsonNode> awaitCount(Predicate<JsonNode> matching, int count) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        synchronized (frames) {
+            while (true) {
+                List<JsonNode> found = frames.stream().filter(matching).toList();
+                if (found.size() >= count) {
+                    return found;
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError("only " + found.size() + " of " + count + " frames within " + WAIT
+                            + "; received " + frames);
+                }
+                try {
+                    frames.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new AssertionError(e);
+                }
+            }
+        }
+    }
+
+    /** Every frame received so far that matches. */
+    public List<JsonNode> received(Predicate<JsonNode> matching) {
+        synchronized (frames) {
+            return frames.stream().filter(matching).toList();
+        }
+    }
+
+    public static Predicate<JsonNode> messageIn(String conversationId) {
+        return f -> "message".equals(f.path("type").asText()) && conversationId.equals(f.path("conversationId").asText());
+    }
+
+    public boolean isOpen() {
+        return !closed.isDone() && !socket.isOutputClosed();
+    }
+
+    /** The close status the server sent, waiting for it. */
+    public int awaitClose() {
+        try {
+            return closed.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("connection was not closed", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (isOpen()) {
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").orTimeout(5, TimeUnit.SECONDS).exceptionally(e -> null).join();
+        }
+        socket.abort();
+    }
+}

@@ -1,0 +1,204 @@
+package dev.parley.local;
+
+import dev.parley.dynamodb.local.DynamoDbLocal;
+import dev.parley.dynamodb.local.TableBootstrap;
+import dev.parley.local.auth.LocalIssuer;
+import dev.parley.local.functions.FunctionHost;
+import dev.parley.local.gateway.ConnectionsApi;
+import dev.parley.local.gateway.WebSocketGateway;
+import dev.parley.local.http.DevApi;
+import dev.parley.local.http.NotFound;
+import dev.parley.local.streams.EventSourceMapping;
+import dev.parley.local.streams.StreamPoller;
+import dev.parley.model.config.ParleyConfig;
+import dev.parley.model.config.Setting;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ContextHandler;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+
+/**
+ * The whole backend on one machine, in this JVM: DynamoDB Local, the WebSocket gateway with its
+ * {@code @connections} API, the stream poller that drives fan-out, and the local token issuer.
+ * The functions are the handler classes of functions/, given local endpoints and configuration.
+ */
+public final class LocalRuntime implements AutoCloseable {
+
+    /**
+     * @param port                0 picks a free port
+     * @param dataDirectory       file-backed tables (and issuer key, stream checkpoints) when present
+     * @param dynamoInterceptors  interceptors on the functions' DynamoDB client (fault injection, metering)
+     */
+    public record Options(int port, Optional<Path> dataDirectory, List<ExecutionInterceptor> dynamoInterceptors,
+                          EventSourceMapping eventSourceMapping) {
+        public static Options defaults() {
+            return new Options(8080, Optional.empty(), List.of(), EventSourceMapping.DEFAULT);
+        }
+
+        public Options withPort(int port) {
+            return new Options(port, dataDirectory, dynamoInterceptors, eventSourceMapping);
+        }
+
+        public Options withDataDirectory(Path directory) {
+            return new Options(port, Optional.of(directory), dynamoInterceptors, eventSourceMapping);
+        }
+
+        public Options withDynamoInterceptor(ExecutionInterceptor interceptor) {
+            List<ExecutionInterceptor> all = new ArrayList<>(dynamoInterceptors);
+            all.add(interceptor);
+            return new Options(port, dataDirectory, List.copyOf(all), eventSourceMapping);
+        }
+
+        public Options withEventSourceMapping(EventSourceMapping mapping) {
+            return new Options(port, dataDirectory, dynamoInterceptors, mapping);
+        }
+    }
+
+    private final DynamoDbLocal dynamoDbLocal;
+    private final DynamoDbClient dynamo;
+    private final Server server;
+    private final WebSocketGateway gateway;
+    private final ConnectionsApi connectionsApi;
+    private final StreamPoller poller;
+    private final LocalIssuer issuer;
+    private final ParleyConfig config;
+    private final int port;
+
+    private LocalRuntime(DynamoDbLocal dynamoDbLocal, DynamoDbClient dynamo, Server server, WebSocketGateway gateway,
+                         ConnectionsApi connectionsApi, StreamPoller poller, LocalIssuer issuer, ParleyConfig config,
+                         int port) {
+        this.dynamoDbLocal = dynamoDbLocal;
+        this.dynamo = dynamo;
+        this.server = server;
+        this.gateway = gateway;
+        this.connectionsApi = connectionsApi;
+        this.poller = poller;
+        this.issuer = issuer;
+        this.config = config;
+        this.port = port;
+    }
+
+    public static LocalRuntime start(Options options) throws Exception {
+        DynamoDbLocal dynamoDbLocal = DynamoDbLocal.start(options.dataDirectory().map(dir -> dir.resolve("dynamodb")));
+        DynamoDbClient dynamo = dynamoDbLocal.client(options.dynamoInterceptors().toArray(ExecutionInterceptor[]::new));
+        LocalIssuer issuer = LocalIssuer.create(options.dataDirectory());
+
+        QueuedThreadPool threads = new QueuedThreadPool(200, 8);
+        threads.setName("parley-http");
+        Server server = new Server(threads);
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        connector.setPort(options.port());
+        server.addConnector(connector);
+        connector.open();
+        int port = connector.getLocalPort();
+        String base = "http://127.0.0.1:" + port;
+
+        Map<String, String> environment = new HashMap<>(ParleyConfig.fromEnvironment(Map.of()).toEnvironment());
+        environment.put(Setting.JWKS_URL.name(), base + DevApi.JWKS_PATH);
+        environment.put(Setting.JWT_ISSUER.name(), LocalIssuer.ISSUER);
+        environment.put(Setting.CONNECTIONS_ENDPOINT.name(), base);
+        environment.put(Setting.DYNAMODB_ENDPOINT.name(), dynamoDbLocal.endpoint().toString());
+        ParleyConfig config = ParleyConfig.fromEnvironment(environment);
+        TableBootstrap.createMissing(dynamo, config);
+
+        ApiGatewayManagementApiClient management = ApiGatewayManagementApiClient.builder()
+                .endpointOverride(URI.create(base))
+                .region(DynamoDbLocal.REGION)
+                .credentialsProvider(DynamoDbLocal.CREDENTIALS)
+                .httpClient(UrlConnectionHttpClient.create())
+                .build();
+        AtomicReference<FunctionHost> functions = new AtomicReference<>(
+                FunctionHost.create(environment, dynamo, () -> management, Clock.systemUTC()));
+
+        WebSocketGateway gateway = new WebSocketGateway(functions::get);
+        ConnectionsApi connectionsApi = new ConnectionsApi(gateway);
+        ContextHandler context = new ContextHandler("/");
+        WebSocketUpgradeHandler upgrades = WebSocketUpgradeHandler.from(server, context, gateway::configure);
+        upgrades.setHandler(new Handler.Sequence(connectionsApi, new DevApi(issuer), new NotFound()));
+        context.setHandler(upgrades);
+        server.setHandler(context);
+        server.start();
+
+        DynamoDbStreamsClient streams = dynamoDbLocal.streamsClient();
+        String streamArn = dynamo.describeTable(d -> d.tableName(config.get(Setting.MESSAGES_TABLE)))
+                .table().latestStreamArn();
+        StreamPoller poller = new StreamPoller(streams, streamArn, event -> functions.get().fanout(event),
+                options.eventSourceMapping(),
+                options.dataDirectory().map(dir -> dir.resolve("stream-checkpoints.json")));
+        poller.start();
+        return new LocalRuntime(dynamoDbLocal, dynamo, server, gateway, connectionsApi, poller, issuer, config, port);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String websocketUrl() {
+        return "ws://127.0.0.1:" + port;
+    }
+
+    public String httpUrl() {
+        return "http://127.0.0.1:" + port + "/api";
+    }
+
+    public String connectionsUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    /** The line PROTOCOL.md promises on standard output once connections are accepted. */
+    public String readyLine() {
+        return "PARLEY READY {\"websocketUrl\":\"" + websocketUrl() + "\",\"httpUrl\":\"" + httpUrl()
+                + "\",\"connectionsUrl\":\"" + connectionsUrl() + "\"}";
+    }
+
+    public LocalIssuer issuer() {
+        return issuer;
+    }
+
+    public ParleyConfig config() {
+        return config;
+    }
+
+    /** The functions' DynamoDB client, for tests that check what was stored. */
+    public DynamoDbClient dynamo() {
+        return dynamo;
+    }
+
+    public WebSocketGateway gateway() {
+        return gateway;
+    }
+
+    public ConnectionsApi connectionsApi() {
+        return connectionsApi;
+    }
+
+    public StreamPoller streamPoller() {
+        return poller;
+    }
+
+    @Override
+    public void close() throws Exception {
+        poller.close();
+        gateway.closeAll();
+        server.stop();
+        dynamo.close();
+        dynamoDbLocal.close();
+    }
+}

@@ -1,0 +1,104 @@
+package dev.parley.local.gateway;
+
+import java.net.URLDecoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * The {@code @connections} management API of the gateway, as the AWS SDK's
+ * ApiGatewayManagementApiClient calls it: {@code POST} sends a frame, {@code GET} describes the
+ * connection, {@code DELETE} closes it. An unknown connection answers 410 with the
+ * {@code GoneException} error type, so the SDK raises its own GoneException. Request signatures
+ * are not checked (there is no IAM locally).
+ */
+public final class ConnectionsApi extends Handler.Abstract {
+    public static final String PREFIX = "/@connections/";
+    private static final int MAX_POST_BYTES = 128 * 1024;
+
+    private final WebSocketGateway gateway;
+    private volatile PostFaults faults = PostFaults.NONE;
+
+    public ConnectionsApi(WebSocketGateway gateway) {
+        this.gateway = gateway;
+    }
+
+    /** Fault injection for tests: answers chosen posts with an error status instead of delivering them. */
+    @FunctionalInterface
+    public interface PostFaults {
+        PostFaults NONE = (connectionId, frame) -> 0;
+
+        /** An HTTP status to answer with instead of delivering (410, 429, 500...), or 0 to deliver. */
+        int statusFor(String connectionId, String frame);
+    }
+
+    public void setFaults(PostFaults faults) {
+        this.faults = faults == null ? PostFaults.NONE : faults;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        String path = Request.getPathInContext(request);
+        if (!path.startsWith(PREFIX)) {
+            return false;
+        }
+        String connectionId = URLDecoder.decode(path.substring(PREFIX.length()), StandardCharsets.UTF_8);
+        String method = request.getMethod();
+        if (HttpMethod.POST.is(method)) {
+            String frame = Content.Source.asString(request, StandardCharsets.UTF_8);
+            if (frame.getBytes(StandardCharsets.UTF_8).length > MAX_POST_BYTES) {
+                error(response, callback, 413, "PayloadTooLargeException", "Payload too large");
+                return true;
+            }
+            int injected = faults.statusFor(connectionId, frame);
+            if (injected == 410 || (injected == 0 && !gateway.post(connectionId, frame))) {
+                error(response, callback, 410, "GoneException", "Gone");
+            } else if (injected != 0) {
+                error(response, callback, injected, injected == 429 ? "LimitExceededException" : "InternalServerError",
+                        "injected fault");
+            } else {
+                response.setStatus(200);
+                callback.succeeded();
+            }
+        } else if (HttpMethod.GET.is(method)) {
+            var info = gateway.info(connectionId);
+            if (info.isEmpty()) {
+                error(response, callback, 410, "GoneException", "Gone");
+            } else {
+                var connection = info.get();
+                json(response, callback, 200, "{\"connectedAt\":\"" + Instant.ofEpochMilli(connection.connectedAt())
+                        + "\",\"identity\":{\"sourceIp\":\"" + connection.sourceIp() + "\",\"userAgent\":"
+                        + dev.parley.model.protocol.FrameCodec.mapper().writeValueAsString(connection.userAgent())
+                        + "},\"lastActiveAt\":\"" + Instant.ofEpochMilli(connection.lastActiveAt()) + "\"}");
+            }
+        } else if (HttpMethod.DELETE.is(method)) {
+            if (gateway.disconnect(connectionId)) {
+                response.setStatus(204);
+                callback.succeeded();
+            } else {
+                error(response, callback, 410, "GoneException", "Gone");
+            }
+        } else {
+            error(response, callback, 405, "MethodNotAllowed", "Method not allowed");
+        }
+        return true;
+    }
+
+    private static void error(Response response, Callback callback, int status, String type, String message) {
+        response.getHeaders().put("x-amzn-ErrorType", type);
+        json(response, callback, status, "{\"message\":\"" + message + "\"}");
+    }
+
+    static void json(Response response, Callback callback, int status, String body) {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
+    }
+}

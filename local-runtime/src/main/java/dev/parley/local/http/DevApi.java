@@ -1,0 +1,71 @@
+package dev.parley.local.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.local.auth.LocalIssuer;
+import dev.parley.model.domain.UserIds;
+import dev.parley.model.protocol.FrameCodec;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * Endpoints that exist on the local runtime only: {@code POST /dev/token} (a token from the local
+ * issuer) and {@code GET /dev/jwks.json} (the keys the $connect authorizer verifies against).
+ */
+public final class DevApi extends Handler.Abstract {
+    public static final String JWKS_PATH = "/dev/jwks.json";
+
+    private final LocalIssuer issuer;
+
+    public DevApi(LocalIssuer issuer) {
+        this.issuer = issuer;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        String path = Request.getPathInContext(request);
+        if (path.equals(JWKS_PATH) && HttpMethod.GET.is(request.getMethod())) {
+            json(response, callback, 200, issuer.jwks());
+            return true;
+        }
+        if (path.equals("/dev/token") && HttpMethod.POST.is(request.getMethod())) {
+            JsonNode body;
+            try {
+                body = FrameCodec.mapper().readTree(Content.Source.asString(request, StandardCharsets.UTF_8));
+            } catch (Exception malformed) {
+                body = null;
+            }
+            JsonNode userId = body == null ? null : body.get("userId");
+            if (userId == null || !userId.isTextual() || !UserIds.isValid(userId.textValue())) {
+                error(response, callback, 400, "BAD_REQUEST", "userId must be 1-128 characters of [A-Za-z0-9_.@+-]");
+                return true;
+            }
+            JsonNode deviceId = body.get("deviceId");
+            JsonNode ttl = body.get("ttlSeconds");
+            String token = issuer.token(userId.textValue(),
+                    deviceId != null && deviceId.isTextual() ? deviceId.textValue() : null,
+                    ttl != null && ttl.canConvertToLong() ? Duration.ofSeconds(ttl.longValue()) : LocalIssuer.DEFAULT_TTL);
+            json(response, callback, 200, FrameCodec.mapper().writeValueAsString(Map.of("token", token)));
+            return true;
+        }
+        return false;
+    }
+
+    public static void error(Response response, Callback callback, int status, String code, String message) throws Exception {
+        json(response, callback, status, FrameCodec.mapper().writeValueAsString(Map.of("code", code, "message", message)));
+    }
+
+    public static void json(Response response, Callback callback, int status, String body) {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
+    }
+}
