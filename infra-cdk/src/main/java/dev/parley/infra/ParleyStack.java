@@ -130,7 +130,7 @@ public final class ParleyStack extends Stack {
         this.dataRemovalPolicy = retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
         for (TableDefinition definition : Tables.ALL) {
-            tables.put(definition, table(definition));
+            tables.put(definition, newTable(definition));
         }
 
         UserPool userPool = userPool();
@@ -250,7 +250,7 @@ public final class ParleyStack extends Stack {
                 .build());
     }
 
-    private Table table(TableDefinition definition) {
+    private Table newTable(TableDefinition definition) {
         Table.Builder builder = Table.Builder.create(this, constructId(definition.envVar()))
                 .partitionKey(attribute(definition.partitionKey()))
                 // On demand: no capacity to plan, nothing billed for an idle deployment.
@@ -299,8 +299,9 @@ public final class ParleyStack extends Stack {
         return id.toString();
     }
 
-    private Table table(TableDefinition definition, String purpose) {
-        return Objects.requireNonNull(tables.get(definition), purpose);
+    /** The deployed table of a definition from {@link Tables#ALL}. */
+    public Table table(TableDefinition definition) {
+        return Objects.requireNonNull(tables.get(definition), definition.envVar());
     }
 
     private UserPool userPool() {
@@ -421,10 +422,10 @@ public final class ParleyStack extends Stack {
 
     /** Least privilege per function: each gets exactly the tables its handler touches. */
     private void grantTableAccess() {
-        Table connections = table(Tables.Connections.DEFINITION, "connections");
-        Table conversations = table(Tables.Conversations.DEFINITION, "conversations");
-        Table messages = table(Tables.Messages.DEFINITION, "messages");
-        Table idempotency = table(Tables.Idempotency.DEFINITION, "idempotency");
+        Table connections = table(Tables.Connections.DEFINITION);
+        Table conversations = table(Tables.Conversations.DEFINITION);
+        Table messages = table(Tables.Messages.DEFINITION);
+        Table idempotency = table(Tables.Idempotency.DEFINITION);
 
         for (ParleyHandler handler : List.of(ParleyHandler.CONNECT, ParleyHandler.DISCONNECT, ParleyHandler.HEARTBEAT)) {
             connections.grantReadWriteData(function(handler).function());
@@ -536,7 +537,7 @@ public final class ParleyStack extends Stack {
                         + "no consumer to fail, and its depth is alarmed.")));
 
         JavaFunction fanout = function(ParleyHandler.FANOUT);
-        fanout.live().addEventSource(DynamoEventSource.Builder.create(table(Tables.Messages.DEFINITION, "messages"))
+        fanout.live().addEventSource(DynamoEventSource.Builder.create(table(Tables.Messages.DEFINITION))
                 .startingPosition(StartingPosition.TRIM_HORIZON)
                 .batchSize(100)
                 .bisectBatchOnError(true)

@@ -8,15 +8,20 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.AppProps;
 import software.amazon.awscdk.Aspects;
+import software.amazon.awscdk.CfnElement;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.assertions.Annotations;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Matcher;
 import software.amazon.awscdk.assertions.Template;
+import software.constructs.IConstruct;
 
 /**
  * The stack, synthesized once per test JVM and shared by every test class: a synth costs seconds
@@ -43,6 +48,30 @@ final class SynthesizedStack {
     }
 
     private SynthesizedStack() {}
+
+    /** The CloudFormation logical id of a construct's resource, e.g. {@code Send46722DF3}. */
+    static String logicalId(IConstruct construct) {
+        return STACK.resolve(STACK.getLogicalId((CfnElement) construct.getNode().getDefaultChild())).toString();
+    }
+
+    /** {@code {"Ref": <logical id>}}. */
+    static Map<String, Object> ref(IConstruct construct) {
+        return Map.of("Ref", logicalId(construct));
+    }
+
+    /** {@code {"Fn::GetAtt": [<logical id>, attribute]}}. */
+    static Map<String, Object> getAtt(IConstruct construct, String attribute) {
+        return Map.of("Fn::GetAtt", List.of(logicalId(construct), attribute));
+    }
+
+    /** An {@code Fn::Join} whose parts include these values (in this order). */
+    static Matcher joinContaining(Object... parts) {
+        return Match.objectLike(Map.of("Fn::Join", Match.arrayWith(List.of(Match.arrayWith(List.of(parts))))));
+    }
+
+    static JavaFunction function(ParleyHandler handler) {
+        return STACK.function(handler);
+    }
 
     /**
      * A tiny stand-in for the functions jar holding an (empty) entry per handler class, so tests

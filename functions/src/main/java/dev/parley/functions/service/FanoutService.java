@@ -11,6 +11,7 @@ import dev.parley.model.domain.TimelineEntry;
 import dev.parley.model.protocol.FrameCodec;
 import dev.parley.model.protocol.ServerFrame;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -59,7 +60,12 @@ public final class FanoutService {
         Map<String, List<Connection>> connectionsByUser = new HashMap<>();
         Map<Connection, List<Post>> postsByConnection = new LinkedHashMap<>();
 
-        for (Delivery delivery : deliveries) {
+        // Within a batch, each connection gets a conversation's entries in seq order even when
+        // concurrent sends were stored out of seq order. Across batches clients reorder by seq.
+        List<Delivery> inSeqOrder = new ArrayList<>(deliveries);
+        inSeqOrder.sort(Comparator.comparing((Delivery d) -> d.entry().conversationId())
+                .thenComparingLong(d -> d.entry().seq()));
+        for (Delivery delivery : inSeqOrder) {
             try {
                 String conversationId = delivery.entry().conversationId();
                 List<String> members = membersByConversation.computeIfAbsent(conversationId, this::members);

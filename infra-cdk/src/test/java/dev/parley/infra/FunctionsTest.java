@@ -1,0 +1,89 @@
+package dev.parley.infra;
+
+import static dev.parley.infra.SynthesizedStack.TEMPLATE;
+import static dev.parley.infra.SynthesizedStack.function;
+import static dev.parley.infra.SynthesizedStack.ref;
+
+import dev.parley.model.config.Setting;
+import dev.parley.model.tables.TableDefinition;
+import dev.parley.model.tables.Tables;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Match;
+
+class FunctionsTest {
+    @Test
+    void everyHandlerRunsOnJava25Arm64With1024Mb() {
+        TEMPLATE.resourcePropertiesCountIs("AWS::Lambda::Function", Map.of(
+                "Runtime", "java25",
+                "Architectures", java.util.List.of("arm64"),
+                "MemorySize", 1024), ParleyHandler.values().length);
+        for (ParleyHandler handler : ParleyHandler.values()) {
+            TEMPLATE.hasResourceProperties("AWS::Lambda::Function", Map.of("Handler", handler.handler()));
+        }
+    }
+
+    @Test
+    void latencyCriticalFunctionsUseSnapStartAndTheRestDoNot() {
+        for (ParleyHandler handler : ParleyHandler.values()) {
+            TEMPLATE.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                    "Handler", handler.handler(),
+                    "SnapStart", handler.latencyCritical()
+                            ? Map.of("ApplyOn", "PublishedVersions")
+                            : Match.absent()));
+        }
+        TEMPLATE.resourcePropertiesCountIs("AWS::Lambda::Function",
+                Map.of("SnapStart", Map.of("ApplyOn", "PublishedVersions")), 8);
+    }
+
+    @Test
+    void everyFunctionHasALiveAliasOnItsPublishedVersion() {
+        for (ParleyHandler handler : ParleyHandler.values()) {
+            TEMPLATE.hasResourceProperties("AWS::Lambda::Alias", Map.of(
+                    "Name", "live",
+                    "FunctionName", ref(function(handler).function()),
+                    "FunctionVersion", Match.objectLike(Map.of("Fn::GetAtt", Match.arrayWith(java.util.List.of("Version"))))));
+        }
+        TEMPLATE.resourceCountIs("AWS::Lambda::Version", ParleyHandler.values().length);
+    }
+
+    @Test
+    void messageHandlersTimeOutInTenSecondsAndFanoutInSixty() {
+        TEMPLATE.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "Handler", ParleyHandler.SEND.handler(), "Timeout", 10));
+        TEMPLATE.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "Handler", ParleyHandler.FANOUT.handler(), "Timeout", 60));
+    }
+
+    @Test
+    void functionsSeeEverySettingWithDeployedTableNamesAndNoDynamoDbEndpoint() {
+        Map<String, Object> variables = new LinkedHashMap<>();
+        for (Setting setting : Setting.values()) {
+            variables.put(setting.name(), setting.defaultValue() == null ? Match.anyValue() : setting.defaultValue());
+        }
+        for (TableDefinition definition : Tables.ALL) {
+            variables.put(definition.envVar(), ref(SynthesizedStack.STACK.table(definition)));
+        }
+        variables.put(Setting.JWT_AUDIENCE.name(), Match.anyValue());
+        variables.put(Setting.CONNECTIONS_ENDPOINT.name(), SynthesizedStack.joinContaining(
+                "https://", ".execute-api.", "/" + ParleyStack.STAGE_NAME));
+        // On AWS the SDK's regional endpoint applies; the override exists for DynamoDB Local only.
+        variables.put(Setting.DYNAMODB_ENDPOINT.name(), Match.absent());
+
+        TEMPLATE.resourcePropertiesCountIs("AWS::Lambda::Function",
+                Map.of("Environment", Map.of("Variables", variables)), ParleyHandler.values().length);
+    }
+
+    @Test
+    void logsAreKeptForAMonth() {
+        for (ParleyHandler handler : ParleyHandler.values()) {
+            TEMPLATE.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                    "Handler", handler.handler(),
+                    "LoggingConfig", Map.of("LogGroup", Match.objectLike(Map.of(
+                            "Ref", Match.stringLikeRegexp("^" + handler.id() + "Logs.*"))))));
+        }
+        TEMPLATE.resourcePropertiesCountIs("AWS::Logs::LogGroup", Map.of("RetentionInDays", 30),
+                ParleyHandler.values().length + 2);
+    }
+}

@@ -1,0 +1,123 @@
+package dev.parley.infra;
+
+import static dev.parley.infra.SynthesizedStack.TEMPLATE;
+import static dev.parley.infra.SynthesizedStack.function;
+import static dev.parley.infra.SynthesizedStack.joinContaining;
+import static dev.parley.infra.SynthesizedStack.logicalId;
+import static dev.parley.infra.SynthesizedStack.ref;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Match;
+
+class WebSocketApiTest {
+    private static final List<String> MESSAGE_ROUTES =
+            List.of("$default", "send", "heartbeat", "sync", "history", "ack", "read");
+
+    @Test
+    void routesSelectOnTheActionFieldOfTheFrame() {
+        TEMPLATE.hasResourceProperties("AWS::ApiGatewayV2::Api", Map.of(
+                "ProtocolType", "WEBSOCKET",
+                "RouteSelectionExpression", "$request.body.action"));
+    }
+
+    @Test
+    void everyProtocolRouteExists() {
+        for (String routeKey : List.of("$connect", "$disconnect", "$default", "send", "heartbeat", "sync", "history",
+                "ack", "read")) {
+            TEMPLATE.hasResourceProperties("AWS::ApiGatewayV2::Route", Map.of("RouteKey", routeKey));
+        }
+        TEMPLATE.resourcePropertiesCountIs("AWS::ApiGatewayV2::Route",
+                Map.of("ApiId", ref(SynthesizedStack.STACK.getNode().findChild("WebSocketApi"))), 9);
+    }
+
+    @Test
+    void connectIsTheOnlyRouteWithTheCustomAuthorizer() {
+        TEMPLATE.hasResourceProperties("AWS::ApiGatewayV2::Route", Map.of(
+                "RouteKey", "$connect",
+                "AuthorizationType", "CUSTOM",
+                "AuthorizerId", Match.objectLike(Map.of("Ref", Match.stringLikeRegexp("WebSocketApiTokenAuthorizer.*")))));
+        TEMPLATE.resourcePropertiesCountIs("AWS::ApiGatewayV2::Route", Map.of("AuthorizationType", "CUSTOM"), 1);
+    }
+
+    @Test
+    void authorizerIsALambdaRequestAuthorizerReadingTheTokenQueryParameter() {
+        TEMPLATE.hasResourceProperties("AWS::ApiGatewayV2::Authorizer", Map.of(
+                "AuthorizerType", "REQUEST",
+                // The one identity source API Gateway checks before calling the authorizer.
+                "IdentitySource", List.of("route.request.querystring.token"),
+                "AuthorizerUri", joinContaining(ref(function(ParleyHandler.CONNECT_AUTHORIZER).live()))));
+    }
+
+    @Test
+    void authorizerGetsCognitoVerificationSettings() {
+        TEMPLATE.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "Handler", ParleyHandler.CONNECT_AUTHORIZER.handler(),
+                "Environment", Map.of("Variables", Match.objectLike(Map.of(
+                        "JWKS_URL", joinContaining("https://cognito-idp.", "/.well-known/jwks.json"),
+                        "JWT_ISSUER", Match.anyValue(),
+                        "JWT_AUDIENCE", ref(SynthesizedStack.STACK.getNode().findChild("UserPool")
+                                .getNode().findChild("AppClient")))))));
+    }
+
+    @Test
+    void everyMessageRouteReturnsTheHandlersReplyToTheCaller() {
+        for (String routeKey : MESSAGE_ROUTES) {
+            TEMPLATE.hasResourceProperties("AWS::ApiGatewayV2::Route", Map.of(
+                    "RouteKey", routeKey,
+                    "RouteResponseSelectionExpression", "$default"));
+        }
+        TEMPLATE.resourcePropertiesCountIs("AWS::ApiGatewayV2::RouteResponse", Map.of("RouteResponseKey", "$default"),
+                MESSAGE_ROUTES.size());
+    }
+
+    @Test
+    void integrationsInvokeTheLiveAliasSoSnapStartApplies() {
+        List<ParleyHandler> routed = List.of(ParleyHandler.CONNECT, ParleyHandler.DISCONNECT,
+                ParleyHandler.DEFAULT_ROUTE, ParleyHandler.SEND, ParleyHandler.HEARTBEAT, ParleyHandler.SYNC,
+                ParleyHandler.HISTORY, ParleyHandler.ACK, ParleyHandler.READ);
+        for (ParleyHandler handler : routed) {
+            TEMPLATE.hasResourceProperties("AWS::ApiGatewayV2::Integration", Map.of(
+                    "IntegrationType", "AWS_PROXY",
+                    "IntegrationUri", joinContaining(ref(function(handler).live()))));
+            // Never the unqualified function ($LATEST), which SnapStart does not cover.
+            TEMPLATE.resourcePropertiesCountIs("AWS::ApiGatewayV2::Integration", Map.of(
+                    "IntegrationUri", joinContaining(Map.of("Fn::GetAtt",
+                            List.of(logicalId(function(handler).function()), "Arn")))), 0);
+        }
+        TEMPLATE.resourceCountIs("AWS::ApiGatewayV2::Integration", routed.size());
+    }
+
+    @Test
+    void stageDeploysItselfThrottlesAndWritesJsonAccessLogs() {
+        TEMPLATE.hasResourceProperties("AWS::ApiGatewayV2::Stage", Map.of(
+                "StageName", ParleyStack.STAGE_NAME,
+                "AutoDeploy", true,
+                "DefaultRouteSettings", Map.of(
+                        "ThrottlingRateLimit", ParleyStack.THROTTLE_RATE_LIMIT,
+                        "ThrottlingBurstLimit", ParleyStack.THROTTLE_BURST_LIMIT),
+                "AccessLogSettings", Map.of(
+                        "DestinationArn", Match.anyValue(),
+                        "Format", Match.stringLikeRegexp("^\\{\"requestId\":\"\\$context.requestId\".*\\}$"))));
+    }
+
+    @Test
+    void accessLoggingWaitsForTheAccountsApiGatewayLoggingRole() {
+        TEMPLATE.hasResource("AWS::ApiGatewayV2::Stage", Map.of(
+                "Properties", Map.of("StageName", ParleyStack.STAGE_NAME),
+                "DependsOn", Match.arrayWith(List.of("ApiGatewayAccount"))));
+        TEMPLATE.hasResourceProperties("AWS::ApiGateway::Account", Map.of("CloudWatchRoleArn", Match.anyValue()));
+    }
+
+    @Test
+    void authorizerMayInvokeOnlyItsAlias() {
+        TEMPLATE.hasResourceProperties("AWS::Lambda::Permission", Map.of(
+                "Action", "lambda:InvokeFunction",
+                "Principal", "apigateway.amazonaws.com",
+                "FunctionName", ref(function(ParleyHandler.CONNECT_AUTHORIZER).live()),
+                "SourceArn", joinContaining(Match.stringLikeRegexp(".*/authorizers/.*"))));
+        assertThat(logicalId(function(ParleyHandler.CONNECT_AUTHORIZER).live())).startsWith("ConnectAuthorizerAliaslive");
+    }
+}
