@@ -112,7 +112,6 @@ public final class ParleyStack extends Stack {
     private final RemovalPolicy dataRemovalPolicy;
     private final Map<TableDefinition, Table> tables = new LinkedHashMap<>();
     private final Map<ParleyHandler, JavaFunction> functions = new EnumMap<>(ParleyHandler.class);
-    private final JavaFunctionFactory functionFactory;
     private final Topic alarmTopic;
     private final HttpApi httpApi;
     private final IHttpRouteAuthorizer httpRouteAuthorizer;
@@ -167,7 +166,7 @@ public final class ParleyStack extends Stack {
                 .set(Setting.JWT_AUDIENCE, appClient.getUserPoolClientId())
                 .set(Setting.CONNECTIONS_ENDPOINT, stage.getCallbackUrl());
         tables.forEach((definition, table) -> environment.set(Setting.valueOf(definition.envVar()), table.getTableName()));
-        functionFactory = new JavaFunctionFactory(this, Code.fromAsset(functionsJar.path().toString()),
+        JavaFunctionFactory functionFactory = new JavaFunctionFactory(this, Code.fromAsset(functionsJar.path().toString()),
                 environment.toMap(), dataRemovalPolicy);
         for (ParleyHandler handler : ParleyHandler.values()) {
             if (!functionsJar.handlers().contains(handler)) {

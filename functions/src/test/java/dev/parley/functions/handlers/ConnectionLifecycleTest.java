@@ -1,0 +1,89 @@
+package dev.parley.functions.handlers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.functions.support.Fixtures;
+import dev.parley.functions.support.TestDynamo;
+import dev.parley.functions.wiring.Wiring;
+import dev.parley.model.config.Setting;
+import dev.parley.model.protocol.FrameCodec;
+import dev.parley.model.tables.Tables;
+import java.time.Clock;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/** $connect, heartbeat and $disconnect on the connections table, from real event payloads. */
+class ConnectionLifecycleTest {
+    private final Wiring wiring = new Wiring(TestDynamo.CONFIG, TestDynamo.client(), () -> null, Clock.systemUTC());
+    private final String user = "alice-" + UUID.randomUUID().toString().substring(0, 8);
+
+    private APIGatewayV2WebSocketEvent event(String fixture) {
+        return Fixtures.event(fixture, APIGatewayV2WebSocketEvent.class,
+                text -> text.replace("\"userId\": \"alice\"", "\"userId\": \"" + user + "\""));
+    }
+
+    private Map<String, AttributeValue> mapping() {
+        return TestDynamo.get(Setting.CONNECTIONS_TABLE, Map.of(
+                Tables.Connections.USER_ID, AttributeValue.fromS(user),
+                Tables.Connections.CONNECTION_ID, AttributeValue.fromS("TZFc-eYyIAMCJwQ=")));
+    }
+
+    @Test
+    void connectRecordsTheConnectionUnderItsUserWithAnExpiry() {
+        var response = new ConnectHandler(wiring.connectionService()).handleRequest(event("websocket-connect.json"), null);
+        assertThat(response.getStatusCode()).isEqualTo(200);
+        var item = mapping();
+        assertThat(item.get(Tables.Connections.DEVICE_ID).s()).isEqualTo("phone");
+        long connectedAtSeconds = Long.parseLong(item.get(Tables.Connections.CONNECTED_AT).n()) / 1000;
+        // API Gateway closes connections after 2 hours; the mapping outlives that by a margin, then expires.
+        assertThat(Long.parseLong(item.get(Tables.Connections.EXPIRES_AT).n()) - connectedAtSeconds)
+                .isEqualTo(Long.parseLong(Setting.CONNECTION_TTL_SECONDS.defaultValue()));
+    }
+
+    @Test
+    void heartbeatAnswersPongAndRefreshesLastActive() throws Exception {
+        new ConnectHandler(wiring.connectionService()).handleRequest(event("websocket-connect.json"), null);
+        long before = Long.parseLong(mapping().get(Tables.Connections.LAST_ACTIVE_AT).n());
+        Thread.sleep(5);
+        var response = new HeartbeatHandler(wiring.connectionService()).handleRequest(event("websocket-heartbeat.json"), null);
+        JsonNode pong = FrameCodec.mapper().readTree(response.getBody());
+        assertThat(pong.get("type").asText()).isEqualTo("pong");
+        assertThat(pong.get("requestId").asText()).isEqualTo("hb-1");
+        assertThat(Long.parseLong(mapping().get(Tables.Connections.LAST_ACTIVE_AT).n())).isGreaterThan(before)
+                .isEqualTo(pong.get("serverTime").asLong());
+    }
+
+    @Test
+    void aHeartbeatRestoresAMappingThatWasCleanedUpWhileTheConnectionLived() {
+        new HeartbeatHandler(wiring.connectionService()).handleRequest(event("websocket-heartbeat.json"), null);
+        assertThat(mapping().get(Tables.Connections.DEVICE_ID).s()).isEqualTo("phone");
+    }
+
+    @Test
+    void disconnectRemovesTheMapping() {
+        new ConnectHandler(wiring.connectionService()).handleRequest(event("websocket-connect.json"), null);
+        new DisconnectHandler(wiring.connectionService()).handleRequest(event("websocket-disconnect.json"), null);
+        assertThat(mapping()).isEmpty();
+    }
+
+    @Test
+    void theDefaultRouteAnswersMalformedFramesWithBadRequest() throws Exception {
+        var response = new DefaultRouteHandler().handleRequest(event("websocket-default-malformed.json"), null);
+        JsonNode error = FrameCodec.mapper().readTree(response.getBody());
+        assertThat(error.get("code").asText()).isEqualTo("BAD_REQUEST");
+        assertThat(error.has("requestId")).isFalse();
+    }
+
+    @Test
+    void theDefaultRouteAnswersUnknownActionsWithTheirRequestId() throws Exception {
+        APIGatewayV2WebSocketEvent event = event("websocket-default-malformed.json");
+        event.setBody("{\"action\":\"typing\",\"requestId\":\"t-9\"}");
+        JsonNode error = FrameCodec.mapper().readTree(new DefaultRouteHandler().handleRequest(event, null).getBody());
+        assertThat(error.get("code").asText()).isEqualTo("UNKNOWN_ACTION");
+        assertThat(error.get("requestId").asText()).isEqualTo("t-9");
+    }
+}

@@ -1,0 +1,123 @@
+package dev.parley.functions.handlers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.functions.push.ConnectionPusher;
+import dev.parley.functions.service.FanoutService;
+import dev.parley.functions.store.Connection;
+import dev.parley.functions.store.dynamodb.DynamoConnectionStore;
+import dev.parley.functions.store.dynamodb.DynamoConversationStore;
+import dev.parley.functions.support.Fixtures;
+import dev.parley.functions.support.TestDynamo;
+import dev.parley.model.config.Setting;
+import dev.parley.model.protocol.FrameCodec;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The fan-out handler on a real stream batch: who gets which frame, 410 cleanup, and partial
+ * batch failures. The @connections side is a recording {@link ConnectionPusher} (our own port);
+ * the integration tests drive the real gateway.
+ */
+class FanoutHandlerTest {
+    private final String alice = "alice-" + UUID.randomUUID().toString().substring(0, 8);
+    private final String bob = "bob-" + UUID.randomUUID().toString().substring(0, 8);
+    private final DynamoConnectionStore connections =
+            new DynamoConnectionStore(TestDynamo.client(), TestDynamo.table(Setting.CONNECTIONS_TABLE));
+    private final RecordingPusher pusher = new RecordingPusher();
+    private final FanoutHandler handler = new FanoutHandler(new FanoutService(
+            new DynamoConversationStore(TestDynamo.client(), TestDynamo.table(Setting.CONVERSATIONS_TABLE)),
+            connections, pusher, Executors.newFixedThreadPool(4)));
+
+    /** The fixture's conversation dm:alice:bob, with this test's unique user names. */
+    private DynamodbEvent batch() {
+        String conversation = alice.compareTo(bob) < 0 ? "dm:" + alice + ":" + bob : "dm:" + bob + ":" + alice;
+        return Fixtures.event("dynamodb-stream-batch.json", DynamodbEvent.class, text -> text
+                .replace("dm:alice:bob", conversation)
+                .replace("\"senderId\": {\"S\": \"alice\"}", "\"senderId\": {\"S\": \"" + alice + "\"}"));
+    }
+
+    private void connect(String user, String connectionId) {
+        connections.save(new Connection(user, connectionId, connectionId, 1, 1), 3600);
+    }
+
+    @Test
+    void everyConnectionOfEveryMemberButTheOriginGetsEachEntryInOrder() throws Exception {
+        connect(alice, "A-phone-conn0000=");
+        connect(alice, "A-laptop-conn000=");
+        connect(bob, "B-phone-conn0000=");
+
+        var response = handler.handleRequest(batch(), null);
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(pusher.framesTo("A-phone-conn0000=")).extracting(f -> f.get("type").asText()).containsExactly("gap");
+        for (String connection : List.of("A-laptop-conn000=", "B-phone-conn0000=")) {
+            List<JsonNode> frames = pusher.framesTo(connection);
+            assertThat(frames).extracting(f -> f.get("type").asText()).containsExactly("message", "gap");
+            assertThat(frames.get(0).get("senderId").asText()).isEqualTo(alice);
+            assertThat(frames.get(0).get("body").get("text").asText()).isEqualTo("hi bob");
+            assertThat(frames).extracting(f -> f.get("seq").asLong()).containsExactly(1L, 2L);
+        }
+    }
+
+    @Test
+    void aGoneConnectionIsRemovedAndDoesNotFailTheBatch() {
+        connect(bob, "B-gone-conn00000=");
+        connect(bob, "B-phone-conn0000=");
+        pusher.gone.add("B-gone-conn00000=");
+
+        var response = handler.handleRequest(batch(), null);
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(connections.forUser(bob)).extracting(Connection::connectionId).containsExactly("B-phone-conn0000=");
+        assertThat(pusher.framesTo("B-phone-conn0000=")).hasSize(2);
+    }
+
+    @Test
+    void aFailedPostReportsItsRecordSoOnlyItIsRetried() {
+        connect(bob, "B-phone-conn0000=");
+        pusher.failOn.add("gap");
+
+        var response = handler.handleRequest(batch(), null);
+
+        assertThat(response.getBatchItemFailures()).extracting(f -> f.getItemIdentifier())
+                .containsExactly("111200000000012345678902");
+        assertThat(pusher.framesTo("B-phone-conn0000=")).extracting(f -> f.get("type").asText()).containsExactly("message");
+    }
+
+    /** Records posts; answers GONE for chosen connections and throws for chosen frame types. */
+    static final class RecordingPusher implements ConnectionPusher {
+        final Map<String, List<JsonNode>> posts = new ConcurrentHashMap<>();
+        final Set<String> gone = ConcurrentHashMap.newKeySet();
+        final Set<String> failOn = ConcurrentHashMap.newKeySet();
+
+        @Override
+        public Outcome post(String connectionId, String frame) {
+            if (gone.contains(connectionId)) {
+                return Outcome.GONE;
+            }
+            try {
+                JsonNode json = FrameCodec.mapper().readTree(frame);
+                if (failOn.contains(json.get("type").asText())) {
+                    throw new IllegalStateException("injected: 500 from @connections");
+                }
+                posts.computeIfAbsent(connectionId, id -> new CopyOnWriteArrayList<>()).add(json);
+                return Outcome.DELIVERED;
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        List<JsonNode> framesTo(String connectionId) {
+            return posts.getOrDefault(connectionId, List.of());
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package dev.parley.functions.store.dynamodb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** Pins the expressions that carry the delivery guarantees, so a refactoring cannot loosen them unnoticed. */
+class WriteConditionsTest {
+
+    @Test
+    void anIdempotencyClaimAlsoSucceedsOverAnExpiredRecord() {
+        // Without the expiry clause, a record past its window but not yet removed by TTL (which can
+        // lag by days) would keep answering a reused clientMsgId with a stale seq.
+        assertThat(DynamoIdempotencyStore.CLAIM_CONDITION).isEqualTo("attribute_not_exists(#key) OR #expires < :nowSeconds");
+    }
+
+    @Test
+    void aTimelineSlotIsWrittenOnce() {
+        // A gap marker must never overwrite a message (loss), nor a message a gap (a seq a client was
+        // told is empty suddenly holding a message).
+        assertThat(DynamoMessageStore.WRITE_ONCE).isEqualTo("attribute_not_exists(#seq)");
+    }
+
+    @Test
+    void seqsComeFromAnAtomicAdd() {
+        // ADD is atomic in DynamoDB: concurrent sends can never read-modify-write the same value.
+        assertThat(DynamoConversationStore.ALLOCATE_SEQ).startsWith("ADD #lastSeq :one");
+    }
+}

@@ -1,0 +1,47 @@
+package dev.parley.infra;
+
+import static dev.parley.infra.SynthesizedStack.STACK;
+import static dev.parley.infra.SynthesizedStack.TEMPLATE;
+import static dev.parley.infra.SynthesizedStack.getAtt;
+import static dev.parley.infra.SynthesizedStack.joinContaining;
+
+import dev.parley.model.tables.Tables;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Match;
+
+class FanoutStreamTest {
+    @Test
+    void fanoutConsumesTheMessagesStreamThroughItsLiveAlias() {
+        TEMPLATE.resourceCountIs("AWS::Lambda::EventSourceMapping", 1);
+        TEMPLATE.hasResourceProperties("AWS::Lambda::EventSourceMapping", Map.of(
+                "EventSourceArn", getAtt(STACK.table(Tables.Messages.DEFINITION), "StreamArn"),
+                "FunctionName", joinContaining(":" + JavaFunctionFactory.ALIAS_NAME),
+                "StartingPosition", "TRIM_HORIZON",
+                "BatchSize", 100));
+    }
+
+    @Test
+    void aPoisonRecordIsIsolatedRetriedABoundedNumberOfTimesAndDeadLettered() {
+        TEMPLATE.hasResourceProperties("AWS::Lambda::EventSourceMapping", Map.of(
+                // Without this the handler's batchItemFailures are ignored and whole batches retry.
+                "FunctionResponseTypes", List.of("ReportBatchItemFailures"),
+                "BisectBatchOnFunctionError", true,
+                "MaximumRetryAttempts", 5,
+                "MaximumRecordAgeInSeconds", 3600,
+                "DestinationConfig", Map.of("OnFailure", Map.of(
+                        "Destination", getAtt(STACK.getNode().findChild("FanoutDeadLetterQueue"), "Arn")))));
+    }
+
+    @Test
+    void deadLetterQueueIsEncryptedKeepsRecordsTwoWeeksAndRefusesPlainHttp() {
+        TEMPLATE.hasResourceProperties("AWS::SQS::Queue", Map.of(
+                "SqsManagedSseEnabled", true,
+                "MessageRetentionPeriod", 14 * 24 * 3600));
+        TEMPLATE.hasResourceProperties("AWS::SQS::QueuePolicy", Map.of(
+                "PolicyDocument", Map.of("Statement", Match.arrayWith(List.of(Match.objectLike(Map.of(
+                        "Effect", "Deny",
+                        "Condition", Map.of("Bool", Map.of("aws:SecureTransport", "false")))))))));
+    }
+}

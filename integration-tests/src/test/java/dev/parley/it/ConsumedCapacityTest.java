@@ -1,0 +1,69 @@
+package dev.parley.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.parley.it.support.WsClient;
+import dev.parley.local.LocalRuntime;
+import dev.parley.local.metering.CapacityMeter;
+import dev.parley.model.domain.ConversationId;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What one direct message costs in DynamoDB capacity, measured with ReturnConsumedCapacity on a
+ * runtime of its own (so other tests' traffic is not counted). Capacity units are deterministic,
+ * unlike timings, so the budget is asserted; the breakdown is printed for docs/data-model.md.
+ */
+class ConsumedCapacityTest {
+    private static final CapacityMeter METER = new CapacityMeter();
+    private static LocalRuntime runtime;
+
+    @BeforeAll
+    static void start() throws Exception {
+        runtime = LocalRuntime.start(LocalRuntime.Options.defaults().withPort(0).withDynamoInterceptor(METER));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        runtime.close();
+    }
+
+    @Test
+    void aDirectMessageCostsThreeWriteUnitsAndOneReadUnitPerRecipientUser() throws Exception {
+        try (WsClient alice = WsClient.connect(runtime.websocketUrl(), token("alice"));
+             WsClient bob = WsClient.connect(runtime.websocketUrl(), token("bob"))) {
+            alice.send("bob", "first", "hello"); // the first message also records the two members
+            bob.await(WsClient.messageIn(ConversationId.direct("alice", "bob")));
+            Thread.sleep(300);
+            METER.reset();
+
+            alice.send("bob", "second", "how are you?");
+            bob.await(f -> "second".equals(f.path("clientMsgId").asText()));
+            Thread.sleep(300);
+
+            System.out.println("CAPACITY direct message write units " + METER.writeUnits());
+            System.out.println("CAPACITY direct message read units " + METER.readUnits());
+            // counter + idempotency claim + message, each under 1 KB
+            assertThat(METER.totalWriteUnits()).isEqualTo(3.0);
+            assertThat(METER.writeUnits()).containsOnlyKeys(
+                    "parley-conversations UpdateItem", "parley-idempotency PutItem", "parley-messages PutItem");
+            // fan-out: one strongly consistent Query of the connections of each of the two members
+            assertThat(METER.readUnits()).containsOnlyKeys("parley-connections Query");
+            assertThat(METER.totalReadUnits()).isEqualTo(2.0);
+            assertThat(METER.conditionalFailures()).isZero();
+        }
+    }
+
+    private static String token(String user) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(runtime.connectionsUrl() + "/dev/token"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"userId\":\"" + user + "\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return WsClient.JSON.readTree(response.body()).get("token").asText();
+    }
+}

@@ -1,0 +1,86 @@
+package dev.parley.model.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.parley.model.domain.Gap;
+import dev.parley.model.domain.Message;
+import dev.parley.model.errors.BadRequestException;
+import dev.parley.model.errors.ErrorCode;
+import dev.parley.model.errors.PayloadTooLargeException;
+import dev.parley.model.errors.UnknownActionException;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class FrameCodecTest {
+
+    @Test
+    void aSendToAUserDecodesWithItsBodyCompacted() {
+        var send = (ClientCommand.Send) FrameCodec.decode(
+                "{\"action\":\"send\",\"requestId\":\"r1\",\"to\":\"bob\",\"clientMsgId\":\"c_1-A\",\"body\":{ \"text\" : \"hi\" }}");
+        assertThat(send.requestId()).isEqualTo("r1");
+        assertThat(send.to()).isEqualTo("bob");
+        assertThat(send.conversationId()).isNull();
+        assertThat(send.bodyJson()).isEqualTo("{\"text\":\"hi\"}");
+    }
+
+    @Test
+    void syncCursorsAndPageLimitsDecode() {
+        var sync = (ClientCommand.Sync) FrameCodec.decode(
+                "{\"action\":\"sync\",\"cursors\":{\"dm:a:b\":4,\"grp:x\":0},\"limit\":500}");
+        assertThat(sync.cursors()).isEqualTo(Map.of("dm:a:b", 4L, "grp:x", 0L));
+        assertThat(sync.limit()).isEqualTo(FrameCodec.MAX_PAGE);
+        var history = (ClientCommand.History) FrameCodec.decode("{\"action\":\"history\",\"conversationId\":\"dm:a:b\"}");
+        assertThat(history.beforeSeq()).isNull();
+        assertThat(history.limit()).isEqualTo(FrameCodec.DEFAULT_PAGE);
+    }
+
+    @Test
+    void theRequestIdOfABadFrameIsKnownBeforeItsFieldsAreChecked() {
+        var envelope = FrameCodec.readEnvelope("{\"action\":\"send\",\"requestId\":\"r9\"}");
+        assertThat(envelope.requestId()).isEqualTo("r9");
+        assertThatThrownBy(() -> FrameCodec.decode(envelope)).isInstanceOf(BadRequestException.class)
+                .hasMessageContaining("exactly one of conversationId and to");
+    }
+
+    @Test
+    void eachKindOfBadFrameHasItsCode() {
+        assertThat(codeOf("not json")).isEqualTo(ErrorCode.BAD_REQUEST);
+        assertThat(codeOf("{\"action\":\"dance\"}")).isEqualTo(ErrorCode.UNKNOWN_ACTION);
+        assertThat(codeOf("{\"action\":\"read\",\"conversationId\":\"dm:a:b\",\"seq\":-1}")).isEqualTo(ErrorCode.BAD_REQUEST);
+        assertThat(codeOf("{\"action\":\"read\",\"conversationId\":\"dm:a:b\",\"seq\":\"3\"}")).isEqualTo(ErrorCode.BAD_REQUEST);
+        assertThat(codeOf("{\"action\":\"ack\",\"conversationId\":\"dm:b:a\",\"seq\":3}")).isEqualTo(ErrorCode.BAD_REQUEST);
+        assertThat(codeOf("{\"action\":\"send\",\"to\":\"bob\",\"clientMsgId\":\"c\",\"body\":{\"text\":\""
+                + "x".repeat(16 * 1024) + "\"}}")).isEqualTo(ErrorCode.PAYLOAD_TOO_LARGE);
+    }
+
+    @Test
+    void theBodyLimitCountsUtf8Bytes() {
+        // 6000 three-byte characters: 6000 chars but 18000 bytes.
+        assertThatThrownBy(() -> FrameCodec.decode("{\"action\":\"send\",\"to\":\"bob\",\"clientMsgId\":\"c\",\"body\":{\"text\":\""
+                + "€".repeat(6000) + "\"}}")).isInstanceOf(PayloadTooLargeException.class);
+    }
+
+    @Test
+    void serverFramesHaveTheProtocolShapes() {
+        Message message = new Message("dm:a:b", 7, "a", "c1", "{\"text\":\"hi\"}", 1700000000000L);
+        assertThat(FrameCodec.encode(new ServerFrame.MessagePush(message))).isEqualTo(
+                "{\"type\":\"message\",\"conversationId\":\"dm:a:b\",\"seq\":7,\"senderId\":\"a\",\"clientMsgId\":\"c1\","
+                        + "\"body\":{\"text\":\"hi\"},\"sentAt\":1700000000000}");
+        assertThat(FrameCodec.encode(new ServerFrame.GapPush(new Gap("dm:a:b", 8))))
+                .isEqualTo("{\"type\":\"gap\",\"conversationId\":\"dm:a:b\",\"seq\":8}");
+        assertThat(FrameCodec.encode(new ServerFrame.Sent("r", "dm:a:b", "c1", 7, 5)))
+                .isEqualTo("{\"type\":\"sent\",\"requestId\":\"r\",\"conversationId\":\"dm:a:b\",\"clientMsgId\":\"c1\",\"seq\":7,\"sentAt\":5}");
+        assertThat(FrameCodec.encode(new ServerFrame.Error(null, ErrorCode.RATE_LIMITED, "slow down", 250L)))
+                .isEqualTo("{\"type\":\"error\",\"code\":\"RATE_LIMITED\",\"message\":\"slow down\",\"retryAfterMs\":250}");
+    }
+
+    private static ErrorCode codeOf(String frame) {
+        try {
+            FrameCodec.decode(frame);
+            throw new AssertionError("accepted: " + frame);
+        } catch (BadRequestException | UnknownActionException | PayloadTooLargeException e) {
+            return ErrorCode.of(e);
+        }
+    }
+}
