@@ -6,6 +6,7 @@ import dev.parley.model.tables.Tables;
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -325,9 +326,9 @@ public final class ParleyStack extends Stack {
                 .deletionProtection(retainData)
                 .build();
         NagSuppressions.addResourceSuppressions(userPool, List.of(
-                suppression("AwsSolutions-COG2", "MFA is not required: the walkthrough and CLI clients sign in "
-                        + "with USER_PASSWORD_AUTH, and the WebSocket token flow has no MFA step. Operators who "
-                        + "need MFA can turn it on for the pool without changing Parley."),
+                suppression("AwsSolutions-COG2", "MFA is off so that headless clients and the documented CLI "
+                        + "walkthrough can sign in with USER_PASSWORD_AUTH. Parley only verifies the tokens "
+                        + "Cognito issues, so operators who need MFA can require it on the pool unchanged."),
                 suppression("AwsSolutions-COG3", "Advanced security (threat protection) needs the Plus feature "
                         + "plan, billed per monthly active user; self sign-up is off, so accounts are only "
                         + "created by operators.")));
@@ -516,7 +517,7 @@ public final class ParleyStack extends Stack {
         routes.put("history", ParleyHandler.HISTORY);
         routes.put("ack", ParleyHandler.ACK);
         routes.put("read", ParleyHandler.READ);
-        return java.util.Collections.unmodifiableMap(routes);
+        return Collections.unmodifiableMap(routes);
     }
 
     /**

@@ -8,7 +8,6 @@ import dev.parley.functions.support.Fixtures;
 import dev.parley.functions.support.TestDynamo;
 import dev.parley.functions.wiring.Wiring;
 import dev.parley.model.config.Setting;
-import dev.parley.model.protocol.FrameCodec;
 import dev.parley.model.tables.Tables;
 import java.time.Clock;
 import java.util.Map;
@@ -18,6 +17,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** $connect, heartbeat and $disconnect on the connections table, from real event payloads. */
 class ConnectionLifecycleTest {
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     private final Wiring wiring = new Wiring(TestDynamo.CONFIG, TestDynamo.client(), () -> null, Clock.systemUTC());
     private final String user = "alice-" + UUID.randomUUID().toString().substring(0, 8);
 
@@ -50,7 +50,7 @@ class ConnectionLifecycleTest {
         long before = Long.parseLong(mapping().get(Tables.Connections.LAST_ACTIVE_AT).n());
         Thread.sleep(5);
         var response = new HeartbeatHandler(wiring.connectionService()).handleRequest(event("websocket-heartbeat.json"), null);
-        JsonNode pong = FrameCodec.mapper().readTree(response.getBody());
+        JsonNode pong = JSON.readTree(response.getBody());
         assertThat(pong.get("type").asText()).isEqualTo("pong");
         assertThat(pong.get("requestId").asText()).isEqualTo("hb-1");
         assertThat(Long.parseLong(mapping().get(Tables.Connections.LAST_ACTIVE_AT).n())).isGreaterThan(before)
@@ -73,7 +73,7 @@ class ConnectionLifecycleTest {
     @Test
     void theDefaultRouteAnswersMalformedFramesWithBadRequest() throws Exception {
         var response = new DefaultRouteHandler().handleRequest(event("websocket-default-malformed.json"), null);
-        JsonNode error = FrameCodec.mapper().readTree(response.getBody());
+        JsonNode error = JSON.readTree(response.getBody());
         assertThat(error.get("code").asText()).isEqualTo("BAD_REQUEST");
         assertThat(error.has("requestId")).isFalse();
     }
@@ -82,7 +82,7 @@ class ConnectionLifecycleTest {
     void theDefaultRouteAnswersUnknownActionsWithTheirRequestId() throws Exception {
         APIGatewayV2WebSocketEvent event = event("websocket-default-malformed.json");
         event.setBody("{\"action\":\"typing\",\"requestId\":\"t-9\"}");
-        JsonNode error = FrameCodec.mapper().readTree(new DefaultRouteHandler().handleRequest(event, null).getBody());
+        JsonNode error = JSON.readTree(new DefaultRouteHandler().handleRequest(event, null).getBody());
         assertThat(error.get("code").asText()).isEqualTo("UNKNOWN_ACTION");
         assertThat(error.get("requestId").asText()).isEqualTo("t-9");
     }

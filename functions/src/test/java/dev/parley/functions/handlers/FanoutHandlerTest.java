@@ -12,7 +12,6 @@ import dev.parley.functions.store.dynamodb.DynamoConversationStore;
 import dev.parley.functions.support.Fixtures;
 import dev.parley.functions.support.TestDynamo;
 import dev.parley.model.config.Setting;
-import dev.parley.model.protocol.FrameCodec;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,6 +27,7 @@ import org.junit.jupiter.api.Test;
  * the integration tests drive the real gateway.
  */
 class FanoutHandlerTest {
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     private final String alice = "alice-" + UUID.randomUUID().toString().substring(0, 8);
     private final String bob = "bob-" + UUID.randomUUID().toString().substring(0, 8);
     private final DynamoConnectionStore connections =
@@ -105,7 +105,7 @@ class FanoutHandlerTest {
                 return Outcome.GONE;
             }
             try {
-                JsonNode json = FrameCodec.mapper().readTree(frame);
+                JsonNode json = JSON.readTree(frame);
                 if (failOn.contains(json.get("type").asText())) {
                     throw new IllegalStateException("injected: 500 from @connections");
                 }

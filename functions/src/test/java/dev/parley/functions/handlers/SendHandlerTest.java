@@ -17,7 +17,6 @@ import dev.parley.model.domain.ConversationId;
 import dev.parley.model.domain.Gap;
 import dev.parley.model.domain.Message;
 import dev.parley.model.protocol.ClientCommand;
-import dev.parley.model.protocol.FrameCodec;
 import dev.parley.model.tables.Tables;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 class SendHandlerTest {
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     private final Wiring wiring = new Wiring(TestDynamo.CONFIG, TestDynamo.client(), () -> null, Clock.systemUTC());
     private final SendHandler handler = new SendHandler(wiring.sendService());
     private final String bob = "bob-" + UUID.randomUUID().toString().substring(0, 8);
@@ -41,7 +41,7 @@ class SendHandlerTest {
     private JsonNode reply(APIGatewayV2WebSocketEvent event) throws Exception {
         var response = handler.handleRequest(event, null);
         assertThat(response.getStatusCode()).isEqualTo(200);
-        return FrameCodec.mapper().readTree(response.getBody());
+        return JSON.readTree(response.getBody());
     }
 
     @Test

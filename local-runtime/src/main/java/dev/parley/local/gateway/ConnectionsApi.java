@@ -1,5 +1,6 @@
 package dev.parley.local.gateway;
 
+import dev.parley.local.Json;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -75,7 +76,7 @@ public final class ConnectionsApi extends Handler.Abstract {
                 var connection = info.get();
                 json(response, callback, 200, "{\"connectedAt\":\"" + Instant.ofEpochMilli(connection.connectedAt())
                         + "\",\"identity\":{\"sourceIp\":\"" + connection.sourceIp() + "\",\"userAgent\":"
-                        + dev.parley.model.protocol.FrameCodec.mapper().writeValueAsString(connection.userAgent())
+                        + Json.MAPPER.writeValueAsString(connection.userAgent())
                         + "},\"lastActiveAt\":\"" + Instant.ofEpochMilli(connection.lastActiveAt()) + "\"}");
             }
         } else if (HttpMethod.DELETE.is(method)) {

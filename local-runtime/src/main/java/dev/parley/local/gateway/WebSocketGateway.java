@@ -4,7 +4,6 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayCustomAuthorizerEv
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
 import com.amazonaws.services.lambda.runtime.events.IamPolicyResponseV1;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.local.functions.FunctionHost;
 import dev.parley.model.errors.ErrorCode;
 import dev.parley.model.protocol.FrameCodec;
@@ -225,15 +224,8 @@ public final class WebSocketGateway {
 
     /** {@code $request.body.action}, falling back to {@code $default} as API Gateway does. */
     private static String selectRoute(FunctionHost host, String text) {
-        try {
-            JsonNode action = FrameCodec.mapper().readTree(text).get("action");
-            if (action != null && action.isTextual() && host.hasRoute(action.textValue())) {
-                return action.textValue();
-            }
-        } catch (Exception notJson) {
-            // $default takes it.
-        }
-        return "$default";
+        String action = FrameCodec.actionOrNull(text);
+        return action != null && host.hasRoute(action) ? action : "$default";
     }
 
     private void closed(LiveConnection connection, int statusCode) {

@@ -1,9 +1,9 @@
 package dev.parley.local.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.local.Json;
 import dev.parley.local.auth.LocalIssuer;
 import dev.parley.model.domain.UserIds;
-import dev.parley.model.protocol.FrameCodec;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -39,7 +39,7 @@ public final class DevApi extends Handler.Abstract {
         if (path.equals("/dev/token") && HttpMethod.POST.is(request.getMethod())) {
             JsonNode body;
             try {
-                body = FrameCodec.mapper().readTree(Content.Source.asString(request, StandardCharsets.UTF_8));
+                body = Json.MAPPER.readTree(Content.Source.asString(request, StandardCharsets.UTF_8));
             } catch (Exception malformed) {
                 body = null;
             }
@@ -53,14 +53,14 @@ public final class DevApi extends Handler.Abstract {
             String token = issuer.token(userId.textValue(),
                     deviceId != null && deviceId.isTextual() ? deviceId.textValue() : null,
                     ttl != null && ttl.canConvertToLong() ? Duration.ofSeconds(ttl.longValue()) : LocalIssuer.DEFAULT_TTL);
-            json(response, callback, 200, FrameCodec.mapper().writeValueAsString(Map.of("token", token)));
+            json(response, callback, 200, Json.MAPPER.writeValueAsString(Map.of("token", token)));
             return true;
         }
         return false;
     }
 
     public static void error(Response response, Callback callback, int status, String code, String message) throws Exception {
-        json(response, callback, status, FrameCodec.mapper().writeValueAsString(Map.of("code", code, "message", message)));
+        json(response, callback, status, Json.MAPPER.writeValueAsString(Map.of("code", code, "message", message)));
     }
 
     public static void json(Response response, Callback callback, int status, String body) {

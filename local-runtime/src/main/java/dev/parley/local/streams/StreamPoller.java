@@ -3,7 +3,7 @@ package dev.parley.local.streams;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.fasterxml.jackson.core.type.TypeReference;
-import dev.parley.model.protocol.FrameCodec;
+import dev.parley.local.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -284,7 +284,7 @@ public final class StreamPoller implements AutoCloseable {
         checkpointFile.ifPresent(file -> {
             try {
                 Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-                Files.writeString(temporary, FrameCodec.mapper().writeValueAsString(checkpoints));
+                Files.writeString(temporary, Json.MAPPER.writeValueAsString(checkpoints));
                 Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException e) {
                 System.err.println("{\"level\":\"WARN\",\"what\":\"stream-checkpoint\",\"error\":" + quote(e.toString()) + "}");
@@ -295,7 +295,7 @@ public final class StreamPoller implements AutoCloseable {
     private void loadCheckpoints(Path file) {
         if (Files.exists(file)) {
             try {
-                checkpoints.putAll(FrameCodec.mapper().readValue(file.toFile(), new TypeReference<Map<String, String>>() {}));
+                checkpoints.putAll(Json.MAPPER.readValue(file.toFile(), new TypeReference<Map<String, String>>() {}));
             } catch (IOException e) {
                 throw new IllegalStateException("unreadable stream checkpoints in " + file, e);
             }
@@ -312,7 +312,7 @@ public final class StreamPoller implements AutoCloseable {
 
     private static String quote(String value) {
         try {
-            return FrameCodec.mapper().writeValueAsString(value);
+            return Json.MAPPER.writeValueAsString(value);
         } catch (IOException e) {
             return "\"?\"";
         }

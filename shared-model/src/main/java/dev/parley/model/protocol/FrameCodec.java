@@ -2,10 +2,6 @@ package dev.parley.model.protocol;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.model.domain.ConversationId;
 import dev.parley.model.domain.Gap;
 import dev.parley.model.domain.Message;
@@ -18,7 +14,6 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -35,39 +30,39 @@ public final class FrameCodec {
     public static final int MAX_PAGE = 200;
     private static final Pattern CLIENT_MSG_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final JsonFactory FACTORY = MAPPER.getFactory();
+    private static final JsonFactory FACTORY = new JsonFactory();
 
     private FrameCodec() {}
 
     /** A parsed frame whose {@code requestId} is known, so errors found later can echo it. */
-    public record Envelope(ObjectNode json, String action, String requestId) {}
+    public record Envelope(Map<String, Object> json, String action, String requestId) {}
 
     /**
      * Parses the JSON object and its envelope fields. Throws {@link BadRequestException} for text
      * that is not a JSON object or an unusable {@code requestId}.
      */
+    @SuppressWarnings("unchecked")
     public static Envelope readEnvelope(String raw) {
-        JsonNode node;
+        Object parsed;
         try {
-            node = raw == null ? null : MAPPER.readTree(raw);
-        } catch (JsonProcessingException e) {
+            parsed = raw == null ? null : JsonTree.parse(FACTORY, raw);
+        } catch (IOException e) {
             throw new BadRequestException("frame is not valid JSON");
         }
-        if (!(node instanceof ObjectNode object)) {
+        if (!(parsed instanceof Map<?, ?>)) {
             throw new BadRequestException("frame must be a JSON object");
         }
-        JsonNode requestIdNode = object.get("requestId");
+        Map<String, Object> object = (Map<String, Object>) parsed;
+        Object requestIdValue = object.get("requestId");
         String requestId = null;
-        if (requestIdNode != null && !requestIdNode.isNull()) {
-            if (!requestIdNode.isTextual() || requestIdNode.textValue().length() > MAX_REQUEST_ID_CHARS) {
+        if (requestIdValue != null && requestIdValue != JsonTree.NULL) {
+            if (!(requestIdValue instanceof String text) || text.length() > MAX_REQUEST_ID_CHARS) {
                 throw new BadRequestException("requestId must be a string of at most 64 characters");
             }
-            requestId = requestIdNode.textValue();
+            requestId = text;
         }
-        JsonNode actionNode = object.get("action");
-        String action = actionNode != null && actionNode.isTextual() ? actionNode.textValue() : null;
-        return new Envelope(object, action, requestId);
+        Object actionValue = object.get("action");
+        return new Envelope(object, actionValue instanceof String action ? action : null, requestId);
     }
 
     /** The requestId of a frame if it can be had, for error replies to frames that fail to decode. */
@@ -79,18 +74,27 @@ public final class FrameCodec {
         }
     }
 
+    /** The frame's {@code action} if it is a JSON object with a string action, else null. */
+    public static String actionOrNull(String raw) {
+        try {
+            return readEnvelope(raw).action();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
     public static ClientCommand decode(String raw) {
         return decode(readEnvelope(raw));
     }
 
     public static ClientCommand decode(Envelope envelope) {
         if (envelope.action() == null) {
-            if (envelope.json().has("action")) {
+            if (present(envelope.json(), "action")) {
                 throw new BadRequestException("action must be a string");
             }
             throw new BadRequestException("action is required");
         }
-        ObjectNode json = envelope.json();
+        Map<String, Object> json = envelope.json();
         String requestId = envelope.requestId();
         switch (envelope.action()) {
             case "send":
@@ -100,8 +104,7 @@ public final class FrameCodec {
             case "sync":
                 return new ClientCommand.Sync(requestId, cursors(json), limit(json));
             case "history": {
-                JsonNode before = json.get("beforeSeq");
-                Long beforeSeq = before == null || before.isNull() ? null : nonNegative(json, "beforeSeq");
+                Long beforeSeq = present(json, "beforeSeq") ? nonNegative(json, "beforeSeq") : null;
                 return new ClientCommand.History(requestId, conversationId(json), beforeSeq, limit(json));
             }
             case "ack":
@@ -113,7 +116,8 @@ public final class FrameCodec {
         }
     }
 
-    private static ClientCommand.Send decodeSend(ObjectNode json, String requestId) {
+    @SuppressWarnings("unchecked")
+    private static ClientCommand.Send decodeSend(Map<String, Object> json, String requestId) {
         boolean hasConversation = present(json, "conversationId");
         boolean hasTo = present(json, "to");
         if (hasConversation == hasTo) {
@@ -125,21 +129,25 @@ public final class FrameCodec {
         if (!CLIENT_MSG_ID.matcher(clientMsgId).matches()) {
             throw new BadRequestException("clientMsgId must be 1-64 characters of [A-Za-z0-9_-]");
         }
-        JsonNode body = json.get("body");
-        if (body == null || body.isNull()) {
+        if (!present(json, "body")) {
             throw new BadRequestException("body is required");
         }
-        if (!body.isObject()) {
+        if (!(json.get("body") instanceof Map<?, ?> body)) {
             throw new BadRequestException("body must be a JSON object");
         }
         if (body.isEmpty()) {
             throw new BadRequestException("body must have text and/or application fields");
         }
-        JsonNode text = body.get("text");
-        if (text != null && !text.isTextual()) {
+        Object text = body.get("text");
+        if (text != null && !(text instanceof String)) {
             throw new BadRequestException("body.text must be a string");
         }
-        String bodyJson = body.toString();
+        String bodyJson;
+        try {
+            bodyJson = JsonTree.write(FACTORY, body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         int bytes = bodyJson.getBytes(StandardCharsets.UTF_8).length;
         if (bytes > MAX_BODY_BYTES) {
             throw new PayloadTooLargeException("body is " + bytes + " bytes serialized; the limit is " + MAX_BODY_BYTES);
@@ -147,67 +155,61 @@ public final class FrameCodec {
         return new ClientCommand.Send(requestId, conversationId, to, clientMsgId, bodyJson);
     }
 
-    private static Map<String, Long> cursors(ObjectNode json) {
-        JsonNode node = json.get("cursors");
-        if (node == null || node.isNull()) {
+    private static Map<String, Long> cursors(Map<String, Object> json) {
+        if (!present(json, "cursors")) {
             return Map.of();
         }
-        if (!node.isObject()) {
+        if (!(json.get("cursors") instanceof Map<?, ?> object)) {
             throw new BadRequestException("cursors must be an object of conversationId to seq");
         }
         Map<String, Long> cursors = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> entry = it.next();
-            JsonNode seq = entry.getValue();
-            if (!seq.isIntegralNumber() || !seq.canConvertToLong() || seq.longValue() < 0) {
+        for (Map.Entry<?, ?> entry : object.entrySet()) {
+            if (!(entry.getValue() instanceof Long seq) || seq < 0) {
                 throw new BadRequestException("cursors values must be non-negative integers");
             }
-            cursors.put(ConversationId.require(entry.getKey()), seq.longValue());
+            cursors.put(ConversationId.require((String) entry.getKey()), seq);
         }
         return Collections.unmodifiableMap(cursors);
     }
 
     /** Page sizes: default 50; values above 200 are capped at 200, as "max 200" promises. */
-    private static int limit(ObjectNode json) {
-        JsonNode node = json.get("limit");
-        if (node == null || node.isNull()) {
+    private static int limit(Map<String, Object> json) {
+        if (!present(json, "limit")) {
             return DEFAULT_PAGE;
         }
-        if (!node.isIntegralNumber() || !node.canConvertToInt() || node.intValue() < 1) {
+        if (!(json.get("limit") instanceof Long limit) || limit < 1) {
             throw new BadRequestException("limit must be a positive integer");
         }
-        return Math.min(node.intValue(), MAX_PAGE);
+        return (int) Math.min(limit, MAX_PAGE);
     }
 
-    private static String conversationId(ObjectNode json) {
+    private static String conversationId(Map<String, Object> json) {
         return ConversationId.require(text(json, "conversationId"));
     }
 
-    private static boolean present(ObjectNode json, String field) {
-        JsonNode node = json.get(field);
-        return node != null && !node.isNull();
+    private static boolean present(Map<String, Object> json, String field) {
+        Object value = json.get(field);
+        return value != null && value != JsonTree.NULL;
     }
 
-    private static String text(ObjectNode json, String field) {
-        JsonNode node = json.get(field);
-        if (node == null || node.isNull()) {
+    private static String text(Map<String, Object> json, String field) {
+        if (!present(json, field)) {
             throw new BadRequestException(field + " is required");
         }
-        if (!node.isTextual()) {
+        if (!(json.get(field) instanceof String text)) {
             throw new BadRequestException(field + " must be a string");
         }
-        return node.textValue();
+        return text;
     }
 
-    private static long nonNegative(ObjectNode json, String field) {
-        JsonNode node = json.get(field);
-        if (node == null || node.isNull()) {
+    private static long nonNegative(Map<String, Object> json, String field) {
+        if (!present(json, field)) {
             throw new BadRequestException(field + " is required");
         }
-        if (!node.isIntegralNumber() || !node.canConvertToLong() || node.longValue() < 0) {
+        if (!(json.get(field) instanceof Long value) || value < 0) {
             throw new BadRequestException(field + " must be a non-negative integer");
         }
-        return node.longValue();
+        return value;
     }
 
     private static String abbreviate(String value) {
@@ -276,10 +278,5 @@ public final class FrameCodec {
         if (value != null) {
             g.writeStringField(field, value);
         }
-    }
-
-    /** The shared mapper, for code that reads JSON outside the frame path (e.g. the HTTP API). */
-    public static ObjectMapper mapper() {
-        return MAPPER;
     }
 }
