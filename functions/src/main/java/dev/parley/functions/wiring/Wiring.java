@@ -17,6 +17,9 @@ import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
+import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -28,7 +31,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 /**
  * The composition root: builds services from configuration and clients. On Lambda,
  * {@link #fromEnvironment()} builds the clients once per container with an explicit region,
- * environment credentials and the URL-connection HTTP client (no provider-chain probing, no
+ * environment-or-container credentials (SnapStart) and the URL-connection HTTP client (no provider-chain probing, no
  * Netty: short cold starts). The local runtime and tests pass their own clients.
  */
 public final class Wiring {
@@ -49,16 +52,20 @@ public final class Wiring {
         ParleyConfig config = ParleyConfig.fromSystemEnvironment();
         Region region = Region.of(System.getenv().getOrDefault("AWS_REGION", "us-east-1"));
         SdkHttpClient http = UrlConnectionHttpClient.create();
+        // SnapStart functions get their credentials from the container endpoint, not from
+        // AWS_ACCESS_KEY_ID & co.: try the environment first, then the container provider.
+        AwsCredentialsProvider credentials = AwsCredentialsProviderChain.of(
+                EnvironmentVariableCredentialsProvider.create(), ContainerCredentialsProvider.builder().build());
         DynamoDbClientBuilder dynamo = DynamoDbClient.builder()
                 .region(region)
-                .credentialsProvider(EnvironmentVariableCredentialsProvider.create())
+                .credentialsProvider(credentials)
                 .httpClient(http);
         if (config.isSet(Setting.DYNAMODB_ENDPOINT)) {
             dynamo.endpointOverride(URI.create(config.get(Setting.DYNAMODB_ENDPOINT)));
         }
         Supplier<ApiGatewayManagementApiClient> management = () -> ApiGatewayManagementApiClient.builder()
                 .region(region)
-                .credentialsProvider(EnvironmentVariableCredentialsProvider.create())
+                .credentialsProvider(credentials)
                 .httpClient(http)
                 .endpointOverride(URI.create(config.get(Setting.CONNECTIONS_ENDPOINT)))
                 .build();
