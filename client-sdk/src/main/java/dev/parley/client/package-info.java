@@ -1,0 +1,2 @@
+/** The Parley Java client. */
+package dev.parley.client;
