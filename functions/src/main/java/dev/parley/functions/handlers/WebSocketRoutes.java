@@ -26,6 +26,7 @@ final class WebSocketRoutes {
 
     @FunctionalInterface
     interface Route {
+        /** The direct reply, or null for routes that answer nothing on success ({@code ack}, {@code read}). */
         ServerFrame handle(Caller caller, ClientCommand command);
     }
 
@@ -35,7 +36,8 @@ final class WebSocketRoutes {
             FrameCodec.Envelope envelope = FrameCodec.readEnvelope(event.getBody());
             requestId = envelope.requestId();
             ClientCommand command = FrameCodec.decode(envelope);
-            return reply(route.handle(caller(event), command));
+            ServerFrame reply = route.handle(caller(event), command);
+            return reply == null ? ok() : reply(reply);
         } catch (ParleyException refused) {
             Long retryAfter = refused instanceof RateLimitedException limited ? limited.retryAfterMs() : null;
             return reply(new ServerFrame.Error(requestId, ErrorCode.of(refused), refused.getMessage(), retryAfter));

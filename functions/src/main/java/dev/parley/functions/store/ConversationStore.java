@@ -22,6 +22,27 @@ public interface ConversationStore {
 
     boolean isMember(String conversationId, String userId);
 
+    /** The conversation's counter state, read strongly consistently; empty if no seq was ever drawn. */
+    java.util.Optional<Meta> meta(String conversationId);
+
+    /** {@code lastSeqAt}: when the newest seq was drawn (epoch ms), which bounds the age of every hole. */
+    record Meta(String conversationId, String kind, long lastSeq, long lastSeqAt) {}
+
+    /** The member's item: cursors, and the seq they joined after. */
+    java.util.Optional<Membership> membership(String conversationId, String userId);
+
+    /** One member's view of a conversation. Messages after {@code joinedSeq} are theirs to read. */
+    record Membership(String conversationId, String userId, String kind, long readSeq, long joinedSeq) {}
+
+    /** Every conversation the user is a member of (the byMember index: eventually consistent). */
+    List<Membership> conversationsOf(String userId);
+
+    /** Moves the read cursor forward to {@code seq}; false when it already was there or beyond. */
+    boolean advanceRead(String conversationId, String userId, long seq);
+
+    /** Records that the device holds everything up to {@code seq}; never moves backwards. */
+    void advanceAck(String conversationId, String userId, String deviceId, long seq);
+
     boolean exists(String conversationId);
 
     /** The user ids of every member. */

@@ -20,4 +20,13 @@ public interface MessageStore {
     Optional<TimelineEntry> putIfAbsent(Gap gap);
 
     Optional<TimelineEntry> get(String conversationId, long seq);
+
+    /**
+     * Entries with {@code fromSeq <= seq <= toSeq}, at most {@code limit}, ascending or descending
+     * from the near end, read strongly consistently.
+     */
+    java.util.List<TimelineEntry> range(String conversationId, long fromSeq, long toSeq, int limit, boolean ascending);
+
+    /** Messages with {@code afterSeq < seq <= upToSeq} not sent by {@code userId}. */
+    long countFromOthers(String conversationId, long afterSeq, long upToSeq, String userId);
 }

@@ -1,13 +1,17 @@
 package dev.parley.functions.wiring;
 
 import com.amazonaws.services.lambda.runtime.RequestHandler;
+import dev.parley.functions.handlers.AckHandler;
 import dev.parley.functions.handlers.ConnectAuthorizerHandler;
 import dev.parley.functions.handlers.ConnectHandler;
 import dev.parley.functions.handlers.DefaultRouteHandler;
 import dev.parley.functions.handlers.DisconnectHandler;
 import dev.parley.functions.handlers.FanoutHandler;
 import dev.parley.functions.handlers.HeartbeatHandler;
+import dev.parley.functions.handlers.HistoryHandler;
+import dev.parley.functions.handlers.ReadHandler;
 import dev.parley.functions.handlers.SendHandler;
+import dev.parley.functions.handlers.SyncHandler;
 import dev.parley.model.config.ParleyConfig;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -39,6 +43,10 @@ public final class HandlerSet {
         handlers.put("$default", new DefaultRouteHandler());
         handlers.put("send", new SendHandler(wiring.sendService()));
         handlers.put("heartbeat", new HeartbeatHandler(wiring.connectionService()));
+        handlers.put("sync", new SyncHandler(wiring.syncService()));
+        handlers.put("history", new HistoryHandler(wiring.syncService()));
+        handlers.put("ack", new AckHandler(wiring.ackService()));
+        handlers.put("read", new ReadHandler(wiring.receiptService()));
         handlers.put(FANOUT, new FanoutHandler(wiring.fanoutService()));
         return handlers;
     }

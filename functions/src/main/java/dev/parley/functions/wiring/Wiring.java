@@ -4,7 +4,11 @@ import dev.parley.functions.auth.TokenVerifier;
 import dev.parley.functions.push.ApiGatewayPusher;
 import dev.parley.functions.service.ConnectionService;
 import dev.parley.functions.service.FanoutService;
+import dev.parley.functions.service.ConversationAccess;
+import dev.parley.functions.service.ReceiptService;
 import dev.parley.functions.service.SendService;
+import dev.parley.functions.service.SyncService;
+import dev.parley.functions.service.TimelineReader;
 import dev.parley.functions.store.dynamodb.DynamoConnectionStore;
 import dev.parley.functions.store.dynamodb.DynamoConversationStore;
 import dev.parley.functions.store.dynamodb.DynamoIdempotencyStore;
@@ -102,9 +106,40 @@ public final class Wiring {
                 new ApiGatewayPusher(management.get()), posters);
     }
 
+    public SyncService syncService() {
+        DynamoConversationStore conversations = conversationStore();
+        DynamoMessageStore messages = messageStore();
+        return new SyncService(conversations, messages, new ConversationAccess(conversations),
+                new TimelineReader(messages, clock));
+    }
+
+    /** Read receipts post to connections: this needs the @connections endpoint. */
+    public ReceiptService receiptService() {
+        DynamoConversationStore conversations = conversationStore();
+        return new ReceiptService(conversations, connectionStore(), new ConversationAccess(conversations),
+                new ApiGatewayPusher(management.get()));
+    }
+
+    /** Acks post nothing: no @connections client is built (or needed in the environment). */
+    public ReceiptService ackService() {
+        DynamoConversationStore conversations = conversationStore();
+        return new ReceiptService(conversations, connectionStore(), new ConversationAccess(conversations),
+                (connectionId, frame) -> {
+                    throw new IllegalStateException("acks push nothing");
+                });
+    }
+
     public TokenVerifier tokenVerifier() {
         return TokenVerifier.forJwksUrl(config.get(Setting.JWKS_URL), config.get(Setting.JWT_ISSUER),
                 config.get(Setting.JWT_AUDIENCE));
+    }
+
+    private DynamoMessageStore messageStore() {
+        return new DynamoMessageStore(dynamo, config.get(Setting.MESSAGES_TABLE));
+    }
+
+    private DynamoConnectionStore connectionStore() {
+        return new DynamoConnectionStore(dynamo, config.get(Setting.CONNECTIONS_TABLE));
     }
 
     private DynamoConversationStore conversationStore() {

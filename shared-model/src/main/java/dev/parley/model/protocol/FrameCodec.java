@@ -249,6 +249,34 @@ public final class FrameCodec {
             g.writeStringField("type", "pong");
             optional(g, "requestId", pong.requestId());
             g.writeNumberField("serverTime", pong.serverTime());
+        } else if (frame instanceof ServerFrame.Synced synced) {
+            g.writeStringField("type", "synced");
+            optional(g, "requestId", synced.requestId());
+            g.writeArrayFieldStart("conversations");
+            for (ServerFrame.ConversationSync conversation : synced.conversations()) {
+                g.writeStartObject();
+                g.writeStringField("conversationId", conversation.conversationId());
+                g.writeStringField("kind", conversation.kind());
+                g.writeNumberField("lastSeq", conversation.lastSeq());
+                g.writeNumberField("readSeq", conversation.readSeq());
+                g.writeNumberField("unread", conversation.unread());
+                writeMessages(conversation.messages(), g);
+                g.writeBooleanField("hasMore", conversation.hasMore());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeNumberField("totalUnread", synced.totalUnread());
+        } else if (frame instanceof ServerFrame.HistoryPage page) {
+            g.writeStringField("type", "history");
+            optional(g, "requestId", page.requestId());
+            g.writeStringField("conversationId", page.conversationId());
+            writeMessages(page.messages(), g);
+            g.writeBooleanField("hasMore", page.hasMore());
+        } else if (frame instanceof ServerFrame.ReadPush read) {
+            g.writeStringField("type", "read");
+            g.writeStringField("conversationId", read.conversationId());
+            g.writeStringField("userId", read.userId());
+            g.writeNumberField("seq", read.seq());
         } else if (frame instanceof ServerFrame.Error error) {
             g.writeStringField("type", "error");
             optional(g, "requestId", error.requestId());
@@ -261,6 +289,16 @@ public final class FrameCodec {
             throw new IllegalArgumentException("no encoding for " + frame.getClass());
         }
         g.writeEndObject();
+    }
+
+    private static void writeMessages(java.util.List<Message> messages, JsonGenerator g) throws IOException {
+        g.writeArrayFieldStart("messages");
+        for (Message message : messages) {
+            g.writeStartObject();
+            writeMessageFields(message, g);
+            g.writeEndObject();
+        }
+        g.writeEndArray();
     }
 
     /** The fields of a {@code message} object, shared by pushes and by sync and history pages. */

@@ -3,6 +3,7 @@ package dev.parley.model.protocol;
 import dev.parley.model.domain.Gap;
 import dev.parley.model.domain.Message;
 import dev.parley.model.errors.ErrorCode;
+import java.util.List;
 
 /** A frame the server sends, by its PROTOCOL.md {@code type}. {@link FrameCodec#encode} writes them. */
 public sealed interface ServerFrame {
@@ -17,6 +18,24 @@ public sealed interface ServerFrame {
     record GapPush(Gap gap) implements ServerFrame {}
 
     record Pong(String requestId, long serverTime) implements ServerFrame {}
+
+    /** One conversation of a {@code synced} reply. {@code messages} ascend by seq. */
+    record ConversationSync(String conversationId, String kind, long lastSeq, long readSeq, long unread,
+                            List<Message> messages, boolean hasMore) {}
+
+    /** The reply to {@code sync}; {@code totalUnread} is the sum of the conversations' {@code unread}. */
+    record Synced(String requestId, List<ConversationSync> conversations) implements ServerFrame {
+        public long totalUnread() {
+            return conversations.stream().mapToLong(ConversationSync::unread).sum();
+        }
+    }
+
+    /** The reply to {@code history}: messages ascending, {@code hasMore} when older ones exist. */
+    record HistoryPage(String requestId, String conversationId, List<Message> messages, boolean hasMore)
+            implements ServerFrame {}
+
+    /** A read cursor moved ({@code type: read}). */
+    record ReadPush(String conversationId, String userId, long seq) implements ServerFrame {}
 
     /** {@code retryAfterMs} is only written for {@link ErrorCode#RATE_LIMITED}; null otherwise. */
     record Error(String requestId, ErrorCode code, String message, Long retryAfterMs) implements ServerFrame {

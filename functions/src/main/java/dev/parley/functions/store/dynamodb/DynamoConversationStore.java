@@ -9,9 +9,11 @@ import dev.parley.model.tables.Tables.Conversations;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
@@ -26,8 +28,11 @@ public final class DynamoConversationStore implements ConversationStore {
      * and it is atomic: concurrent sends each get their own value. The same write stamps the
      * conversation's kind and creation time the first time only.
      */
-    static final String ALLOCATE_SEQ = "ADD #lastSeq :one SET #kind = if_not_exists(#kind, :kind), "
+    static final String ALLOCATE_SEQ = "ADD #lastSeq :one SET #lastSeqAt = :now, #kind = if_not_exists(#kind, :kind), "
             + "#created = if_not_exists(#created, :now)";
+    static final String LAST_SEQ_AT = "lastSeqAt";
+    static final String DEVICE_ITEM_PREFIX = "d#";
+    static final String ACK_SEQ = "ackSeq";
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -44,6 +49,7 @@ public final class DynamoConversationStore implements ConversationStore {
                 .updateExpression(ALLOCATE_SEQ)
                 .expressionAttributeNames(Map.of(
                         "#lastSeq", Conversations.LAST_SEQ,
+                        "#lastSeqAt", LAST_SEQ_AT,
                         "#kind", Conversations.KIND,
                         "#created", Conversations.CREATED_AT))
                 .expressionAttributeValues(Map.of(
@@ -86,10 +92,90 @@ public final class DynamoConversationStore implements ConversationStore {
     @Override
     public boolean isMember(String conversationId, String userId) {
         return dynamo.getItem(get -> get.tableName(table)
-                .key(Map.of(Conversations.CONVERSATION_ID, s(conversationId),
-                        Conversations.ITEM, s(Conversations.memberItem(userId))))
+                .key(memberKey(conversationId, userId))
                 .projectionExpression("#item")
                 .expressionAttributeNames(Map.of("#item", Conversations.ITEM))).hasItem();
+    }
+
+    @Override
+    public Optional<Meta> meta(String conversationId) {
+        GetItemResponse response = dynamo.getItem(get -> get.tableName(table).key(metaKey(conversationId)).consistentRead(true));
+        if (!response.hasItem() || response.item().isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, AttributeValue> item = response.item();
+        return Optional.of(new Meta(conversationId, Attr.string(item, Conversations.KIND),
+                Attr.number(item, Conversations.LAST_SEQ, 0), Attr.number(item, LAST_SEQ_AT, 0)));
+    }
+
+    @Override
+    public Optional<Membership> membership(String conversationId, String userId) {
+        GetItemResponse response = dynamo.getItem(get -> get.tableName(table)
+                .key(memberKey(conversationId, userId)).consistentRead(true));
+        return response.hasItem() && !response.item().isEmpty()
+                ? Optional.of(toMembership(response.item()))
+                : Optional.empty();
+    }
+
+    @Override
+    public List<Membership> conversationsOf(String userId) {
+        List<Membership> memberships = new ArrayList<>();
+        Map<String, AttributeValue> startKey = null;
+        do {
+            QueryRequest.Builder query = QueryRequest.builder()
+                    .tableName(table)
+                    .indexName(Conversations.BY_MEMBER_INDEX)
+                    .keyConditionExpression("#member = :member")
+                    .expressionAttributeNames(Map.of("#member", Conversations.MEMBER_ID))
+                    .expressionAttributeValues(Map.of(":member", s(userId)));
+            if (startKey != null) {
+                query.exclusiveStartKey(startKey);
+            }
+            QueryResponse page = dynamo.query(query.build());
+            page.items().forEach(item -> memberships.add(toMembership(item)));
+            startKey = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (startKey != null);
+        return memberships;
+    }
+
+    @Override
+    public boolean advanceRead(String conversationId, String userId, long seq) {
+        try {
+            dynamo.updateItem(update -> update.tableName(table)
+                    .key(memberKey(conversationId, userId))
+                    .updateExpression("SET #read = :seq")
+                    .conditionExpression("attribute_exists(#item) AND #read < :seq")
+                    .expressionAttributeNames(Map.of("#read", Conversations.READ_SEQ, "#item", Conversations.ITEM))
+                    .expressionAttributeValues(Map.of(":seq", n(seq))));
+            return true;
+        } catch (ConditionalCheckFailedException alreadyThere) {
+            return false;
+        }
+    }
+
+    @Override
+    public void advanceAck(String conversationId, String userId, String deviceId, long seq) {
+        try {
+            dynamo.updateItem(update -> update.tableName(table)
+                    .key(Map.of(Conversations.CONVERSATION_ID, s(conversationId),
+                            Conversations.ITEM, s(DEVICE_ITEM_PREFIX + userId + "#" + deviceId)))
+                    .updateExpression("SET #ack = :seq")
+                    .conditionExpression("attribute_not_exists(#ack) OR #ack < :seq")
+                    .expressionAttributeNames(Map.of("#ack", ACK_SEQ))
+                    .expressionAttributeValues(Map.of(":seq", n(seq))));
+        } catch (ConditionalCheckFailedException alreadyThere) {
+            // Acks never move backwards; an older ack arriving late changes nothing.
+        }
+    }
+
+    private static Membership toMembership(Map<String, AttributeValue> item) {
+        return new Membership(Attr.string(item, Conversations.CONVERSATION_ID), Attr.string(item, Conversations.MEMBER_ID),
+                Attr.string(item, Conversations.KIND), Attr.number(item, Conversations.READ_SEQ, 0),
+                Attr.number(item, Conversations.JOINED_SEQ, 0));
+    }
+
+    private static Map<String, AttributeValue> memberKey(String conversationId, String userId) {
+        return Map.of(Conversations.CONVERSATION_ID, s(conversationId), Conversations.ITEM, s(Conversations.memberItem(userId)));
     }
 
     @Override

@@ -1,0 +1,35 @@
+package dev.parley.functions.service;
+
+import dev.parley.functions.store.ConversationStore;
+import dev.parley.functions.store.ConversationStore.Membership;
+import dev.parley.model.domain.ConversationId;
+import dev.parley.model.domain.ConversationKind;
+import dev.parley.model.errors.NotFoundException;
+import dev.parley.model.errors.NotMemberException;
+
+/** Who may read a conversation, and the caller's cursors in it. */
+public final class ConversationAccess {
+    private final ConversationStore conversations;
+
+    public ConversationAccess(ConversationStore conversations) {
+        this.conversations = conversations;
+    }
+
+    /**
+     * The caller's membership, or {@link NotMemberException} / {@link NotFoundException}. A direct
+     * conversation without member items yet (no message so far) is read as a fresh membership:
+     * its id says who the members are.
+     */
+    public Membership require(String conversationId, String userId) {
+        if (ConversationId.isDirect(conversationId)) {
+            if (!ConversationId.directMembers(conversationId).contains(userId)) {
+                throw new NotMemberException("you are not a member of " + conversationId);
+            }
+            return conversations.membership(conversationId, userId)
+                    .orElse(new Membership(conversationId, userId, ConversationKind.DIRECT.wire(), 0, 0));
+        }
+        return conversations.membership(conversationId, userId).orElseThrow(() -> conversations.exists(conversationId)
+                ? new NotMemberException("you are not a member of " + conversationId)
+                : new NotFoundException("conversation " + conversationId + " does not exist"));
+    }
+}

@@ -1,0 +1,79 @@
+package dev.parley.functions.service;
+
+import dev.parley.functions.store.ConversationStore;
+import dev.parley.functions.store.ConversationStore.Membership;
+import dev.parley.functions.store.ConversationStore.Meta;
+import dev.parley.functions.store.MessageStore;
+import dev.parley.model.domain.ConversationKind;
+import dev.parley.model.protocol.ClientCommand;
+import dev.parley.model.protocol.ServerFrame;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code sync} and {@code history}: the pull half of delivery. Whatever a device missed while
+ * offline or through a failed push, it gets here, in seq order, page by page (see
+ * docs/protocol.md for the page rules).
+ */
+public final class SyncService {
+    private final ConversationStore conversations;
+    private final MessageStore messages;
+    private final ConversationAccess access;
+    private final TimelineReader timeline;
+
+    public SyncService(ConversationStore conversations, MessageStore messages, ConversationAccess access,
+                       TimelineReader timeline) {
+        this.conversations = conversations;
+        this.messages = messages;
+        this.access = access;
+        this.timeline = timeline;
+    }
+
+    /**
+     * Every conversation of the caller. With no cursors (a new device): the newest page of each.
+     * With cursors: the page after each cursor; conversations without a cursor are new to the
+     * device and start from the beginning of the caller's membership.
+     */
+    public ServerFrame.Synced sync(Caller caller, ClientCommand.Sync command) {
+        Map<String, Membership> memberships = new LinkedHashMap<>();
+        for (Membership membership : conversations.conversationsOf(caller.userId())) {
+            memberships.put(membership.conversationId(), membership);
+        }
+        for (String conversationId : command.cursors().keySet()) {
+            if (!memberships.containsKey(conversationId)) {
+                // Not (yet) in the eventually consistent index, or not a member at all.
+                memberships.put(conversationId, access.require(conversationId, caller.userId()));
+            }
+        }
+        boolean freshDevice = command.cursors().isEmpty();
+        List<ServerFrame.ConversationSync> result = new ArrayList<>();
+        for (Membership membership : memberships.values()) {
+            String conversationId = membership.conversationId();
+            Meta meta = conversations.meta(conversationId)
+                    .orElse(new Meta(conversationId, ConversationKind.of(conversationId).wire(), 0, 0));
+            TimelineReader.Page page = freshDevice
+                    ? timeline.before(meta, null, membership.joinedSeq(), command.limit())
+                    : timeline.after(meta, Math.max(membership.joinedSeq(),
+                            command.cursors().getOrDefault(conversationId, membership.joinedSeq())), command.limit());
+            result.add(new ServerFrame.ConversationSync(conversationId, ConversationKind.of(conversationId).wire(),
+                    meta.lastSeq(), membership.readSeq(), unread(membership, meta), page.messages(), page.hasMore()));
+        }
+        return new ServerFrame.Synced(command.requestId(), result);
+    }
+
+    public ServerFrame.HistoryPage history(Caller caller, ClientCommand.History command) {
+        Membership membership = access.require(command.conversationId(), caller.userId());
+        Meta meta = conversations.meta(command.conversationId())
+                .orElse(new Meta(command.conversationId(), ConversationKind.of(command.conversationId()).wire(), 0, 0));
+        TimelineReader.Page page = timeline.before(meta, command.beforeSeq(), membership.joinedSeq(), command.limit());
+        return new ServerFrame.HistoryPage(command.requestId(), command.conversationId(), page.messages(), page.hasMore());
+    }
+
+    /** Messages after the read cursor (and after joining) not sent by the member. */
+    private long unread(Membership membership, Meta meta) {
+        long after = Math.max(membership.readSeq(), membership.joinedSeq());
+        return messages.countFromOthers(membership.conversationId(), after, meta.lastSeq(), membership.userId());
+    }
+}
