@@ -182,15 +182,20 @@ public final class ParleyStack extends Stack {
         grantTableAccess();
 
         webSocketRoutes(webSocketApi);
-        // The only principal allowed to post to connections: the fan-out function (least privilege;
-        // message handlers reply through their route response instead).
-        JavaFunction fanout = function(ParleyHandler.FANOUT);
-        stage.grantManagementApiAccess(fanout.function());
-        NagSuppressions.addResourceSuppressions(fanout.function(), List.of(suppressionFor("AwsSolutions-IAM5",
-                "Connection ids are created at run time, so @connections/* is the narrowest resource: it is "
-                        + "limited to this API's " + STAGE_NAME + " stage and to the ManageConnections action.",
-                "Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<"
-                        + logicalId(webSocketApi) + ">/" + STAGE_NAME + "/*/@connections/*")), true);
+        // The principals allowed to post to connections (least privilege): fan-out, and read, which
+        // pushes read receipts; every other handler replies through its route response.
+        for (ParleyHandler handler : List.of(ParleyHandler.FANOUT, ParleyHandler.READ)) {
+            if (!isDeployed(handler)) {
+                continue;
+            }
+            JavaFunction poster = function(handler);
+            stage.grantManagementApiAccess(poster.function());
+            NagSuppressions.addResourceSuppressions(poster.function(), List.of(suppressionFor("AwsSolutions-IAM5",
+                    "Connection ids are created at run time, so @connections/* is the narrowest resource: it is "
+                            + "limited to this API's " + STAGE_NAME + " stage and to the ManageConnections action.",
+                    "Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<"
+                            + logicalId(webSocketApi) + ">/" + STAGE_NAME + "/*/@connections/*")), true);
+        }
         streamFanout();
 
         httpApi = httpApi();
@@ -445,7 +450,12 @@ public final class ParleyStack extends Stack {
             }
             conversations.grantReadWriteData(function(handler).function());
             messages.grantReadWriteData(function(handler).function());
-            connections.grantReadData(function(handler).function());
+            if (handler == ParleyHandler.READ) {
+                // Read receipts are posted to connections; a 410 removes the gone connection.
+                connections.grantReadWriteData(function(handler).function());
+            } else {
+                connections.grantReadData(function(handler).function());
+            }
             suppressIndexWildcard(function(handler), conversations);
         }
 

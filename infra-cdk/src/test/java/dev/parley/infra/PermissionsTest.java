@@ -23,17 +23,19 @@ class PermissionsTest {
     private static final TableDefinition IDEMPOTENCY = Tables.Idempotency.DEFINITION;
 
     @Test
-    void onlyFanoutMayPostToConnections() {
+    void onlyFanoutAndReadReceiptsMayPostToConnections() {
         Map<String, Map<String, Object>> posting = TEMPLATE.findResources("AWS::IAM::Policy", Map.of(
                 "Properties", Map.of("PolicyDocument", Map.of("Statement", Match.arrayWith(List.of(
                         Match.objectLike(Map.of("Action", "execute-api:ManageConnections"))))))));
-        assertThat(posting).hasSize(1);
-        TEMPLATE.hasResourceProperties("AWS::IAM::Policy", Map.of(
-                "Roles", List.of(ref(role(ParleyHandler.FANOUT))),
-                "PolicyDocument", Map.of("Statement", Match.arrayWith(List.of(Match.objectLike(Map.of(
-                        "Action", "execute-api:ManageConnections",
-                        "Resource", SynthesizedStack.joinContaining(":execute-api:",
-                                "/" + ParleyStack.STAGE_NAME + "/*/@connections/*"))))))));
+        assertThat(posting).hasSize(2);
+        for (ParleyHandler poster : List.of(ParleyHandler.FANOUT, ParleyHandler.READ)) {
+            TEMPLATE.hasResourceProperties("AWS::IAM::Policy", Map.of(
+                    "Roles", List.of(ref(role(poster))),
+                    "PolicyDocument", Map.of("Statement", Match.arrayWith(List.of(Match.objectLike(Map.of(
+                            "Action", "execute-api:ManageConnections",
+                            "Resource", SynthesizedStack.joinContaining(":execute-api:",
+                                    "/" + ParleyStack.STAGE_NAME + "/*/@connections/*"))))))));
+        }
     }
 
     @Test
@@ -65,9 +67,12 @@ class PermissionsTest {
                 ParleyHandler.READ)) {
             assertCanWrite(handler, CONVERSATIONS);
             assertCanWrite(handler, MESSAGES);
-            assertCanOnlyRead(handler, CONNECTIONS);
             assertNoAccess(handler, IDEMPOTENCY);
         }
+        for (ParleyHandler handler : List.of(ParleyHandler.SYNC, ParleyHandler.HISTORY, ParleyHandler.ACK)) {
+            assertCanOnlyRead(handler, CONNECTIONS);
+        }
+        assertCanWrite(ParleyHandler.READ, CONNECTIONS);
     }
 
     @Test
