@@ -8,6 +8,7 @@ import dev.parley.local.gateway.ConnectionsApi;
 import dev.parley.local.gateway.WebSocketGateway;
 import dev.parley.local.http.DevApi;
 import dev.parley.local.http.NotFound;
+import dev.parley.local.http.WebPage;
 import dev.parley.local.streams.EventSourceMapping;
 import dev.parley.local.streams.StreamPoller;
 import dev.parley.model.config.ParleyConfig;
@@ -131,7 +132,7 @@ public final class LocalRuntime implements AutoCloseable {
         ConnectionsApi connectionsApi = new ConnectionsApi(gateway);
         ContextHandler context = new ContextHandler("/");
         WebSocketUpgradeHandler upgrades = WebSocketUpgradeHandler.from(server, context, gateway::configure);
-        upgrades.setHandler(new Handler.Sequence(connectionsApi, new DevApi(issuer), new NotFound()));
+        upgrades.setHandler(new Handler.Sequence(connectionsApi, new DevApi(issuer), new WebPage(), new NotFound()));
         context.setHandler(upgrades);
         server.setHandler(context);
         server.start();

@@ -1,0 +1,52 @@
+package dev.parley.local.http;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * Serves the web chat page shipped in the local-runtime jar ({@code /web/} on the class path):
+ * {@code GET /} is {@code index.html}; other files by name. No build step, no CDN.
+ */
+public final class WebPage extends Handler.Abstract {
+    private static final Map<String, String> TYPES = Map.of(
+            "html", "text/html; charset=utf-8",
+            "js", "text/javascript; charset=utf-8",
+            "css", "text/css; charset=utf-8",
+            "svg", "image/svg+xml",
+            "png", "image/png",
+            "ico", "image/x-icon",
+            "json", "application/json");
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws IOException {
+        if (!HttpMethod.GET.is(request.getMethod())) {
+            return false;
+        }
+        String path = Request.getPathInContext(request);
+        String file = path.equals("/") ? "index.html" : path.substring(1);
+        if (file.isEmpty() || file.contains("..") || file.startsWith("/") || !file.matches("[A-Za-z0-9._/-]+")) {
+            return false;
+        }
+        byte[] content;
+        try (InputStream in = WebPage.class.getResourceAsStream("/web/" + file)) {
+            if (in == null) {
+                return false;
+            }
+            content = in.readAllBytes();
+        }
+        String extension = file.substring(file.lastIndexOf('.') + 1);
+        response.setStatus(200);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, TYPES.getOrDefault(extension, "application/octet-stream"));
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
+        response.write(true, ByteBuffer.wrap(content), callback);
+        return true;
+    }
+}
