@@ -6,7 +6,10 @@ import dev.parley.local.auth.LocalIssuer;
 import dev.parley.local.functions.FunctionHost;
 import dev.parley.local.gateway.ConnectionsApi;
 import dev.parley.local.gateway.WebSocketGateway;
+import dev.parley.functions.auth.TokenVerifier;
 import dev.parley.local.http.DevApi;
+import dev.parley.local.http.HttpApi;
+import dev.parley.local.http.LocalQueue;
 import dev.parley.local.http.NotFound;
 import dev.parley.local.http.WebPage;
 import dev.parley.local.streams.EventSourceMapping;
@@ -33,6 +36,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The whole backend on one machine, in this JVM: DynamoDB Local, the WebSocket gateway with its
@@ -71,25 +75,29 @@ public final class LocalRuntime implements AutoCloseable {
         }
     }
 
+    static final String PRESENCE_QUEUE = "parley-presence";
+
     private final DynamoDbLocal dynamoDbLocal;
     private final DynamoDbClient dynamo;
     private final Server server;
     private final WebSocketGateway gateway;
     private final ConnectionsApi connectionsApi;
     private final StreamPoller poller;
+    private final LocalQueue presenceQueue;
     private final LocalIssuer issuer;
     private final ParleyConfig config;
     private final int port;
 
     private LocalRuntime(DynamoDbLocal dynamoDbLocal, DynamoDbClient dynamo, Server server, WebSocketGateway gateway,
-                         ConnectionsApi connectionsApi, StreamPoller poller, LocalIssuer issuer, ParleyConfig config,
-                         int port) {
+                         ConnectionsApi connectionsApi, StreamPoller poller, LocalQueue presenceQueue, LocalIssuer issuer,
+                         ParleyConfig config, int port) {
         this.dynamoDbLocal = dynamoDbLocal;
         this.dynamo = dynamo;
         this.server = server;
         this.gateway = gateway;
         this.connectionsApi = connectionsApi;
         this.poller = poller;
+        this.presenceQueue = presenceQueue;
         this.issuer = issuer;
         this.config = config;
         this.port = port;
@@ -116,6 +124,8 @@ public final class LocalRuntime implements AutoCloseable {
         environment.put(Setting.JWT_ISSUER.name(), LocalIssuer.ISSUER);
         environment.put(Setting.CONNECTIONS_ENDPOINT.name(), base);
         environment.put(Setting.DYNAMODB_ENDPOINT.name(), dynamoDbLocal.endpoint().toString());
+        environment.put(Setting.SQS_ENDPOINT.name(), base + LocalQueue.PREFIX);
+        environment.put(Setting.PRESENCE_QUEUE_URL.name(), LocalQueue.queueUrl(base, PRESENCE_QUEUE));
         ParleyConfig config = ParleyConfig.fromEnvironment(environment);
         TableBootstrap.createMissing(dynamo, config);
 
@@ -125,14 +135,24 @@ public final class LocalRuntime implements AutoCloseable {
                 .credentialsProvider(DynamoDbLocal.CREDENTIALS)
                 .httpClient(UrlConnectionHttpClient.create())
                 .build();
+        SqsClient sqs = SqsClient.builder()
+                .endpointOverride(URI.create(base + LocalQueue.PREFIX))
+                .region(DynamoDbLocal.REGION)
+                .credentialsProvider(DynamoDbLocal.CREDENTIALS)
+                .httpClient(UrlConnectionHttpClient.create())
+                .build();
         AtomicReference<FunctionHost> functions = new AtomicReference<>(
-                FunctionHost.create(environment, dynamo, () -> management, Clock.systemUTC()));
+                FunctionHost.create(environment, dynamo, () -> management, () -> sqs, Clock.systemUTC()));
+        LocalQueue presenceQueue = new LocalQueue(PRESENCE_QUEUE, event -> functions.get().presenceCheck(event));
+        HttpApi httpApi = new HttpApi(functions::get, TokenVerifier.forJwksUrl(base + DevApi.JWKS_PATH,
+                LocalIssuer.ISSUER, ""));
 
         WebSocketGateway gateway = new WebSocketGateway(functions::get);
         ConnectionsApi connectionsApi = new ConnectionsApi(gateway);
         ContextHandler context = new ContextHandler("/");
         WebSocketUpgradeHandler upgrades = WebSocketUpgradeHandler.from(server, context, gateway::configure);
-        upgrades.setHandler(new Handler.Sequence(connectionsApi, new DevApi(issuer), new WebPage(), new NotFound()));
+        upgrades.setHandler(new Handler.Sequence(connectionsApi, httpApi, presenceQueue, new DevApi(issuer),
+                new WebPage(), new NotFound()));
         context.setHandler(upgrades);
         server.setHandler(context);
         server.start();
@@ -144,7 +164,8 @@ public final class LocalRuntime implements AutoCloseable {
                 options.eventSourceMapping(),
                 options.dataDirectory().map(dir -> dir.resolve("stream-checkpoints.json")));
         poller.start();
-        return new LocalRuntime(dynamoDbLocal, dynamo, server, gateway, connectionsApi, poller, issuer, config, port);
+        return new LocalRuntime(dynamoDbLocal, dynamo, server, gateway, connectionsApi, poller, presenceQueue, issuer,
+                config, port);
     }
 
     public int port() {
@@ -197,6 +218,7 @@ public final class LocalRuntime implements AutoCloseable {
     @Override
     public void close() throws Exception {
         poller.close();
+        presenceQueue.close();
         gateway.closeAll();
         server.stop();
         dynamo.close();

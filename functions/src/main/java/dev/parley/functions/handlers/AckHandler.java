@@ -14,7 +14,7 @@ public final class AckHandler implements RequestHandler<APIGatewayV2WebSocketEve
     private final ReceiptService receipts;
 
     public AckHandler() {
-        this(Wiring.fromEnvironment().ackService());
+        this(Wiring.fromEnvironment().receiptService());
     }
 
     public AckHandler(ReceiptService receipts) {

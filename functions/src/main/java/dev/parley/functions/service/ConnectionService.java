@@ -7,22 +7,32 @@ import java.time.Clock;
 /** The connection lifecycle: $connect, $disconnect and heartbeats. */
 public final class ConnectionService {
     private final ConnectionStore connections;
+    private final PresenceService presence;
     private final Clock clock;
     private final long ttlSeconds;
 
-    public ConnectionService(ConnectionStore connections, Clock clock, long ttlSeconds) {
+    public ConnectionService(ConnectionStore connections, PresenceService presence, Clock clock, long ttlSeconds) {
         this.connections = connections;
+        this.presence = presence;
         this.clock = clock;
         this.ttlSeconds = ttlSeconds;
     }
 
+    /** Records the connection, then tells presence; a presence failure does not refuse the connection. */
     public void connect(Caller caller) {
         long now = clock.millis();
         connections.save(new Connection(caller.userId(), caller.connectionId(), caller.deviceId(), now, now), ttlSeconds);
+        try {
+            presence.connected(caller.userId());
+        } catch (RuntimeException presenceFailed) {
+            System.err.println("{\"level\":\"WARN\",\"what\":\"presence-connected\",\"userId\":\""
+                    + caller.userId() + "\",\"error\":\"" + presenceFailed.getClass().getSimpleName() + "\"}");
+        }
     }
 
     public void disconnect(Caller caller) {
         connections.delete(caller.userId(), caller.connectionId());
+        presence.disconnected(caller.userId());
     }
 
     /** Marks the connection alive; returns the server time for the {@code pong}. */

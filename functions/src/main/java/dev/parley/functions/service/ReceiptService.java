@@ -1,8 +1,5 @@
 package dev.parley.functions.service;
 
-import dev.parley.functions.push.ConnectionPusher;
-import dev.parley.functions.store.Connection;
-import dev.parley.functions.store.ConnectionStore;
 import dev.parley.functions.store.ConversationStore;
 import dev.parley.functions.store.ConversationStore.Membership;
 import dev.parley.model.domain.ConversationId;
@@ -15,16 +12,13 @@ import java.util.List;
 /** {@code ack} (per device) and {@code read} (per user, with receipts). */
 public final class ReceiptService {
     private final ConversationStore conversations;
-    private final ConnectionStore connections;
     private final ConversationAccess access;
-    private final ConnectionPusher pusher;
+    private final Broadcaster broadcaster;
 
-    public ReceiptService(ConversationStore conversations, ConnectionStore connections, ConversationAccess access,
-                          ConnectionPusher pusher) {
+    public ReceiptService(ConversationStore conversations, ConversationAccess access, Broadcaster broadcaster) {
         this.conversations = conversations;
-        this.connections = connections;
         this.access = access;
-        this.pusher = pusher;
+        this.broadcaster = broadcaster;
     }
 
     public void ack(Caller caller, ClientCommand.Ack command) {
@@ -45,28 +39,11 @@ public final class ReceiptService {
         if (seq <= membership.readSeq() || !conversations.advanceRead(conversationId, caller.userId(), seq)) {
             return;
         }
-        String frame = FrameCodec.encode(new ServerFrame.ReadPush(conversationId, caller.userId(), seq));
-        List<Connection> recipients = new ArrayList<>();
-        for (Connection connection : connections.forUser(caller.userId())) {
-            if (!connection.connectionId().equals(caller.connectionId())) {
-                recipients.add(connection);
-            }
-        }
+        List<String> recipients = new ArrayList<>(List.of(caller.userId()));
         if (ConversationId.isDirect(conversationId)) {
-            for (String member : ConversationId.directMembers(conversationId)) {
-                if (!member.equals(caller.userId())) {
-                    recipients.addAll(connections.forUser(member));
-                }
-            }
+            recipients.addAll(ConversationId.directMembers(conversationId));
         }
-        for (Connection connection : recipients) {
-            try {
-                if (pusher.post(connection.connectionId(), frame) == ConnectionPusher.Outcome.GONE) {
-                    connections.delete(connection.userId(), connection.connectionId());
-                }
-            } catch (RuntimeException notDelivered) {
-                // The cursor is stored; the device sees it on its next sync.
-            }
-        }
+        broadcaster.broadcast(recipients, FrameCodec.encode(new ServerFrame.ReadPush(conversationId, caller.userId(), seq)),
+                caller.connectionId());
     }
 }

@@ -5,6 +5,8 @@ import dev.parley.functions.store.ConversationStore.Membership;
 import dev.parley.functions.store.ConversationStore.Meta;
 import dev.parley.functions.store.MessageStore;
 import dev.parley.model.domain.ConversationKind;
+import dev.parley.model.errors.NotFoundException;
+import dev.parley.model.errors.NotMemberException;
 import dev.parley.model.protocol.ClientCommand;
 import dev.parley.model.protocol.ServerFrame;
 import java.util.ArrayList;
@@ -43,16 +45,20 @@ public final class SyncService {
         }
         for (String conversationId : command.cursors().keySet()) {
             if (!memberships.containsKey(conversationId)) {
-                // Not (yet) in the eventually consistent index, or not a member at all.
-                memberships.put(conversationId, access.require(conversationId, caller.userId()));
+                // Not (yet) in the eventually consistent index, or no longer a member: a device
+                // removed from a group keeps a cursor for it, which must not break its sync.
+                try {
+                    memberships.put(conversationId, access.require(conversationId, caller.userId()));
+                } catch (NotMemberException | NotFoundException notAMember) {
+                    // left out of the reply
+                }
             }
         }
         boolean freshDevice = command.cursors().isEmpty();
         List<ServerFrame.ConversationSync> result = new ArrayList<>();
         for (Membership membership : memberships.values()) {
             String conversationId = membership.conversationId();
-            Meta meta = conversations.meta(conversationId)
-                    .orElse(new Meta(conversationId, ConversationKind.of(conversationId).wire(), 0, 0));
+            Meta meta = conversations.meta(conversationId).orElse(Meta.empty(conversationId));
             TimelineReader.Page page = freshDevice
                     ? timeline.before(meta, null, membership.joinedSeq(), command.limit())
                     : timeline.after(meta, Math.max(membership.joinedSeq(),
@@ -63,10 +69,34 @@ public final class SyncService {
         return new ServerFrame.Synced(command.requestId(), result);
     }
 
+    /** The caller's conversations with cursors and unread counts, without messages (GET /conversations). */
+    public List<ServerFrame.ConversationSync> conversations(String userId) {
+        List<ServerFrame.ConversationSync> result = new ArrayList<>();
+        for (Membership membership : conversations.conversationsOf(userId)) {
+            Meta meta = conversations.meta(membership.conversationId()).orElse(Meta.empty(membership.conversationId()));
+            result.add(new ServerFrame.ConversationSync(membership.conversationId(),
+                    ConversationKind.of(membership.conversationId()).wire(), meta.lastSeq(), membership.readSeq(),
+                    unread(membership, meta), List.of(), false));
+        }
+        return result;
+    }
+
+    /**
+     * A page of messages (GET /conversations/{id}/messages): after {@code afterSeq} ascending when
+     * given, else before {@code beforeSeq} (or the newest).
+     */
+    public TimelineReader.Page messages(String userId, String conversationId, Long beforeSeq, Long afterSeq, int limit) {
+        Membership membership = access.require(conversationId, userId);
+        Meta meta = conversations.meta(conversationId).orElse(Meta.empty(conversationId));
+        if (afterSeq != null) {
+            return timeline.after(meta, Math.max(afterSeq, membership.joinedSeq()), limit);
+        }
+        return timeline.before(meta, beforeSeq, membership.joinedSeq(), limit);
+    }
+
     public ServerFrame.HistoryPage history(Caller caller, ClientCommand.History command) {
         Membership membership = access.require(command.conversationId(), caller.userId());
-        Meta meta = conversations.meta(command.conversationId())
-                .orElse(new Meta(command.conversationId(), ConversationKind.of(command.conversationId()).wire(), 0, 0));
+        Meta meta = conversations.meta(command.conversationId()).orElse(Meta.empty(command.conversationId()));
         TimelineReader.Page page = timeline.before(meta, command.beforeSeq(), membership.joinedSeq(), command.limit());
         return new ServerFrame.HistoryPage(command.requestId(), command.conversationId(), page.messages(), page.hasMore());
     }

@@ -25,8 +25,28 @@ public interface ConversationStore {
     /** The conversation's counter state, read strongly consistently; empty if no seq was ever drawn. */
     java.util.Optional<Meta> meta(String conversationId);
 
-    /** {@code lastSeqAt}: when the newest seq was drawn (epoch ms), which bounds the age of every hole. */
-    record Meta(String conversationId, String kind, long lastSeq, long lastSeqAt) {}
+    /**
+     * {@code lastSeqAt}: when the newest seq was drawn (epoch ms), which bounds the age of every
+     * hole. {@code name} and {@code createdBy} are set for groups only.
+     */
+    record Meta(String conversationId, String kind, long lastSeq, long lastSeqAt, String name, String createdBy) {
+        /** The state of a conversation no seq was ever drawn in. */
+        public static Meta empty(String conversationId) {
+            return new Meta(conversationId, dev.parley.model.domain.ConversationKind.of(conversationId).wire(), 0, 0, null, null);
+        }
+    }
+
+    /**
+     * Creates a group: its {@code #meta} item (refused if the id exists) and one member item per
+     * member, all joined at seq 0.
+     */
+    void createGroup(String conversationId, String name, String createdBy, List<String> members, long now);
+
+    /** Adds members who joined after {@code joinedSeq}; returns those who were not members yet. */
+    List<String> addMembers(String conversationId, List<String> members, long joinedSeq, long now);
+
+    /** Removes a member; false if they were not one. */
+    boolean removeMember(String conversationId, String userId);
 
     /** The member's item: cursors, and the seq they joined after. */
     java.util.Optional<Membership> membership(String conversationId, String userId);

@@ -4,7 +4,11 @@ import dev.parley.functions.auth.TokenVerifier;
 import dev.parley.functions.push.ApiGatewayPusher;
 import dev.parley.functions.service.ConnectionService;
 import dev.parley.functions.service.FanoutService;
+import dev.parley.functions.presence.SqsOfflineCheckScheduler;
+import dev.parley.functions.service.Broadcaster;
 import dev.parley.functions.service.ConversationAccess;
+import dev.parley.functions.service.GroupService;
+import dev.parley.functions.service.PresenceService;
 import dev.parley.functions.service.ReceiptService;
 import dev.parley.functions.service.SendService;
 import dev.parley.functions.service.SyncService;
@@ -13,6 +17,7 @@ import dev.parley.functions.store.dynamodb.DynamoConnectionStore;
 import dev.parley.functions.store.dynamodb.DynamoConversationStore;
 import dev.parley.functions.store.dynamodb.DynamoIdempotencyStore;
 import dev.parley.functions.store.dynamodb.DynamoMessageStore;
+import dev.parley.functions.store.dynamodb.DynamoPresenceStore;
 import dev.parley.model.config.ParleyConfig;
 import dev.parley.model.config.Setting;
 import java.net.URI;
@@ -31,6 +36,8 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.SqsClientBuilder;
 
 /**
  * The composition root: builds services from configuration and clients. On Lambda,
@@ -42,13 +49,16 @@ public final class Wiring {
     private final ParleyConfig config;
     private final DynamoDbClient dynamo;
     private final Supplier<ApiGatewayManagementApiClient> management;
+    private final Supplier<SqsClient> sqs;
     private final Clock clock;
+    private ExecutorService posters;
 
     public Wiring(ParleyConfig config, DynamoDbClient dynamo, Supplier<ApiGatewayManagementApiClient> management,
-                  Clock clock) {
+                  Supplier<SqsClient> sqs, Clock clock) {
         this.config = config;
         this.dynamo = dynamo;
-        this.management = management;
+        this.management = Lazy.of(management);
+        this.sqs = Lazy.of(sqs);
         this.clock = clock;
     }
 
@@ -73,7 +83,14 @@ public final class Wiring {
                 .httpClient(http)
                 .endpointOverride(URI.create(config.get(Setting.CONNECTIONS_ENDPOINT)))
                 .build();
-        return new Wiring(config, dynamo.build(), management, Clock.systemUTC());
+        Supplier<SqsClient> sqs = () -> {
+            SqsClientBuilder builder = SqsClient.builder().region(region).credentialsProvider(credentials).httpClient(http);
+            if (config.isSet(Setting.SQS_ENDPOINT)) {
+                builder.endpointOverride(URI.create(config.get(Setting.SQS_ENDPOINT)));
+            }
+            return builder.build();
+        };
+        return new Wiring(config, dynamo.build(), management, sqs, Clock.systemUTC());
     }
 
     public ParleyConfig config() {
@@ -81,9 +98,22 @@ public final class Wiring {
     }
 
     public ConnectionService connectionService() {
-        return new ConnectionService(
-                new DynamoConnectionStore(dynamo, config.get(Setting.CONNECTIONS_TABLE)),
-                clock, config.getInt(Setting.CONNECTION_TTL_SECONDS));
+        return new ConnectionService(connectionStore(), presenceService(), clock, config.getInt(Setting.CONNECTION_TTL_SECONDS));
+    }
+
+    /** Posting and scheduling clients are built on first use: a heartbeat never needs them. */
+    public PresenceService presenceService() {
+        return new PresenceService(connectionStore(), conversationStore(),
+                new DynamoPresenceStore(dynamo, config.get(Setting.PRESENCE_TABLE)), broadcaster(),
+                Lazy.of(() -> new SqsOfflineCheckScheduler(sqs.get(), config.get(Setting.PRESENCE_QUEUE_URL))),
+                clock, Duration.ofSeconds(config.getInt(Setting.PRESENCE_GRACE_SECONDS)),
+                Duration.ofSeconds(config.getInt(Setting.PRESENCE_TIMEOUT_SECONDS)));
+    }
+
+    public GroupService groupService() {
+        DynamoConversationStore conversations = conversationStore();
+        return new GroupService(conversations, new ConversationAccess(conversations), broadcaster(), clock,
+                config.getInt(Setting.MAX_GROUP_MEMBERS));
     }
 
     public SendService sendService() {
@@ -95,15 +125,23 @@ public final class Wiring {
     }
 
     public FanoutService fanoutService() {
-        int concurrency = config.getInt(Setting.FANOUT_CONCURRENCY);
-        ExecutorService posters = Executors.newFixedThreadPool(concurrency, runnable -> {
-            Thread thread = new Thread(runnable, "parley-fanout");
-            thread.setDaemon(true);
-            return thread;
-        });
-        return new FanoutService(conversationStore(),
-                new DynamoConnectionStore(dynamo, config.get(Setting.CONNECTIONS_TABLE)),
-                new ApiGatewayPusher(management.get()), posters);
+        return new FanoutService(conversationStore(), connectionStore(), new ApiGatewayPusher(management.get()), posters());
+    }
+
+    private Broadcaster broadcaster() {
+        return new Broadcaster(connectionStore(), Lazy.of(() -> new ApiGatewayPusher(management.get())), posters());
+    }
+
+    /** One pool of posting threads per wiring (per Lambda container), created on first use. */
+    private synchronized ExecutorService posters() {
+        if (posters == null) {
+            posters = Executors.newFixedThreadPool(config.getInt(Setting.FANOUT_CONCURRENCY), runnable -> {
+                Thread thread = new Thread(runnable, "parley-post");
+                thread.setDaemon(true);
+                return thread;
+            });
+        }
+        return posters;
     }
 
     public SyncService syncService() {
@@ -114,19 +152,10 @@ public final class Wiring {
     }
 
     /** Read receipts post to connections: this needs the @connections endpoint. */
+    /** Read receipts post to connections; acks post nothing (the @connections client is built on first use). */
     public ReceiptService receiptService() {
         DynamoConversationStore conversations = conversationStore();
-        return new ReceiptService(conversations, connectionStore(), new ConversationAccess(conversations),
-                new ApiGatewayPusher(management.get()));
-    }
-
-    /** Acks post nothing: no @connections client is built (or needed in the environment). */
-    public ReceiptService ackService() {
-        DynamoConversationStore conversations = conversationStore();
-        return new ReceiptService(conversations, connectionStore(), new ConversationAccess(conversations),
-                (connectionId, frame) -> {
-                    throw new IllegalStateException("acks push nothing");
-                });
+        return new ReceiptService(conversations, new ConversationAccess(conversations), broadcaster());
     }
 
     public TokenVerifier tokenVerifier() {

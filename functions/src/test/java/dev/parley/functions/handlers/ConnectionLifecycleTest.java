@@ -6,7 +6,17 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.functions.support.Fixtures;
 import dev.parley.functions.support.TestDynamo;
-import dev.parley.functions.wiring.Wiring;
+import dev.parley.functions.push.ConnectionPusher;
+import dev.parley.functions.service.Broadcaster;
+import dev.parley.functions.service.ConnectionService;
+import dev.parley.functions.service.PresenceService;
+import dev.parley.functions.store.dynamodb.DynamoConnectionStore;
+import dev.parley.functions.store.dynamodb.DynamoConversationStore;
+import dev.parley.functions.store.dynamodb.DynamoPresenceStore;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
 import dev.parley.model.config.Setting;
 import dev.parley.model.tables.Tables;
 import java.time.Clock;
@@ -18,7 +28,19 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 /** $connect, heartbeat and $disconnect on the connections table, from real event payloads. */
 class ConnectionLifecycleTest {
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
-    private final Wiring wiring = new Wiring(TestDynamo.CONFIG, TestDynamo.client(), () -> null, Clock.systemUTC());
+    /** Offline checks the presence service asked for (the SQS queue on AWS). */
+    private final List<String> scheduledChecks = new CopyOnWriteArrayList<>();
+    private final ConnectionService connections = new ConnectionService(
+            new DynamoConnectionStore(TestDynamo.client(), TestDynamo.table(Setting.CONNECTIONS_TABLE)),
+            new PresenceService(
+                    new DynamoConnectionStore(TestDynamo.client(), TestDynamo.table(Setting.CONNECTIONS_TABLE)),
+                    new DynamoConversationStore(TestDynamo.client(), TestDynamo.table(Setting.CONVERSATIONS_TABLE)),
+                    new DynamoPresenceStore(TestDynamo.client(), TestDynamo.table(Setting.PRESENCE_TABLE)),
+                    new Broadcaster(new DynamoConnectionStore(TestDynamo.client(), TestDynamo.table(Setting.CONNECTIONS_TABLE)),
+                            () -> (connectionId, frame) -> ConnectionPusher.Outcome.DELIVERED, Executors.newFixedThreadPool(2)),
+                    () -> (userId, delay) -> scheduledChecks.add(userId + " after " + delay.toSeconds() + "s"),
+                    Clock.systemUTC(), Duration.ofSeconds(30), Duration.ofSeconds(90)),
+            Clock.systemUTC(), Long.parseLong(Setting.CONNECTION_TTL_SECONDS.defaultValue()));
     private final String user = "alice-" + UUID.randomUUID().toString().substring(0, 8);
 
     private APIGatewayV2WebSocketEvent event(String fixture) {
@@ -34,7 +56,7 @@ class ConnectionLifecycleTest {
 
     @Test
     void connectRecordsTheConnectionUnderItsUserWithAnExpiry() {
-        var response = new ConnectHandler(wiring.connectionService()).handleRequest(event("websocket-connect.json"), null);
+        var response = new ConnectHandler(connections).handleRequest(event("websocket-connect.json"), null);
         assertThat(response.getStatusCode()).isEqualTo(200);
         var item = mapping();
         assertThat(item.get(Tables.Connections.DEVICE_ID).s()).isEqualTo("phone");
@@ -46,10 +68,10 @@ class ConnectionLifecycleTest {
 
     @Test
     void heartbeatAnswersPongAndRefreshesLastActive() throws Exception {
-        new ConnectHandler(wiring.connectionService()).handleRequest(event("websocket-connect.json"), null);
+        new ConnectHandler(connections).handleRequest(event("websocket-connect.json"), null);
         long before = Long.parseLong(mapping().get(Tables.Connections.LAST_ACTIVE_AT).n());
         Thread.sleep(5);
-        var response = new HeartbeatHandler(wiring.connectionService()).handleRequest(event("websocket-heartbeat.json"), null);
+        var response = new HeartbeatHandler(connections).handleRequest(event("websocket-heartbeat.json"), null);
         JsonNode pong = JSON.readTree(response.getBody());
         assertThat(pong.get("type").asText()).isEqualTo("pong");
         assertThat(pong.get("requestId").asText()).isEqualTo("hb-1");
@@ -59,15 +81,16 @@ class ConnectionLifecycleTest {
 
     @Test
     void aHeartbeatRestoresAMappingThatWasCleanedUpWhileTheConnectionLived() {
-        new HeartbeatHandler(wiring.connectionService()).handleRequest(event("websocket-heartbeat.json"), null);
+        new HeartbeatHandler(connections).handleRequest(event("websocket-heartbeat.json"), null);
         assertThat(mapping().get(Tables.Connections.DEVICE_ID).s()).isEqualTo("phone");
     }
 
     @Test
-    void disconnectRemovesTheMapping() {
-        new ConnectHandler(wiring.connectionService()).handleRequest(event("websocket-connect.json"), null);
-        new DisconnectHandler(wiring.connectionService()).handleRequest(event("websocket-disconnect.json"), null);
+    void disconnectRemovesTheMappingAndAsksForAnOfflineCheckAfterTheGracePeriod() {
+        new ConnectHandler(connections).handleRequest(event("websocket-connect.json"), null);
+        new DisconnectHandler(connections).handleRequest(event("websocket-disconnect.json"), null);
         assertThat(mapping()).isEmpty();
+        assertThat(scheduledChecks).containsExactly(user + " after 30s");
     }
 
     @Test

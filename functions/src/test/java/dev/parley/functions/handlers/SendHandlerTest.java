@@ -28,7 +28,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 class SendHandlerTest {
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
-    private final Wiring wiring = new Wiring(TestDynamo.CONFIG, TestDynamo.client(), () -> null, Clock.systemUTC());
+    private final Wiring wiring = new Wiring(TestDynamo.CONFIG, TestDynamo.client(), () -> null, () -> null, Clock.systemUTC());
     private final SendHandler handler = new SendHandler(wiring.sendService());
     private final String bob = "bob-" + UUID.randomUUID().toString().substring(0, 8);
     private final String conversation = ConversationId.direct("alice", bob);

@@ -2,10 +2,14 @@ package dev.parley.local.functions;
 
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayCustomAuthorizerEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.IamPolicyResponseV1;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import dev.parley.functions.wiring.HandlerSet;
 import java.time.Clock;
@@ -14,6 +18,7 @@ import java.util.Set;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The deployed functions, as the local gateway and stream poller invoke them: the handler classes
@@ -29,8 +34,9 @@ public final class FunctionHost {
     }
 
     public static FunctionHost create(Map<String, String> environment, DynamoDbClient dynamo,
-                                      Supplier<ApiGatewayManagementApiClient> management, Clock clock) {
-        return new FunctionHost(HandlerSet.create(environment, dynamo, management, clock));
+                                      Supplier<ApiGatewayManagementApiClient> management, Supplier<SqsClient> sqs,
+                                      Clock clock) {
+        return new FunctionHost(HandlerSet.create(environment, dynamo, management, sqs, clock));
     }
 
     /** The WebSocket route keys that have a handler ({@code $connect}, {@code send}, ...). */
@@ -38,8 +44,12 @@ public final class FunctionHost {
         return handlers.keySet();
     }
 
+    /** Whether a WebSocket route key has a handler ({@code $default} always does). */
     public boolean hasRoute(String routeKey) {
-        return !routeKey.startsWith("$") ? handlers.containsKey(routeKey) : routeKey.equals("$default");
+        if (routeKey.startsWith("$")) {
+            return routeKey.equals("$default");
+        }
+        return !routeKey.startsWith(HandlerSet.HTTP) && handlers.containsKey(routeKey);
     }
 
     @SuppressWarnings("unchecked")
@@ -55,6 +65,21 @@ public final class FunctionHost {
             throw new IllegalArgumentException("no handler for route " + routeKey);
         }
         return handler.handleRequest(event, new LocalContext(routeKey, TIMEOUT_MILLIS));
+    }
+
+    @SuppressWarnings("unchecked")
+    public APIGatewayV2HTTPResponse http(String routeKey, APIGatewayV2HTTPEvent event) {
+        var handler = (RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>) handlers.get(HandlerSet.HTTP + routeKey);
+        if (handler == null) {
+            throw new IllegalArgumentException("no handler for HTTP route " + routeKey);
+        }
+        return handler.handleRequest(event, new LocalContext("http", TIMEOUT_MILLIS));
+    }
+
+    @SuppressWarnings("unchecked")
+    public SQSBatchResponse presenceCheck(SQSEvent event) {
+        var handler = (RequestHandler<SQSEvent, SQSBatchResponse>) handlers.get(HandlerSet.PRESENCE_CHECK);
+        return handler.handleRequest(event, new LocalContext("presence-check", TIMEOUT_MILLIS));
     }
 
     @SuppressWarnings("unchecked")

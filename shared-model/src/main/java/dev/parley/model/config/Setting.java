@@ -12,6 +12,7 @@ public enum Setting {
     CONVERSATIONS_TABLE(Tables.Conversations.DEFINITION.defaultName()),
     MESSAGES_TABLE(Tables.Messages.DEFINITION.defaultName()),
     IDEMPOTENCY_TABLE(Tables.Idempotency.DEFINITION.defaultName()),
+    PRESENCE_TABLE(Tables.Presence.DEFINITION.defaultName()),
     /** JWKS that $connect tokens are verified against (Cognito's, or the local issuer's). */
     JWKS_URL(null),
     /** Required {@code iss} of tokens. */
@@ -29,7 +30,15 @@ public enum Setting {
     /** Concurrent @connections posts per fan-out invocation. */
     FANOUT_CONCURRENCY("32"),
     /** Largest group, members included. */
-    MAX_GROUP_MEMBERS("500");
+    MAX_GROUP_MEMBERS("500"),
+    /** SQS queue whose delayed messages trigger the offline check after the grace period. */
+    PRESENCE_QUEUE_URL(null),
+    /** Override of the SQS endpoint (the local runtime's queue emulator); empty on AWS. */
+    SQS_ENDPOINT(""),
+    /** A user who reconnects within this many seconds is never shown offline. */
+    PRESENCE_GRACE_SECONDS("30"),
+    /** A connection without a heartbeat (or connect) for this long no longer counts as online. */
+    PRESENCE_TIMEOUT_SECONDS("90");
 
     private final String defaultValue;
 

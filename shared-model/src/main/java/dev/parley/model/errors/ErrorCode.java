@@ -6,6 +6,8 @@ public enum ErrorCode {
     UNKNOWN_ACTION(400),
     PAYLOAD_TOO_LARGE(413),
     NOT_MEMBER(403),
+    /** A member asking for what only another member may do (e.g. removing others from a group). */
+    FORBIDDEN(403),
     NOT_FOUND(404),
     RATE_LIMITED(429),
     INTERNAL(500);
@@ -30,6 +32,7 @@ public enum ErrorCode {
         if (failure instanceof UnknownActionException) return UNKNOWN_ACTION;
         if (failure instanceof PayloadTooLargeException) return PAYLOAD_TOO_LARGE;
         if (failure instanceof NotMemberException) return NOT_MEMBER;
+        if (failure instanceof ForbiddenException) return FORBIDDEN;
         if (failure instanceof NotFoundException) return NOT_FOUND;
         if (failure instanceof RateLimitedException) return RATE_LIMITED;
         return INTERNAL;

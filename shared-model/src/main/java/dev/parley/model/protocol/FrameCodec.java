@@ -272,6 +272,19 @@ public final class FrameCodec {
             g.writeStringField("conversationId", page.conversationId());
             writeMessages(page.messages(), g);
             g.writeBooleanField("hasMore", page.hasMore());
+        } else if (frame instanceof ServerFrame.Presence presence) {
+            g.writeStringField("type", "presence");
+            g.writeStringField("userId", presence.userId());
+            g.writeBooleanField("online", presence.online());
+            g.writeNumberField("lastActiveAt", presence.lastActiveAt());
+        } else if (frame instanceof ServerFrame.Members members) {
+            g.writeStringField("type", "members");
+            g.writeStringField("conversationId", members.conversationId());
+            optional(g, "name", members.name());
+            writeStrings("members", members.members(), g);
+            writeStrings("added", members.added(), g);
+            writeStrings("removed", members.removed(), g);
+            g.writeStringField("by", members.by());
         } else if (frame instanceof ServerFrame.ReadPush read) {
             g.writeStringField("type", "read");
             g.writeStringField("conversationId", read.conversationId());
@@ -289,6 +302,14 @@ public final class FrameCodec {
             throw new IllegalArgumentException("no encoding for " + frame.getClass());
         }
         g.writeEndObject();
+    }
+
+    private static void writeStrings(String field, java.util.List<String> values, JsonGenerator g) throws IOException {
+        g.writeArrayFieldStart(field);
+        for (String value : values) {
+            g.writeString(value);
+        }
+        g.writeEndArray();
     }
 
     private static void writeMessages(java.util.List<Message> messages, JsonGenerator g) throws IOException {

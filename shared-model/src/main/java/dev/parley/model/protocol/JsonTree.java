@@ -17,9 +17,11 @@ import java.util.Map;
  * (exactly as written), JSON null is {@link #NULL}. It spares the Lambda jar jackson-databind
  * (1.7 MB) and its ObjectMapper start-up, which matter on cold starts.
  */
-final class JsonTree {
+public final class JsonTree {
+    private static final JsonFactory FACTORY = new JsonFactory();
+
     /** JSON {@code null}, distinct from an absent field. */
-    static final Object NULL = new Object() {
+    public static final Object NULL = new Object() {
         @Override
         public String toString() {
             return "null";
@@ -27,6 +29,20 @@ final class JsonTree {
     };
 
     private JsonTree() {}
+
+    /** Parses one JSON value; throws for anything that is not exactly one JSON value. */
+    public static Object parse(String text) throws IOException {
+        return parse(FACTORY, text);
+    }
+
+    /** Compact JSON text of maps, lists, strings, numbers, booleans and {@link #NULL}. */
+    public static String write(Object value) {
+        try {
+            return write(FACTORY, value);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     /** Parses one JSON value and requires that nothing but whitespace follows it. */
     static Object parse(JsonFactory factory, String text) throws IOException {
@@ -109,6 +125,8 @@ final class JsonTree {
         } else if (value instanceof java.math.BigInteger number) {
             g.writeNumber(number);
         } else if (value instanceof java.math.BigDecimal number) {
+            g.writeNumber(number);
+        } else if (value instanceof Integer number) {
             g.writeNumber(number);
         } else if (value instanceof Boolean bool) {
             g.writeBoolean(bool);

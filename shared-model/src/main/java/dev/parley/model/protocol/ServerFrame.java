@@ -34,6 +34,16 @@ public sealed interface ServerFrame {
     record HistoryPage(String requestId, String conversationId, List<Message> messages, boolean hasMore)
             implements ServerFrame {}
 
+    /** A user's presence changed ({@code type: presence}); pushed to their direct-conversation peers. */
+    record Presence(String userId, boolean online, long lastActiveAt) implements ServerFrame {}
+
+    /**
+     * A group's membership changed ({@code type: members}, an addition to protocol v1): pushed to
+     * every member after the change and to the members it removed.
+     */
+    record Members(String conversationId, String name, List<String> members, List<String> added,
+                   List<String> removed, String by) implements ServerFrame {}
+
     /** A read cursor moved ({@code type: read}). */
     record ReadPush(String conversationId, String userId, long seq) implements ServerFrame {}
 

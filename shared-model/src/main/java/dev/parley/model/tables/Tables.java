@@ -51,6 +51,8 @@ public final class Tables {
         public static final String READ_SEQ = "readSeq";
         public static final String JOINED_SEQ = "joinedSeq";
         public static final String BY_MEMBER_INDEX = "byMember";
+        public static final String NAME = "name";
+        public static final String CREATED_BY = "createdBy";
 
         public static final TableDefinition DEFINITION = new TableDefinition(
                 "CONVERSATIONS_TABLE", "parley-conversations",
@@ -113,6 +115,26 @@ public final class Tables {
         private Idempotency() {}
     }
 
+    /**
+     * Presence per user: whether observers were last told the user is online, and when the user
+     * was last active when they went offline. While online, {@code lastActiveAt} comes from the
+     * connections themselves.
+     */
+    public static final class Presence {
+        public static final String USER_ID = "userId";
+        public static final String ONLINE = "online";
+        public static final String LAST_ACTIVE_AT = "lastActiveAt";
+        public static final String CHANGED_AT = "changedAt";
+
+        public static final TableDefinition DEFINITION = new TableDefinition(
+                "PRESENCE_TABLE", "parley-presence",
+                new Key(USER_ID, AttributeType.STRING), Optional.empty(),
+                Optional.empty(), false, List.of());
+
+        private Presence() {}
+    }
+
     public static final List<TableDefinition> ALL = List.of(
-            Connections.DEFINITION, Conversations.DEFINITION, Messages.DEFINITION, Idempotency.DEFINITION);
+            Connections.DEFINITION, Conversations.DEFINITION, Messages.DEFINITION, Idempotency.DEFINITION,
+            Presence.DEFINITION);
 }

@@ -7,6 +7,7 @@ import dev.parley.functions.store.ConversationStore;
 import dev.parley.model.domain.ConversationKind;
 import dev.parley.model.tables.Tables.Conversations;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,6 +15,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.PutRequest;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
@@ -68,14 +71,7 @@ public final class DynamoConversationStore implements ConversationStore {
         for (String member : members) {
             try {
                 dynamo.putItem(put -> put.tableName(table)
-                        .item(Map.of(
-                                Conversations.CONVERSATION_ID, s(conversationId),
-                                Conversations.ITEM, s(Conversations.memberItem(member)),
-                                Conversations.MEMBER_ID, s(member),
-                                Conversations.KIND, s(ConversationKind.DIRECT.wire()),
-                                Conversations.JOINED_SEQ, n(0),
-                                Conversations.READ_SEQ, n(0),
-                                Conversations.CREATED_AT, n(now)))
+                        .item(memberItem(conversationId, member, ConversationKind.DIRECT, 0, now))
                         .conditionExpression("attribute_not_exists(#item)")
                         .expressionAttributeNames(Map.of("#item", Conversations.ITEM)));
             } catch (ConditionalCheckFailedException alreadyMember) {
@@ -105,7 +101,80 @@ public final class DynamoConversationStore implements ConversationStore {
         }
         Map<String, AttributeValue> item = response.item();
         return Optional.of(new Meta(conversationId, Attr.string(item, Conversations.KIND),
-                Attr.number(item, Conversations.LAST_SEQ, 0), Attr.number(item, LAST_SEQ_AT, 0)));
+                Attr.number(item, Conversations.LAST_SEQ, 0), Attr.number(item, LAST_SEQ_AT, 0),
+                Attr.string(item, Conversations.NAME), Attr.string(item, Conversations.CREATED_BY)));
+    }
+
+    @Override
+    public void createGroup(String conversationId, String name, String createdBy, List<String> members, long now) {
+        Map<String, AttributeValue> meta = new HashMap<>(metaKey(conversationId));
+        meta.put(Conversations.KIND, s(ConversationKind.GROUP.wire()));
+        meta.put(Conversations.NAME, s(name));
+        meta.put(Conversations.CREATED_BY, s(createdBy));
+        meta.put(Conversations.LAST_SEQ, n(0));
+        meta.put(LAST_SEQ_AT, n(now));
+        meta.put(Conversations.CREATED_AT, n(now));
+        meta.put(MEMBERS_RECORDED, AttributeValue.fromBool(true));
+        dynamo.putItem(put -> put.tableName(table).item(meta)
+                .conditionExpression("attribute_not_exists(#item)")
+                .expressionAttributeNames(Map.of("#item", Conversations.ITEM)));
+        List<WriteRequest> writes = new ArrayList<>();
+        for (String member : members) {
+            writes.add(WriteRequest.builder().putRequest(PutRequest.builder()
+                    .item(memberItem(conversationId, member, ConversationKind.GROUP, 0, now)).build()).build());
+        }
+        for (int from = 0; from < writes.size(); from += 25) {
+            Map<String, List<WriteRequest>> batch = Map.of(table, writes.subList(from, Math.min(from + 25, writes.size())));
+            for (int attempt = 0; !batch.isEmpty(); attempt++) {
+                if (attempt == 10) {
+                    throw new IllegalStateException("group members could not all be written");
+                }
+                Map<String, List<WriteRequest>> current = batch;
+                var unprocessed = dynamo.batchWriteItem(b -> b.requestItems(current)).unprocessedItems();
+                batch = unprocessed == null || unprocessed.isEmpty() ? Map.of() : unprocessed;
+            }
+        }
+    }
+
+    @Override
+    public List<String> addMembers(String conversationId, List<String> members, long joinedSeq, long now) {
+        List<String> added = new ArrayList<>();
+        for (String member : members) {
+            try {
+                dynamo.putItem(put -> put.tableName(table)
+                        .item(memberItem(conversationId, member, ConversationKind.GROUP, joinedSeq, now))
+                        .conditionExpression("attribute_not_exists(#item)")
+                        .expressionAttributeNames(Map.of("#item", Conversations.ITEM)));
+                added.add(member);
+            } catch (ConditionalCheckFailedException alreadyMember) {
+                // Adding a member twice changes nothing, and keeps their cursors.
+            }
+        }
+        return added;
+    }
+
+    @Override
+    public boolean removeMember(String conversationId, String userId) {
+        try {
+            dynamo.deleteItem(delete -> delete.tableName(table).key(memberKey(conversationId, userId))
+                    .conditionExpression("attribute_exists(#item)")
+                    .expressionAttributeNames(Map.of("#item", Conversations.ITEM)));
+            return true;
+        } catch (ConditionalCheckFailedException notAMember) {
+            return false;
+        }
+    }
+
+    private static Map<String, AttributeValue> memberItem(String conversationId, String member, ConversationKind kind,
+                                                          long joinedSeq, long now) {
+        return Map.of(
+                Conversations.CONVERSATION_ID, s(conversationId),
+                Conversations.ITEM, s(Conversations.memberItem(member)),
+                Conversations.MEMBER_ID, s(member),
+                Conversations.KIND, s(kind.wire()),
+                Conversations.JOINED_SEQ, n(joinedSeq),
+                Conversations.READ_SEQ, n(joinedSeq),
+                Conversations.CREATED_AT, n(now));
     }
 
     @Override

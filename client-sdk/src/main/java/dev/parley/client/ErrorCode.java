@@ -1,0 +1,31 @@
+package dev.parley.client;
+
+/** The protocol's error codes, plus {@link #OTHER} for a code this client version does not know. */
+public enum ErrorCode {
+    BAD_REQUEST,
+    UNKNOWN_ACTION,
+    PAYLOAD_TOO_LARGE,
+    NOT_MEMBER,
+    NOT_FOUND,
+    RATE_LIMITED,
+    INTERNAL,
+    OTHER;
+
+    public static ErrorCode of(String code) {
+        for (ErrorCode known : values()) {
+            if (known.name().equals(code)) {
+                return known;
+            }
+        }
+        return OTHER;
+    }
+
+    /**
+     * Whether the same request may succeed when repeated: {@code RATE_LIMITED} (after
+     * {@code retryAfterMs}) and {@code INTERNAL} (never caused by the input). Everything else is
+     * an answer about the request itself, and repeating it would get the same answer.
+     */
+    public boolean retryable() {
+        return this == RATE_LIMITED || this == INTERNAL;
+    }
+}

@@ -1,0 +1,39 @@
+package dev.parley.client;
+
+import java.util.List;
+
+/**
+ * What the application hears from the client. Every method is called on one thread of the
+ * client's own, one call at a time, in the order the events happened; a slow callback delays
+ * later ones but never the connection. An exception thrown by a callback is logged and the
+ * event counts as delivered.
+ */
+public interface MessageListener {
+
+    /**
+     * A message, exactly once and in seq order per conversation: no message of a conversation
+     * is passed before every lower seq was passed or is known to hold no message. The client's
+     * own messages come here too, once the server confirmed them (match them to the send by
+     * {@link Message#clientMsgId()}), so this stream alone is the complete timeline.
+     */
+    void onMessage(Message message);
+
+    /** A read cursor moved (another device of the user, or the peer of a direct conversation). */
+    default void onRead(ReadReceipt receipt) {}
+
+    default void onPresence(Presence presence) {}
+
+    default void onConnectionState(ConnectionState state) {}
+
+    /**
+     * After each completed sync round: every conversation of the user as the server described
+     * it, with unread counts, and their total.
+     */
+    default void onConversations(List<ConversationSummary> conversations, long totalUnread) {}
+
+    /**
+     * The handshake was refused with {@code httpStatus} (401 or 403) for two tokens in a row.
+     * The client stops trying; call {@link ParleyClient#reconnect()} once the user signed in again.
+     */
+    default void onAuthFailed(int httpStatus) {}
+}

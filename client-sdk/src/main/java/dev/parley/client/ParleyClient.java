@@ -1,0 +1,261 @@
+package dev.parley.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.client.internal.ClientConfig;
+import dev.parley.client.internal.Engine;
+import dev.parley.client.internal.Frames;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A Parley client: one WebSocket connection, kept open, that delivers every message of the
+ * user's conversations to a {@link MessageListener} exactly once and in seq order, across
+ * disconnects.
+ *
+ * <ul>
+ *   <li><b>Connecting.</b> A fresh token from the {@link TokenSupplier} for every attempt. A
+ *       dropped connection or failed attempt (HTTP 429 included) is retried after a
+ *       {@link Backoff} delay with full jitter. A handshake refused with 401/403 is retried once
+ *       with a fresh token, then reported through {@link MessageListener#onAuthFailed} and not
+ *       retried until {@link #reconnect()}. A heartbeat goes out every heartbeat interval; a
+ *       connection that then stays silent for the request timeout is treated as dropped.</li>
+ *   <li><b>Catching up.</b> On every (re)connect the client syncs from its cursors
+ *       ({@link CursorStore}), page by page while the server says more follows. A new device
+ *       (no cursors) gets each conversation's newest page; older messages are for
+ *       {@link #history}.</li>
+ *   <li><b>In order, once.</b> Pushes that arrive ahead of a missing seq wait in a buffer; a
+ *       seq still missing after the gap wait (or a buffer grown too large) triggers a sync. Gaps
+ *       (frames, or seqs a sync page leaves out) are consumed. Duplicates, by
+ *       {@code (conversationId, seq)}, are dropped.</li>
+ *   <li><b>Sending.</b> {@link #send} generates the {@code clientMsgId} and keeps the send until
+ *       the server confirms it, transmitting it again with the same id on timeout, after a
+ *       reconnect, on {@code INTERNAL}, and after {@code retryAfterMs} on {@code RATE_LIMITED}:
+ *       the server stores it once. Sends to one destination go out one after the other, so
+ *       their seqs follow the order of the calls.</li>
+ *   <li><b>Acks.</b> After the listener got a conversation's messages the client acks its cursor,
+ *       at most once per ack interval per conversation.</li>
+ * </ul>
+ *
+ * <p>Thread-safe. The listener is called on one thread of the client's own, never concurrently.
+ */
+public final class ParleyClient implements AutoCloseable {
+    private final Engine engine;
+
+    private ParleyClient(ClientConfig config) {
+        this.engine = new Engine(config);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Starts connecting (and reconnecting, from then on). The future completes when the first
+     * connection is open and caught up; it fails with {@link AuthFailedException} when the
+     * handshake is refused twice, or {@link ClientClosedException}.
+     */
+    public CompletableFuture<Void> connect() {
+        return engine.connect();
+    }
+
+    /** Connects now: after {@link ConnectionState#AUTH_FAILED}, or to skip a pending backoff wait. */
+    public void reconnect() {
+        engine.reconnect();
+    }
+
+    /**
+     * Sends {@code body} (a non-empty JSON object, at most 16 KiB serialized) to a conversation
+     * or, with {@link To#user}, to the direct conversation with a user.
+     *
+     * <p>The future completes with the seq once the server stored the message, however many
+     * retries that took and across reconnects; it fails with {@link ServerErrorException} for a
+     * definitive refusal ({@code BAD_REQUEST}, {@code NOT_MEMBER}, {@code NOT_FOUND},
+     * {@code PAYLOAD_TOO_LARGE}, {@code UNKNOWN_ACTION}), {@link IllegalArgumentException} for a
+     * body the server would refuse, and {@link ClientClosedException} when the client is closed
+     * first. There is no overall timeout: add one with {@code orTimeout} if the UI needs it
+     * (cancelling the returned future does not stop the send). The message also reaches
+     * {@link MessageListener#onMessage}, in its conversation's order.
+     */
+    public CompletableFuture<Sent> send(To to, JsonNode body) {
+        return engine.send(to, body);
+    }
+
+    /** {@link #send} with a body holding only {@code text}. */
+    public CompletableFuture<Sent> sendText(To to, String text) {
+        return engine.send(to, Frames.textBody(text));
+    }
+
+    /**
+     * A page of messages older than {@code beforeSeq} (exclusive; null for the newest), at most
+     * {@code limit} (1..200). Waits for a connection, retries on timeouts and retryable errors;
+     * cancel the future to give up. History pages do not go through
+     * {@link MessageListener#onMessage}.
+     */
+    public CompletableFuture<HistoryPage> history(String conversationId, Long beforeSeq, int limit) {
+        return engine.history(Objects.requireNonNull(conversationId, "conversationId"), beforeSeq, limit);
+    }
+
+    /**
+     * Moves the user's read cursor to {@code seq} (the server never moves it backwards). Sent
+     * now, or on the next connection; only the highest seq per conversation is kept meanwhile.
+     */
+    public void markRead(String conversationId, long seq) {
+        engine.markRead(Objects.requireNonNull(conversationId, "conversationId"), seq);
+    }
+
+    public ConnectionState state() {
+        return engine.state();
+    }
+
+    /** The user id (the token's {@code sub}), once a token was fetched; null before. */
+    public String userId() {
+        return engine.userId();
+    }
+
+    /** Sends not yet confirmed by the server. */
+    public int pendingSends() {
+        return engine.pendingSends();
+    }
+
+    /**
+     * Flushes pending acks, closes the connection, and fails what is still pending with
+     * {@link ClientClosedException}. Callbacks already queued still run; none after
+     * {@link ConnectionState#CLOSED}.
+     */
+    @Override
+    public void close() {
+        engine.close();
+    }
+
+    /** Configuration. Only the websocket URL, token supplier and listener are required. */
+    public static final class Builder {
+        private String websocketUrl;
+        private TokenSupplier tokens;
+        private String deviceId;
+        private Duration heartbeatInterval = Duration.ofSeconds(30);
+        private Duration requestTimeout = Duration.ofSeconds(10);
+        private Backoff backoff = Backoff.defaults();
+        private CursorStore cursorStore;
+        private MessageListener listener;
+        private Duration gapWait = Duration.ofSeconds(1);
+        private Duration maxGapWait = Duration.ofSeconds(10);
+        private int maxBuffered = 500;
+        private int syncPageSize = 100;
+        private Duration ackInterval = Duration.ofSeconds(1);
+        private Duration tick = Duration.ofMillis(100);
+        private Clock clock = Clock.systemUTC();
+        private HttpClient httpClient;
+
+        private Builder() {}
+
+        /** {@code wss://...} as the deploy printed it (or the local runtime's {@code ws://127.0.0.1:PORT}). */
+        public Builder websocketUrl(String websocketUrl) {
+            this.websocketUrl = websocketUrl;
+            return this;
+        }
+
+        public Builder tokenSupplier(TokenSupplier tokens) {
+            this.tokens = tokens;
+            return this;
+        }
+
+        /** Sent as the {@code deviceId} query parameter; default: the token's device claim, else the connection id. */
+        public Builder deviceId(String deviceId) {
+            this.deviceId = deviceId;
+            return this;
+        }
+
+        /** Default 30 s. API Gateway closes connections idle for 10 minutes. */
+        public Builder heartbeatInterval(Duration heartbeatInterval) {
+            this.heartbeatInterval = positive(heartbeatInterval, "heartbeatInterval");
+            return this;
+        }
+
+        /** How long a request waits for its answer before it is sent again. Default 10 s. */
+        public Builder requestTimeout(Duration requestTimeout) {
+            this.requestTimeout = positive(requestTimeout, "requestTimeout");
+            return this;
+        }
+
+        /** Default {@link Backoff#defaults()}: 1 s, 2 s, 4 s ... 30 s, full jitter. */
+        public Builder backoff(Backoff backoff) {
+            this.backoff = Objects.requireNonNull(backoff, "backoff");
+            return this;
+        }
+
+        /** Default: a new {@link InMemoryCursorStore} (a new device on every start). */
+        public Builder cursorStore(CursorStore cursorStore) {
+            this.cursorStore = Objects.requireNonNull(cursorStore, "cursorStore");
+            return this;
+        }
+
+        public Builder listener(MessageListener listener) {
+            this.listener = listener;
+            return this;
+        }
+
+        /** How long a missing seq is waited for before the client syncs. Default 1 s. */
+        public Builder gapWait(Duration gapWait) {
+            this.gapWait = positive(gapWait, "gapWait");
+            return this;
+        }
+
+        /** The longest wait between syncs for a seq that stays missing (the wait doubles). Default 10 s. */
+        public Builder maxGapWait(Duration maxGapWait) {
+            this.maxGapWait = positive(maxGapWait, "maxGapWait");
+            return this;
+        }
+
+        /** Pushes buffered ahead of a missing seq that trigger a sync at once. Default 500. */
+        public Builder maxBuffered(int maxBuffered) {
+            this.maxBuffered = maxBuffered;
+            return this;
+        }
+
+        /** Messages per conversation per sync page, 1..200. Default 100. */
+        public Builder syncPageSize(int syncPageSize) {
+            if (syncPageSize < 1 || syncPageSize > 200) {
+                throw new IllegalArgumentException("syncPageSize must be 1..200");
+            }
+            this.syncPageSize = syncPageSize;
+            return this;
+        }
+
+        /** Acks per conversation go out at most this often. Default 1 s. */
+        public Builder ackInterval(Duration ackInterval) {
+            this.ackInterval = Objects.requireNonNull(ackInterval, "ackInterval");
+            return this;
+        }
+
+        /** The clock timeouts, waits and the backoff reset read. Default UTC system clock. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** The HTTP client the WebSocket is opened with (proxies, TLS settings). Default: a new one. */
+        public Builder httpClient(HttpClient httpClient) {
+            this.httpClient = httpClient;
+            return this;
+        }
+
+        public ParleyClient build() {
+            Objects.requireNonNull(websocketUrl, "websocketUrl");
+            Objects.requireNonNull(tokens, "tokenSupplier");
+            Objects.requireNonNull(listener, "listener");
+            return new ParleyClient(new ClientConfig(websocketUrl, tokens, deviceId, heartbeatInterval, requestTimeout,
+                    backoff, cursorStore != null ? cursorStore : new InMemoryCursorStore(), listener, gapWait, maxGapWait,
+                    maxBuffered, syncPageSize, ackInterval, tick, clock, httpClient));
+        }
+
+        private static Duration positive(Duration duration, String name) {
+            if (duration == null || duration.isNegative() || duration.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive");
+            }
+            return duration;
+        }
+    }
+}

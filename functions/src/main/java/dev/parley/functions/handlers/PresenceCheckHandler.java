@@ -1,0 +1,41 @@
+package dev.parley.functions.handlers;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.parley.functions.service.PresenceService;
+import dev.parley.functions.wiring.Wiring;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Consumes the presence queue: each message is a user id whose last connection closed a grace
+ * period ago; publishes "offline" if they have not come back. Failed messages are reported so
+ * SQS redelivers only them.
+ */
+public final class PresenceCheckHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
+    private final PresenceService presence;
+
+    public PresenceCheckHandler() {
+        this(Wiring.fromEnvironment().presenceService());
+    }
+
+    public PresenceCheckHandler(PresenceService presence) {
+        this.presence = presence;
+    }
+
+    @Override
+    public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+        List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
+        for (SQSEvent.SQSMessage message : event.getRecords()) {
+            try {
+                presence.checkOffline(message.getBody());
+            } catch (RuntimeException failed) {
+                Log.failure("presence-check", null, null, message.getMessageId(), failed);
+                failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
+            }
+        }
+        return new SQSBatchResponse(failures);
+    }
+}

@@ -1,0 +1,134 @@
+package dev.parley.functions.service;
+
+import dev.parley.functions.store.ConversationStore;
+import dev.parley.functions.store.ConversationStore.Meta;
+import dev.parley.model.domain.ConversationId;
+import dev.parley.model.domain.UserIds;
+import dev.parley.model.errors.BadRequestException;
+import dev.parley.model.errors.ForbiddenException;
+import dev.parley.model.errors.NotFoundException;
+import dev.parley.model.protocol.FrameCodec;
+import dev.parley.model.protocol.ServerFrame;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Groups: creation, adding and removing members, capped at {@code maxMembers}. Rules:
+ * <ul>
+ *   <li>Any member may add members. Added members see the messages sent after they joined
+ *       (their {@code joinedSeq} is the group's newest seq when they were added).</li>
+ *   <li>A member may remove themselves; only the creator may remove others. A removed member
+ *       stops receiving at once (fan-out reads the members strongly consistently) and can no
+ *       longer read the group at all.</li>
+ *   <li>Every change is pushed as a {@code members} frame to the members after the change and to
+ *       those it removed (best effort: the member list is also readable).</li>
+ * </ul>
+ */
+public final class GroupService {
+    private static final int MAX_NAME_CHARS = 100;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** A group as the HTTP API returns it. */
+    public record Group(String conversationId, String name, List<String> members) {}
+
+    private final ConversationStore conversations;
+    private final ConversationAccess access;
+    private final Broadcaster broadcaster;
+    private final Clock clock;
+    private final int maxMembers;
+
+    public GroupService(ConversationStore conversations, ConversationAccess access, Broadcaster broadcaster,
+                        Clock clock, int maxMembers) {
+        this.conversations = conversations;
+        this.access = access;
+        this.broadcaster = broadcaster;
+        this.clock = clock;
+        this.maxMembers = maxMembers;
+    }
+
+    public Group create(String creator, String name, List<String> members) {
+        String trimmed = name == null ? "" : name.strip();
+        if (trimmed.isEmpty() || trimmed.length() > MAX_NAME_CHARS) {
+            throw new BadRequestException("name must be 1-" + MAX_NAME_CHARS + " characters");
+        }
+        Set<String> all = new LinkedHashSet<>();
+        all.add(creator);
+        all.addAll(validUsers(members));
+        checkCap(all.size());
+        String conversationId = ConversationId.group(randomToken());
+        conversations.createGroup(conversationId, trimmed, creator, List.copyOf(all), clock.millis());
+        Group group = new Group(conversationId, trimmed, List.copyOf(all));
+        announce(group, List.copyOf(all), List.of(), creator, List.of());
+        return group;
+    }
+
+    public Group addMembers(String caller, String conversationId, List<String> members) {
+        Meta meta = requireGroupMember(conversationId, caller);
+        List<String> requested = validUsers(members);
+        List<String> current = conversations.members(conversationId);
+        Set<String> after = new LinkedHashSet<>(current);
+        after.addAll(requested);
+        checkCap(after.size());
+        List<String> added = conversations.addMembers(conversationId, requested.stream()
+                .filter(member -> !current.contains(member)).toList(), meta.lastSeq(), clock.millis());
+        Group group = new Group(conversationId, meta.name(), conversations.members(conversationId));
+        if (!added.isEmpty()) {
+            announce(group, added, List.of(), caller, List.of());
+        }
+        return group;
+    }
+
+    public void removeMember(String caller, String conversationId, String member) {
+        Meta meta = requireGroupMember(conversationId, caller);
+        if (!member.equals(caller) && !caller.equals(meta.createdBy())) {
+            throw new ForbiddenException("only the group's creator may remove other members");
+        }
+        if (!conversations.removeMember(conversationId, member)) {
+            throw new NotFoundException(member + " is not a member of " + conversationId);
+        }
+        Group group = new Group(conversationId, meta.name(), conversations.members(conversationId));
+        announce(group, List.of(), List.of(member), caller, List.of(member));
+    }
+
+    private Meta requireGroupMember(String conversationId, String userId) {
+        if (ConversationId.isDirect(conversationId)) {
+            throw new NotFoundException(conversationId + " is not a group");
+        }
+        access.require(conversationId, userId);
+        return conversations.meta(conversationId)
+                .orElseThrow(() -> new NotFoundException("conversation " + conversationId + " does not exist"));
+    }
+
+    private void announce(Group group, List<String> added, List<String> removed, String by, List<String> alsoTell) {
+        String frame = FrameCodec.encode(new ServerFrame.Members(group.conversationId(), group.name(), group.members(),
+                added, removed, by));
+        List<String> recipients = new ArrayList<>(group.members());
+        recipients.addAll(alsoTell);
+        broadcaster.broadcast(recipients, frame, null);
+    }
+
+    private List<String> validUsers(List<String> members) {
+        List<String> valid = new ArrayList<>();
+        for (String member : members) {
+            valid.add(UserIds.require(member, "members"));
+        }
+        return valid;
+    }
+
+    private void checkCap(int size) {
+        if (size > maxMembers) {
+            throw new BadRequestException("a group has at most " + maxMembers + " members (this would make " + size + ")");
+        }
+    }
+
+    private static String randomToken() {
+        byte[] bytes = new byte[12];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+}

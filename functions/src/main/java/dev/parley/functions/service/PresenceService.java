@@ -1,0 +1,129 @@
+package dev.parley.functions.service;
+
+import dev.parley.functions.presence.OfflineCheckScheduler;
+import dev.parley.functions.store.Connection;
+import dev.parley.functions.store.ConnectionStore;
+import dev.parley.functions.store.ConversationStore;
+import dev.parley.functions.store.PresenceStore;
+import dev.parley.model.domain.ConversationId;
+import dev.parley.model.errors.BadRequestException;
+import dev.parley.model.protocol.FrameCodec;
+import dev.parley.model.protocol.ServerFrame;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * Presence (SPEC section 5). A user is online while they have a live connection: one that
+ * connected or heartbeated within the presence timeout. Observers (the user's direct-conversation
+ * peers) are told of changes only:
+ * <ul>
+ *   <li>online: when a connection is recorded and observers had not been told "online";</li>
+ *   <li>offline: not at disconnect, but after the grace period, by a delayed check that finds no
+ *       live connection. A reconnect within the grace period therefore produces no frame at all:
+ *       no offline/online flap.</li>
+ * </ul>
+ * The presence item's conditional updates make each change published once, whatever the races.
+ */
+public final class PresenceService {
+    public static final int MAX_USERS_PER_QUERY = 100;
+
+    private final ConnectionStore connections;
+    private final ConversationStore conversations;
+    private final PresenceStore presence;
+    private final Broadcaster broadcaster;
+    private final Supplier<OfflineCheckScheduler> scheduler;
+    private final Clock clock;
+    private final Duration grace;
+    private final Duration timeout;
+
+    public PresenceService(ConnectionStore connections, ConversationStore conversations, PresenceStore presence,
+                           Broadcaster broadcaster, Supplier<OfflineCheckScheduler> scheduler, Clock clock,
+                           Duration grace, Duration timeout) {
+        this.connections = connections;
+        this.conversations = conversations;
+        this.presence = presence;
+        this.broadcaster = broadcaster;
+        this.scheduler = scheduler;
+        this.clock = clock;
+        this.grace = grace;
+        this.timeout = timeout;
+    }
+
+    /** After a connection of the user was recorded. */
+    public void connected(String userId) {
+        long now = clock.millis();
+        if (presence.markOnline(userId, now)) {
+            publish(userId, true, now);
+        }
+    }
+
+    /** After a connection of the user was removed: if it was the last, check again after the grace period. */
+    public void disconnected(String userId) {
+        if (live(connections.forUser(userId), clock.millis()).isEmpty()) {
+            scheduler.get().schedule(userId, grace);
+        }
+    }
+
+    /** The delayed check: publishes offline if the user has no live connection now. */
+    public void checkOffline(String userId) {
+        long now = clock.millis();
+        List<Connection> all = connections.forUser(userId);
+        if (!live(all, now).isEmpty()) {
+            return;
+        }
+        long lastActiveAt = all.stream().mapToLong(PresenceService::activeAt).max()
+                .orElse(presence.get(userId).map(PresenceStore.State::lastActiveAt).orElse(now));
+        if (presence.markOffline(userId, lastActiveAt, now)) {
+            publish(userId, false, lastActiveAt);
+        }
+    }
+
+    /** Presence of some users, as observers would see it now. */
+    public List<ServerFrame.Presence> query(List<String> userIds) {
+        if (userIds.size() > MAX_USERS_PER_QUERY) {
+            throw new BadRequestException("at most " + MAX_USERS_PER_QUERY + " users per presence query");
+        }
+        long now = clock.millis();
+        List<ServerFrame.Presence> result = new ArrayList<>();
+        for (String userId : new LinkedHashSet<>(userIds)) {
+            List<Connection> live = live(connections.forUser(userId), now);
+            if (!live.isEmpty()) {
+                result.add(new ServerFrame.Presence(userId, true, live.stream().mapToLong(PresenceService::activeAt).max().orElse(now)));
+            } else {
+                result.add(new ServerFrame.Presence(userId, false,
+                        presence.get(userId).map(PresenceStore.State::lastActiveAt).orElse(0L)));
+            }
+        }
+        return result;
+    }
+
+    private void publish(String userId, boolean online, long lastActiveAt) {
+        Set<String> peers = new LinkedHashSet<>();
+        for (ConversationStore.Membership membership : conversations.conversationsOf(userId)) {
+            if (ConversationId.isDirect(membership.conversationId())) {
+                for (String member : ConversationId.directMembers(membership.conversationId())) {
+                    if (!member.equals(userId)) {
+                        peers.add(member);
+                    }
+                }
+            }
+        }
+        if (!peers.isEmpty()) {
+            broadcaster.broadcast(peers, FrameCodec.encode(new ServerFrame.Presence(userId, online, lastActiveAt)), null);
+        }
+    }
+
+    private List<Connection> live(List<Connection> all, long now) {
+        long since = now - timeout.toMillis();
+        return all.stream().filter(connection -> activeAt(connection) > since).toList();
+    }
+
+    private static long activeAt(Connection connection) {
+        return Math.max(connection.connectedAt(), connection.lastActiveAt());
+    }
+}

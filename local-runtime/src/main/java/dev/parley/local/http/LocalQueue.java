@@ -1,0 +1,107 @@
+package dev.parley.local.http;
+
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.local.Json;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * A one-queue SQS emulator: {@code SendMessage} as the AWS SDK's SqsClient sends it (AWS JSON
+ * protocol 1.0, with the MD5 the SDK verifies), delivery after {@code DelaySeconds} to a function
+ * as an SQS event with Lambda's semantics (reported batch item failures are redelivered after a
+ * visibility timeout, up to a maximum receive count).
+ */
+public final class LocalQueue extends Handler.Abstract {
+    public static final String PREFIX = "/sqs";
+    private static final int MAX_RECEIVES = 3;
+    private static final long VISIBILITY_TIMEOUT_SECONDS = 5;
+
+    private final String queueArn;
+    private final Function<SQSEvent, SQSBatchResponse> consumer;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "local-queue");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    public LocalQueue(String queueName, Function<SQSEvent, SQSBatchResponse> consumer) {
+        this.queueArn = "arn:aws:sqs:us-east-1:000000000000:" + queueName;
+        this.consumer = consumer;
+    }
+
+    /** The queue URL to configure (any URL under the endpoint names this one queue). */
+    public static String queueUrl(String base, String queueName) {
+        return base + PREFIX + "/000000000000/" + queueName;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        String path = Request.getPathInContext(request);
+        if (!(path.equals(PREFIX) || path.startsWith(PREFIX + "/")) || !HttpMethod.POST.is(request.getMethod())) {
+            return false;
+        }
+        String target = request.getHeaders().get("X-Amz-Target");
+        if (!"AmazonSQS.SendMessage".equals(target)) {
+            response.getHeaders().put("x-amzn-query-error", "UnsupportedOperation;Sender");
+            DevApi.json(response, callback, 400, "{\"__type\":\"com.amazonaws.sqs#UnsupportedOperation\","
+                    + "\"message\":\"the local queue supports SendMessage only\"}");
+            return true;
+        }
+        JsonNode send = Json.MAPPER.readTree(Content.Source.asString(request, StandardCharsets.UTF_8));
+        String body = send.path("MessageBody").asText();
+        int delay = send.path("DelaySeconds").asInt(0);
+        String messageId = UUID.randomUUID().toString();
+        String md5 = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(body.getBytes(StandardCharsets.UTF_8)));
+        timer.schedule(() -> deliver(messageId, body, md5, 1), delay, TimeUnit.SECONDS);
+        DevApi.json(response, callback, 200, Json.MAPPER.writeValueAsString(Map.of("MessageId", messageId,
+                "MD5OfMessageBody", md5)));
+        return true;
+    }
+
+    private void deliver(String messageId, String body, String md5, int receiveCount) {
+        SQSEvent.SQSMessage message = new SQSEvent.SQSMessage();
+        message.setMessageId(messageId);
+        message.setReceiptHandle(UUID.randomUUID().toString());
+        message.setBody(body);
+        message.setMd5OfBody(md5);
+        message.setEventSource("aws:sqs");
+        message.setEventSourceArn(queueArn);
+        message.setAwsRegion("us-east-1");
+        message.setAttributes(Map.of("ApproximateReceiveCount", Integer.toString(receiveCount)));
+        SQSEvent event = new SQSEvent();
+        event.setRecords(List.of(message));
+        boolean failed;
+        try {
+            SQSBatchResponse response = consumer.apply(event);
+            failed = response != null && response.getBatchItemFailures() != null && !response.getBatchItemFailures().isEmpty();
+        } catch (RuntimeException functionError) {
+            failed = true;
+        }
+        if (failed && receiveCount < MAX_RECEIVES) {
+            timer.schedule(() -> deliver(messageId, body, md5, receiveCount + 1), VISIBILITY_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } else if (failed) {
+            System.err.println("{\"level\":\"WARN\",\"what\":\"local-queue\",\"message\":\"message dropped after "
+                    + MAX_RECEIVES + " receives\",\"messageId\":\"" + messageId + "\"}");
+        }
+    }
+
+    public void close() {
+        timer.shutdownNow();
+    }
+}
