@@ -51,27 +51,34 @@ public final class LocalRuntime implements AutoCloseable {
      * @param dynamoInterceptors  interceptors on the functions' DynamoDB client (fault injection, metering)
      */
     public record Options(int port, Optional<Path> dataDirectory, List<ExecutionInterceptor> dynamoInterceptors,
-                          EventSourceMapping eventSourceMapping) {
+                          EventSourceMapping eventSourceMapping, Map<Setting, String> settings) {
         public static Options defaults() {
-            return new Options(8080, Optional.empty(), List.of(), EventSourceMapping.DEFAULT);
+            return new Options(8080, Optional.empty(), List.of(), EventSourceMapping.DEFAULT, Map.of());
         }
 
         public Options withPort(int port) {
-            return new Options(port, dataDirectory, dynamoInterceptors, eventSourceMapping);
+            return new Options(port, dataDirectory, dynamoInterceptors, eventSourceMapping, settings);
         }
 
         public Options withDataDirectory(Path directory) {
-            return new Options(port, Optional.of(directory), dynamoInterceptors, eventSourceMapping);
+            return new Options(port, Optional.of(directory), dynamoInterceptors, eventSourceMapping, settings);
         }
 
         public Options withDynamoInterceptor(ExecutionInterceptor interceptor) {
             List<ExecutionInterceptor> all = new ArrayList<>(dynamoInterceptors);
             all.add(interceptor);
-            return new Options(port, dataDirectory, List.copyOf(all), eventSourceMapping);
+            return new Options(port, dataDirectory, List.copyOf(all), eventSourceMapping, settings);
         }
 
         public Options withEventSourceMapping(EventSourceMapping mapping) {
-            return new Options(port, dataDirectory, dynamoInterceptors, mapping);
+            return new Options(port, dataDirectory, dynamoInterceptors, mapping, settings);
+        }
+
+        /** A function setting other than its default (e.g. a short presence grace period for tests). */
+        public Options withSetting(Setting setting, String value) {
+            Map<Setting, String> all = new HashMap<>(settings);
+            all.put(setting, value);
+            return new Options(port, dataDirectory, dynamoInterceptors, eventSourceMapping, Map.copyOf(all));
         }
     }
 
@@ -126,6 +133,7 @@ public final class LocalRuntime implements AutoCloseable {
         environment.put(Setting.DYNAMODB_ENDPOINT.name(), dynamoDbLocal.endpoint().toString());
         environment.put(Setting.SQS_ENDPOINT.name(), base + LocalQueue.PREFIX);
         environment.put(Setting.PRESENCE_QUEUE_URL.name(), LocalQueue.queueUrl(base, PRESENCE_QUEUE));
+        options.settings().forEach((setting, value) -> environment.put(setting.name(), value));
         ParleyConfig config = ParleyConfig.fromEnvironment(environment);
         TableBootstrap.createMissing(dynamo, config);
 
