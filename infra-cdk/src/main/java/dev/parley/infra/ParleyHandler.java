@@ -23,6 +23,14 @@ public enum ParleyHandler {
     HISTORY("History", "HistoryHandler", false, true, Timeouts.MESSAGE),
     ACK("Ack", "AckHandler", false, true, Timeouts.MESSAGE),
     READ("Read", "ReadHandler", false, true, Timeouts.MESSAGE),
+    /** HTTP API: POST /groups, POST /groups/{id}/members, DELETE /groups/{id}/members/{userId}. */
+    GROUPS("Groups", "GroupsHandler", false, true, Timeouts.MESSAGE),
+    /** HTTP API: GET /conversations, GET /conversations/{id}/messages. */
+    CONVERSATIONS("Conversations", "ConversationsHandler", false, true, Timeouts.MESSAGE),
+    /** HTTP API: GET /presence. */
+    PRESENCE("Presence", "PresenceHandler", false, true, Timeouts.MESSAGE),
+    /** Consumes the presence queue: publishes "offline" once the reconnect grace period is over. */
+    PRESENCE_CHECK("PresenceCheck", "PresenceCheckHandler", false, false, Duration.seconds(30)),
     /**
      * The messages-stream consumer. No SnapStart: the stream poller keeps it warm while traffic
      * flows and a cold start is paid once per batch of up to 100 records, not once per request.

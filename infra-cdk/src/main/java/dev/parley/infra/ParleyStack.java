@@ -73,10 +73,12 @@ import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.lambda.StartingPosition;
 import software.amazon.awscdk.services.lambda.eventsources.DynamoEventSource;
 import software.amazon.awscdk.services.lambda.eventsources.SqsDlq;
+import software.amazon.awscdk.services.lambda.eventsources.SqsEventSource;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.logs.RetentionDays;
 import software.amazon.awscdk.services.sns.Topic;
 import software.amazon.awscdk.services.sns.subscriptions.EmailSubscription;
+import software.amazon.awscdk.services.sqs.DeadLetterQueue;
 import software.amazon.awscdk.services.sqs.Queue;
 import software.amazon.awscdk.services.sqs.QueueEncryption;
 import software.constructs.Construct;
@@ -108,6 +110,17 @@ public final class ParleyStack extends Stack {
 
     /** Routes whose handlers answer the sender with a frame, so each has a route response. */
     static final Map<String, ParleyHandler> MESSAGE_ROUTES = messageRoutes();
+    /** The functions that post to connections (execute-api:ManageConnections). */
+    static final List<ParleyHandler> POSTERS = List.of(ParleyHandler.FANOUT, ParleyHandler.READ, ParleyHandler.CONNECT,
+            ParleyHandler.PRESENCE_CHECK, ParleyHandler.GROUPS);
+    /** The HTTP API of PROTOCOL.md: route (method and path) to handler. */
+    static final Map<String, ParleyHandler> HTTP_ROUTES = Map.of(
+            "POST /groups", ParleyHandler.GROUPS,
+            "POST /groups/{id}/members", ParleyHandler.GROUPS,
+            "DELETE /groups/{id}/members/{userId}", ParleyHandler.GROUPS,
+            "GET /conversations", ParleyHandler.CONVERSATIONS,
+            "GET /conversations/{id}/messages", ParleyHandler.CONVERSATIONS,
+            "GET /presence", ParleyHandler.PRESENCE);
 
     private final boolean retainData;
     private final RemovalPolicy dataRemovalPolicy;
@@ -116,6 +129,7 @@ public final class ParleyStack extends Stack {
     private final Topic alarmTopic;
     private final HttpApi httpApi;
     private final IHttpRouteAuthorizer httpRouteAuthorizer;
+    private final Map<ParleyHandler, HttpLambdaIntegration> integrations = new EnumMap<>(ParleyHandler.class);
 
     /**
      * @param functionsJar the shaded jar of the handlers; a handler that is not
@@ -161,7 +175,23 @@ public final class ParleyStack extends Stack {
         // WebSocket access logging needs the account's API Gateway CloudWatch role to exist first.
         stage.getNode().addDependency(apiGatewayAccount);
 
+        Queue presenceDeadLetters = Queue.Builder.create(this, "PresenceDeadLetterQueue")
+                .encryption(QueueEncryption.SQS_MANAGED)
+                .enforceSsl(true)
+                .retentionPeriod(Duration.days(4))
+                .build();
+        NagSuppressions.addResourceSuppressions(presenceDeadLetters, List.of(suppression("AwsSolutions-SQS3",
+                "This queue is itself the dead-letter queue of the presence queue; its depth is alarmed.")));
+        // Offline checks wait out the reconnect grace period as SQS delivery delays (DelaySeconds).
+        Queue presenceQueue = Queue.Builder.create(this, "PresenceQueue")
+                .encryption(QueueEncryption.SQS_MANAGED)
+                .enforceSsl(true)
+                .visibilityTimeout(Duration.seconds(60))
+                .deadLetterQueue(DeadLetterQueue.builder().queue(presenceDeadLetters).maxReceiveCount(3).build())
+                .build();
+
         FunctionEnvironment environment = new FunctionEnvironment()
+                .set(Setting.PRESENCE_QUEUE_URL, presenceQueue.getQueueUrl())
                 .set(Setting.JWKS_URL, issuer + "/.well-known/jwks.json")
                 .set(Setting.JWT_ISSUER, issuer)
                 .set(Setting.JWT_AUDIENCE, appClient.getUserPoolClientId())
@@ -182,9 +212,10 @@ public final class ParleyStack extends Stack {
         grantTableAccess();
 
         webSocketRoutes(webSocketApi);
-        // The principals allowed to post to connections (least privilege): fan-out, and read, which
-        // pushes read receipts; every other handler replies through its route response.
-        for (ParleyHandler handler : List.of(ParleyHandler.FANOUT, ParleyHandler.READ)) {
+        // The principals allowed to post to connections (least privilege): fan-out (messages), read
+        // (receipts), connect and the presence check (presence), groups (membership changes);
+        // every other handler replies through its route response.
+        for (ParleyHandler handler : POSTERS) {
             if (!isDeployed(handler)) {
                 continue;
             }
@@ -197,6 +228,7 @@ public final class ParleyStack extends Stack {
                             + logicalId(webSocketApi) + ">/" + STAGE_NAME + "/*/@connections/*")), true);
         }
         streamFanout();
+        presence(presenceQueue, presenceDeadLetters);
 
         httpApi = httpApi();
         HttpAuthorizer jwtAuthorizer = HttpAuthorizer.Builder.create(this, "HttpJwtAuthorizer")
@@ -214,6 +246,7 @@ public final class ParleyStack extends Stack {
                         .authorizerId(jwtAuthorizer.getAuthorizerId())
                         .authorizerType("JWT")
                         .build());
+        httpRoutes();
         HttpStage httpStage = httpApi.addStage("HttpDefaultStage", HttpStageOptions.builder()
                 .stageName("$default")
                 .autoDeploy(true)
@@ -250,7 +283,8 @@ public final class ParleyStack extends Stack {
         return httpApi.addRoutes(AddRoutesOptions.builder()
                 .path(path)
                 .methods(List.of(method))
-                .integration(new HttpLambdaIntegration(target.handler().id() + "HttpIntegration", target.live()))
+                .integration(integrations.computeIfAbsent(target.handler(),
+                        handler -> new HttpLambdaIntegration(handler.id() + "HttpIntegration", target.live())))
                 .authorizer(httpRouteAuthorizer)
                 .build());
     }
@@ -432,8 +466,37 @@ public final class ParleyStack extends Stack {
         Table messages = table(Tables.Messages.DEFINITION);
         Table idempotency = table(Tables.Idempotency.DEFINITION);
 
+        Table presence = table(Tables.Presence.DEFINITION);
         for (ParleyHandler handler : List.of(ParleyHandler.CONNECT, ParleyHandler.DISCONNECT, ParleyHandler.HEARTBEAT)) {
             connections.grantReadWriteData(function(handler).function());
+        }
+        // Connecting publishes "online" to the user's direct-conversation peers (byMember index).
+        presence.grantReadWriteData(function(ParleyHandler.CONNECT).function());
+        conversations.grantReadData(function(ParleyHandler.CONNECT).function());
+        suppressIndexWildcard(function(ParleyHandler.CONNECT), conversations);
+        if (isDeployed(ParleyHandler.PRESENCE_CHECK)) {
+            JavaFunction check = function(ParleyHandler.PRESENCE_CHECK);
+            connections.grantReadWriteData(check.function());
+            presence.grantReadWriteData(check.function());
+            conversations.grantReadData(check.function());
+            suppressIndexWildcard(check, conversations);
+        }
+        if (isDeployed(ParleyHandler.PRESENCE)) {
+            connections.grantReadData(function(ParleyHandler.PRESENCE).function());
+            presence.grantReadData(function(ParleyHandler.PRESENCE).function());
+        }
+        if (isDeployed(ParleyHandler.GROUPS)) {
+            JavaFunction groups = function(ParleyHandler.GROUPS);
+            conversations.grantReadWriteData(groups.function());
+            connections.grantReadWriteData(groups.function());
+            suppressIndexWildcard(groups, conversations);
+        }
+        if (isDeployed(ParleyHandler.CONVERSATIONS)) {
+            JavaFunction list = function(ParleyHandler.CONVERSATIONS);
+            conversations.grantReadData(list.function());
+            // Reading a page may declare a long-dead hole a gap (a conditional write).
+            messages.grantReadWriteData(list.function());
+            suppressIndexWildcard(list, conversations);
         }
 
         JavaFunction send = function(ParleyHandler.SEND);
@@ -570,6 +633,34 @@ public final class ParleyStack extends Stack {
                         MetricOptions.builder().period(Duration.minutes(1)).statistic("Maximum").build()),
                 60_000, ComparisonOperator.GREATER_THAN_THRESHOLD, 5,
                 "Fan-out lags the messages stream by more than a minute: live delivery is delayed.");
+    }
+
+    /**
+     * Presence: the disconnect function schedules an offline check on the queue (delivery delayed
+     * by the grace period); the presence-check function consumes it, reporting failed messages.
+     */
+    private void presence(Queue queue, Queue deadLetters) {
+        queue.grantSendMessages(function(ParleyHandler.DISCONNECT).function());
+        if (isDeployed(ParleyHandler.PRESENCE_CHECK)) {
+            function(ParleyHandler.PRESENCE_CHECK).live().addEventSource(SqsEventSource.Builder.create(queue)
+                    .batchSize(10)
+                    .reportBatchItemFailures(true)
+                    .build());
+        }
+        alarm("PresenceDeadLetters", deadLetters.metricApproximateNumberOfMessagesVisible(
+                        MetricOptions.builder().period(Duration.minutes(5)).statistic("Maximum").build()),
+                0, ComparisonOperator.GREATER_THAN_THRESHOLD, 1,
+                "Offline checks failed repeatedly: some users may be shown online after they left.");
+    }
+
+    /** The HTTP API routes of PROTOCOL.md, each to its handler's live alias, behind the JWT authorizer. */
+    private void httpRoutes() {
+        HTTP_ROUTES.forEach((route, handler) -> {
+            if (isDeployed(handler)) {
+                String[] parts = route.split(" ", 2);
+                addHttpRoute(HttpMethod.valueOf(parts[0]), parts[1], function(handler));
+            }
+        });
     }
 
     private void functionAlarms(JavaFunction function) {

@@ -65,7 +65,8 @@ class AlarmsTest {
 
     @Test
     void alarmsAreExactlyTheseAndAllNotifyTheTopic() {
-        int expected = 2 * ParleyHandler.values().length + 2;
+        // errors and throttles per function; fan-out dead letters and iterator age; presence dead letters
+        int expected = 2 * ParleyHandler.values().length + 3;
         TEMPLATE.resourceCountIs("AWS::CloudWatch::Alarm", expected);
         TEMPLATE.resourcePropertiesCountIs("AWS::CloudWatch::Alarm", Map.of(
                 "AlarmActions", List.of(ref(STACK.getNode().findChild("AlarmTopic")))), expected);

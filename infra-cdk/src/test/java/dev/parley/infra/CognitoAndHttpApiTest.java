@@ -16,6 +16,15 @@ class CognitoAndHttpApiTest {
     private static final IConstruct APP_CLIENT = USER_POOL.getNode().findChild("AppClient");
 
     @Test
+    void everyHttpRouteOfTheProtocolIsBehindTheJwtAuthorizer() {
+        for (String routeKey : ParleyStack.HTTP_ROUTES.keySet()) {
+            TEMPLATE.hasResourceProperties("AWS::ApiGatewayV2::Route", java.util.Map.of(
+                    "RouteKey", routeKey,
+                    "AuthorizationType", "JWT"));
+        }
+    }
+
+    @Test
     void onlyOperatorsCreateUsersAndPasswordsAreStrong() {
         TEMPLATE.hasResourceProperties("AWS::Cognito::UserPool", Map.of(
                 "AdminCreateUserConfig", Map.of("AllowAdminCreateUserOnly", true),

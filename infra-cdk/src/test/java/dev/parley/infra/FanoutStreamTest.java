@@ -13,8 +13,20 @@ import software.amazon.awscdk.assertions.Match;
 
 class FanoutStreamTest {
     @Test
+    void offlineChecksConsumeThePresenceQueueReportingFailedMessages() {
+        TEMPLATE.hasResourceProperties("AWS::Lambda::EventSourceMapping", Map.of(
+                "FunctionName", joinContaining(":" + JavaFunctionFactory.ALIAS_NAME),
+                "BatchSize", 10,
+                "FunctionResponseTypes", java.util.List.of("ReportBatchItemFailures")));
+        TEMPLATE.hasResourceProperties("AWS::SQS::Queue", Map.of(
+                "RedrivePolicy", Map.of("maxReceiveCount", 3),
+                "SqsManagedSseEnabled", true));
+    }
+
+    @Test
     void fanoutConsumesTheMessagesStreamThroughItsLiveAlias() {
-        TEMPLATE.resourceCountIs("AWS::Lambda::EventSourceMapping", 1);
+        // The messages stream (fan-out) and the presence queue (offline checks).
+        TEMPLATE.resourceCountIs("AWS::Lambda::EventSourceMapping", 2);
         TEMPLATE.hasResourceProperties("AWS::Lambda::EventSourceMapping", Map.of(
                 "EventSourceArn", getAtt(STACK.table(Tables.Messages.DEFINITION), "StreamArn"),
                 "FunctionName", joinContaining(":" + JavaFunctionFactory.ALIAS_NAME),

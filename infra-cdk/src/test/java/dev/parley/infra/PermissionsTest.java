@@ -23,12 +23,12 @@ class PermissionsTest {
     private static final TableDefinition IDEMPOTENCY = Tables.Idempotency.DEFINITION;
 
     @Test
-    void onlyFanoutAndReadReceiptsMayPostToConnections() {
+    void onlyTheFunctionsThatPushMayPostToConnections() {
         Map<String, Map<String, Object>> posting = TEMPLATE.findResources("AWS::IAM::Policy", Map.of(
                 "Properties", Map.of("PolicyDocument", Map.of("Statement", Match.arrayWith(List.of(
                         Match.objectLike(Map.of("Action", "execute-api:ManageConnections"))))))));
-        assertThat(posting).hasSize(2);
-        for (ParleyHandler poster : List.of(ParleyHandler.FANOUT, ParleyHandler.READ)) {
+        assertThat(posting).hasSize(ParleyStack.POSTERS.size());
+        for (ParleyHandler poster : ParleyStack.POSTERS) {
             TEMPLATE.hasResourceProperties("AWS::IAM::Policy", Map.of(
                     "Roles", List.of(ref(role(poster))),
                     "PolicyDocument", Map.of("Statement", Match.arrayWith(List.of(Match.objectLike(Map.of(
@@ -46,11 +46,28 @@ class PermissionsTest {
     }
 
     @Test
-    void connectionLifecycleHandlersUseOnlyTheConnectionsTable() {
+    void connectionLifecycleHandlersUseTheConnectionsTableAndConnectAlsoPresence() {
         for (ParleyHandler handler : List.of(ParleyHandler.CONNECT, ParleyHandler.DISCONNECT, ParleyHandler.HEARTBEAT)) {
             assertCanWrite(handler, CONNECTIONS);
-            assertNoAccess(handler, CONVERSATIONS, MESSAGES, IDEMPOTENCY);
+            assertNoAccess(handler, MESSAGES, IDEMPOTENCY);
         }
+        for (ParleyHandler handler : List.of(ParleyHandler.DISCONNECT, ParleyHandler.HEARTBEAT)) {
+            assertNoAccess(handler, CONVERSATIONS);
+        }
+        // Connecting publishes "online" to the direct-conversation peers it finds in conversations.
+        assertCanWrite(ParleyHandler.CONNECT, Tables.Presence.DEFINITION);
+        assertCanOnlyRead(ParleyHandler.CONNECT, CONVERSATIONS);
+    }
+
+    @Test
+    void httpHandlersGetWhatTheirRoutesNeed() {
+        assertCanWrite(ParleyHandler.GROUPS, CONVERSATIONS);
+        assertNoAccess(ParleyHandler.GROUPS, MESSAGES, IDEMPOTENCY);
+        assertCanOnlyRead(ParleyHandler.CONVERSATIONS, CONVERSATIONS);
+        assertNoAccess(ParleyHandler.CONVERSATIONS, CONNECTIONS, IDEMPOTENCY);
+        assertCanOnlyRead(ParleyHandler.PRESENCE, CONNECTIONS);
+        assertCanOnlyRead(ParleyHandler.PRESENCE, Tables.Presence.DEFINITION);
+        assertNoAccess(ParleyHandler.PRESENCE, CONVERSATIONS, MESSAGES, IDEMPOTENCY);
     }
 
     @Test

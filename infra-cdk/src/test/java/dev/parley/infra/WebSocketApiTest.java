@@ -87,7 +87,8 @@ class WebSocketApiTest {
                     "IntegrationUri", joinContaining(Map.of("Fn::GetAtt",
                             List.of(logicalId(function(handler).function()), "Arn")))), 0);
         }
-        TEMPLATE.resourceCountIs("AWS::ApiGatewayV2::Integration", routed.size());
+        // plus one integration per HTTP API function (groups, conversations, presence)
+        TEMPLATE.resourceCountIs("AWS::ApiGatewayV2::Integration", routed.size() + 3);
     }
 
     @Test
