@@ -4,6 +4,8 @@ import dev.parley.dynamodb.local.DynamoDbLocal;
 import dev.parley.dynamodb.local.TableBootstrap;
 import dev.parley.local.auth.LocalIssuer;
 import dev.parley.local.functions.FunctionHost;
+import dev.parley.local.functions.FunctionLoader;
+import dev.parley.local.gateway.Admission;
 import dev.parley.local.gateway.ConnectionsApi;
 import dev.parley.local.gateway.WebSocketGateway;
 import dev.parley.functions.auth.TokenVerifier;
@@ -51,34 +53,41 @@ public final class LocalRuntime implements AutoCloseable {
      * @param dynamoInterceptors  interceptors on the functions' DynamoDB client (fault injection, metering)
      */
     public record Options(int port, Optional<Path> dataDirectory, List<ExecutionInterceptor> dynamoInterceptors,
-                          EventSourceMapping eventSourceMapping, Map<Setting, String> settings) {
+                          EventSourceMapping eventSourceMapping, Map<Setting, String> settings, int maxConnections,
+                          int connectRate) {
         public static Options defaults() {
-            return new Options(8080, Optional.empty(), List.of(), EventSourceMapping.DEFAULT, Map.of());
+            return new Options(8080, Optional.empty(), List.of(), EventSourceMapping.DEFAULT, Map.of(),
+                    Admission.DEFAULT_MAX_CONNECTIONS, Admission.DEFAULT_CONNECT_RATE);
+        }
+
+        /** Admission limits of the gateway: open connections, and new connections per second. */
+        public Options withAdmission(int maxConnections, int connectRate) {
+            return new Options(port, dataDirectory, dynamoInterceptors, eventSourceMapping, settings, maxConnections, connectRate);
         }
 
         public Options withPort(int port) {
-            return new Options(port, dataDirectory, dynamoInterceptors, eventSourceMapping, settings);
+            return new Options(port, dataDirectory, dynamoInterceptors, eventSourceMapping, settings, maxConnections, connectRate);
         }
 
         public Options withDataDirectory(Path directory) {
-            return new Options(port, Optional.of(directory), dynamoInterceptors, eventSourceMapping, settings);
+            return new Options(port, Optional.of(directory), dynamoInterceptors, eventSourceMapping, settings, maxConnections, connectRate);
         }
 
         public Options withDynamoInterceptor(ExecutionInterceptor interceptor) {
             List<ExecutionInterceptor> all = new ArrayList<>(dynamoInterceptors);
             all.add(interceptor);
-            return new Options(port, dataDirectory, List.copyOf(all), eventSourceMapping, settings);
+            return new Options(port, dataDirectory, List.copyOf(all), eventSourceMapping, settings, maxConnections, connectRate);
         }
 
         public Options withEventSourceMapping(EventSourceMapping mapping) {
-            return new Options(port, dataDirectory, dynamoInterceptors, mapping, settings);
+            return new Options(port, dataDirectory, dynamoInterceptors, mapping, settings, maxConnections, connectRate);
         }
 
         /** A function setting other than its default (e.g. a short presence grace period for tests). */
         public Options withSetting(Setting setting, String value) {
             Map<Setting, String> all = new HashMap<>(settings);
             all.put(setting, value);
-            return new Options(port, dataDirectory, dynamoInterceptors, eventSourceMapping, Map.copyOf(all));
+            return new Options(port, dataDirectory, dynamoInterceptors, eventSourceMapping, Map.copyOf(all), maxConnections, connectRate);
         }
     }
 
@@ -94,10 +103,11 @@ public final class LocalRuntime implements AutoCloseable {
     private final LocalIssuer issuer;
     private final ParleyConfig config;
     private final int port;
+    private final AtomicReference<FunctionHost> functions;
 
     private LocalRuntime(DynamoDbLocal dynamoDbLocal, DynamoDbClient dynamo, Server server, WebSocketGateway gateway,
                          ConnectionsApi connectionsApi, StreamPoller poller, LocalQueue presenceQueue, LocalIssuer issuer,
-                         ParleyConfig config, int port) {
+                         ParleyConfig config, int port, AtomicReference<FunctionHost> functions) {
         this.dynamoDbLocal = dynamoDbLocal;
         this.dynamo = dynamo;
         this.server = server;
@@ -108,6 +118,7 @@ public final class LocalRuntime implements AutoCloseable {
         this.issuer = issuer;
         this.config = config;
         this.port = port;
+        this.functions = functions;
     }
 
     public static LocalRuntime start(Options options) throws Exception {
@@ -149,17 +160,22 @@ public final class LocalRuntime implements AutoCloseable {
                 .credentialsProvider(DynamoDbLocal.CREDENTIALS)
                 .httpClient(UrlConnectionHttpClient.create())
                 .build();
-        AtomicReference<FunctionHost> functions = new AtomicReference<>(
-                FunctionHost.create(environment, dynamo, () -> management, () -> sqs, Clock.systemUTC()));
+        FunctionLoader loader = new FunctionLoader(environment, dynamo, () -> management, () -> sqs, Clock.systemUTC());
+        AtomicReference<FunctionHost> functions = new AtomicReference<>(loader.load());
         LocalQueue presenceQueue = new LocalQueue(PRESENCE_QUEUE, event -> functions.get().presenceCheck(event));
         HttpApi httpApi = new HttpApi(functions::get, TokenVerifier.forJwksUrl(base + DevApi.JWKS_PATH,
                 LocalIssuer.ISSUER, ""));
 
-        WebSocketGateway gateway = new WebSocketGateway(functions::get);
+        WebSocketGateway gateway = new WebSocketGateway(functions::get,
+                new Admission(options.maxConnections(), options.connectRate()));
         ConnectionsApi connectionsApi = new ConnectionsApi(gateway);
         ContextHandler context = new ContextHandler("/");
         WebSocketUpgradeHandler upgrades = WebSocketUpgradeHandler.from(server, context, gateway::configure);
-        upgrades.setHandler(new Handler.Sequence(connectionsApi, httpApi, presenceQueue, new DevApi(issuer),
+        upgrades.setHandler(new Handler.Sequence(connectionsApi, httpApi, presenceQueue,
+                new DevApi(issuer, () -> {
+                    functions.set(loader.load());
+                    return gateway.connectionCount();
+                }),
                 new WebPage(), new NotFound()));
         context.setHandler(upgrades);
         server.setHandler(context);
@@ -173,7 +189,7 @@ public final class LocalRuntime implements AutoCloseable {
                 options.dataDirectory().map(dir -> dir.resolve("stream-checkpoints.json")));
         poller.start();
         return new LocalRuntime(dynamoDbLocal, dynamo, server, gateway, connectionsApi, poller, presenceQueue, issuer,
-                config, port);
+                config, port, functions);
     }
 
     public int port() {
@@ -209,6 +225,11 @@ public final class LocalRuntime implements AutoCloseable {
     /** The functions' DynamoDB client, for tests that check what was stored. */
     public DynamoDbClient dynamo() {
         return dynamo;
+    }
+
+    /** The functions now serving (replaced by every reload). */
+    public FunctionHost functions() {
+        return functions.get();
     }
 
     public WebSocketGateway gateway() {

@@ -1,5 +1,6 @@
 package dev.parley.local;
 
+import dev.parley.model.config.Setting;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 
@@ -17,6 +18,12 @@ public final class Main {
             switch (arg) {
                 case "--port" -> options = options.withPort(Integer.parseInt(value(args, ++i, arg)));
                 case "--data" -> options = options.withDataDirectory(Path.of(value(args, ++i, arg)));
+                case "--send-rate" -> options = options.withSetting(Setting.SEND_RATE, positive(value(args, ++i, arg), arg));
+                case "--send-burst" -> options = options.withSetting(Setting.SEND_BURST, positive(value(args, ++i, arg), arg));
+                case "--max-connections" -> options = options.withAdmission(
+                        Integer.parseInt(positive(value(args, ++i, arg), arg)), options.connectRate());
+                case "--connect-rate" -> options = options.withAdmission(options.maxConnections(),
+                        Integer.parseInt(positive(value(args, ++i, arg), arg)));
                 case "-h", "--help" -> {
                     System.out.println(usage());
                     return;
@@ -50,9 +57,28 @@ public final class Main {
         return args[index];
     }
 
+    private static String positive(String value, String option) {
+        try {
+            if (Integer.parseInt(value) > 0) {
+                return value;
+            }
+        } catch (NumberFormatException notANumber) {
+            // reported below
+        }
+        System.err.println(option + " needs a positive whole number, not '" + value + "'\n" + usage());
+        System.exit(2);
+        return value;
+    }
+
     private static String usage() {
-        return "usage: parley local [--port N] [--data DIR]\n"
-                + "  --port N    port of the WebSocket, HTTP and @connections endpoints (default 8080; 0 picks a free one)\n"
-                + "  --data DIR  keep tables, issuer key and stream checkpoints in DIR (default: in memory)";
+        return "usage: parley local [--port N] [--data DIR] [--send-rate N] [--send-burst N] [--max-connections N]"
+                + " [--connect-rate N] [--watch]\n"
+                + "  --port N             port of the WebSocket, HTTP and @connections endpoints (default 8080; 0 picks a free one)\n"
+                + "  --data DIR           keep tables, issuer key and stream checkpoints in DIR (default: in memory)\n"
+                + "  --send-rate N        sends per second per user, sustained (default 20)\n"
+                + "  --send-burst N       sends per user at once (default 50)\n"
+                + "  --max-connections N  open connections before $connect answers 429 (default 10000)\n"
+                + "  --connect-rate N     new connections per second before $connect answers 429 (default 500)\n"
+                + "  --watch              (./parley only) rebuild functions/ on a source change and reload them";
     }
 }

@@ -1,5 +1,6 @@
 package dev.parley.functions.service;
 
+import dev.parley.functions.ratelimit.RateLimiter;
 import dev.parley.functions.store.ConversationStore;
 import dev.parley.functions.store.IdempotencyStore;
 import dev.parley.functions.store.MessageStore;
@@ -9,6 +10,7 @@ import dev.parley.model.domain.Message;
 import dev.parley.model.domain.TimelineEntry;
 import dev.parley.model.errors.NotFoundException;
 import dev.parley.model.errors.NotMemberException;
+import dev.parley.model.errors.RateLimitedException;
 import dev.parley.model.protocol.ClientCommand;
 import dev.parley.model.protocol.ServerFrame;
 import dev.parley.model.tables.Tables;
@@ -34,14 +36,16 @@ public final class SendService {
     private final ConversationStore conversations;
     private final MessageStore messages;
     private final IdempotencyStore idempotency;
+    private final RateLimiter limiter;
     private final Clock clock;
     private final Duration idempotencyWindow;
 
     public SendService(ConversationStore conversations, MessageStore messages, IdempotencyStore idempotency,
-                       Clock clock, Duration idempotencyWindow) {
+                       RateLimiter limiter, Clock clock, Duration idempotencyWindow) {
         this.conversations = conversations;
         this.messages = messages;
         this.idempotency = idempotency;
+        this.limiter = limiter;
         this.clock = clock;
         this.idempotencyWindow = idempotencyWindow;
     }
@@ -51,6 +55,19 @@ public final class SendService {
                 ? ConversationId.direct(caller.userId(), command.to())
                 : command.conversationId();
         authorize(conversationId, caller.userId());
+        String key = Tables.Idempotency.key(conversationId, caller.userId(), command.clientMsgId());
+
+        // The rate limit comes before the seq: a refused send uses no seq and stores nothing.
+        long retryAfterMs = limiter.acquire(caller.userId());
+        if (retryAfterMs > 0) {
+            // A retry of a send that is already stored is answered, whatever the budget.
+            Optional<ServerFrame.Sent> stored = storedSend(command, conversationId, caller.userId(), key);
+            if (stored.isPresent()) {
+                return stored.get();
+            }
+            throw new RateLimitedException("over the send rate limit; resend the same clientMsgId after retryAfterMs",
+                    retryAfterMs);
+        }
 
         long now = clock.millis();
         ConversationStore.SeqAllocation allocation = conversations.allocateSeq(conversationId, now);
@@ -59,12 +76,12 @@ public final class SendService {
             if (!allocation.membersRecorded() && ConversationId.isDirect(conversationId)) {
                 conversations.recordDirectMembers(conversationId, ConversationId.directMembers(conversationId), now);
             }
-            String key = Tables.Idempotency.key(conversationId, caller.userId(), command.clientMsgId());
             long expiresAt = now / 1000 + idempotencyWindow.toSeconds();
             Optional<IdempotencyStore.Record> earlier = idempotency.claim(key, seq, now, expiresAt);
             IdempotencyStore.Record record = earlier.orElse(new IdempotencyStore.Record(seq, now));
             if (earlier.isPresent()) {
                 declareGap(conversationId, seq);
+                limiter.refund(caller.userId()); // a retry costs no budget
             }
             IdempotencyStore.Record placed = place(caller, command, conversationId, key, record);
             return new ServerFrame.Sent(command.requestId(), conversationId, command.clientMsgId(),
@@ -104,6 +121,17 @@ public final class SendService {
         }
         throw new IllegalStateException("message " + key + " could not be placed after "
                 + MAX_PLACEMENT_ATTEMPTS + " attempts");
+    }
+
+    private Optional<ServerFrame.Sent> storedSend(ClientCommand.Send command, String conversationId, String userId,
+                                                  String key) {
+        Optional<IdempotencyStore.Record> record = idempotency.find(key);
+        if (record.isPresent() && messages.get(conversationId, record.get().seq()).orElse(null) instanceof Message stored
+                && stored.senderId().equals(userId) && stored.clientMsgId().equals(command.clientMsgId())) {
+            return Optional.of(new ServerFrame.Sent(command.requestId(), conversationId, command.clientMsgId(),
+                    stored.seq(), stored.sentAt()));
+        }
+        return Optional.empty();
     }
 
     private void authorize(String conversationId, String userId) {

@@ -1,5 +1,6 @@
 package dev.parley.functions.service;
 
+import dev.parley.functions.ratelimit.RateLimiter;
 import dev.parley.functions.store.ConversationStore;
 import dev.parley.functions.store.ConversationStore.Membership;
 import dev.parley.functions.store.ConversationStore.Meta;
@@ -7,6 +8,7 @@ import dev.parley.functions.store.MessageStore;
 import dev.parley.model.domain.ConversationKind;
 import dev.parley.model.errors.NotFoundException;
 import dev.parley.model.errors.NotMemberException;
+import dev.parley.model.errors.RateLimitedException;
 import dev.parley.model.protocol.ClientCommand;
 import dev.parley.model.protocol.ServerFrame;
 import java.util.ArrayList;
@@ -24,13 +26,23 @@ public final class SyncService {
     private final MessageStore messages;
     private final ConversationAccess access;
     private final TimelineReader timeline;
+    private final RateLimiter limiter;
 
     public SyncService(ConversationStore conversations, MessageStore messages, ConversationAccess access,
-                       TimelineReader timeline) {
+                       TimelineReader timeline, RateLimiter limiter) {
         this.conversations = conversations;
         this.messages = messages;
         this.access = access;
         this.timeline = timeline;
+        this.limiter = limiter;
+    }
+
+    /** sync, history and message pages share one budget per user, apart from sends. */
+    private void admit(String userId) {
+        long retryAfterMs = limiter.acquire(userId);
+        if (retryAfterMs > 0) {
+            throw new RateLimitedException("over the sync and history rate limit; retry after retryAfterMs", retryAfterMs);
+        }
     }
 
     /**
@@ -39,6 +51,7 @@ public final class SyncService {
      * device and start from the beginning of the caller's membership.
      */
     public ServerFrame.Synced sync(Caller caller, ClientCommand.Sync command) {
+        admit(caller.userId());
         Map<String, Membership> memberships = new LinkedHashMap<>();
         for (Membership membership : conversations.conversationsOf(caller.userId())) {
             memberships.put(membership.conversationId(), membership);
@@ -86,6 +99,7 @@ public final class SyncService {
      * given, else before {@code beforeSeq} (or the newest).
      */
     public TimelineReader.Page messages(String userId, String conversationId, Long beforeSeq, Long afterSeq, int limit) {
+        admit(userId);
         Membership membership = access.require(conversationId, userId);
         Meta meta = conversations.meta(conversationId).orElse(Meta.empty(conversationId));
         if (afterSeq != null) {
@@ -95,6 +109,7 @@ public final class SyncService {
     }
 
     public ServerFrame.HistoryPage history(Caller caller, ClientCommand.History command) {
+        admit(caller.userId());
         Membership membership = access.require(command.conversationId(), caller.userId());
         Meta meta = conversations.meta(command.conversationId()).orElse(Meta.empty(command.conversationId()));
         TimelineReader.Page page = timeline.before(meta, command.beforeSeq(), membership.joinedSeq(), command.limit());

@@ -18,4 +18,7 @@ public interface IdempotencyStore {
      * {@code fromSeq}. Returns the record as it is afterwards.
      */
     Record reassign(String key, long fromSeq, long toSeq, long sentAt);
+
+    /** The unexpired record of the key, read strongly consistently. */
+    Optional<Record> find(String key);
 }

@@ -18,6 +18,7 @@ import dev.parley.functions.store.dynamodb.DynamoConversationStore;
 import dev.parley.functions.store.dynamodb.DynamoIdempotencyStore;
 import dev.parley.functions.store.dynamodb.DynamoMessageStore;
 import dev.parley.functions.store.dynamodb.DynamoPresenceStore;
+import dev.parley.functions.store.dynamodb.DynamoRateLimiter;
 import dev.parley.model.config.ParleyConfig;
 import dev.parley.model.config.Setting;
 import java.net.URI;
@@ -121,6 +122,7 @@ public final class Wiring {
                 conversationStore(),
                 new DynamoMessageStore(dynamo, config.get(Setting.MESSAGES_TABLE)),
                 new DynamoIdempotencyStore(dynamo, config.get(Setting.IDEMPOTENCY_TABLE), clock),
+                rateLimiter("send", Setting.SEND_RATE, Setting.SEND_BURST),
                 clock, Duration.ofHours(config.getInt(Setting.IDEMPOTENCY_TTL_HOURS)));
     }
 
@@ -148,7 +150,7 @@ public final class Wiring {
         DynamoConversationStore conversations = conversationStore();
         DynamoMessageStore messages = messageStore();
         return new SyncService(conversations, messages, new ConversationAccess(conversations),
-                new TimelineReader(messages, clock));
+                new TimelineReader(messages, clock), rateLimiter("fetch", Setting.FETCH_RATE, Setting.FETCH_BURST));
     }
 
     /** Read receipts post to connections: this needs the @connections endpoint. */
@@ -161,6 +163,11 @@ public final class Wiring {
     public TokenVerifier tokenVerifier() {
         return TokenVerifier.forJwksUrl(config.get(Setting.JWKS_URL), config.get(Setting.JWT_ISSUER),
                 config.get(Setting.JWT_AUDIENCE));
+    }
+
+    private DynamoRateLimiter rateLimiter(String purpose, Setting rate, Setting burst) {
+        return new DynamoRateLimiter(dynamo, config.get(Setting.RATE_LIMITS_TABLE), purpose, clock,
+                Double.parseDouble(config.get(rate)), config.getInt(burst));
     }
 
     private DynamoMessageStore messageStore() {

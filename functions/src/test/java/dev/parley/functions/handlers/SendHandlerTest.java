@@ -9,6 +9,7 @@ import dev.parley.functions.service.SendService;
 import dev.parley.functions.store.dynamodb.DynamoConversationStore;
 import dev.parley.functions.store.dynamodb.DynamoIdempotencyStore;
 import dev.parley.functions.store.dynamodb.DynamoMessageStore;
+import dev.parley.functions.store.dynamodb.DynamoRateLimiter;
 import dev.parley.functions.support.Fixtures;
 import dev.parley.functions.support.TestDynamo;
 import dev.parley.functions.wiring.Wiring;
@@ -95,7 +96,9 @@ class SendHandlerTest {
         var conversations = new DynamoConversationStore(client, TestDynamo.table(Setting.CONVERSATIONS_TABLE));
         var messages = new DynamoMessageStore(client, TestDynamo.table(Setting.MESSAGES_TABLE));
         var idempotency = new DynamoIdempotencyStore(client, TestDynamo.table(Setting.IDEMPOTENCY_TABLE), Clock.systemUTC());
-        SendService service = new SendService(conversations, messages, idempotency, Clock.systemUTC(), Duration.ofHours(48));
+        SendService service = new SendService(conversations, messages, idempotency,
+                new DynamoRateLimiter(client, TestDynamo.table(Setting.RATE_LIMITS_TABLE), "test", Clock.systemUTC(), 1000, 1000),
+                Clock.systemUTC(), Duration.ofHours(48));
         // An earlier attempt claimed seq 1 and died before storing; a reader declared seq 1 lost.
         long seq = conversations.allocateSeq(conversation, 1).seq();
         idempotency.claim(Tables.Idempotency.key(conversation, "alice", "slow"), seq, 1, Long.MAX_VALUE / 2);

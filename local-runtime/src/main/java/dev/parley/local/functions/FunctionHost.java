@@ -12,13 +12,8 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import dev.parley.functions.wiring.HandlerSet;
-import java.time.Clock;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Supplier;
-import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The deployed functions, as the local gateway and stream poller invoke them: the handler classes
@@ -28,15 +23,16 @@ public final class FunctionHost {
     private static final long TIMEOUT_MILLIS = 30_000;
 
     private final Map<String, RequestHandler<?, ?>> handlers;
+    private final ClassLoader code;
 
-    private FunctionHost(Map<String, RequestHandler<?, ?>> handlers) {
+    FunctionHost(Map<String, RequestHandler<?, ?>> handlers, ClassLoader code) {
         this.handlers = handlers;
+        this.code = code;
     }
 
-    public static FunctionHost create(Map<String, String> environment, DynamoDbClient dynamo,
-                                      Supplier<ApiGatewayManagementApiClient> management, Supplier<SqsClient> sqs,
-                                      Clock clock) {
-        return new FunctionHost(HandlerSet.create(environment, dynamo, management, sqs, clock));
+    /** The class loader the handlers' classes came from (a new one after every reload). */
+    public ClassLoader code() {
+        return code;
     }
 
     /** The WebSocket route keys that have a handler ({@code $connect}, {@code send}, ...). */

@@ -45,6 +45,8 @@ import org.eclipse.jetty.websocket.server.WebSocketCreator;
  *   <li>Route selection on {@code $request.body.action}; frames that are not JSON, have no action
  *       or an action without a route go to {@code $default}. A handler's response body is the
  *       route response sent back on the connection.</li>
+ *   <li>Admission: beyond the open-connection limit or the new-connection rate, the upgrade is
+ *       refused with HTTP 429 ({@link Admission}).</li>
  *   <li>Limits: frames over 32 KiB are answered with a {@code PAYLOAD_TOO_LARGE} error (the
  *       connection stays open); 10 minutes without a frame closes the connection, as does API
  *       Gateway's 2-hour maximum.</li>
@@ -58,11 +60,13 @@ public final class WebSocketGateway {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Supplier<FunctionHost> functions;
+    private final Admission admission;
     private final Map<String, LiveConnection> connections = new ConcurrentHashMap<>();
     private final ExecutorService invocations;
 
-    public WebSocketGateway(Supplier<FunctionHost> functions) {
+    public WebSocketGateway(Supplier<FunctionHost> functions, Admission admission) {
         this.functions = functions;
+        this.admission = admission;
         this.invocations = Executors.newFixedThreadPool(64, runnable -> {
             Thread thread = new Thread(runnable, "gateway-route");
             thread.setDaemon(true);
@@ -115,6 +119,13 @@ public final class WebSocketGateway {
 
     private Object upgrade(ServerUpgradeRequest request, ServerUpgradeResponse response,
                            org.eclipse.jetty.util.Callback callback) {
+        long retryAfterMs = admission.admit(connections.size());
+        if (retryAfterMs > 0) {
+            // Refused before the upgrade and before any function runs, as API Gateway throttles.
+            response.getHeaders().put("Retry-After", Long.toString(Math.max(1, (retryAfterMs + 999) / 1000)));
+            Response.writeError(request, response, callback, 429);
+            return null;
+        }
         Map<String, String> headers = headers(request);
         Map<String, String> query = query(request);
         String sourceIp = Request.getRemoteAddr(request);

@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.io.Content;
@@ -18,15 +19,19 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * Endpoints that exist on the local runtime only: {@code POST /dev/token} (a token from the local
- * issuer) and {@code GET /dev/jwks.json} (the keys the $connect authorizer verifies against).
+ * issuer), {@code GET /dev/jwks.json} (the keys the $connect authorizer verifies against) and
+ * {@code POST /dev/reload} (load the function code anew; every connection stays open).
  */
 public final class DevApi extends Handler.Abstract {
     public static final String JWKS_PATH = "/dev/jwks.json";
 
     private final LocalIssuer issuer;
+    private final Supplier<Integer> reload;
 
-    public DevApi(LocalIssuer issuer) {
+    /** @param reload loads the function code anew and returns the number of open connections */
+    public DevApi(LocalIssuer issuer, Supplier<Integer> reload) {
         this.issuer = issuer;
+        this.reload = reload;
     }
 
     @Override
@@ -34,6 +39,17 @@ public final class DevApi extends Handler.Abstract {
         String path = Request.getPathInContext(request);
         if (path.equals(JWKS_PATH) && HttpMethod.GET.is(request.getMethod())) {
             json(response, callback, 200, issuer.jwks());
+            return true;
+        }
+        if (path.equals("/dev/reload") && HttpMethod.POST.is(request.getMethod())) {
+            try {
+                int connections = reload.get();
+                json(response, callback, 200, "{\"reloaded\":true,\"connections\":" + connections + "}");
+            } catch (RuntimeException failed) {
+                Throwable cause = failed.getCause() == null ? failed : failed.getCause();
+                json(response, callback, 500, Json.MAPPER.writeValueAsString(Map.of("reloaded", false,
+                        "error", failed.getMessage() + ": " + cause)));
+            }
             return true;
         }
         if (path.equals("/dev/token") && HttpMethod.POST.is(request.getMethod())) {

@@ -13,6 +13,7 @@ public enum Setting {
     MESSAGES_TABLE(Tables.Messages.DEFINITION.defaultName()),
     IDEMPOTENCY_TABLE(Tables.Idempotency.DEFINITION.defaultName()),
     PRESENCE_TABLE(Tables.Presence.DEFINITION.defaultName()),
+    RATE_LIMITS_TABLE(Tables.RateLimits.DEFINITION.defaultName()),
     /** JWKS that $connect tokens are verified against (Cognito's, or the local issuer's). */
     JWKS_URL(null),
     /** Required {@code iss} of tokens. */
@@ -29,6 +30,14 @@ public enum Setting {
     CONNECTION_TTL_SECONDS("7800"),
     /** Concurrent @connections posts per fan-out invocation. */
     FANOUT_CONCURRENCY("32"),
+    /** Sends per second per user (all devices together), sustained. */
+    SEND_RATE("20"),
+    /** Sends a user may make at once before the sustained rate applies. */
+    SEND_BURST("50"),
+    /** sync and history requests per second per user, sustained. */
+    FETCH_RATE("10"),
+    /** sync and history requests a user may make at once. */
+    FETCH_BURST("30"),
     /** Largest group, members included. */
     MAX_GROUP_MEMBERS("500"),
     /** SQS queue whose delayed messages trigger the offline check after the grace period. */

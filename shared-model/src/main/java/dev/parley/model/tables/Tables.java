@@ -134,7 +134,24 @@ public final class Tables {
         private Presence() {}
     }
 
+    /**
+     * Rate-limit buckets, one item per (purpose, user): the bucket's theoretical arrival time
+     * (GCRA). Idle buckets expire.
+     */
+    public static final class RateLimits {
+        public static final String KEY = "key";
+        public static final String TAT = "tat";
+        public static final String EXPIRES_AT = "expiresAt";
+
+        public static final TableDefinition DEFINITION = new TableDefinition(
+                "RATE_LIMITS_TABLE", "parley-rate-limits",
+                new Key(KEY, AttributeType.STRING), Optional.empty(),
+                Optional.of(EXPIRES_AT), false, List.of());
+
+        private RateLimits() {}
+    }
+
     public static final List<TableDefinition> ALL = List.of(
             Connections.DEFINITION, Conversations.DEFINITION, Messages.DEFINITION, Idempotency.DEFINITION,
-            Presence.DEFINITION);
+            Presence.DEFINITION, RateLimits.DEFINITION);
 }

@@ -71,6 +71,16 @@ public final class DynamoIdempotencyStore implements IdempotencyStore {
         }
     }
 
+    @Override
+    public Optional<Record> find(String key) {
+        Map<String, AttributeValue> item = dynamo.getItem(get -> get.tableName(table)
+                .key(Map.of(Idempotency.KEY, s(key))).consistentRead(true)).item();
+        if (item == null || item.isEmpty() || Attr.number(item, Idempotency.EXPIRES_AT, 0) < clock.millis() / 1000) {
+            return Optional.empty();
+        }
+        return Optional.of(toRecord(item));
+    }
+
     private static Record toRecord(Map<String, AttributeValue> item) {
         return new Record(Attr.number(item, Idempotency.SEQ, 0), Attr.number(item, Idempotency.SENT_AT, 0));
     }

@@ -22,6 +22,13 @@ class WriteConditionsTest {
     }
 
     @Test
+    void aRateLimitDecisionIsAConditionalWriteNeverARead() {
+        // Reading the bucket and writing it back would let two Lambda instances take the last token.
+        assertThat(DynamoRateLimiter.IDLE).isEqualTo("attribute_not_exists(#tat) OR #tat <= :now");
+        assertThat(DynamoRateLimiter.BUSY).isEqualTo("#tat > :now AND #tat <= :limit");
+    }
+
+    @Test
     void seqsComeFromAnAtomicAdd() {
         // ADD is atomic in DynamoDB: concurrent sends can never read-modify-write the same value.
         assertThat(DynamoConversationStore.ALLOCATE_SEQ).startsWith("ADD #lastSeq :one");

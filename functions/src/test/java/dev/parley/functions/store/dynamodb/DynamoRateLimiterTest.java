@@ -1,0 +1,76 @@
+package dev.parley.functions.store.dynamodb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.parley.functions.support.TestDynamo;
+import dev.parley.model.config.Setting;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/** The token bucket on DynamoDB Local, with a clock the test moves. */
+class DynamoRateLimiterTest {
+    private final AtomicLong millis = new AtomicLong(1_800_000_000_000L);
+    private final Clock clock = new Clock() {
+        @Override public ZoneOffset getZone() { return ZoneOffset.UTC; }
+        @Override public Clock withZone(java.time.ZoneId zone) { return this; }
+        @Override public Instant instant() { return Instant.ofEpochMilli(millis.get()); }
+    };
+    private final String user = "u-" + UUID.randomUUID();
+    private final DynamoRateLimiter limiter = new DynamoRateLimiter(TestDynamo.client(),
+            TestDynamo.table(Setting.RATE_LIMITS_TABLE), "send", clock, 20, 50);
+
+    @Test
+    void aBurstIsAdmittedThenTheSustainedRateWithAnHonestRetryAfter() {
+        for (int i = 0; i < 50; i++) {
+            assertThat(limiter.acquire(user)).as("request %d", i + 1).isZero();
+        }
+        long retryAfter = limiter.acquire(user);
+        assertThat(retryAfter).isEqualTo(50); // one interval at 20 per second
+        millis.addAndGet(retryAfter - 1);
+        assertThat(limiter.acquire(user)).isEqualTo(1);
+        millis.addAndGet(1);
+        assertThat(limiter.acquire(user)).isZero();
+        assertThat(limiter.acquire(user)).isEqualTo(50);
+    }
+
+    @Test
+    void anIdleBucketRefillsToTheBurstAndNoFurther() {
+        for (int i = 0; i < 50; i++) {
+            limiter.acquire(user);
+        }
+        millis.addAndGet(3_600_000);
+        long admitted = IntStream.range(0, 80).filter(i -> limiter.acquire(user) == 0).count();
+        assertThat(admitted).isEqualTo(50);
+    }
+
+    @Test
+    void concurrentRequestsNeverTakeMoreThanTheBurst() {
+        var pool = Executors.newFixedThreadPool(16);
+        try {
+            List<CompletableFuture<Long>> attempts = IntStream.range(0, 120)
+                    .mapToObj(i -> CompletableFuture.supplyAsync(() -> limiter.acquire(user), pool)).toList();
+            long admitted = attempts.stream().map(CompletableFuture::join).filter(wait -> wait == 0).count();
+            assertThat(admitted).isEqualTo(50);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aRefundGivesOneRequestBack() {
+        for (int i = 0; i < 50; i++) {
+            limiter.acquire(user);
+        }
+        assertThat(limiter.acquire(user)).isPositive();
+        limiter.refund(user);
+        assertThat(limiter.acquire(user)).isZero();
+    }
+}

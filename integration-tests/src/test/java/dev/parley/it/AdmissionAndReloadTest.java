@@ -1,0 +1,87 @@
+package dev.parley.it;
+
+import static dev.parley.it.support.WsClient.messageIn;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.it.support.OwnRuntime;
+import dev.parley.it.support.WsClient;
+import dev.parley.local.LocalRuntime;
+import dev.parley.model.domain.ConversationId;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Admission at $connect and code reload under live connections, each on a runtime of its own. */
+class AdmissionAndReloadTest {
+    private LocalRuntime runtime;
+
+    @AfterEach
+    void stop() throws Exception {
+        runtime.close();
+    }
+
+    private static String user(String name) {
+        return name + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    @Test
+    void connectionsBeyondTheLimitsAreRefusedWith429BeforeTheUpgradeThenAcceptedAgain() throws Exception {
+        runtime = LocalRuntime.start(LocalRuntime.Options.defaults().withPort(0).withAdmission(3, 2));
+        List<WsClient> open = new ArrayList<>();
+        try {
+            open.add(OwnRuntime.connect(runtime, user("a")));
+            open.add(OwnRuntime.connect(runtime, user("b")));
+            assertThat(OwnRuntime.handshake(runtime, user("c"))).as("third new connection within a second").isEqualTo(429);
+            Thread.sleep(1_100);
+            open.add(OwnRuntime.connect(runtime, user("c")));
+            Thread.sleep(1_100);
+            assertThat(OwnRuntime.handshake(runtime, user("d"))).as("past the open-connection limit").isEqualTo(429);
+            open.remove(0).close();
+            Thread.sleep(300);
+            open.add(OwnRuntime.connect(runtime, user("d")));
+            for (WsClient client : open) {
+                assertThat(client.heartbeat().get("type").asText()).isEqualTo("pong");
+            }
+        } finally {
+            open.forEach(WsClient::close);
+        }
+    }
+
+    @Test
+    void aReloadKeepsEverySocketOpenAndChatGoesOnWithSeqContinuing() throws Exception {
+        runtime = LocalRuntime.start(LocalRuntime.Options.defaults().withPort(0));
+        String alice = user("alice");
+        String bob = user("bob");
+        String conversation = ConversationId.direct(alice, bob);
+        try (WsClient a = OwnRuntime.connect(runtime, alice); WsClient b = OwnRuntime.connect(runtime, bob)) {
+            assertThat(a.send(bob, "before", "before the reload").get("seq").asLong()).isEqualTo(1);
+            b.await(messageIn(conversation));
+            ClassLoader before = runtime.functions().code();
+
+            HttpResponse<String> reloaded = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(runtime.connectionsUrl() + "/dev/reload")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(reloaded.statusCode()).isEqualTo(200);
+            JsonNode body = WsClient.JSON.readTree(reloaded.body());
+            assertThat(body.get("reloaded").asBoolean()).isTrue();
+            assertThat(body.get("connections").asInt()).isEqualTo(2);
+            assertThat(runtime.functions().code()).isNotSameAs(before);
+
+            assertThat(a.isOpen()).isTrue();
+            assertThat(b.isOpen()).isTrue();
+            assertThat(a.send(bob, "after", "after the reload").get("seq").asLong()).isEqualTo(2);
+            JsonNode after = b.await(f -> messageIn(conversation).test(f) && f.get("seq").asLong() == 2);
+            assertThat(after.get("body").get("text").asText()).isEqualTo("after the reload");
+            assertThat(b.send(alice, "reply", "both ways").get("seq").asLong()).isEqualTo(3);
+            assertThat(a.await(f -> messageIn(conversation).test(f) && f.get("seq").asLong() == 3)).isNotNull();
+            assertThat(b.received(messageIn(conversation))).extracting(f -> f.get("seq").asLong()).containsExactly(1L, 2L);
+        }
+    }
+}
