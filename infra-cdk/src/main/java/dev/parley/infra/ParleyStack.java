@@ -467,6 +467,14 @@ public final class ParleyStack extends Stack {
         Table idempotency = table(Tables.Idempotency.DEFINITION);
 
         Table presence = table(Tables.Presence.DEFINITION);
+        // Per-user buckets: sends (send), fetches (sync, history, message pages).
+        Table rateLimits = table(Tables.RateLimits.DEFINITION);
+        for (ParleyHandler handler : List.of(ParleyHandler.SEND, ParleyHandler.SYNC, ParleyHandler.HISTORY,
+                ParleyHandler.CONVERSATIONS)) {
+            if (isDeployed(handler)) {
+                rateLimits.grantReadWriteData(function(handler).function());
+            }
+        }
         for (ParleyHandler handler : List.of(ParleyHandler.CONNECT, ParleyHandler.DISCONNECT, ParleyHandler.HEARTBEAT)) {
             connections.grantReadWriteData(function(handler).function());
         }

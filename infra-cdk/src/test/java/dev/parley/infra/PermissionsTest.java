@@ -60,6 +60,18 @@ class PermissionsTest {
     }
 
     @Test
+    void onlyRateLimitedRoutesReachTheBuckets() {
+        for (ParleyHandler handler : List.of(ParleyHandler.SEND, ParleyHandler.SYNC, ParleyHandler.HISTORY,
+                ParleyHandler.CONVERSATIONS)) {
+            assertCanWrite(handler, Tables.RateLimits.DEFINITION);
+        }
+        for (ParleyHandler handler : List.of(ParleyHandler.CONNECT, ParleyHandler.FANOUT, ParleyHandler.READ,
+                ParleyHandler.GROUPS)) {
+            assertNoAccess(handler, Tables.RateLimits.DEFINITION);
+        }
+    }
+
+    @Test
     void httpHandlersGetWhatTheirRoutesNeed() {
         assertCanWrite(ParleyHandler.GROUPS, CONVERSATIONS);
         assertNoAccess(ParleyHandler.GROUPS, MESSAGES, IDEMPOTENCY);
