@@ -13,6 +13,7 @@ import dev.parley.local.http.DevApi;
 import dev.parley.local.http.HttpApi;
 import dev.parley.local.http.LocalQueue;
 import dev.parley.local.http.NotFound;
+import dev.parley.local.http.NotificationSink;
 import dev.parley.local.http.WebPage;
 import dev.parley.local.streams.EventSourceMapping;
 import dev.parley.local.streams.StreamPoller;
@@ -144,6 +145,7 @@ public final class LocalRuntime implements AutoCloseable {
         environment.put(Setting.DYNAMODB_ENDPOINT.name(), dynamoDbLocal.endpoint().toString());
         environment.put(Setting.SQS_ENDPOINT.name(), base + LocalQueue.PREFIX);
         environment.put(Setting.PRESENCE_QUEUE_URL.name(), LocalQueue.queueUrl(base, PRESENCE_QUEUE));
+        environment.put(Setting.PUSH_WEBHOOK_URL.name(), base + NotificationSink.PATH);
         options.settings().forEach((setting, value) -> environment.put(setting.name(), value));
         ParleyConfig config = ParleyConfig.fromEnvironment(environment);
         TableBootstrap.createMissing(dynamo, config);
@@ -171,7 +173,7 @@ public final class LocalRuntime implements AutoCloseable {
         ConnectionsApi connectionsApi = new ConnectionsApi(gateway);
         ContextHandler context = new ContextHandler("/");
         WebSocketUpgradeHandler upgrades = WebSocketUpgradeHandler.from(server, context, gateway::configure);
-        upgrades.setHandler(new Handler.Sequence(connectionsApi, httpApi, presenceQueue,
+        upgrades.setHandler(new Handler.Sequence(connectionsApi, httpApi, presenceQueue, new NotificationSink(),
                 new DevApi(issuer, () -> {
                     functions.set(loader.load());
                     return gateway.connectionCount();

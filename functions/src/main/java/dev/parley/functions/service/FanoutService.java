@@ -44,18 +44,21 @@ public final class FanoutService {
     private final ConnectionStore connections;
     private final ConnectionPusher pusher;
     private final ExecutorService executor;
+    private final NotificationService notifications;
 
     public FanoutService(ConversationStore conversations, ConnectionStore connections, ConnectionPusher pusher,
-                         ExecutorService executor) {
+                         ExecutorService executor, NotificationService notifications) {
         this.conversations = conversations;
         this.connections = connections;
         this.pusher = pusher;
         this.executor = executor;
+        this.notifications = notifications;
     }
 
     /** Delivers the batch and returns the ids of the deliveries that must be retried. */
     public Set<String> deliver(List<Delivery> deliveries) {
         Set<String> failed = ConcurrentHashMap.newKeySet();
+        Set<String> gone = ConcurrentHashMap.newKeySet();
         Map<String, List<String>> membersByConversation = new HashMap<>();
         Map<String, List<Connection>> connectionsByUser = new HashMap<>();
         Map<Connection, List<Post>> postsByConnection = new LinkedHashMap<>();
@@ -85,7 +88,7 @@ public final class FanoutService {
 
         List<Future<?>> running = new ArrayList<>(postsByConnection.size());
         postsByConnection.forEach((connection, posts) ->
-                running.add(executor.submit(() -> postInOrder(connection, posts, failed))));
+                running.add(executor.submit(() -> postInOrder(connection, posts, failed, gone))));
         for (Future<?> post : running) {
             try {
                 post.get();
@@ -96,6 +99,7 @@ public final class FanoutService {
                 throw new IllegalStateException("fan-out task failed", e.getCause());
             }
         }
+        notifyOffline(inSeqOrder, membersByConversation, connectionsByUser, gone);
         Set<String> result = new LinkedHashSet<>();
         for (Delivery delivery : deliveries) {
             if (failed.contains(delivery.id())) {
@@ -105,10 +109,25 @@ public final class FanoutService {
         return result;
     }
 
-    private void postInOrder(Connection connection, List<Post> posts, Set<String> failed) {
+    /** Offline notifications for the messages of the batch; best effort, after every push was made. */
+    private void notifyOffline(List<Delivery> deliveries, Map<String, List<String>> membersByConversation,
+                               Map<String, List<Connection>> connectionsByUser, Set<String> gone) {
+        Map<String, List<Connection>> live = new HashMap<>();
+        connectionsByUser.forEach((user, all) -> live.put(user,
+                all.stream().filter(connection -> !gone.contains(connection.connectionId())).toList()));
+        for (Delivery delivery : deliveries) {
+            List<String> members = membersByConversation.get(delivery.entry().conversationId());
+            if (delivery.entry() instanceof Message message && members != null) {
+                notifications.afterDelivery(message, members, live);
+            }
+        }
+    }
+
+    private void postInOrder(Connection connection, List<Post> posts, Set<String> failed, Set<String> gone) {
         for (Post post : posts) {
             try {
                 if (pusher.post(connection.connectionId(), post.frame()) == ConnectionPusher.Outcome.GONE) {
+                    gone.add(connection.connectionId());
                     // $disconnect is best effort on API Gateway; a 410 is the reliable signal.
                     connections.delete(connection.userId(), connection.connectionId());
                     return;

@@ -6,6 +6,7 @@ import dev.parley.functions.handlers.ConnectAuthorizerHandler;
 import dev.parley.functions.handlers.ConnectHandler;
 import dev.parley.functions.handlers.ConversationsHandler;
 import dev.parley.functions.handlers.DefaultRouteHandler;
+import dev.parley.functions.handlers.DevicesHandler;
 import dev.parley.functions.handlers.DisconnectHandler;
 import dev.parley.functions.handlers.FanoutHandler;
 import dev.parley.functions.handlers.GroupsHandler;
@@ -61,6 +62,8 @@ public final class HandlerSet {
         GroupsHandler.ROUTES.forEach(route -> handlers.put(HTTP + route, groups));
         ConversationsHandler conversations = new ConversationsHandler(wiring.syncService());
         ConversationsHandler.ROUTES.forEach(route -> handlers.put(HTTP + route, conversations));
+        DevicesHandler devices = new DevicesHandler(wiring.notificationService());
+        DevicesHandler.ROUTES.forEach(route -> handlers.put(HTTP + route, devices));
         PresenceHandler presence = new PresenceHandler(wiring.presenceService());
         PresenceHandler.ROUTES.forEach(route -> handlers.put(HTTP + route, presence));
         return handlers;

@@ -4,7 +4,11 @@ import dev.parley.functions.auth.TokenVerifier;
 import dev.parley.functions.push.ApiGatewayPusher;
 import dev.parley.functions.service.ConnectionService;
 import dev.parley.functions.service.FanoutService;
+import dev.parley.functions.notify.PushNotifier;
+import dev.parley.functions.notify.SnsPushNotifier;
+import dev.parley.functions.notify.WebhookPushNotifier;
 import dev.parley.functions.presence.SqsOfflineCheckScheduler;
+import dev.parley.functions.service.NotificationService;
 import dev.parley.functions.service.Broadcaster;
 import dev.parley.functions.service.ConversationAccess;
 import dev.parley.functions.service.GroupService;
@@ -14,6 +18,7 @@ import dev.parley.functions.service.SendService;
 import dev.parley.functions.service.SyncService;
 import dev.parley.functions.service.TimelineReader;
 import dev.parley.functions.store.dynamodb.DynamoConnectionStore;
+import dev.parley.functions.store.dynamodb.DynamoDeviceStore;
 import dev.parley.functions.store.dynamodb.DynamoConversationStore;
 import dev.parley.functions.store.dynamodb.DynamoIdempotencyStore;
 import dev.parley.functions.store.dynamodb.DynamoMessageStore;
@@ -37,6 +42,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
+import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.SqsClientBuilder;
 
@@ -51,6 +57,7 @@ public final class Wiring {
     private final DynamoDbClient dynamo;
     private final Supplier<ApiGatewayManagementApiClient> management;
     private final Supplier<SqsClient> sqs;
+    private final Supplier<SnsClient> sns;
     private final Clock clock;
     private ExecutorService posters;
 
@@ -61,6 +68,13 @@ public final class Wiring {
         this.management = Lazy.of(management);
         this.sqs = Lazy.of(sqs);
         this.clock = clock;
+        this.sns = Lazy.of(() -> {
+            var builder = SnsClient.builder().httpClient(UrlConnectionHttpClient.create());
+            if (config.isSet(Setting.SNS_ENDPOINT)) {
+                builder.endpointOverride(URI.create(config.get(Setting.SNS_ENDPOINT)));
+            }
+            return builder.build();
+        });
     }
 
     public static Wiring fromEnvironment() {
@@ -127,7 +141,18 @@ public final class Wiring {
     }
 
     public FanoutService fanoutService() {
-        return new FanoutService(conversationStore(), connectionStore(), new ApiGatewayPusher(management.get()), posters());
+        return new FanoutService(conversationStore(), connectionStore(), new ApiGatewayPusher(management.get()), posters(),
+                notificationService());
+    }
+
+    /** Notifications go to {@code PUSH_WEBHOOK_URL} when set (the local runtime's sink), else through SNS. */
+    public NotificationService notificationService() {
+        Supplier<PushNotifier> notifier = config.isSet(Setting.PUSH_WEBHOOK_URL)
+                ? Lazy.of(() -> new WebhookPushNotifier(URI.create(config.get(Setting.PUSH_WEBHOOK_URL))))
+                : Lazy.of(() -> new SnsPushNotifier(sns.get(), config.get(Setting.APNS_PLATFORM_APPLICATION_ARN),
+                        config.get(Setting.FCM_PLATFORM_APPLICATION_ARN)));
+        return new NotificationService(new DynamoDeviceStore(dynamo, config.get(Setting.DEVICES_TABLE)),
+                conversationStore(), messageStore(), notifier, clock);
     }
 
     private Broadcaster broadcaster() {

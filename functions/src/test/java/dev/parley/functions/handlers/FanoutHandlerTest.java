@@ -4,7 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.functions.notify.Notification;
+import dev.parley.functions.notify.PushNotifier;
 import dev.parley.functions.push.ConnectionPusher;
+import dev.parley.functions.service.NotificationService;
+import dev.parley.functions.store.Device;
+import dev.parley.functions.store.dynamodb.DynamoDeviceStore;
+import dev.parley.functions.store.dynamodb.DynamoMessageStore;
 import dev.parley.functions.service.FanoutService;
 import dev.parley.functions.store.Connection;
 import dev.parley.functions.store.dynamodb.DynamoConnectionStore;
@@ -33,9 +39,22 @@ class FanoutHandlerTest {
     private final DynamoConnectionStore connections =
             new DynamoConnectionStore(TestDynamo.client(), TestDynamo.table(Setting.CONNECTIONS_TABLE));
     private final RecordingPusher pusher = new RecordingPusher();
+    private final DynamoDeviceStore devices = new DynamoDeviceStore(TestDynamo.client(), TestDynamo.table(Setting.DEVICES_TABLE));
+    private final List<Notification> notified = new CopyOnWriteArrayList<>();
+    private volatile boolean notifierBroken;
     private final FanoutHandler handler = new FanoutHandler(new FanoutService(
             new DynamoConversationStore(TestDynamo.client(), TestDynamo.table(Setting.CONVERSATIONS_TABLE)),
-            connections, pusher, Executors.newFixedThreadPool(4)));
+            connections, pusher, Executors.newFixedThreadPool(4),
+            new NotificationService(devices,
+                    new DynamoConversationStore(TestDynamo.client(), TestDynamo.table(Setting.CONVERSATIONS_TABLE)),
+                    new DynamoMessageStore(TestDynamo.client(), TestDynamo.table(Setting.MESSAGES_TABLE)),
+                    () -> notification -> {
+                        if (notifierBroken) {
+                            throw new IllegalStateException("injected: SNS is down");
+                        }
+                        notified.add(notification);
+                        return PushNotifier.Outcome.SENT;
+                    }, java.time.Clock.systemUTC())));
 
     /** The fixture's conversation dm:alice:bob, with this test's unique user names. */
     private DynamodbEvent batch() {
@@ -91,6 +110,38 @@ class FanoutHandlerTest {
         assertThat(response.getBatchItemFailures()).extracting(f -> f.getItemIdentifier())
                 .containsExactly("111200000000012345678902");
         assertThat(pusher.framesTo("B-phone-conn0000=")).extracting(f -> f.get("type").asText()).containsExactly("message");
+    }
+
+    @Test
+    void registeredDevicesWithoutALiveConnectionGetOneNotificationAndLiveOnesNone() {
+        connect(bob, "B-phone-conn0000=");
+        devices.register(new Device(bob, "B-phone-conn0000=", "apns", "apns-token-online"), 1);
+        devices.register(new Device(bob, "tablet", "fcm", "fcm-token-offline"), 1);
+        devices.register(new Device(alice, "alice-ipad", "apns", "apns-token-sender"), 1);
+
+        var response = handler.handleRequest(batch(), null);
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(notified).singleElement().satisfies(n -> {
+            assertThat(n.userId()).isEqualTo(bob);
+            assertThat(n.deviceId()).isEqualTo("tablet");
+            assertThat(n.platform()).isEqualTo("fcm");
+            assertThat(n.seq()).isEqualTo(1); // the message, not the gap
+            assertThat(n.senderId()).isEqualTo(alice);
+            assertThat(n.preview()).isEqualTo("hi bob");
+        });
+    }
+
+    @Test
+    void aFailingNotifierNeverFailsOrBlocksTheDelivery() {
+        connect(bob, "B-phone-conn0000=");
+        devices.register(new Device(bob, "tablet", "fcm", "fcm-token-offline"), 1);
+        notifierBroken = true;
+
+        var response = handler.handleRequest(batch(), null);
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(pusher.framesTo("B-phone-conn0000=")).hasSize(2);
     }
 
     /** Records posts; answers GONE for chosen connections and throws for chosen frame types. */

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.parley.functions.auth.TokenVerifier;
 import dev.parley.functions.handlers.ConversationsHandler;
+import dev.parley.functions.handlers.DevicesHandler;
 import dev.parley.functions.handlers.GroupsHandler;
 import dev.parley.functions.handlers.PresenceHandler;
 import dev.parley.local.functions.FunctionHost;
@@ -35,7 +36,7 @@ public final class HttpApi extends Handler.Abstract {
     public static final String PREFIX = "/api";
     /** Every route of the HTTP API, as API Gateway route keys. */
     public static final List<String> ROUTES = Stream.of(GroupsHandler.ROUTES, ConversationsHandler.ROUTES,
-            PresenceHandler.ROUTES).flatMap(List::stream).toList();
+            PresenceHandler.ROUTES, DevicesHandler.ROUTES).flatMap(List::stream).toList();
 
     private final Supplier<FunctionHost> functions;
     private final TokenVerifier verifier;

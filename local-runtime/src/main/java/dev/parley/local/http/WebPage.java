@@ -16,6 +16,15 @@ import org.eclipse.jetty.util.Callback;
  * {@code GET /} is {@code index.html}; other files by name. No build step, no CDN.
  */
 public final class WebPage extends Handler.Abstract {
+    /**
+     * The page only loads its own files and talks to its own origin (HTTP and WebSocket). The
+     * page never puts message text into markup; this policy is the second line of defence should
+     * that ever slip: injected script and inline handlers do not run.
+     */
+    static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; "
+            + "img-src 'self'; connect-src 'self' ws: wss:; form-action 'none'; base-uri 'none'; "
+            + "frame-ancestors 'none'";
+
     private static final Map<String, String> TYPES = Map.of(
             "html", "text/html; charset=utf-8",
             "js", "text/javascript; charset=utf-8",
@@ -46,6 +55,10 @@ public final class WebPage extends Handler.Abstract {
         response.setStatus(200);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, TYPES.getOrDefault(extension, "application/octet-stream"));
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
+        response.getHeaders().put("X-Content-Type-Options", "nosniff");
+        if (extension.equals("html")) {
+            response.getHeaders().put("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+        }
         response.write(true, ByteBuffer.wrap(content), callback);
         return true;
     }

@@ -14,6 +14,7 @@ public enum Setting {
     IDEMPOTENCY_TABLE(Tables.Idempotency.DEFINITION.defaultName()),
     PRESENCE_TABLE(Tables.Presence.DEFINITION.defaultName()),
     RATE_LIMITS_TABLE(Tables.RateLimits.DEFINITION.defaultName()),
+    DEVICES_TABLE(Tables.Devices.DEFINITION.defaultName()),
     /** JWKS that $connect tokens are verified against (Cognito's, or the local issuer's). */
     JWKS_URL(null),
     /** Required {@code iss} of tokens. */
@@ -38,6 +39,14 @@ public enum Setting {
     FETCH_RATE("10"),
     /** sync and history requests a user may make at once. */
     FETCH_BURST("30"),
+    /** Offline notifications are POSTed as JSON here when set (the local runtime's sink); else Amazon SNS. */
+    PUSH_WEBHOOK_URL(""),
+    /** SNS platform application for APNs tokens; empty: APNs devices get no notification. */
+    APNS_PLATFORM_APPLICATION_ARN(""),
+    /** SNS platform application for FCM tokens; empty: FCM devices get no notification. */
+    FCM_PLATFORM_APPLICATION_ARN(""),
+    /** Override of the SNS endpoint; empty on AWS. */
+    SNS_ENDPOINT(""),
     /** Largest group, members included. */
     MAX_GROUP_MEMBERS("500"),
     /** SQS queue whose delayed messages trigger the offline check after the grace period. */

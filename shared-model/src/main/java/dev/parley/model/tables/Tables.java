@@ -151,7 +151,25 @@ public final class Tables {
         private RateLimits() {}
     }
 
+    /** Devices registered for offline push notifications: one item per (user, device). */
+    public static final class Devices {
+        public static final String USER_ID = "userId";
+        public static final String DEVICE_ID = "deviceId";
+        public static final String PLATFORM = "platform";
+        public static final String PUSH_TOKEN = "pushToken";
+        /** The SNS platform endpoint created for the token (AWS only). */
+        public static final String ENDPOINT_ARN = "endpointArn";
+        public static final String UPDATED_AT = "updatedAt";
+
+        public static final TableDefinition DEFINITION = new TableDefinition(
+                "DEVICES_TABLE", "parley-devices",
+                new Key(USER_ID, AttributeType.STRING), Optional.of(new Key(DEVICE_ID, AttributeType.STRING)),
+                Optional.empty(), false, List.of());
+
+        private Devices() {}
+    }
+
     public static final List<TableDefinition> ALL = List.of(
             Connections.DEFINITION, Conversations.DEFINITION, Messages.DEFINITION, Idempotency.DEFINITION,
-            Presence.DEFINITION, RateLimits.DEFINITION);
+            Presence.DEFINITION, RateLimits.DEFINITION, Devices.DEFINITION);
 }

@@ -1,0 +1,134 @@
+package dev.parley.functions.service;
+
+import dev.parley.functions.notify.Notification;
+import dev.parley.functions.notify.PushNotifier;
+import dev.parley.functions.store.Connection;
+import dev.parley.functions.store.ConversationStore;
+import dev.parley.functions.store.Device;
+import dev.parley.functions.store.DeviceStore;
+import dev.parley.functions.store.MessageStore;
+import dev.parley.model.domain.Message;
+import dev.parley.model.errors.BadRequestException;
+import dev.parley.model.protocol.JsonTree;
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/**
+ * Offline push notifications. After a message was pushed, every registered device of every
+ * member but the sender that has no live connection gets one notification, with a preview and
+ * the user's total unread as badge; a device with a live connection got the push frame instead.
+ * Best effort by design: a failing notification is logged and never fails, delays or loses the
+ * message's delivery (fan-out retries only what its pushes need).
+ */
+public final class NotificationService {
+    public static final int PREVIEW_CHARS = 100;
+    private static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
+    private static final Pattern PUSH_TOKEN = Pattern.compile("[\\x21-\\x7E]{8,4096}");
+
+    private final DeviceStore devices;
+    private final ConversationStore conversations;
+    private final MessageStore messages;
+    private final Supplier<PushNotifier> notifier;
+    private final Clock clock;
+
+    public NotificationService(DeviceStore devices, ConversationStore conversations, MessageStore messages,
+                               Supplier<PushNotifier> notifier, Clock clock) {
+        this.devices = devices;
+        this.conversations = conversations;
+        this.messages = messages;
+        this.notifier = notifier;
+        this.clock = clock;
+    }
+
+    /** {@code PUT /devices/{deviceId}}: the caller's device, and only the caller's. */
+    public void register(String userId, String deviceId, String platform, String pushToken) {
+        if (!DEVICE_ID.matcher(deviceId).matches()) {
+            throw new BadRequestException("deviceId must be 1-64 characters of [A-Za-z0-9_.:-]");
+        }
+        if (!"apns".equals(platform) && !"fcm".equals(platform)) {
+            throw new BadRequestException("platform must be apns or fcm");
+        }
+        if (pushToken == null || !PUSH_TOKEN.matcher(pushToken).matches()) {
+            throw new BadRequestException("pushToken must be 8-4096 printable characters without spaces");
+        }
+        devices.register(new Device(userId, deviceId, platform, pushToken), clock.millis());
+    }
+
+    public void unregister(String userId, String deviceId) {
+        if (!DEVICE_ID.matcher(deviceId).matches()) {
+            throw new BadRequestException("deviceId must be 1-64 characters of [A-Za-z0-9_.:-]");
+        }
+        devices.unregister(userId, deviceId);
+    }
+
+    /**
+     * Notifies the offline devices of the members of a message just pushed. {@code live} holds the
+     * connections the push reached (gone ones excluded). Never throws.
+     */
+    public void afterDelivery(Message message, List<String> members, Map<String, List<Connection>> live) {
+        for (String member : members) {
+            if (member.equals(message.senderId())) {
+                continue;
+            }
+            try {
+                notifyMember(message, member, live.getOrDefault(member, List.of()));
+            } catch (RuntimeException failed) {
+                System.err.println("{\"level\":\"WARN\",\"what\":\"notification\",\"userId\":\"" + member
+                        + "\",\"conversationId\":\"" + message.conversationId() + "\",\"seq\":" + message.seq()
+                        + ",\"error\":\"" + failed.getClass().getSimpleName() + "\"}");
+            }
+        }
+    }
+
+    private void notifyMember(Message message, String member, List<Connection> connections) {
+        List<Device> registered = devices.forUser(member);
+        if (registered.isEmpty()) {
+            return;
+        }
+        Set<String> online = new HashSet<>();
+        connections.forEach(connection -> online.add(connection.deviceId()));
+        List<Device> offline = registered.stream().filter(device -> !online.contains(device.deviceId())).toList();
+        if (offline.isEmpty()) {
+            return;
+        }
+        long badge = totalUnread(member);
+        String preview = preview(message.bodyJson());
+        for (Device device : offline) {
+            Notification notification = new Notification(member, device.deviceId(), device.platform(), device.pushToken(),
+                    message.conversationId(), message.seq(), message.senderId(), preview, badge);
+            if (notifier.get().send(notification) == PushNotifier.Outcome.TOKEN_INVALID) {
+                devices.unregister(member, device.deviceId());
+            }
+        }
+    }
+
+    /** The badge: the sum of the member's unread counts, as {@code sync} and GET /conversations report them. */
+    long totalUnread(String userId) {
+        long total = 0;
+        for (ConversationStore.Membership membership : conversations.conversationsOf(userId)) {
+            long lastSeq = conversations.meta(membership.conversationId()).map(ConversationStore.Meta::lastSeq).orElse(0L);
+            total += messages.countFromOthers(membership.conversationId(),
+                    Math.max(membership.readSeq(), membership.joinedSeq()), lastSeq, userId);
+        }
+        return total;
+    }
+
+    /** At most 100 characters of {@code body.text}, cut on a code point boundary; empty without text. */
+    static String preview(String bodyJson) {
+        try {
+            if (JsonTree.parse(bodyJson) instanceof Map<?, ?> body && body.get("text") instanceof String text) {
+                return text.codePointCount(0, text.length()) <= PREVIEW_CHARS
+                        ? text
+                        : text.substring(0, text.offsetByCodePoints(0, PREVIEW_CHARS));
+            }
+        } catch (java.io.IOException unreadable) {
+            // stored bodies are valid JSON; no preview otherwise
+        }
+        return "";
+    }
+}
