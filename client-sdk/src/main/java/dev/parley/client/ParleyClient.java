@@ -35,6 +35,8 @@ import java.util.concurrent.CompletableFuture;
  *       reconnect, on {@code INTERNAL}, and after {@code retryAfterMs} on {@code RATE_LIMITED}:
  *       the server stores it once. Sends to one destination go out one after the other, so
  *       their seqs follow the order of the calls.</li>
+ *   <li><b>Safety net.</b> While connected, a sync at least every resync interval, for a push
+ *       lost for good that no later message would reveal.</li>
  *   <li><b>Acks.</b> After the listener got a conversation's messages the client acks its cursor,
  *       at most once per ack interval per conversation.</li>
  * </ul>
@@ -54,8 +56,9 @@ public final class ParleyClient implements AutoCloseable {
 
     /**
      * Starts connecting (and reconnecting, from then on). The future completes when the first
-     * connection is open and caught up; it fails with {@link AuthFailedException} when the
-     * handshake is refused twice, or {@link ClientClosedException}.
+     * connection is open and caught up, after the listener was given what that first sync
+     * brought; it fails with {@link AuthFailedException} when the handshake is refused twice
+     * (after {@link MessageListener#onAuthFailed} ran), or {@link ClientClosedException}.
      */
     public CompletableFuture<Void> connect() {
         return engine.connect();
@@ -145,6 +148,7 @@ public final class ParleyClient implements AutoCloseable {
         private int maxBuffered = 500;
         private int syncPageSize = 100;
         private Duration ackInterval = Duration.ofSeconds(1);
+        private Duration resyncInterval = Duration.ofMinutes(2);
         private Duration tick = Duration.ofMillis(100);
         private Clock clock = Clock.systemUTC();
         private HttpClient httpClient;
@@ -230,6 +234,21 @@ public final class ParleyClient implements AutoCloseable {
             return this;
         }
 
+        /**
+         * While connected, sync at least this often even when nothing looks missing. Default 2
+         * minutes; {@link Duration#ZERO} turns it off. Gap detection only notices a lost push
+         * when a later message arrives; a push lost for good (a fan-out record that exhausted
+         * its retries) of the last message of a quiet conversation would otherwise wait for the
+         * next reconnect.
+         */
+        public Builder resyncInterval(Duration resyncInterval) {
+            if (resyncInterval == null || resyncInterval.isNegative()) {
+                throw new IllegalArgumentException("resyncInterval must be zero (off) or positive");
+            }
+            this.resyncInterval = resyncInterval;
+            return this;
+        }
+
         /** The clock timeouts, waits and the backoff reset read. Default UTC system clock. */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
@@ -248,7 +267,7 @@ public final class ParleyClient implements AutoCloseable {
             Objects.requireNonNull(listener, "listener");
             return new ParleyClient(new ClientConfig(websocketUrl, tokens, deviceId, heartbeatInterval, requestTimeout,
                     backoff, cursorStore != null ? cursorStore : new InMemoryCursorStore(), listener, gapWait, maxGapWait,
-                    maxBuffered, syncPageSize, ackInterval, tick, clock, httpClient));
+                    maxBuffered, syncPageSize, ackInterval, resyncInterval, tick, clock, httpClient));
         }
 
         private static Duration positive(Duration duration, String name) {

@@ -27,6 +27,8 @@ public enum ParleyHandler {
     GROUPS("Groups", "GroupsHandler", false, true, Timeouts.MESSAGE),
     /** HTTP API: GET /conversations, GET /conversations/{id}/messages. */
     CONVERSATIONS("Conversations", "ConversationsHandler", false, true, Timeouts.MESSAGE),
+    /** HTTP API: PUT /devices/{deviceId}, DELETE /devices/{deviceId}. */
+    DEVICES("Devices", "DevicesHandler", false, false, Timeouts.MESSAGE),
     /** HTTP API: GET /presence. */
     PRESENCE("Presence", "PresenceHandler", false, true, Timeouts.MESSAGE),
     /** Consumes the presence queue: publishes "offline" once the reconnect grace period is over. */

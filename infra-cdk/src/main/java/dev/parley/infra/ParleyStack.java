@@ -120,7 +120,9 @@ public final class ParleyStack extends Stack {
             "DELETE /groups/{id}/members/{userId}", ParleyHandler.GROUPS,
             "GET /conversations", ParleyHandler.CONVERSATIONS,
             "GET /conversations/{id}/messages", ParleyHandler.CONVERSATIONS,
-            "GET /presence", ParleyHandler.PRESENCE);
+            "GET /presence", ParleyHandler.PRESENCE,
+            "PUT /devices/{deviceId}", ParleyHandler.DEVICES,
+            "DELETE /devices/{deviceId}", ParleyHandler.DEVICES);
 
     private final boolean retainData;
     private final RemovalPolicy dataRemovalPolicy;
@@ -130,6 +132,8 @@ public final class ParleyStack extends Stack {
     private final HttpApi httpApi;
     private final IHttpRouteAuthorizer httpRouteAuthorizer;
     private final Map<ParleyHandler, HttpLambdaIntegration> integrations = new EnumMap<>(ParleyHandler.class);
+    private final String apnsApplication;
+    private final String fcmApplication;
 
     /**
      * @param functionsJar the shaded jar of the handlers; a handler that is not
@@ -190,7 +194,13 @@ public final class ParleyStack extends Stack {
                 .deadLetterQueue(DeadLetterQueue.builder().queue(presenceDeadLetters).maxReceiveCount(3).build())
                 .build();
 
+        // Offline push notifications go through SNS platform applications the team creates with its
+        // APNs and FCM credentials; without them (context absent) no notification is sent.
+        apnsApplication = contextString("apnsPlatformApplicationArn");
+        fcmApplication = contextString("fcmPlatformApplicationArn");
         FunctionEnvironment environment = new FunctionEnvironment()
+                .set(Setting.APNS_PLATFORM_APPLICATION_ARN, apnsApplication)
+                .set(Setting.FCM_PLATFORM_APPLICATION_ARN, fcmApplication)
                 .set(Setting.PRESENCE_QUEUE_URL, presenceQueue.getQueueUrl())
                 .set(Setting.JWKS_URL, issuer + "/.well-known/jwks.json")
                 .set(Setting.JWT_ISSUER, issuer)
@@ -493,6 +503,25 @@ public final class ParleyStack extends Stack {
             connections.grantReadData(function(ParleyHandler.PRESENCE).function());
             presence.grantReadData(function(ParleyHandler.PRESENCE).function());
         }
+        Table devices = table(Tables.Devices.DEFINITION);
+        if (isDeployed(ParleyHandler.DEVICES)) {
+            devices.grantReadWriteData(function(ParleyHandler.DEVICES).function());
+        }
+        // Fan-out notifies offline devices: reads them (and removes rejected tokens), counts unread
+        // for the badge, and publishes through SNS platform endpoints.
+        JavaFunction notifier = function(ParleyHandler.FANOUT);
+        devices.grantReadWriteData(notifier.function());
+        messages.grantReadData(notifier.function());
+        List<String> applications = java.util.stream.Stream.of(apnsApplication, fcmApplication)
+                .filter(arn -> !arn.isEmpty()).toList();
+        if (!applications.isEmpty()) {
+            List<String> resources = new java.util.ArrayList<>(applications);
+            applications.forEach(arn -> resources.add(arn.replace(":app/", ":endpoint/") + "/*"));
+            notifier.function().addToRolePolicy(software.amazon.awscdk.services.iam.PolicyStatement.Builder.create()
+                    .actions(List.of("sns:CreatePlatformEndpoint", "sns:Publish", "sns:DeleteEndpoint"))
+                    .resources(resources)
+                    .build());
+        }
         if (isDeployed(ParleyHandler.GROUPS)) {
             JavaFunction groups = function(ParleyHandler.GROUPS);
             conversations.grantReadWriteData(groups.function());
@@ -669,6 +698,11 @@ public final class ParleyStack extends Stack {
                 addHttpRoute(HttpMethod.valueOf(parts[0]), parts[1], function(handler));
             }
         });
+    }
+
+    private String contextString(String key) {
+        Object value = getNode().tryGetContext(key);
+        return value == null ? "" : value.toString();
     }
 
     private void functionAlarms(JavaFunction function) {

@@ -87,8 +87,9 @@ class WebSocketApiTest {
                     "IntegrationUri", joinContaining(Map.of("Fn::GetAtt",
                             List.of(logicalId(function(handler).function()), "Arn")))), 0);
         }
-        // plus one integration per HTTP API function (groups, conversations, presence)
-        TEMPLATE.resourceCountIs("AWS::ApiGatewayV2::Integration", routed.size() + 3);
+        // plus one integration per HTTP API function
+        TEMPLATE.resourceCountIs("AWS::ApiGatewayV2::Integration",
+                routed.size() + (int) ParleyStack.HTTP_ROUTES.values().stream().distinct().count());
     }
 
     @Test

@@ -23,6 +23,7 @@ public record ClientConfig(
         int maxBuffered,
         int syncPageSize,
         Duration ackInterval,
+        Duration resyncInterval,
         Duration tick,
         Clock clock,
         HttpClient httpClient) {}

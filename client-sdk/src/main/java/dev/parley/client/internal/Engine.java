@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -87,6 +88,7 @@ public final class Engine {
     private final Map<String, SyncCall> syncCalls = new HashMap<>();
     private boolean syncWanted;
     private long syncNotBefore;
+    private long lastSyncAt;
     private boolean probing;
 
     private final Set<HistoryCall> histories = new LinkedHashSet<>();
@@ -300,8 +302,9 @@ public final class Engine {
                 if (authRefusals >= 2) {
                     LOG.log(System.Logger.Level.WARNING, "handshake refused with HTTP {0} twice; not retrying", status);
                     setState(ConnectionState.AUTH_FAILED);
-                    firstConnected.completeExceptionally(new AuthFailedException(status));
                     callback(() -> listener.onAuthFailed(status));
+                    // After the listener heard it, so that connect()'s caller sees the callback's effects.
+                    callback(() -> firstConnected.completeExceptionally(new AuthFailedException(status)));
                     return;
                 }
                 LOG.log(System.Logger.Level.INFO, "handshake refused with HTTP {0}; retrying once with a fresh token", status);
@@ -423,6 +426,10 @@ public final class Engine {
                 pongDeadline = now + timeout;
             }
         }
+        long resync = config.resyncInterval().toMillis();
+        if (resync > 0 && syncCall == null && now - lastSyncAt >= resync) {
+            syncWanted = true;
+        }
         if (syncCall != null && now - syncCall.sentAt() >= timeout) {
             LOG.log(System.Logger.Level.DEBUG, "sync {0} unanswered; asking again", syncCall.requestId());
             syncCall = null; // a late answer is still applied (syncCalls keeps it)
@@ -484,6 +491,7 @@ public final class Engine {
         Map<String, Long> cursors = sequencer.syncCursors();
         SyncCall call = new SyncCall(nextId("sync"), Map.copyOf(cursors), cursors.isEmpty(), now);
         syncCall = call;
+        lastSyncAt = now;
         syncCalls.put(call.requestId(), call);
         write(Frames.sync(call.requestId(), cursors, config.syncPageSize()));
     }
@@ -504,7 +512,9 @@ public final class Engine {
             boolean known = sequencer.cursor(id).isPresent();
             // Not in the request's cursors: the server answered from the start, i.e. from cursor 0.
             Long from = call.emptyCursors() ? null : call.cursors().getOrDefault(id, 0L);
-            Progress progress = sequencer.page(id, from, conversation.messages(), now);
+            // docs/protocol.md: a forward page without more covers up to lastSeq (trailing gaps).
+            long coveredUpTo = call.emptyCursors() || conversation.hasMore() ? 0 : conversation.summary().lastSeq();
+            Progress progress = sequencer.page(id, from, conversation.messages(), coveredUpTo, now);
             deliver(progress);
             if (call.emptyCursors()) {
                 // The newest page may stop short of lastSeq (a send in flight): one round from the cursors.
@@ -518,6 +528,13 @@ public final class Engine {
             } else {
                 sequencer.settled(id);
             }
+        }
+        if (!call.emptyCursors()) {
+            // docs/protocol.md: a cursor of a conversation the user is no longer a member of is left
+            // out of the reply. Stop asking for it (its cursor is kept, see Sequencer#exclude).
+            Set<String> answered = new HashSet<>();
+            frame.conversations().forEach(c -> answered.add(c.summary().conversationId()));
+            call.cursors().keySet().stream().filter(id -> !answered.contains(id)).forEach(sequencer::exclude);
         }
         if (!sequencer.initialized()) {
             sequencer.initialSyncDone(now).forEach(this::deliver);
@@ -687,7 +704,9 @@ public final class Engine {
                 }
             }
             config.cursorStore().save(progress.conversationId(), progress.cursor());
-            onLoop(() -> acksDue.merge(progress.conversationId(), progress.cursor(), Math::max));
+            if (progress.cursor() > 0) {
+                onLoop(() -> acksDue.merge(progress.conversationId(), progress.cursor(), Math::max));
+            }
         });
     }
 
@@ -710,10 +729,11 @@ public final class Engine {
             return;
         }
         state = next;
-        if (next == ConnectionState.CONNECTED) {
-            firstConnected.complete(null);
-        }
         callback(() -> listener.onConnectionState(next));
+        if (next == ConnectionState.CONNECTED) {
+            // On the listener thread, after every message of the first sync reached the application.
+            callback(() -> firstConnected.complete(null));
+        }
     }
 
     // ---------------------------------------------------------------- plumbing

@@ -81,33 +81,43 @@ public final class Sequencer {
     public Progress offer(Message message, long now) {
         Conversation c = conversation(message.conversationId());
         c.excluded = false;
+        long before = c.cursor;
         startIfInitialized(c);
         if (c.cursor != UNKNOWN && message.seq() <= c.cursor) {
-            return Progress.none(c.id, c.cursor);
+            return new Progress(c.id, before, c.cursor, List.of());
         }
         c.buffer.put(message.seq(), message); // a message wins over a gap claim for its seq: nothing lost
-        return drain(c, c.cursor, new ArrayList<>(), now);
+        return drain(c, before, new ArrayList<>(), now);
     }
 
     /** A {@code gap} frame: {@code seq} holds no message and never will. */
     public Progress gap(String conversationId, long seq, long now) {
         Conversation c = conversation(conversationId);
+        long before = c.cursor;
         startIfInitialized(c);
         if (c.cursor != UNKNOWN && seq <= c.cursor) {
-            return Progress.none(c.id, c.cursor);
+            return new Progress(c.id, before, c.cursor, List.of());
         }
         c.buffer.putIfAbsent(seq, null);
-        return drain(c, c.cursor, new ArrayList<>(), now);
+        return drain(c, before, new ArrayList<>(), now);
+    }
+
+    /** A sync page that covers up to its last message. */
+    public Progress page(String conversationId, Long fromCursor, List<Message> messages, long now) {
+        return page(conversationId, fromCursor, messages, 0, now);
     }
 
     /**
      * A sync page.
      *
-     * @param fromCursor the cursor the page was asked from (0 for a conversation that was not in
-     *                   the request's cursors), or null for the newest page a new device gets
-     * @param messages   ascending by seq
+     * @param fromCursor  the cursor the page was asked from (0 for a conversation that was not in
+     *                    the request's cursors), or null for the newest page a new device gets
+     * @param messages    ascending by seq
+     * @param coveredUpTo a seq up to which the page is known to cover the timeline even beyond its
+     *                    last message (docs/protocol.md: a forward page with {@code hasMore: false}
+     *                    covers up to {@code lastSeq}); ignored for a newest page
      */
-    public Progress page(String conversationId, Long fromCursor, List<Message> messages, long now) {
+    public Progress page(String conversationId, Long fromCursor, List<Message> messages, long coveredUpTo, long now) {
         Conversation c = conversation(conversationId);
         c.excluded = false;
         long before = c.cursor;
@@ -115,7 +125,6 @@ public final class Sequencer {
         if (fromCursor == null) {
             if (c.cursor == UNKNOWN) {
                 c.cursor = messages.isEmpty() ? 0 : messages.get(0).seq() - 1;
-                before = c.cursor;
             }
             if (!messages.isEmpty() && messages.get(0).seq() <= c.cursor + 1) {
                 consumeCovered(c, messages, delivered);
@@ -127,10 +136,10 @@ public final class Sequencer {
         } else {
             if (c.cursor == UNKNOWN) {
                 c.cursor = fromCursor;
-                before = c.cursor;
             }
             if (fromCursor <= c.cursor) {
                 consumeCovered(c, messages, delivered);
+                consumeThrough(c, coveredUpTo, delivered);
             } else {
                 // Asked from above our cursor: cannot happen when cursors only grow; be safe.
                 messages.forEach(m -> { if (m.seq() > c.cursor) c.buffer.put(m.seq(), m); });
@@ -149,7 +158,7 @@ public final class Sequencer {
         for (Conversation c : conversations.values()) {
             if (c.cursor == UNKNOWN) {
                 c.cursor = 0;
-                progress.add(drain(c, 0, new ArrayList<>(), now));
+                progress.add(drain(c, UNKNOWN, new ArrayList<>(), now));
             }
         }
         return progress;
@@ -262,6 +271,17 @@ public final class Sequencer {
             delivered.add(m);
             c.cursor = m.seq();
         }
+    }
+
+    /** Every seq up to {@code seq} is known: what is buffered up to there is delivered, the rest were gaps. */
+    private static void consumeThrough(Conversation c, long seq, List<Message> delivered) {
+        while (!c.buffer.isEmpty() && c.buffer.firstKey() <= seq) {
+            var entry = c.buffer.pollFirstEntry();
+            if (entry.getKey() > c.cursor && entry.getValue() != null) {
+                delivered.add(entry.getValue());
+            }
+        }
+        c.cursor = Math.max(c.cursor, seq);
     }
 
     private Progress drain(Conversation c, long before, List<Message> delivered, long now) {

@@ -91,6 +91,16 @@ class SequencerTest {
     }
 
     @Test
+    void aForwardPageWithoutMoreCoversUpToLastSeqSoTrailingGapsAreConsumed() {
+        Sequencer sequencer = resumed(Map.of(C, 2L));
+        take(sequencer.offer(m(C, 6), now)); // pushed, then the page proves 5 and 7 hold nothing
+        take(sequencer.page(C, 2L, ms(C, 3, 4), 7, now));
+        assertThat(seqsOf(C)).containsExactly(3L, 4L, 6L);
+        assertThat(sequencer.cursor(C)).hasValue(7);
+        assertThat(sequencer.buffered(C)).isZero();
+    }
+
+    @Test
     void aPageConsumesBufferedPushesAndStopsAtItsLastMessage() {
         Sequencer sequencer = resumed(Map.of(C, 0L));
         take(sequencer.offer(m(C, 5), now));
@@ -147,9 +157,12 @@ class SequencerTest {
     }
 
     @Test
-    void aConversationWithoutMessagesOnTheNewestPageStartsAtZero() {
+    void aConversationWithoutMessagesOnTheNewestPageStartsAtZeroAndThatIsProgressToSave() {
         Sequencer sequencer = resumed(Map.of());
-        take(sequencer.page(C, null, List.of(), now));
+        Progress progress = take(sequencer.page(C, null, List.of(), now));
+        // Saved, so that a restart resumes from 0 instead of taking itself for a new device.
+        assertThat(progress.advanced()).isTrue();
+        assertThat(progress.cursor()).isZero();
         assertThat(sequencer.cursor(C)).hasValue(0);
         assertThat(sequencer.syncCursors()).containsEntry(C, 0L);
     }
