@@ -8,7 +8,7 @@
   const HISTORY_PAGE = 30;        // messages per history page
   const BACKOFF_BASE_MS = 500;    // reconnect delays: full jitter over base * 2^attempt ...
   const BACKOFF_CAP_MS = 15000;   // ... capped here
-  const HEARTBEAT_MS = 60000;     // well inside the gateway's 10-minute idle timeout
+  const HEARTBEAT_MS = 45000;     // inside the 90 s presence timeout and the 10-minute idle timeout
   const REPLY_TIMEOUT_MS = 10000; // an unanswered request is treated as lost (docs/protocol.md, Errors)
   const CATCH_UP_DELAY_MS = 2000; // a seq missing this long behind a later push is fetched by sync
   const MAX_BODY_BYTES = 16 * 1024;
@@ -22,6 +22,7 @@
     deviceId: null,
     token: null,
     ws: null,             // the open socket, once its handshake completed
+    connecting: false,    // a token fetch or handshake is under way
     ready: false,         // the current connection has caught up (first sync done)
     connections: 0,       // connections opened so far (shown as data-connections)
     attempt: 0,           // reconnect attempts since the last successful sync
@@ -35,6 +36,7 @@
     requests: new Map(),  // requestId -> {kind, ...}
     nextRequest: 1,
     openId: null,
+    justOpened: false,    // scroll to the newest message on the next render
     keepScroll: null,     // scroll height before older messages were prepended
   };
 
@@ -75,8 +77,17 @@
         ackedSeq: 0,
       };
       state.conversations.set(id, c);
+      if (direct && peer !== state.me) schedulePresence();
+      if (!direct) c.name = localStorage.getItem(`parley.groupName.${id}`);
     }
     return c;
+  }
+
+  /** Sync and GET /conversations carry no group names: remember those we were told. */
+  function nameGroup(c, name) {
+    if (!name) return;
+    c.name = name;
+    try { localStorage.setItem(`parley.groupName.${c.id}`, name); } catch (e) { /* storage full or off */ }
   }
 
   function title(c) {
@@ -165,21 +176,31 @@
   async function connect() {
     clearTimeout(state.reconnectTimer);
     state.reconnectTimer = null;
-    if (!state.me || state.ws) return;
+    if (!state.me || state.ws || state.connecting) return;
+    state.connecting = true;
     setStatus('connecting', 'Connecting…');
     const me = state.me;
     try {
       // A fresh token per attempt: an expired one would otherwise refuse every reconnect.
       state.token = await fetchToken();
     } catch (e) {
-      if (state.me === me) scheduleReconnect();
+      state.connecting = false;
+      if (state.me === me) scheduleReconnect(); else connect(); // signed in anew meanwhile
       return;
     }
-    if (state.me !== me || state.ws) return;
-    const ws = new WebSocket(websocketUrl(state.token));
+    if (state.me !== me) { state.connecting = false; connect(); return; }
+    let ws;
+    try {
+      ws = new WebSocket(websocketUrl(state.token));
+    } catch (e) {
+      state.connecting = false;
+      scheduleReconnect();
+      return;
+    }
     let opened = false;
     ws.onopen = () => {
-      if (state.me !== me) { ws.close(); return; }
+      state.connecting = false;
+      if (state.me !== me) { ws.close(); connect(); return; }
       opened = true;
       state.ws = ws;
       state.connections += 1;
@@ -194,6 +215,7 @@
       if (frame && typeof frame === 'object') handleFrame(frame);
     };
     ws.onclose = () => {
+      if (!opened) state.connecting = false; // refused (401, 429) or unreachable
       if (opened && state.ws !== ws) return; // a socket we already let go
       dropConnection();
       if (state.me === me) scheduleReconnect();
@@ -446,8 +468,11 @@
     if (!item) return;
     if (frame.code === 'RATE_LIMITED' || frame.code === 'INTERNAL') {
       // Nothing was stored (or it is safe to retry): the same clientMsgId again, a little later.
+      item.retries = (item.retries || 0) + 1;
+      const backoff = Math.min(BACKOFF_CAP_MS, 1000 * 2 ** (item.retries - 1));
       item.status = 'pending';
-      item.timer = setTimeout(() => transmitSend(item), Math.max(frame.retryAfterMs || 0, 1000));
+      item.timer = setTimeout(() => transmitSend(item),
+        frame.code === 'RATE_LIMITED' ? Math.max(frame.retryAfterMs || 0, 100) : backoff);
     } else {
       item.status = 'failed';
       item.error = frame.message || frame.code;
@@ -524,7 +549,7 @@
   function onMembers(frame) {
     const c = conversation(frame.conversationId);
     c.kind = 'group';
-    if (frame.name) c.name = frame.name;
+    nameGroup(c, frame.name);
     if (Array.isArray(frame.members)) c.members = frame.members;
     if ((frame.removed || []).includes(state.me)) {
       c.removed = true;
@@ -587,19 +612,27 @@
     try {
       const json = await api('GET', '/conversations', undefined, true);
       for (const s of (json && json.conversations) || []) {
+        const known = state.conversations.has(s.conversationId);
         const c = conversation(s.conversationId);
         c.onServer = true;
         if (s.kind) c.kind = s.kind;
-        if (s.name) c.name = s.name;
+        nameGroup(c, s.name);
         if (Array.isArray(s.members)) c.members = s.members;
         if (typeof s.lastSeq === 'number') c.lastSeq = Math.max(c.lastSeq, s.lastSeq);
         if (typeof s.readSeq === 'number') c.readSeq = Math.max(c.readSeq, s.readSeq);
-        if (typeof s.unread === 'number' && c.id !== state.openId) c.unread = s.unread;
+        // Counts of conversations sync already reported are kept: live pushes may have moved them.
+        if (!known && typeof s.unread === 'number') c.unread = s.unread;
       }
       render();
     } catch (e) {
       if (e instanceof RouteMissing) state.apiMissing.add('conversations');
     }
+  }
+
+  let presenceTimer = null;
+  function schedulePresence() {
+    clearTimeout(presenceTimer);
+    presenceTimer = setTimeout(() => { if (state.ready) refreshPresence(); }, 300);
   }
 
   async function refreshPresence() {
@@ -622,7 +655,7 @@
       const group = await api('POST', '/groups', { name, members }, true);
       const c = conversation(group.conversationId);
       c.kind = 'group';
-      c.name = group.name || name;
+      nameGroup(c, group.name || name);
       c.members = group.members || null;
       c.onServer = true;
       c.hasOlder = false;
@@ -694,36 +727,76 @@
     return latest ? latest.sentAt : 0;
   }
 
+  /**
+   * Puts exactly these nodes, in this order, into the container, moving only those out of place.
+   * Nodes are reused between renders, so keyboard focus stays put and the live region announces
+   * new messages only, not the whole timeline again.
+   */
+  function reconcile(container, nodes) {
+    nodes.forEach((node, i) => {
+      if (container.children[i] !== node) container.insertBefore(node, container.children[i] || null);
+    });
+    while (container.children.length > nodes.length) container.lastElementChild.remove();
+  }
+
+  /** Reuses the cached node for the key when its content is unchanged, else builds it anew. */
+  function keyed(cache, key, signature, build) {
+    const cached = cache.get(key);
+    if (cached && cached.signature === signature) return cached.node;
+    const node = build(cached && cached.node);
+    cache.set(key, { node, signature });
+    return node;
+  }
+
+  function prune(cache, keep) {
+    for (const key of cache.keys()) if (!keep.has(key)) cache.delete(key);
+  }
+
+  const listNodes = new Map();
+  const messageNodes = new Map();
+
   function renderList() {
-    const list = $('conversation-list');
     const conversations = [...state.conversations.values()]
       .filter((c) => c.onServer || c.id === state.openId || hasOutbox(c.id))
       .sort((a, b) => activity(b) - activity(a) || a.id.localeCompare(b.id));
-    const items = conversations.map((c) => {
+    const nodes = conversations.map((c) => {
       const latest = latestMessage(c);
       const online = c.kind === 'direct' ? state.presence.get(c.peer) : undefined;
       const presence = c.kind === 'direct' ? presenceText(c.peer) : 'group';
       const unread = c.id === state.openId ? 0 : c.unread;
-      const button = el('button', {
-        type: 'button', className: 'conv', 'data-testid': 'conversation', 'data-conversation-id': c.id,
-        'data-unread': String(unread), 'aria-current': c.id === state.openId ? 'true' : 'false',
-      },
-      el('span', {
-        className: c.kind === 'group' ? 'dot group' : 'dot', 'aria-hidden': 'true',
-        'data-online': online ? String(online.online) : undefined,
-      }),
-      el('span', { className: 'conv-name', text: title(c) }),
-      unread > 0 ? el('span', { className: 'badge', 'data-testid': 'unread', text: String(unread) }) : el('span'),
-      el('span', { className: 'conv-preview', text: latest ? preview(latest) : presence }),
-      el('span', {
-        className: 'visually-hidden',
-        text: `${presence ? `, ${presence}` : ''}${unread > 0 ? `, ${unread} unread` : ''}`,
-      }));
-      button.addEventListener('click', () => open(c.id));
-      return el('li', {}, button);
+      const current = c.id === state.openId;
+      const previewText = latest ? preview(latest) : presence;
+      const signature = JSON.stringify([title(c), online && online.online, presence, unread, current, previewText]);
+      return keyed(listNodes, c.id, signature, (old) => {
+        let li = old;
+        if (!li) {
+          li = el('li', {}, el('button', {
+            type: 'button', className: 'conv', 'data-testid': 'conversation', 'data-conversation-id': c.id,
+          }));
+          li.firstChild.addEventListener('click', () => open(c.id));
+        }
+        const button = li.firstChild;
+        button.setAttribute('data-unread', String(unread));
+        button.setAttribute('aria-current', current ? 'true' : 'false');
+        button.replaceChildren(
+          el('span', {
+            className: c.kind === 'group' ? 'dot group' : 'dot', 'aria-hidden': 'true',
+            'data-online': online ? String(online.online) : undefined,
+          }),
+          el('span', { className: 'conv-name', text: title(c) }),
+          unread > 0 ? el('span', { className: 'badge', 'data-testid': 'unread', text: String(unread) }) : el('span'),
+          el('span', { className: 'conv-preview', text: previewText }),
+          el('span', {
+            className: 'visually-hidden',
+            text: `${presence ? `, ${presence}` : ''}${unread > 0 ? `, ${unread} unread` : ''}`,
+          }));
+        return li;
+      });
     });
-    list.replaceChildren(...items);
-    $('no-conversations').hidden = items.length > 0;
+    reconcile($('conversation-list'), nodes);
+    prune(listNodes, new Set(conversations.map((c) => c.id)));
+    $('no-conversations').hidden = nodes.length > 0;
+
     const total = [...state.conversations.values()]
       .reduce((sum, c) => sum + (c.id === state.openId ? 0 : c.unread), 0);
     const badge = $('total-unread');
@@ -733,7 +806,7 @@
     document.title = total > 0 ? `(${total}) Parley` : 'Parley';
     const groupsMissing = state.apiMissing.has('groups');
     $('group-create').disabled = groupsMissing;
-    $('group-error').textContent = groupsMissing ? 'This server does not offer groups yet.' : $('group-error').textContent;
+    if (groupsMissing) $('group-error').textContent = 'This server does not offer groups yet.';
   }
 
   function preview(m) {
@@ -753,17 +826,18 @@
     $('composer').hidden = !c;
     if (!c) {
       $('conversation-title').textContent = 'Pick a conversation';
+      delete $('conversation-title').dataset.conversationId;
       $('conversation-presence').textContent = '';
       $('conversation-members').hidden = true;
       $('group-tools').hidden = true;
       $('load-older').hidden = true;
-      $('messages').replaceChildren();
+      reconcile($('messages'), []);
       return;
     }
     const nearBottom = timeline.scrollHeight - timeline.scrollTop - timeline.clientHeight < 60;
     $('conversation-title').textContent = title(c);
     $('conversation-title').dataset.conversationId = c.id;
-    $('conversation-presence').textContent = c.kind === 'direct' ? presenceText(c.peer) : '';
+    $('conversation-presence').textContent = c.kind === 'direct' && c.peer !== state.me ? presenceText(c.peer) : '';
     const members = $('conversation-members');
     members.hidden = c.kind !== 'group';
     members.textContent = c.removed ? 'You are no longer a member of this group.'
@@ -775,13 +849,33 @@
     older.disabled = c.loadingOlder;
     older.textContent = c.loadingOlder ? 'Loading…' : 'Load older messages';
 
-    const stored = [...c.messages.values()].sort((a, b) => a.seq - b.seq);
-    const seenSeq = c.kind === 'direct' ? c.peerReadSeq : 0;
-    const items = stored.map((m) => messageItem(c, m, seenSeq));
+    // Stored messages by seq, then this device's sends still waiting for their seq.
+    const seenSeq = c.kind === 'direct' && c.peer !== state.me ? c.peerReadSeq : 0;
+    const shown = [...c.messages.values()].sort((a, b) => a.seq - b.seq).map((m) => {
+      const mine = m.senderId === state.me;
+      return {
+        mine, sender: m.senderId, body: m.body, time: m.sentAt, seq: m.seq, clientMsgId: m.clientMsgId,
+        status: mine ? (m.seq <= seenSeq ? 'seen' : 'sent') : null, error: null,
+        showSender: c.kind === 'group',
+      };
+    });
     for (const item of state.outbox.values()) {
-      if (item.conversationId === c.id) items.push(pendingItem(c, item));
+      if (item.conversationId !== c.id) continue;
+      shown.push({
+        mine: true, sender: state.me, body: item.body, time: item.createdAt, seq: null,
+        clientMsgId: item.clientMsgId, status: item.status, error: item.error, showSender: c.kind === 'group',
+      });
     }
-    $('messages').replaceChildren(...items);
+    // Keyed by sender and clientMsgId, so a pending send becomes its stored message in place.
+    const keys = new Set();
+    const nodes = shown.map((m) => {
+      const key = `${c.id}|${m.sender}|${m.clientMsgId}`;
+      keys.add(key);
+      return keyed(messageNodes, key, JSON.stringify([m.seq, m.status, m.error, m.showSender]),
+        () => messageElement(m));
+    });
+    reconcile($('messages'), nodes);
+    prune(messageNodes, keys);
 
     if (state.keepScroll !== null) {
       timeline.scrollTop = timeline.scrollHeight - state.keepScroll;
@@ -790,23 +884,6 @@
       timeline.scrollTop = timeline.scrollHeight;
     }
     state.justOpened = false;
-  }
-
-  function messageItem(c, m, seenSeq) {
-    const mine = m.senderId === state.me;
-    let status = null;
-    if (mine) status = c.kind === 'direct' && c.peer !== state.me && m.seq <= seenSeq ? 'seen' : 'sent';
-    return messageElement({
-      mine, sender: m.senderId, body: m.body, time: m.sentAt, status, seq: m.seq, clientMsgId: m.clientMsgId,
-      showSender: c.kind === 'group' || !mine,
-    });
-  }
-
-  function pendingItem(c, item) {
-    return messageElement({
-      mine: true, sender: state.me, body: item.body, time: item.createdAt, status: item.status,
-      clientMsgId: item.clientMsgId, error: item.error, showSender: c.kind === 'group',
-    });
   }
 
   const STATUS_TEXT = {
@@ -821,7 +898,7 @@
       'data-client-msg-id': m.clientMsgId, 'data-sender': m.sender, 'data-status': m.status,
     },
     m.showSender ? el('span', { className: 'sender', text: m.mine ? 'You' : m.sender })
-      : el('span', { className: 'visually-hidden', text: 'You: ' }),
+      : el('span', { className: 'visually-hidden', text: m.mine ? 'You: ' : `${m.sender}: ` }),
     text !== null ? el('p', { className: 'text', 'data-testid': 'message-text', text })
       : el('p', { className: 'text empty', 'data-testid': 'message-text', text: '(message without text)' }),
     el('span', { className: 'meta' },
@@ -877,6 +954,9 @@
     state.presence.clear();
     state.openId = null;
     state.attempt = 0;
+    listNodes.clear();
+    messageNodes.clear();
+    render();
     $('login').hidden = false;
     $('chat').hidden = true;
     $('me').hidden = true;
@@ -913,7 +993,6 @@
         return;
       }
       $('open-user').value = '';
-      refreshPresence();
     });
 
     $('group-form').addEventListener('submit', (event) => {

@@ -650,6 +650,9 @@ public final class ParleyStack extends Stack {
         fanout.live().addEventSource(DynamoEventSource.Builder.create(table(Tables.Messages.DEFINITION))
                 .startingPosition(StartingPosition.TRIM_HORIZON)
                 .batchSize(100)
+                // Up to 10 concurrent batches per shard; Lambda keeps records of one partition key
+                // (one conversation) in order, which is all the ordering fan-out needs.
+                .parallelizationFactor(10)
                 .bisectBatchOnError(true)
                 .retryAttempts(5)
                 // A push older than this is worth less than the sync the client does on its own.

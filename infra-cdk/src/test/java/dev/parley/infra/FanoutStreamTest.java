@@ -31,7 +31,8 @@ class FanoutStreamTest {
                 "EventSourceArn", getAtt(STACK.table(Tables.Messages.DEFINITION), "StreamArn"),
                 "FunctionName", joinContaining(":" + JavaFunctionFactory.ALIAS_NAME),
                 "StartingPosition", "TRIM_HORIZON",
-                "BatchSize", 100));
+                "BatchSize", 100,
+                "ParallelizationFactor", 10));
     }
 
     @Test

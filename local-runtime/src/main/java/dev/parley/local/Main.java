@@ -18,6 +18,9 @@ public final class Main {
             switch (arg) {
                 case "--port" -> options = options.withPort(Integer.parseInt(value(args, ++i, arg)));
                 case "--data" -> options = options.withDataDirectory(Path.of(value(args, ++i, arg)));
+                case "--log-level" -> options = options.withSetting(Setting.LOG_LEVEL, logLevel(value(args, ++i, arg)));
+                case "--log-file" -> options = options.withSetting(Setting.LOG_FILE,
+                        Path.of(value(args, ++i, arg)).toAbsolutePath().toString());
                 case "--send-rate" -> options = options.withSetting(Setting.SEND_RATE, positive(value(args, ++i, arg), arg));
                 case "--send-burst" -> options = options.withSetting(Setting.SEND_BURST, positive(value(args, ++i, arg), arg));
                 case "--max-connections" -> options = options.withAdmission(
@@ -57,6 +60,15 @@ public final class Main {
         return args[index];
     }
 
+    private static String logLevel(String value) {
+        String level = value.toUpperCase();
+        if (!java.util.List.of("DEBUG", "INFO", "WARN", "ERROR").contains(level)) {
+            System.err.println("--log-level is DEBUG, INFO, WARN or ERROR, not '" + value + "'\n" + usage());
+            System.exit(2);
+        }
+        return level;
+    }
+
     private static String positive(String value, String option) {
         try {
             if (Integer.parseInt(value) > 0) {
@@ -72,13 +84,15 @@ public final class Main {
 
     private static String usage() {
         return "usage: parley local [--port N] [--data DIR] [--send-rate N] [--send-burst N] [--max-connections N]"
-                + " [--connect-rate N] [--watch]\n"
+                + " [--connect-rate N] [--log-level L] [--log-file FILE] [--watch]\n"
                 + "  --port N             port of the WebSocket, HTTP and @connections endpoints (default 8080; 0 picks a free one)\n"
                 + "  --data DIR           keep tables, issuer key and stream checkpoints in DIR (default: in memory)\n"
                 + "  --send-rate N        sends per second per user, sustained (default 20)\n"
                 + "  --send-burst N       sends per user at once (default 50)\n"
                 + "  --max-connections N  open connections before $connect answers 429 (default 10000)\n"
                 + "  --connect-rate N     new connections per second before $connect answers 429 (default 500)\n"
+                + "  --log-level L        DEBUG, INFO, WARN or ERROR: the functions' log lines to write (default INFO)\n"
+                + "  --log-file FILE      append the functions' log lines to FILE instead of standard error\n"
                 + "  --watch              (./parley only) rebuild functions/ on a source change and reload them";
     }
 }

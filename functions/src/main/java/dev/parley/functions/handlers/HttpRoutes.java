@@ -2,6 +2,7 @@ package dev.parley.functions.handlers;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.parley.functions.observability.Telemetry;
 import dev.parley.model.errors.BadRequestException;
 import dev.parley.model.errors.ErrorCode;
 import dev.parley.model.errors.ParleyException;
@@ -32,11 +33,25 @@ final class HttpRoutes {
     }
 
     static APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent event, Route route) {
+        Telemetry.Event log = Telemetry.event(event.getRouteKey())
+                .field("requestId", event.getRequestContext() == null ? null : event.getRequestContext().getRequestId());
+        APIGatewayV2HTTPResponse response = dispatch(event, route, log);
+        log.field("status", response.getStatusCode())
+                .metric("Requests", 1, "Count").metric("LatencyMs", log.elapsedMillis(), "Milliseconds")
+                .emit(response.getStatusCode() >= 500 ? Telemetry.Level.ERROR : Telemetry.Level.INFO);
+        return response;
+    }
+
+    private static APIGatewayV2HTTPResponse dispatch(APIGatewayV2HTTPEvent event, Route route, Telemetry.Event log) {
+        log.field("outcome", "ok");
         try {
-            Result result = route.handle(caller(event), event);
+            String userId = caller(event);
+            log.field("userId", userId);
+            Result result = route.handle(userId, event);
             return response(result.status(), result.body() == null ? null : JsonTree.write(result.body()));
         } catch (ParleyException refused) {
             ErrorCode code = ErrorCode.of(refused);
+            log.field("outcome", code.name());
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("code", code.name());
             body.put("message", refused.getMessage());
@@ -45,7 +60,7 @@ final class HttpRoutes {
             }
             return response(code.httpStatus(), JsonTree.write(body));
         } catch (RuntimeException failure) {
-            Log.failure("http", event.getRouteKey(), null, null, failure);
+            log.field("outcome", ErrorCode.INTERNAL.name()).field("error", Log.trace(failure));
             return response(500, JsonTree.write(Map.of("code", ErrorCode.INTERNAL.name(), "message", "internal error")));
         }
     }

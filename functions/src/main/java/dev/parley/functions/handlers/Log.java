@@ -22,6 +22,13 @@ final class Log {
                 + ",\"error\":" + quote(trace.toString()) + "}");
     }
 
+    /** A failure with its stack trace, for a log field. */
+    static String trace(Throwable failure) {
+        StringWriter trace = new StringWriter();
+        failure.printStackTrace(new PrintWriter(trace));
+        return trace.toString();
+    }
+
     static String quote(String value) {
         if (value == null) {
             return "null";

@@ -2,6 +2,7 @@ package dev.parley.functions.handlers;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
+import dev.parley.functions.observability.Telemetry;
 import dev.parley.functions.service.Caller;
 import dev.parley.model.errors.ErrorCode;
 import dev.parley.model.errors.ParleyException;
@@ -30,21 +31,44 @@ final class WebSocketRoutes {
         ServerFrame handle(Caller caller, ClientCommand command);
     }
 
+    /**
+     * Decodes, runs the route and replies; logs one line per request (route, connection, user,
+     * request, conversation, seq, outcome, latency) with the request count and accepted messages
+     * as metrics.
+     */
     static APIGatewayV2WebSocketResponse handle(APIGatewayV2WebSocketEvent event, Route route) {
+        var context = event.getRequestContext();
+        Telemetry.Event log = Telemetry.event(context == null ? null : context.getRouteKey())
+                .field("connectionId", context == null ? null : context.getConnectionId());
         String requestId = null;
+        String outcome = "ok";
+        Telemetry.Level level = Telemetry.Level.INFO;
         try {
             FrameCodec.Envelope envelope = FrameCodec.readEnvelope(event.getBody());
             requestId = envelope.requestId();
             ClientCommand command = FrameCodec.decode(envelope);
-            ServerFrame reply = route.handle(caller(event), command);
+            Caller caller = caller(event);
+            log.field("userId", caller.userId()).field("deviceId", caller.deviceId());
+            ServerFrame reply = route.handle(caller, command);
+            if (reply instanceof ServerFrame.Sent sent) {
+                log.field("conversationId", sent.conversationId()).field("seq", sent.seq())
+                        .field("clientMsgId", sent.clientMsgId()).metric("MessagesAccepted", 1, "Count");
+            }
             return reply == null ? ok() : reply(reply);
         } catch (ParleyException refused) {
+            outcome = ErrorCode.of(refused).name();
             Long retryAfter = refused instanceof RateLimitedException limited ? limited.retryAfterMs() : null;
             return reply(new ServerFrame.Error(requestId, ErrorCode.of(refused), refused.getMessage(), retryAfter));
         } catch (RuntimeException failure) {
-            Log.failure(event, requestId, failure);
+            outcome = ErrorCode.INTERNAL.name();
+            level = Telemetry.Level.ERROR;
+            log.field("error", Log.trace(failure));
             return reply(ServerFrame.Error.of(requestId, ErrorCode.INTERNAL,
                     "internal error; retrying with the same requestId and clientMsgId is safe"));
+        } finally {
+            log.field("requestId", requestId).field("outcome", outcome)
+                    .metric("Requests", 1, "Count").metric("LatencyMs", log.elapsedMillis(), "Milliseconds")
+                    .emit(level);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.parley.functions.push;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
 import software.amazon.awssdk.services.apigatewaymanagementapi.model.GoneException;
+import software.amazon.awssdk.services.apigatewaymanagementapi.model.LimitExceededException;
 
 /** {@link ConnectionPusher} through the AWS SDK's @connections client (API Gateway, or the local gateway). */
 public final class ApiGatewayPusher implements ConnectionPusher {
@@ -19,6 +20,8 @@ public final class ApiGatewayPusher implements ConnectionPusher {
             return Outcome.DELIVERED;
         } catch (GoneException gone) {
             return Outcome.GONE;
+        } catch (LimitExceededException throttled) {
+            throw new PushThrottledException(throttled);
         }
     }
 }

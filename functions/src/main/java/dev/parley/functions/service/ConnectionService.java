@@ -1,5 +1,6 @@
 package dev.parley.functions.service;
 
+import dev.parley.functions.observability.Telemetry;
 import dev.parley.functions.store.Connection;
 import dev.parley.functions.store.ConnectionStore;
 import java.time.Clock;
@@ -25,8 +26,8 @@ public final class ConnectionService {
         try {
             presence.connected(caller.userId());
         } catch (RuntimeException presenceFailed) {
-            System.err.println("{\"level\":\"WARN\",\"what\":\"presence-connected\",\"userId\":\""
-                    + caller.userId() + "\",\"error\":\"" + presenceFailed.getClass().getSimpleName() + "\"}");
+            Telemetry.event("presence").field("userId", caller.userId()).field("outcome", "failed")
+                    .field("error", presenceFailed.toString()).emit(Telemetry.Level.WARN);
         }
     }
 

@@ -1,6 +1,8 @@
 package dev.parley.functions.service;
 
+import dev.parley.functions.observability.Telemetry;
 import dev.parley.functions.push.ConnectionPusher;
+import dev.parley.functions.push.PushThrottledException;
 import dev.parley.functions.store.Connection;
 import dev.parley.functions.store.ConnectionStore;
 import dev.parley.functions.store.ConversationStore;
@@ -22,6 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Pushes stored timeline entries to every connection of every member (the sending connection
@@ -39,6 +42,18 @@ public final class FanoutService {
     public record Delivery(String id, TimelineEntry entry, String originConnectionId) {}
 
     private record Post(String deliveryId, String frame) {}
+
+    /** What happened to one delivery's posts, for its log line. */
+    private static final class Tally {
+        final AtomicInteger delivered = new AtomicInteger();
+        final AtomicInteger gone = new AtomicInteger();
+        final AtomicInteger failed = new AtomicInteger();
+        final AtomicInteger throttled = new AtomicInteger();
+    }
+
+    /** Retries of a throttled post, with exponential backoff, before the delivery is reported failed. */
+    private static final int THROTTLE_RETRIES = 3;
+    private static final long THROTTLE_BACKOFF_MILLIS = 50;
 
     private final ConversationStore conversations;
     private final ConnectionStore connections;
@@ -59,6 +74,8 @@ public final class FanoutService {
     public Set<String> deliver(List<Delivery> deliveries) {
         Set<String> failed = ConcurrentHashMap.newKeySet();
         Set<String> gone = ConcurrentHashMap.newKeySet();
+        Map<String, Tally> tallies = new ConcurrentHashMap<>();
+        deliveries.forEach(delivery -> tallies.put(delivery.id(), new Tally()));
         Map<String, List<String>> membersByConversation = new HashMap<>();
         Map<String, List<Connection>> connectionsByUser = new HashMap<>();
         Map<Connection, List<Post>> postsByConnection = new LinkedHashMap<>();
@@ -68,27 +85,25 @@ public final class FanoutService {
         List<Delivery> inSeqOrder = new ArrayList<>(deliveries);
         inSeqOrder.sort(Comparator.comparing((Delivery d) -> d.entry().conversationId())
                 .thenComparingLong(d -> d.entry().seq()));
+        lookUpConnections(inSeqOrder, membersByConversation, connectionsByUser, failed);
         for (Delivery delivery : inSeqOrder) {
-            try {
-                String conversationId = delivery.entry().conversationId();
-                List<String> members = membersByConversation.computeIfAbsent(conversationId, this::members);
-                String frame = FrameCodec.encode(frameOf(delivery.entry()));
-                for (String member : members) {
-                    for (Connection connection : connectionsByUser.computeIfAbsent(member, connections::forUser)) {
-                        if (!connection.connectionId().equals(delivery.originConnectionId())) {
-                            postsByConnection.computeIfAbsent(connection, c -> new ArrayList<>())
-                                    .add(new Post(delivery.id(), frame));
-                        }
+            if (failed.contains(delivery.id())) {
+                continue;
+            }
+            String frame = FrameCodec.encode(frameOf(delivery.entry()));
+            for (String member : membersByConversation.get(delivery.entry().conversationId())) {
+                for (Connection connection : connectionsByUser.get(member)) {
+                    if (!connection.connectionId().equals(delivery.originConnectionId())) {
+                        postsByConnection.computeIfAbsent(connection, c -> new ArrayList<>())
+                                .add(new Post(delivery.id(), frame));
                     }
                 }
-            } catch (RuntimeException lookupFailed) {
-                failed.add(delivery.id());
             }
         }
 
         List<Future<?>> running = new ArrayList<>(postsByConnection.size());
         postsByConnection.forEach((connection, posts) ->
-                running.add(executor.submit(() -> postInOrder(connection, posts, failed, gone))));
+                running.add(executor.submit(() -> postInOrder(connection, posts, failed, gone, tallies))));
         for (Future<?> post : running) {
             try {
                 post.get();
@@ -99,7 +114,8 @@ public final class FanoutService {
                 throw new IllegalStateException("fan-out task failed", e.getCause());
             }
         }
-        notifyOffline(inSeqOrder, membersByConversation, connectionsByUser, gone);
+        int notified = notifyOffline(inSeqOrder, membersByConversation, connectionsByUser, gone);
+        report(inSeqOrder, tallies, failed, notified);
         Set<String> result = new LinkedHashSet<>();
         for (Delivery delivery : deliveries) {
             if (failed.contains(delivery.id())) {
@@ -109,31 +125,148 @@ public final class FanoutService {
         return result;
     }
 
-    /** Offline notifications for the messages of the batch; best effort, after every push was made. */
-    private void notifyOffline(List<Delivery> deliveries, Map<String, List<String>> membersByConversation,
-                               Map<String, List<Connection>> connectionsByUser, Set<String> gone) {
-        Map<String, List<Connection>> live = new HashMap<>();
-        connectionsByUser.forEach((user, all) -> live.put(user,
-                all.stream().filter(connection -> !gone.contains(connection.connectionId())).toList()));
+    /**
+     * Members of each conversation of the batch, then every member's connections, the lookups run
+     * concurrently (a 100-member group is 100 Queries). A delivery whose lookups failed is reported
+     * failed, so it is retried.
+     */
+    private void lookUpConnections(List<Delivery> deliveries, Map<String, List<String>> membersByConversation,
+                                   Map<String, List<Connection>> connectionsByUser, Set<String> failed) {
+        Map<String, Future<List<String>>> members = new LinkedHashMap<>();
         for (Delivery delivery : deliveries) {
-            List<String> members = membersByConversation.get(delivery.entry().conversationId());
-            if (delivery.entry() instanceof Message message && members != null) {
-                notifications.afterDelivery(message, members, live);
+            members.computeIfAbsent(delivery.entry().conversationId(),
+                    conversationId -> executor.submit(() -> members(conversationId)));
+        }
+        Map<String, Future<List<Connection>>> lookups = new LinkedHashMap<>();
+        members.forEach((conversationId, future) -> {
+            try {
+                List<String> ids = future.get();
+                membersByConversation.put(conversationId, ids);
+                for (String member : ids) {
+                    lookups.computeIfAbsent(member, user -> executor.submit(() -> connections.forUser(user)));
+                }
+            } catch (ExecutionException | InterruptedException lookupFailed) {
+                if (lookupFailed instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        Set<String> unknownUsers = new java.util.HashSet<>();
+        lookups.forEach((user, future) -> {
+            try {
+                connectionsByUser.put(user, future.get());
+            } catch (ExecutionException | InterruptedException lookupFailed) {
+                if (lookupFailed instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+                unknownUsers.add(user);
+            }
+        });
+        for (Delivery delivery : deliveries) {
+            List<String> ids = membersByConversation.get(delivery.entry().conversationId());
+            if (ids == null || ids.stream().anyMatch(unknownUsers::contains)) {
+                failed.add(delivery.id());
             }
         }
     }
 
-    private void postInOrder(Connection connection, List<Post> posts, Set<String> failed, Set<String> gone) {
+    /** Offline notifications for the messages of the batch; best effort, after every push was made. */
+    private int notifyOffline(List<Delivery> deliveries, Map<String, List<String>> membersByConversation,
+                              Map<String, List<Connection>> connectionsByUser, Set<String> gone) {
+        Map<String, List<Connection>> live = new HashMap<>();
+        connectionsByUser.forEach((user, all) -> live.put(user,
+                all.stream().filter(connection -> !gone.contains(connection.connectionId())).toList()));
+        int notified = 0;
+        for (Delivery delivery : deliveries) {
+            List<String> members = membersByConversation.get(delivery.entry().conversationId());
+            if (delivery.entry() instanceof Message message && members != null) {
+                notified += notifications.afterDelivery(message, members, live);
+            }
+        }
+        return notified;
+    }
+
+    /**
+     * One log line per delivered entry (follow a message from send to every push by its
+     * conversationId and seq) and one metrics line per batch.
+     */
+    private static void report(List<Delivery> deliveries, Map<String, Tally> tallies, Set<String> failed, int notified) {
+        long now = System.currentTimeMillis();
+        long posted = 0;
+        long gone = 0;
+        long throttled = 0;
+        long maxLatency = 0;
+        for (Delivery delivery : deliveries) {
+            Tally tally = tallies.get(delivery.id());
+            Long latency = delivery.entry() instanceof Message message ? now - message.sentAt() : null;
+            Telemetry.event("fanout")
+                    .field("conversationId", delivery.entry().conversationId())
+                    .field("seq", delivery.entry().seq())
+                    .field("entry", delivery.entry() instanceof Message ? "message" : "gap")
+                    .field("pushed", tally.delivered.get())
+                    .field("gone", tally.gone.get())
+                    .field("throttled", tally.throttled.get())
+                    .field("failedPosts", tally.failed.get())
+                    .field("outcome", failed.contains(delivery.id()) ? "retry" : "ok")
+                    .field("latencyMs", latency)
+                    .emit(failed.contains(delivery.id()) ? Telemetry.Level.WARN : Telemetry.Level.INFO);
+            posted += tally.delivered.get();
+            gone += tally.gone.get();
+            throttled += tally.throttled.get();
+            maxLatency = Math.max(maxLatency, latency == null ? 0 : latency);
+        }
+        Telemetry.event("fanout-batch")
+                .field("records", deliveries.size())
+                .metric("PushesPosted", posted, "Count")
+                .metric("PushesGone", gone, "Count")
+                .metric("PushesThrottled", throttled, "Count")
+                .metric("RecordsFailed", failed.size(), "Count")
+                .metric("NotificationsSent", notified, "Count")
+                .metric("FanoutLatencyMs", maxLatency, "Milliseconds")
+                .emit(Telemetry.Level.INFO);
+    }
+
+    private void postInOrder(Connection connection, List<Post> posts, Set<String> failed, Set<String> gone,
+                             Map<String, Tally> tallies) {
         for (Post post : posts) {
+            Tally tally = tallies.get(post.deliveryId());
             try {
-                if (pusher.post(connection.connectionId(), post.frame()) == ConnectionPusher.Outcome.GONE) {
+                if (postWithBackoff(connection, post, tally) == ConnectionPusher.Outcome.GONE) {
+                    tally.gone.incrementAndGet();
                     gone.add(connection.connectionId());
                     // $disconnect is best effort on API Gateway; a 410 is the reliable signal.
                     connections.delete(connection.userId(), connection.connectionId());
                     return;
                 }
+                tally.delivered.incrementAndGet();
+                if (Telemetry.enabled(Telemetry.Level.DEBUG)) {
+                    Telemetry.event("push").field("connectionId", connection.connectionId())
+                            .field("userId", connection.userId()).field("deliveryId", post.deliveryId())
+                            .emit(Telemetry.Level.DEBUG);
+                }
             } catch (RuntimeException postFailed) {
+                tally.failed.incrementAndGet();
                 failed.add(post.deliveryId());
+            }
+        }
+    }
+
+    /** A 429 from the gateway is retried after 50, 100, 200 ms before it counts as a failure. */
+    private ConnectionPusher.Outcome postWithBackoff(Connection connection, Post post, Tally tally) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return pusher.post(connection.connectionId(), post.frame());
+            } catch (PushThrottledException throttled) {
+                tally.throttled.incrementAndGet();
+                if (attempt == THROTTLE_RETRIES) {
+                    throw throttled;
+                }
+                try {
+                    Thread.sleep(THROTTLE_BACKOFF_MILLIS << attempt);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw throttled;
+                }
             }
         }
     }

@@ -2,6 +2,7 @@ package dev.parley.functions.service;
 
 import dev.parley.functions.notify.Notification;
 import dev.parley.functions.notify.PushNotifier;
+import dev.parley.functions.observability.Telemetry;
 import dev.parley.functions.store.Connection;
 import dev.parley.functions.store.ConversationStore;
 import dev.parley.functions.store.Device;
@@ -70,41 +71,51 @@ public final class NotificationService {
      * Notifies the offline devices of the members of a message just pushed. {@code live} holds the
      * connections the push reached (gone ones excluded). Never throws.
      */
-    public void afterDelivery(Message message, List<String> members, Map<String, List<Connection>> live) {
+    /** Returns the number of notifications sent. */
+    public int afterDelivery(Message message, List<String> members, Map<String, List<Connection>> live) {
+        int sent = 0;
         for (String member : members) {
             if (member.equals(message.senderId())) {
                 continue;
             }
             try {
-                notifyMember(message, member, live.getOrDefault(member, List.of()));
+                sent += notifyMember(message, member, live.getOrDefault(member, List.of()));
             } catch (RuntimeException failed) {
-                System.err.println("{\"level\":\"WARN\",\"what\":\"notification\",\"userId\":\"" + member
-                        + "\",\"conversationId\":\"" + message.conversationId() + "\",\"seq\":" + message.seq()
-                        + ",\"error\":\"" + failed.getClass().getSimpleName() + "\"}");
+                Telemetry.event("notification").field("userId", member).field("conversationId", message.conversationId())
+                        .field("seq", message.seq()).field("outcome", "failed")
+                        .field("error", failed.toString()).emit(Telemetry.Level.WARN);
             }
         }
+        return sent;
     }
 
-    private void notifyMember(Message message, String member, List<Connection> connections) {
+    private int notifyMember(Message message, String member, List<Connection> connections) {
         List<Device> registered = devices.forUser(member);
         if (registered.isEmpty()) {
-            return;
+            return 0;
         }
         Set<String> online = new HashSet<>();
         connections.forEach(connection -> online.add(connection.deviceId()));
         List<Device> offline = registered.stream().filter(device -> !online.contains(device.deviceId())).toList();
         if (offline.isEmpty()) {
-            return;
+            return 0;
         }
         long badge = totalUnread(member);
         String preview = preview(message.bodyJson());
+        int sent = 0;
         for (Device device : offline) {
             Notification notification = new Notification(member, device.deviceId(), device.platform(), device.pushToken(),
                     message.conversationId(), message.seq(), message.senderId(), preview, badge);
-            if (notifier.get().send(notification) == PushNotifier.Outcome.TOKEN_INVALID) {
+            PushNotifier.Outcome outcome = notifier.get().send(notification);
+            if (outcome == PushNotifier.Outcome.TOKEN_INVALID) {
                 devices.unregister(member, device.deviceId());
             }
+            sent += outcome == PushNotifier.Outcome.SENT ? 1 : 0;
+            Telemetry.event("notification").field("userId", member).field("deviceId", device.deviceId())
+                    .field("conversationId", message.conversationId()).field("seq", message.seq())
+                    .field("outcome", outcome.name()).emit(Telemetry.Level.INFO);
         }
+        return sent;
     }
 
     /** The badge: the sum of the member's unread counts, as {@code sync} and GET /conversations report them. */

@@ -5,6 +5,7 @@ import dev.parley.functions.push.ApiGatewayPusher;
 import dev.parley.functions.service.ConnectionService;
 import dev.parley.functions.service.FanoutService;
 import dev.parley.functions.notify.PushNotifier;
+import dev.parley.functions.observability.Telemetry;
 import dev.parley.functions.notify.SnsPushNotifier;
 import dev.parley.functions.notify.WebhookPushNotifier;
 import dev.parley.functions.presence.SqsOfflineCheckScheduler;
@@ -68,6 +69,7 @@ public final class Wiring {
         this.management = Lazy.of(management);
         this.sqs = Lazy.of(sqs);
         this.clock = clock;
+        Telemetry.configure(config.get(Setting.LOG_LEVEL), config.get(Setting.LOG_FILE));
         this.sns = Lazy.of(() -> {
             var builder = SnsClient.builder().httpClient(UrlConnectionHttpClient.create());
             if (config.isSet(Setting.SNS_ENDPOINT)) {

@@ -47,6 +47,10 @@ public enum Setting {
     FCM_PLATFORM_APPLICATION_ARN(""),
     /** Override of the SNS endpoint; empty on AWS. */
     SNS_ENDPOINT(""),
+    /** DEBUG, INFO, WARN or ERROR: the lowest level of log lines written. */
+    LOG_LEVEL("INFO"),
+    /** Append log lines to this file instead of standard error (local runtime: --log-file). */
+    LOG_FILE(""),
     /** Largest group, members included. */
     MAX_GROUP_MEMBERS("500"),
     /** SQS queue whose delayed messages trigger the offline check after the grace period. */

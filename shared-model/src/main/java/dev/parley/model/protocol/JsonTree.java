@@ -128,6 +128,12 @@ public final class JsonTree {
             g.writeNumber(number);
         } else if (value instanceof Integer number) {
             g.writeNumber(number);
+        } else if (value instanceof Double number) {
+            if (number == Math.rint(number) && !Double.isInfinite(number)) {
+                g.writeNumber(number.longValue());
+            } else {
+                g.writeNumber(number);
+            }
         } else if (value instanceof Boolean bool) {
             g.writeBoolean(bool);
         } else {

@@ -1,0 +1,248 @@
+package dev.parley.it.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+import static org.assertj.core.api.Assertions.tuple;
+
+import dev.parley.it.support.Parley;
+import dev.parley.it.support.Stored;
+import dev.parley.it.support.WsClient;
+import dev.parley.model.domain.ConversationId;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chromium.ChromiumNetworkConditions;
+
+/**
+ * Two headless Chromium windows, one per user, chat through the web page that the local runtime
+ * serves at {@code /}, against the real runtime (WebSocket gateway, functions, DynamoDB Local).
+ * Without Chromium on the machine the tests are skipped, saying why; with
+ * {@code PARLEY_REQUIRE_BROWSER=1} (CI) they fail instead.
+ */
+class WebChatBrowserTest {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static Optional<String> missing = Optional.empty();
+    private static ChromeDriver aliceWindow;
+    private static ChromeDriver bobWindow;
+    private static ChatPage alice;
+    private static ChatPage bob;
+
+    @BeforeAll
+    static void openTwoBrowserWindows() throws Exception {
+        missing = Chromium.unavailable();
+        if (missing.isEmpty()) {
+            String page = Parley.runtime().connectionsUrl() + "/";
+            aliceWindow = Chromium.start();
+            bobWindow = Chromium.start();
+            alice = new ChatPage(aliceWindow, page);
+            bob = new ChatPage(bobWindow, page);
+        }
+    }
+
+    /** Per test rather than per class, so that every skipped test is reported with the reason. */
+    @BeforeEach
+    void needsABrowser() {
+        if (missing.isPresent()) {
+            if (Chromium.REQUIRED) {
+                fail("PARLEY_REQUIRE_BROWSER=1 but " + missing.get());
+            }
+            Assumptions.abort("browser test skipped, no browser on this machine: " + missing.get());
+        }
+    }
+
+    @AfterAll
+    static void closeBrowserWindows() {
+        try {
+            Chromium.quit(aliceWindow);
+        } finally {
+            Chromium.quit(bobWindow);
+        }
+    }
+
+    @Test
+    void twoUsersChatLiveWithUnreadCountsReadReceiptsAndPresence() {
+        String a = Parley.user("alice");
+        String b = Parley.user("bob");
+        String conversation = ConversationId.direct(a, b);
+        alice.signIn(a);
+        bob.signIn(b);
+
+        alice.openChatWith(b);
+        // Markup in a message is text: it must show verbatim and never become elements or run.
+        String hello = "hi bob <b>bold?</b> <img src=x onerror=\"window.pwned=1\"> & \"quotes\"";
+        alice.send(hello);
+        assertThat(alice.awaitMessage(hello, "sent").seq()).isEqualTo("1");
+
+        bob.awaitUnread(conversation, 1);
+        bob.openFromList(conversation);
+        ChatPage.Shown received = bob.awaitMessage(hello);
+        assertThat(received.sender()).isEqualTo(a);
+        assertThat(received.seq()).isEqualTo("1");
+        assertThat(bobWindow.findElements(By.cssSelector("#messages img, #messages b"))).isEmpty();
+        assertThat(bobWindow.executeScript("return window.pwned === undefined")).isEqualTo(true);
+        assertThat(bob.unread(conversation)).isZero();
+
+        // Bob has seen it: his page sends `read`, Alice's shows the receipt.
+        alice.awaitMessage(hello, "seen");
+
+        bob.send("hi alice");
+        alice.awaitMessage("hi alice");
+        bob.awaitMessage("hi alice", "seen");
+        assertThat(alice.messages()).extracting(ChatPage.Shown::text, ChatPage.Shown::seq)
+                .containsExactly(tuple(hello, "1"), tuple("hi alice", "2"));
+
+        // Presence of the peer, as the HTTP API and `presence` pushes report it.
+        alice.await("bob shown online", d -> alice.presenceShown().equals("online"));
+        bob.await("alice shown online", d -> bob.presenceShown().equals("online"));
+    }
+
+    @Test
+    void aWindowThatLostItsConnectionReconnectsByItselfAndCatchesUpBySync() throws Exception {
+        String a = Parley.user("alice");
+        String b = Parley.user("bob");
+        String conversation = ConversationId.direct(a, b);
+        alice.signIn(a);
+        bob.signIn(b);
+        alice.openChatWith(b);
+        alice.send("before the outage");
+        bob.openFromList(conversation);
+        bob.awaitMessage("before the outage");
+        int connectionsBefore = bob.connections();
+
+        // Bob's network goes away and his connection is closed at the gateway (DELETE
+        // @connections/{id}): nothing reaches his window until it reconnects by itself.
+        bobWindow.setNetworkConditions(offline());
+        try {
+            for (String connectionId : Stored.connectionsOf(b)) {
+                dropConnection(connectionId);
+            }
+            bob.awaitOffline();
+
+            alice.send("while you were away 1");
+            alice.send("while you were away 2");
+            alice.awaitMessage("while you were away 2", "sent");
+            bob.send("written offline");
+            bob.awaitMessage("written offline", "pending");
+        } finally {
+            bobWindow.deleteNetworkConditions();
+        }
+        bob.awaitOnline();
+        assertThat(bob.connections()).isGreaterThan(connectionsBefore);
+        // Caught up by sync with its cursors, in seq order, without duplicates ...
+        bob.awaitMessage("while you were away 2");
+        // ... and the message queued while offline was sent on reconnect, exactly once.
+        bob.awaitMessage("written offline", "seen");
+        alice.awaitMessage("written offline");
+        assertThat(bob.messages()).extracting(ChatPage.Shown::text).containsExactly(
+                "before the outage", "while you were away 1", "while you were away 2", "written offline");
+        assertThat(bob.messages()).extracting(ChatPage.Shown::seq).containsExactly("1", "2", "3", "4");
+        assertThat(Stored.messages(conversation)).hasSize(4);
+    }
+
+    @Test
+    void olderMessagesComeBackThroughHistory() {
+        String a = Parley.user("alice");
+        String b = Parley.user("bob");
+        String conversation = ConversationId.direct(a, b);
+        // 40 messages from Alice's phone, more than the page's first sync page (30) holds.
+        try (WsClient phone = Parley.connect(a, "phone")) {
+            for (int i = 1; i <= 40; i++) {
+                phone.send(b, "seed-" + i, "message " + i);
+            }
+        }
+        bob.signIn(b);
+        bob.awaitUnread(conversation, 40);
+        bob.openFromList(conversation);
+        bob.awaitMessage("message 40");
+        assertThat(bob.messages()).hasSize(30);
+        assertThat(bob.messages().get(0).text()).isEqualTo("message 11");
+        assertThat(bob.loadOlderShown()).isTrue();
+
+        // Scrolling to the top pages back through `history`.
+        bob.scrollTimelineToTop();
+        bob.awaitMessage("message 1");
+        List<String> seqs = bob.messages().stream().map(ChatPage.Shown::seq).toList();
+        assertThat(seqs).hasSize(40);
+        assertThat(seqs).isSortedAccordingTo((x, y) -> Long.compare(Long.parseLong(x), Long.parseLong(y)));
+        bob.await("no more older messages to load", d -> !bob.loadOlderShown());
+    }
+
+    @Test
+    void aGroupCreatedInThePageReachesItsMembers() throws Exception {
+        String a = Parley.user("alice");
+        String b = Parley.user("bob");
+        alice.signIn(a);
+        bob.signIn(b);
+        Assumptions.assumeTrue(routeExists("POST", "/api/groups"),
+                "the HTTP API has no POST /groups on this server yet");
+
+        aliceWindow.findElement(By.cssSelector("#group-panel summary")).click();
+        aliceWindow.findElement(By.id("group-name")).sendKeys("Trip <planning>");
+        aliceWindow.findElement(By.id("group-members")).sendKeys(b);
+        aliceWindow.findElement(By.id("group-create")).click();
+        String group = alice.await("the new group to open", d -> {
+            String id = d.findElement(By.id("conversation-title")).getDomAttribute("data-conversation-id");
+            return id != null && id.startsWith("grp:") ? id : null;
+        });
+        assertThat(aliceWindow.findElement(By.id("conversation-title")).getText()).isEqualTo("Trip <planning>");
+
+        alice.send("welcome to the group");
+        alice.awaitMessage("welcome to the group", "sent");
+        bob.awaitUnread(group, 1);
+        bob.openFromList(group);
+        assertThat(bobWindow.findElement(By.id("conversation-title")).getText()).isEqualTo("Trip <planning>");
+        assertThat(bob.awaitMessage("welcome to the group").sender()).isEqualTo(a);
+        bob.send("thanks");
+        alice.awaitMessage("thanks");
+
+        // Membership changes arrive as `members` frames in both windows.
+        String carol = Parley.user("carol");
+        aliceWindow.findElement(By.id("member-user")).sendKeys(carol);
+        aliceWindow.findElement(By.id("member-add")).click();
+        for (ChatPage page : List.of(alice, bob)) {
+            page.await("carol among the members", d -> d.findElement(By.id("conversation-members")).getText()
+                    .contains(carol));
+        }
+        bobWindow.findElement(By.id("leave-group")).click();
+        bob.await("bob told he left", d -> d.findElement(By.id("conversation-members")).getText()
+                .equals("You are no longer a member of this group."));
+        alice.await("bob gone from the members", d -> {
+            String members = d.findElement(By.id("conversation-members")).getText();
+            return members.contains(carol) && !members.contains(b);
+        });
+    }
+
+    private static ChromiumNetworkConditions offline() {
+        ChromiumNetworkConditions conditions = new ChromiumNetworkConditions();
+        conditions.setOffline(true);
+        return conditions;
+    }
+
+    /** {@code DELETE /@connections/{id}}, the call API Gateway's management API offers. */
+    private static void dropConnection(String connectionId) throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(Parley.runtime().connectionsUrl()
+                        + "/@connections/" + URLEncoder.encode(connectionId, StandardCharsets.UTF_8)))
+                .DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as("DELETE @connections answer").isIn(204, 410);
+    }
+
+    /** Whether the HTTP API has the route: an unauthenticated call is 401 for a route, 404 without. */
+    private static boolean routeExists(String method, String path) throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(Parley.runtime().connectionsUrl()
+                        + path)).method(method, HttpRequest.BodyPublishers.ofString("{}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return response.statusCode() != 404;
+    }
+}
