@@ -2,6 +2,7 @@ package dev.parley.it.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.local.LocalRuntime;
+import dev.parley.model.config.Setting;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,7 +22,9 @@ public final class Parley {
     public static synchronized LocalRuntime runtime() {
         if (runtime == null) {
             try {
-                runtime = LocalRuntime.start(LocalRuntime.Options.defaults().withPort(0));
+                // WARN and above only: one INFO line per request would bury the test output.
+                runtime = LocalRuntime.start(LocalRuntime.Options.defaults().withPort(0)
+                        .withSetting(Setting.LOG_LEVEL, "WARN"));
             } catch (Exception e) {
                 throw new IllegalStateException("the local runtime did not start", e);
             }
