@@ -76,7 +76,7 @@ public final class FanoutService {
         Set<String> gone = ConcurrentHashMap.newKeySet();
         Map<String, Tally> tallies = new ConcurrentHashMap<>();
         deliveries.forEach(delivery -> tallies.put(delivery.id(), new Tally()));
-        Map<String, List<String>> membersByConversation = new HashMap<>();
+        Map<String, Map<String, Long>> membersByConversation = new HashMap<>();
         Map<String, List<Connection>> connectionsByUser = new HashMap<>();
         Map<Connection, List<Post>> postsByConnection = new LinkedHashMap<>();
 
@@ -91,7 +91,8 @@ public final class FanoutService {
                 continue;
             }
             String frame = FrameCodec.encode(frameOf(delivery.entry()));
-            for (String member : membersByConversation.get(delivery.entry().conversationId())) {
+            for (String member : recipients(membersByConversation.get(delivery.entry().conversationId()),
+                    delivery.entry().seq())) {
                 for (Connection connection : connectionsByUser.get(member)) {
                     if (!connection.connectionId().equals(delivery.originConnectionId())) {
                         postsByConnection.computeIfAbsent(connection, c -> new ArrayList<>())
@@ -130,9 +131,9 @@ public final class FanoutService {
      * concurrently (a 100-member group is 100 Queries). A delivery whose lookups failed is reported
      * failed, so it is retried.
      */
-    private void lookUpConnections(List<Delivery> deliveries, Map<String, List<String>> membersByConversation,
+    private void lookUpConnections(List<Delivery> deliveries, Map<String, Map<String, Long>> membersByConversation,
                                    Map<String, List<Connection>> connectionsByUser, Set<String> failed) {
-        Map<String, Future<List<String>>> members = new LinkedHashMap<>();
+        Map<String, Future<Map<String, Long>>> members = new LinkedHashMap<>();
         for (Delivery delivery : deliveries) {
             members.computeIfAbsent(delivery.entry().conversationId(),
                     conversationId -> executor.submit(() -> members(conversationId)));
@@ -140,9 +141,9 @@ public final class FanoutService {
         Map<String, Future<List<Connection>>> lookups = new LinkedHashMap<>();
         members.forEach((conversationId, future) -> {
             try {
-                List<String> ids = future.get();
+                Map<String, Long> ids = future.get();
                 membersByConversation.put(conversationId, ids);
-                for (String member : ids) {
+                for (String member : ids.keySet()) {
                     lookups.computeIfAbsent(member, user -> executor.submit(() -> connections.forUser(user)));
                 }
             } catch (ExecutionException | InterruptedException lookupFailed) {
@@ -163,24 +164,24 @@ public final class FanoutService {
             }
         });
         for (Delivery delivery : deliveries) {
-            List<String> ids = membersByConversation.get(delivery.entry().conversationId());
-            if (ids == null || ids.stream().anyMatch(unknownUsers::contains)) {
+            Map<String, Long> ids = membersByConversation.get(delivery.entry().conversationId());
+            if (ids == null || ids.keySet().stream().anyMatch(unknownUsers::contains)) {
                 failed.add(delivery.id());
             }
         }
     }
 
     /** Offline notifications for the messages of the batch; best effort, after every push was made. */
-    private int notifyOffline(List<Delivery> deliveries, Map<String, List<String>> membersByConversation,
+    private int notifyOffline(List<Delivery> deliveries, Map<String, Map<String, Long>> membersByConversation,
                               Map<String, List<Connection>> connectionsByUser, Set<String> gone) {
         Map<String, List<Connection>> live = new HashMap<>();
         connectionsByUser.forEach((user, all) -> live.put(user,
                 all.stream().filter(connection -> !gone.contains(connection.connectionId())).toList()));
         int notified = 0;
         for (Delivery delivery : deliveries) {
-            List<String> members = membersByConversation.get(delivery.entry().conversationId());
+            Map<String, Long> members = membersByConversation.get(delivery.entry().conversationId());
             if (delivery.entry() instanceof Message message && members != null) {
-                notified += notifications.afterDelivery(message, members, live);
+                notified += notifications.afterDelivery(message, recipients(members, message.seq()), live);
             }
         }
         return notified;
@@ -271,10 +272,26 @@ public final class FanoutService {
         }
     }
 
-    private List<String> members(String conversationId) {
-        return ConversationId.isDirect(conversationId)
-                ? ConversationId.directMembers(conversationId)
-                : conversations.members(conversationId);
+    /** Members and the seq each joined after (0 in a direct conversation). */
+    private Map<String, Long> members(String conversationId) {
+        Map<String, Long> joined = new LinkedHashMap<>();
+        if (ConversationId.isDirect(conversationId)) {
+            ConversationId.directMembers(conversationId).forEach(member -> joined.put(member, 0L));
+        } else {
+            conversations.memberships(conversationId).forEach(m -> joined.put(m.userId(), m.joinedSeq()));
+        }
+        return joined;
+    }
+
+    /** The members an entry goes to: those who had joined before its seq. */
+    private static List<String> recipients(Map<String, Long> joined, long seq) {
+        List<String> recipients = new ArrayList<>();
+        joined.forEach((member, joinedSeq) -> {
+            if (joinedSeq < seq) {
+                recipients.add(member);
+            }
+        });
+        return recipients;
     }
 
     private static ServerFrame frameOf(TimelineEntry entry) {

@@ -67,4 +67,7 @@ public interface ConversationStore {
 
     /** The user ids of every member. */
     List<String> members(String conversationId);
+
+    /** Every member with the seq they joined after (read strongly consistently), for fan-out. */
+    List<Membership> memberships(String conversationId);
 }

@@ -23,8 +23,12 @@ public final class Parley {
         if (runtime == null) {
             try {
                 // WARN and above only: one INFO line per request would bury the test output.
+                // Send limits out of the way: tests send hundreds of messages as fast as they can;
+                // the rate limit has tests of its own (RateLimitTest).
                 runtime = LocalRuntime.start(LocalRuntime.Options.defaults().withPort(0)
-                        .withSetting(Setting.LOG_LEVEL, "WARN"));
+                        .withSetting(Setting.LOG_LEVEL, "WARN")
+                        .withSetting(Setting.SEND_RATE, "100000").withSetting(Setting.SEND_BURST, "100000")
+                        .withSetting(Setting.FETCH_RATE, "100000").withSetting(Setting.FETCH_BURST, "100000"));
             } catch (Exception e) {
                 throw new IllegalStateException("the local runtime did not start", e);
             }

@@ -257,26 +257,30 @@ public final class DynamoConversationStore implements ConversationStore {
 
     @Override
     public List<String> members(String conversationId) {
-        List<String> members = new ArrayList<>();
+        return memberships(conversationId).stream().map(Membership::userId).toList();
+    }
+
+    @Override
+    public List<Membership> memberships(String conversationId) {
+        List<Membership> memberships = new ArrayList<>();
         Map<String, AttributeValue> startKey = null;
         do {
             QueryRequest.Builder query = QueryRequest.builder()
                     .tableName(table)
                     .keyConditionExpression("#conv = :conv AND begins_with(#item, :prefix)")
                     .expressionAttributeNames(Map.of("#conv", Conversations.CONVERSATION_ID,
-                            "#item", Conversations.ITEM, "#member", Conversations.MEMBER_ID))
+                            "#item", Conversations.ITEM))
                     .expressionAttributeValues(Map.of(":conv", s(conversationId),
                             ":prefix", s(Conversations.MEMBER_ITEM_PREFIX)))
-                    .projectionExpression("#member")
                     .consistentRead(true);
             if (startKey != null) {
                 query.exclusiveStartKey(startKey);
             }
             QueryResponse page = dynamo.query(query.build());
-            page.items().forEach(item -> members.add(Attr.string(item, Conversations.MEMBER_ID)));
+            page.items().forEach(item -> memberships.add(toMembership(item)));
             startKey = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
         } while (startKey != null);
-        return members;
+        return memberships;
     }
 
     private static Map<String, AttributeValue> metaKey(String conversationId) {
