@@ -6,13 +6,10 @@ import static dev.parley.functions.store.dynamodb.Attr.s;
 import dev.parley.functions.store.Connection;
 import dev.parley.functions.store.ConnectionStore;
 import dev.parley.model.tables.Tables.Connections;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 /** {@link ConnectionStore} on the connections table (key: userId, connectionId). */
 public final class DynamoConnectionStore implements ConnectionStore {
@@ -59,31 +56,21 @@ public final class DynamoConnectionStore implements ConnectionStore {
 
     @Override
     public List<Connection> forUser(String userId) {
-        List<Connection> connections = new ArrayList<>();
-        Map<String, AttributeValue> startKey = null;
-        do {
-            QueryRequest.Builder query = QueryRequest.builder()
-                    .tableName(table)
-                    .keyConditionExpression("#user = :user")
-                    .expressionAttributeNames(Map.of("#user", Connections.USER_ID))
-                    .expressionAttributeValues(Map.of(":user", s(userId)))
-                    .consistentRead(true);
-            if (startKey != null) {
-                query.exclusiveStartKey(startKey);
-            }
-            QueryResponse page = dynamo.query(query.build());
-            for (Map<String, AttributeValue> item : page.items()) {
-                connections.add(new Connection(
+        return dynamo.queryPaginator(query -> query.tableName(table)
+                        .keyConditionExpression("#user = :user")
+                        .expressionAttributeNames(Map.of("#user", Connections.USER_ID))
+                        .expressionAttributeValues(Map.of(":user", s(userId)))
+                        .consistentRead(true))
+                .items().stream()
+                .map(item -> new Connection(
                         Attr.string(item, Connections.USER_ID),
                         Attr.string(item, Connections.CONNECTION_ID),
                         Attr.string(item, Connections.DEVICE_ID),
                         Attr.number(item, Connections.CONNECTED_AT, 0),
-                        Attr.number(item, Connections.LAST_ACTIVE_AT, 0)));
-            }
-            startKey = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (startKey != null);
-        return connections;
+                        Attr.number(item, Connections.LAST_ACTIVE_AT, 0)))
+                .toList();
     }
+
 
     private static Map<String, AttributeValue> key(String userId, String connectionId) {
         return Map.of(Connections.USER_ID, s(userId), Connections.CONNECTION_ID, s(connectionId));

@@ -17,8 +17,6 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
-import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
@@ -188,24 +186,14 @@ public final class DynamoConversationStore implements ConversationStore {
 
     @Override
     public List<Membership> conversationsOf(String userId) {
-        List<Membership> memberships = new ArrayList<>();
-        Map<String, AttributeValue> startKey = null;
-        do {
-            QueryRequest.Builder query = QueryRequest.builder()
-                    .tableName(table)
-                    .indexName(Conversations.BY_MEMBER_INDEX)
-                    .keyConditionExpression("#member = :member")
-                    .expressionAttributeNames(Map.of("#member", Conversations.MEMBER_ID))
-                    .expressionAttributeValues(Map.of(":member", s(userId)));
-            if (startKey != null) {
-                query.exclusiveStartKey(startKey);
-            }
-            QueryResponse page = dynamo.query(query.build());
-            page.items().forEach(item -> memberships.add(toMembership(item)));
-            startKey = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (startKey != null);
-        return memberships;
+        return dynamo.queryPaginator(query -> query.tableName(table)
+                        .indexName(Conversations.BY_MEMBER_INDEX)
+                        .keyConditionExpression("#member = :member")
+                        .expressionAttributeNames(Map.of("#member", Conversations.MEMBER_ID))
+                        .expressionAttributeValues(Map.of(":member", s(userId))))
+                .items().stream().map(DynamoConversationStore::toMembership).toList();
     }
+
 
     @Override
     public boolean advanceRead(String conversationId, String userId, long seq) {
@@ -262,26 +250,16 @@ public final class DynamoConversationStore implements ConversationStore {
 
     @Override
     public List<Membership> memberships(String conversationId) {
-        List<Membership> memberships = new ArrayList<>();
-        Map<String, AttributeValue> startKey = null;
-        do {
-            QueryRequest.Builder query = QueryRequest.builder()
-                    .tableName(table)
-                    .keyConditionExpression("#conv = :conv AND begins_with(#item, :prefix)")
-                    .expressionAttributeNames(Map.of("#conv", Conversations.CONVERSATION_ID,
-                            "#item", Conversations.ITEM))
-                    .expressionAttributeValues(Map.of(":conv", s(conversationId),
-                            ":prefix", s(Conversations.MEMBER_ITEM_PREFIX)))
-                    .consistentRead(true);
-            if (startKey != null) {
-                query.exclusiveStartKey(startKey);
-            }
-            QueryResponse page = dynamo.query(query.build());
-            page.items().forEach(item -> memberships.add(toMembership(item)));
-            startKey = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (startKey != null);
-        return memberships;
+        return dynamo.queryPaginator(query -> query.tableName(table)
+                        .keyConditionExpression("#conv = :conv AND begins_with(#item, :prefix)")
+                        .expressionAttributeNames(Map.of("#conv", Conversations.CONVERSATION_ID,
+                                "#item", Conversations.ITEM))
+                        .expressionAttributeValues(Map.of(":conv", s(conversationId),
+                                ":prefix", s(Conversations.MEMBER_ITEM_PREFIX)))
+                        .consistentRead(true))
+                .items().stream().map(DynamoConversationStore::toMembership).toList();
     }
+
 
     private static Map<String, AttributeValue> metaKey(String conversationId) {
         return Map.of(Conversations.CONVERSATION_ID, s(conversationId), Conversations.ITEM, s(Conversations.META_ITEM));
