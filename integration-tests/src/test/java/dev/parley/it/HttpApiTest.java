@@ -119,6 +119,7 @@ class HttpApiTest {
             sum += conversation.get("unread").asLong();
             if (conversation.get("conversationId").asText().equals(group)) {
                 assertThat(conversation.get("kind").asText()).isEqualTo("group");
+                assertThat(conversation.get("name").asText()).isEqualTo("trio");
                 assertThat(conversation.get("unread").asLong()).isEqualTo(2);
                 assertThat(conversation.get("lastSeq").asLong()).isEqualTo(2);
             } else {

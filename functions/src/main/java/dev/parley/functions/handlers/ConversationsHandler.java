@@ -45,6 +45,9 @@ public final class ConversationsHandler implements RequestHandler<APIGatewayV2HT
                     Map<String, Object> json = new LinkedHashMap<>();
                     json.put("conversationId", conversation.conversationId());
                     json.put("kind", conversation.kind());
+                    if (conversation.name() != null) {
+                        json.put("name", conversation.name());
+                    }
                     json.put("lastSeq", conversation.lastSeq());
                     json.put("readSeq", conversation.readSeq());
                     json.put("unread", conversation.unread());

@@ -77,7 +77,7 @@ public final class SyncService {
                     : timeline.after(meta, Math.max(membership.joinedSeq(),
                             command.cursors().getOrDefault(conversationId, membership.joinedSeq())), command.limit());
             result.add(new ServerFrame.ConversationSync(conversationId, ConversationKind.of(conversationId).wire(),
-                    meta.lastSeq(), membership.readSeq(), unread(membership, meta), page.messages(), page.hasMore()));
+                    meta.name(), meta.lastSeq(), membership.readSeq(), unread(membership, meta), page.messages(), page.hasMore()));
         }
         return new ServerFrame.Synced(command.requestId(), result);
     }
@@ -88,7 +88,7 @@ public final class SyncService {
         for (Membership membership : conversations.conversationsOf(userId)) {
             Meta meta = conversations.meta(membership.conversationId()).orElse(Meta.empty(membership.conversationId()));
             result.add(new ServerFrame.ConversationSync(membership.conversationId(),
-                    ConversationKind.of(membership.conversationId()).wire(), meta.lastSeq(), membership.readSeq(),
+                    ConversationKind.of(membership.conversationId()).wire(), meta.name(), meta.lastSeq(), membership.readSeq(),
                     unread(membership, meta), List.of(), false));
         }
         return result;

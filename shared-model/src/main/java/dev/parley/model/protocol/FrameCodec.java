@@ -257,6 +257,7 @@ public final class FrameCodec {
                 g.writeStartObject();
                 g.writeStringField("conversationId", conversation.conversationId());
                 g.writeStringField("kind", conversation.kind());
+                optional(g, "name", conversation.name());
                 g.writeNumberField("lastSeq", conversation.lastSeq());
                 g.writeNumberField("readSeq", conversation.readSeq());
                 g.writeNumberField("unread", conversation.unread());

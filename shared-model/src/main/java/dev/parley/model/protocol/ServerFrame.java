@@ -19,8 +19,11 @@ public sealed interface ServerFrame {
 
     record Pong(String requestId, long serverTime) implements ServerFrame {}
 
-    /** One conversation of a {@code synced} reply. {@code messages} ascend by seq. */
-    record ConversationSync(String conversationId, String kind, long lastSeq, long readSeq, long unread,
+    /**
+     * One conversation of a {@code synced} reply. {@code messages} ascend by seq. {@code name} is
+     * the group's name (null for direct conversations; written only when set, an addition to v1).
+     */
+    record ConversationSync(String conversationId, String kind, String name, long lastSeq, long readSeq, long unread,
                             List<Message> messages, boolean hasMore) {}
 
     /** The reply to {@code sync}; {@code totalUnread} is the sum of the conversations' {@code unread}. */
