@@ -24,6 +24,12 @@ import org.eclipse.jetty.util.Callback;
  */
 public final class DevApi extends Handler.Abstract {
     public static final String JWKS_PATH = "/dev/jwks.json";
+    /**
+     * Every local-only route of the runtime (served here and by {@link NotificationSink}); the
+     * API documents' drift test checks that docs/openapi.yaml lists them.
+     */
+    public static final java.util.List<String> ROUTES = java.util.List.of(
+            "POST /dev/token", "GET " + JWKS_PATH, "POST /dev/reload", "GET " + NotificationSink.PATH);
 
     private final LocalIssuer issuer;
     private final Supplier<Integer> reload;
