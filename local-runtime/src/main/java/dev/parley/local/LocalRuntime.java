@@ -34,7 +34,10 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ContextHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -55,42 +58,57 @@ public final class LocalRuntime implements AutoCloseable {
      */
     public record Options(int port, Optional<Path> dataDirectory, List<ExecutionInterceptor> dynamoInterceptors,
                           EventSourceMapping eventSourceMapping, Map<Setting, String> settings, int maxConnections,
-                          int connectRate) {
+                          int connectRate, Optional<ExternalDynamoDb> externalDynamoDb) {
         public static Options defaults() {
             return new Options(8080, Optional.empty(), List.of(), EventSourceMapping.DEFAULT, Map.of(),
-                    Admission.DEFAULT_MAX_CONNECTIONS, Admission.DEFAULT_CONNECT_RATE);
+                    Admission.DEFAULT_MAX_CONNECTIONS, Admission.DEFAULT_CONNECT_RATE, Optional.empty());
+        }
+
+        /**
+         * Tables and their stream on an external DynamoDB (LocalStack, ...) instead of the embedded
+         * DynamoDB Local: none is started; the functions' client (with the interceptors) and the
+         * stream poller use this endpoint, region and credentials. Tables are created when missing,
+         * named by the {@code *_TABLE} settings. A data directory still keeps the issuer key and the
+         * stream checkpoints.
+         */
+        public Options withExternalDynamoDb(URI endpoint, Region region, AwsCredentialsProvider credentials) {
+            return new Options(port, dataDirectory, dynamoInterceptors, eventSourceMapping, settings, maxConnections,
+                    connectRate, Optional.of(new ExternalDynamoDb(endpoint, region, credentials)));
         }
 
         /** Admission limits of the gateway: open connections, and new connections per second. */
         public Options withAdmission(int maxConnections, int connectRate) {
-            return new Options(port, dataDirectory, dynamoInterceptors, eventSourceMapping, settings, maxConnections, connectRate);
+            return new Options(port, dataDirectory, dynamoInterceptors, eventSourceMapping, settings, maxConnections, connectRate, externalDynamoDb);
         }
 
         public Options withPort(int port) {
-            return new Options(port, dataDirectory, dynamoInterceptors, eventSourceMapping, settings, maxConnections, connectRate);
+            return new Options(port, dataDirectory, dynamoInterceptors, eventSourceMapping, settings, maxConnections, connectRate, externalDynamoDb);
         }
 
         public Options withDataDirectory(Path directory) {
-            return new Options(port, Optional.of(directory), dynamoInterceptors, eventSourceMapping, settings, maxConnections, connectRate);
+            return new Options(port, Optional.of(directory), dynamoInterceptors, eventSourceMapping, settings, maxConnections, connectRate, externalDynamoDb);
         }
 
         public Options withDynamoInterceptor(ExecutionInterceptor interceptor) {
             List<ExecutionInterceptor> all = new ArrayList<>(dynamoInterceptors);
             all.add(interceptor);
-            return new Options(port, dataDirectory, List.copyOf(all), eventSourceMapping, settings, maxConnections, connectRate);
+            return new Options(port, dataDirectory, List.copyOf(all), eventSourceMapping, settings, maxConnections, connectRate, externalDynamoDb);
         }
 
         public Options withEventSourceMapping(EventSourceMapping mapping) {
-            return new Options(port, dataDirectory, dynamoInterceptors, mapping, settings, maxConnections, connectRate);
+            return new Options(port, dataDirectory, dynamoInterceptors, mapping, settings, maxConnections, connectRate, externalDynamoDb);
         }
 
         /** A function setting other than its default (e.g. a short presence grace period for tests). */
         public Options withSetting(Setting setting, String value) {
             Map<Setting, String> all = new HashMap<>(settings);
             all.put(setting, value);
-            return new Options(port, dataDirectory, dynamoInterceptors, eventSourceMapping, Map.copyOf(all), maxConnections, connectRate);
+            return new Options(port, dataDirectory, dynamoInterceptors, eventSourceMapping, Map.copyOf(all), maxConnections, connectRate, externalDynamoDb);
         }
     }
+
+    /** A DynamoDB (and DynamoDB Streams) endpoint this runtime does not run itself. */
+    public record ExternalDynamoDb(URI endpoint, Region region, AwsCredentialsProvider credentials) {}
 
     static final String PRESENCE_QUEUE = "parley-presence";
 
@@ -123,8 +141,13 @@ public final class LocalRuntime implements AutoCloseable {
     }
 
     public static LocalRuntime start(Options options) throws Exception {
-        DynamoDbLocal dynamoDbLocal = DynamoDbLocal.start(options.dataDirectory().map(dir -> dir.resolve("dynamodb")));
-        DynamoDbClient dynamo = dynamoDbLocal.client(options.dynamoInterceptors().toArray(ExecutionInterceptor[]::new));
+        ExecutionInterceptor[] interceptors = options.dynamoInterceptors().toArray(ExecutionInterceptor[]::new);
+        DynamoDbLocal dynamoDbLocal = options.externalDynamoDb().isPresent() ? null
+                : DynamoDbLocal.start(options.dataDirectory().map(dir -> dir.resolve("dynamodb")));
+        DynamoDbClient dynamo = options.externalDynamoDb().map(external -> externalClient(external, interceptors))
+                .orElseGet(() -> dynamoDbLocal.client(interceptors));
+        URI dynamoEndpoint = options.externalDynamoDb().map(ExternalDynamoDb::endpoint)
+                .orElseGet(() -> dynamoDbLocal.endpoint());
         LocalIssuer issuer = LocalIssuer.create(options.dataDirectory());
 
         QueuedThreadPool threads = new QueuedThreadPool(200, 8);
@@ -142,7 +165,7 @@ public final class LocalRuntime implements AutoCloseable {
         environment.put(Setting.JWKS_URL.name(), base + DevApi.JWKS_PATH);
         environment.put(Setting.JWT_ISSUER.name(), LocalIssuer.ISSUER);
         environment.put(Setting.CONNECTIONS_ENDPOINT.name(), base);
-        environment.put(Setting.DYNAMODB_ENDPOINT.name(), dynamoDbLocal.endpoint().toString());
+        environment.put(Setting.DYNAMODB_ENDPOINT.name(), dynamoEndpoint.toString());
         environment.put(Setting.SQS_ENDPOINT.name(), base + LocalQueue.PREFIX);
         environment.put(Setting.PRESENCE_QUEUE_URL.name(), LocalQueue.queueUrl(base, PRESENCE_QUEUE));
         environment.put(Setting.PUSH_WEBHOOK_URL.name(), base + NotificationSink.PATH);
@@ -183,7 +206,14 @@ public final class LocalRuntime implements AutoCloseable {
         server.setHandler(context);
         server.start();
 
-        DynamoDbStreamsClient streams = dynamoDbLocal.streamsClient();
+        DynamoDbStreamsClient streams = options.externalDynamoDb()
+                .map(external -> DynamoDbStreamsClient.builder()
+                        .endpointOverride(external.endpoint())
+                        .region(external.region())
+                        .credentialsProvider(external.credentials())
+                        .httpClient(UrlConnectionHttpClient.create())
+                        .build())
+                .orElseGet(dynamoDbLocal::streamsClient);
         String streamArn = dynamo.describeTable(d -> d.tableName(config.get(Setting.MESSAGES_TABLE)))
                 .table().latestStreamArn();
         StreamPoller poller = new StreamPoller(streams, streamArn, event -> functions.get().fanout(event),
@@ -253,6 +283,22 @@ public final class LocalRuntime implements AutoCloseable {
         gateway.closeAll();
         server.stop();
         dynamo.close();
-        dynamoDbLocal.close();
+        if (dynamoDbLocal != null) {
+            dynamoDbLocal.close(); // an external DynamoDB is not ours to stop
+        }
+    }
+
+    private static DynamoDbClient externalClient(ExternalDynamoDb external, ExecutionInterceptor[] interceptors) {
+        ClientOverrideConfiguration.Builder override = ClientOverrideConfiguration.builder();
+        for (ExecutionInterceptor interceptor : interceptors) {
+            override.addExecutionInterceptor(interceptor);
+        }
+        return DynamoDbClient.builder()
+                .endpointOverride(external.endpoint())
+                .region(external.region())
+                .credentialsProvider(external.credentials())
+                .httpClient(UrlConnectionHttpClient.create())
+                .overrideConfiguration(override.build())
+                .build();
     }
 }
