@@ -25,7 +25,8 @@ public final class Parley {
                 // WARN and above only: one INFO line per request would bury the test output.
                 // Send limits out of the way: tests send hundreds of messages as fast as they can;
                 // the rate limit has tests of its own (RateLimitTest).
-                runtime = LocalRuntime.start(LocalRuntime.Options.defaults().withPort(0)
+                // Backend.options(): DynamoDB Local, or LocalStack under -Plocalstack.
+                runtime = LocalRuntime.start(dev.parley.it.localstack.Backend.options().withPort(0)
                         .withSetting(Setting.LOG_LEVEL, "WARN")
                         .withSetting(Setting.SEND_RATE, "100000").withSetting(Setting.SEND_BURST, "100000")
                         .withSetting(Setting.FETCH_RATE, "100000").withSetting(Setting.FETCH_BURST, "100000"));

@@ -1,0 +1,169 @@
+package dev.parley.it.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.parley.client.ConnectionState;
+import dev.parley.client.ParleyClient;
+import dev.parley.client.Sent;
+import dev.parley.client.To;
+import dev.parley.it.localstack.Backend;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 3, suite 4: the local runtime is killed (SIGKILL) in the middle of a conversation, with
+ * clients connected and sends in flight, and started again on the same port and {@code --data}
+ * directory. Tables, the issuer's key and the stream checkpoints survive; connections do not.
+ * Clients reconnect with backoff (no storm), resend what was unconfirmed with the same
+ * clientMsgId, sync, and converge: every message once, in one order, on every device.
+ *
+ * <p>A send cut between its seq allocation and its idempotency claim leaves a hole that no one
+ * will fill; readers declare it a gap once it is older than the hole timeout (30 s), so a run
+ * where the kill lands there converges only after that timeout.
+ */
+class HardRestartTest {
+    private static final Path LOGS = Path.of("target", "reliability");
+
+    @TempDir
+    Path data;
+
+    @Test
+    void killedAndRestartedOnTheSameDataWhileClientsAreConnectedTheClientsReconnectWithBackoffAndConverge()
+            throws Exception {
+        Assumptions.assumeFalse(Backend.isLocalStack(), "the hard-restart suite stops the runtime process with its"
+                + " file-backed DynamoDB Local (--data); with LocalStack the tables live outside that process");
+        int port = ChildRuntime.freePort();
+        Endpoint endpoint = Endpoint.onPort(port);
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String alice = "alice-" + run;
+        String bob = "bob-" + run;
+        String carol = "carol-" + run;
+        List<ParleyClient> clients = new ArrayList<>();
+        ChildRuntime first = ChildRuntime.start(port, data, LOGS.resolve("hard-restart-" + run + "-1.log"));
+        ChildRuntime second = null;
+        try {
+            // The auditor is a member without devices: what it reads over the HTTP API is the
+            // reference, on a rate-limit budget of its own.
+            String auditor = "auditor-" + run;
+            String group = endpoint.createGroup(alice, List.of(bob, carol, auditor));
+            Timeline stored = Timeline.overHttp(endpoint, auditor);
+            Map<String, Device> devices = new LinkedHashMap<>();
+            Map<String, List<Long>> attempts = new LinkedHashMap<>();
+            Map<String, ParleyClient> byDevice = new LinkedHashMap<>();
+            for (String[] userDevice : new String[][] {{alice, "phone"}, {bob, "phone"}, {carol, "phone"}, {carol, "tablet"}}) {
+                String name = userDevice[0] + "/" + userDevice[1];
+                Device device = new Device(name);
+                List<Long> tokenCalls = new CopyOnWriteArrayList<>();
+                ParleyClient client = endpoint.client(userDevice[0], userDevice[1], device)
+                        .tokenSupplier(() -> {
+                            tokenCalls.add(System.nanoTime());
+                            return endpoint.token(userDevice[0], userDevice[1]);
+                        })
+                        .build();
+                clients.add(client);
+                client.connect().get(30, java.util.concurrent.TimeUnit.SECONDS);
+                devices.put(name, device);
+                attempts.put(name, tokenCalls);
+                byDevice.put(name, client);
+            }
+            ParleyClient a = byDevice.get(alice + "/phone");
+            ParleyClient b = byDevice.get(bob + "/phone");
+            ParleyClient c = byDevice.get(carol + "/phone");
+
+            // Before: a conversation everyone has.
+            Map<String, List<CompletableFuture<Sent>>> bySender = new LinkedHashMap<>();
+            for (String sender : List.of(alice, bob, carol)) {
+                bySender.put(sender, new ArrayList<>());
+            }
+            for (int i = 0; i < 15; i++) {
+                bySender.get(alice).add(a.sendText(To.conversation(group), "alice before " + i));
+                bySender.get(bob).add(b.sendText(To.conversation(group), "bob before " + i));
+            }
+            Convergence.confirmed(all(bySender), Duration.ofSeconds(60));
+            Convergence.everyDeviceSawTheStoredTimeline(stored, group, devices.values(), Duration.ofSeconds(30));
+            Thread.sleep(1_200); // connections held long enough for the backoff to start over at its base
+
+            // During: sends going out when the process dies.
+            List<CompletableFuture<Sent>> during = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                during.add(track(bySender.get(alice), a.sendText(To.conversation(group), "alice during " + i)));
+                during.add(track(bySender.get(bob), b.sendText(To.conversation(group), "bob during " + i)));
+                if (i % 3 == 0) {
+                    during.add(track(bySender.get(carol), c.sendText(To.conversation(group), "carol during " + i)));
+                }
+            }
+            Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(5))
+                    .until(() -> during.stream().filter(CompletableFuture::isDone).count() >= 12);
+            first.kill();
+            long killedAt = System.nanoTime();
+            long unconfirmedAtKill = during.stream().filter(f -> !f.isDone()).count();
+
+            Thread.sleep(1_000); // down for a while: every client goes through several attempts
+            second = ChildRuntime.start(port, data, LOGS.resolve("hard-restart-" + run + "-2.log"));
+            long readyAt = System.nanoTime();
+
+            List<Sent> confirmed = Convergence.confirmed(all(bySender), Duration.ofSeconds(90));
+            // First the devices, which also waits out a hole the kill may have left (30 s), then
+            // what is stored, which reads completely only once no hole holds the timeline.
+            Convergence.everyDeviceSawTheStoredTimeline(stored, group, devices.values(), Duration.ofSeconds(75));
+            long convergedAt = System.nanoTime();
+            Convergence.storedExactlyOnce(stored, group, confirmed);
+            for (List<CompletableFuture<Sent>> one : bySender.values()) {
+                Convergence.sendOrderKept(stored, group, one.stream().map(CompletableFuture::join).toList());
+            }
+
+            double downSeconds = (readyAt - killedAt) / 1e9;
+            List<Long> seqs = stored.messageSeqs(group);
+            System.out.printf("hard restart: %d sends unconfirmed at the kill; down %.1f s; converged %.1f s after the"
+                            + " restart; %d messages, %d seqs declared gaps%n", unconfirmedAtKill, downSeconds,
+                    (convergedAt - readyAt) / 1e9, seqs.size(), seqs.get(seqs.size() - 1) - seqs.size());
+            for (var device : devices.entrySet()) {
+                List<Long> whileDown = attempts.get(device.getKey()).stream()
+                        .filter(t -> t > killedAt && t < readyAt).toList();
+                System.out.printf("  %s: %d connection attempts while down, %s ms apart%n", device.getKey(),
+                        whileDown.size(), gaps(whileDown));
+                // Backoff: attempts spread out (100 ms growing to 1 s, full jitter), never a tight
+                // loop, and the client did keep trying.
+                assertThat(whileDown.size()).as(device.getKey() + " attempts while down")
+                        .isBetween(1, 6 + (int) (downSeconds * 4));
+                assertThat(device.getValue().states()).as(device.getKey() + " states")
+                        .containsSubsequence(ConnectionState.CONNECTED, ConnectionState.DISCONNECTED,
+                                ConnectionState.CONNECTING, ConnectionState.SYNCING, ConnectionState.CONNECTED);
+            }
+        } finally {
+            clients.forEach(ParleyClient::close);
+            first.close();
+            if (second != null) {
+                second.close();
+            }
+        }
+    }
+
+    private static <T> T track(List<T> list, T item) {
+        list.add(item);
+        return item;
+    }
+
+    private static List<CompletableFuture<Sent>> all(Map<String, List<CompletableFuture<Sent>>> bySender) {
+        return bySender.values().stream().flatMap(List::stream).toList();
+    }
+
+    private static List<Long> gaps(List<Long> times) {
+        List<Long> gaps = new ArrayList<>();
+        for (int i = 1; i < times.size(); i++) {
+            gaps.add((times.get(i) - times.get(i - 1)) / 1_000_000);
+        }
+        return gaps;
+    }
+}
