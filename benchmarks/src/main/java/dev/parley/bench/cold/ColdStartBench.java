@@ -1,29 +1,21 @@
 package dev.parley.bench.cold;
 
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
-import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
-import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import dev.parley.bench.report.Report;
 import dev.parley.bench.report.Target;
-import dev.parley.bench.support.GroupSeeder;
 import dev.parley.bench.support.Stats;
 import dev.parley.dynamodb.local.DynamoDbLocal;
 import dev.parley.dynamodb.local.TableBootstrap;
-import dev.parley.functions.service.Caller;
-import dev.parley.functions.service.ConnectionService;
-import dev.parley.functions.wiring.HandlerSet;
-import dev.parley.functions.wiring.Wiring;
+import dev.parley.functions.store.dynamodb.DynamoConversationStore;
 import dev.parley.model.config.ParleyConfig;
 import dev.parley.model.config.Setting;
+import dev.parley.model.tables.Tables;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,12 +23,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
 import java.util.stream.Collectors;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Cold starts: for each handler, fresh JVMs ({@link ColdStartDriver}) each construct the handler
@@ -44,8 +38,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * JWKS and {@code @connections} stand-ins of {@link ColdEndpoints}. Runs go round-robin over the
  * handlers, one JVM at a time, so that no two measured JVMs share the two cores.
  *
- * <p>The first run of each handler also repeats the invocation warm; those durations feed the
- * GB-second part of the cost model (a local proxy for Lambda's billed duration).
+ * <p>The first run of each handler also repeats the invocation warm, after its first response;
+ * those durations feed the GB-second part of the cost model (a local proxy for Lambda's billed
+ * duration).
  */
 public final class ColdStartBench {
     /** C1 only and the serial collector: the settings AWS recommends for Java functions that start often. */
@@ -59,13 +54,26 @@ public final class ColdStartBench {
     private static final String STREAM_EVENT = EVENTS + "DynamodbEvent";
     private static final String STREAM_RESPONSE = EVENTS + "StreamsEventResponse";
     private static final String FIXTURE_CONNECTION_ID = "TZFc-eYyIAMCJwQ=";
+    /** The handlers whose warm durations the cost model bills; the others get a short warm run only. */
+    private static final Set<String> COST_INPUTS = Set.of("authorizer", "connect", "disconnect", "send", "heartbeat",
+            "fanout_direct_message", "send_group10", "fanout_group10_message");
 
     /**
      * One kind of invocation. {@code cold} ones produce the cold-start figures; the others only
      * measure warm durations for the cost model.
      */
     record Spec(String name, String handlerClass, String eventClass, String responseClass, String fixture,
-                Map<String, String> edits, Predicate<String> answeredWell, boolean cold) {}
+                Map<String, String> edits, Predicate<String> answeredWell, boolean cold, List<String> jvmFlags) {
+
+        Spec(String name, String handlerClass, String eventClass, String responseClass, String fixture,
+             Map<String, String> edits, Predicate<String> answeredWell, boolean cold) {
+            this(name, handlerClass, eventClass, responseClass, fixture, edits, answeredWell, cold, List.of());
+        }
+
+        Spec withJvmFlags(String newName, List<String> flags) {
+            return new Spec(newName, handlerClass, eventClass, responseClass, fixture, edits, answeredWell, cold, flags);
+        }
+    }
 
     /** Warm-duration medians by spec name, for the cost model. */
     public record Result(Map<String, Double> warmMillis) {}
@@ -74,15 +82,15 @@ public final class ColdStartBench {
 
     private ColdStartBench() {}
 
-    public static Result run(Report report, Path root, String java, int runs, int warmInvocations) throws Exception {
+    public static Result run(Report report, Path root, String javaCommand, int runs, int warmInvocations) throws Exception {
         Path functionsJar = root.resolve("functions/target/parley-functions.jar");
-        Path classes = root.resolve("benchmarks/target/classes");
         Path serialization = findJar(root.resolve("benchmarks/target/lib"), "aws-lambda-java-serialization");
-        String classPath = functionsJar + java.io.File.pathSeparator + serialization + java.io.File.pathSeparator + classes;
         Path work = Files.createTempDirectory("parley-cold");
+        Path driver = driverJar(root.resolve("benchmarks/target/classes"), work);
+        String classPath = functionsJar + File.pathSeparator + serialization + File.pathSeparator + driver;
 
-        report.comment("cold starts: " + runs + " fresh JVMs per handler (" + java + " " + String.join(" ", JVM_FLAGS)
-                + "), class path = the deployed functions jar + aws-lambda-java-serialization + the driver class; "
+        report.comment("cold starts: " + runs + " fresh JVMs per handler (" + javaCommand + " " + String.join(" ", JVM_FLAGS)
+                + "), class path = the deployed functions jar + aws-lambda-java-serialization + a driver jar (one class); "
                 + "time from process spawn to the handler constructed (init) and to the first response of a real "
                 + "invocation against DynamoDB Local (first_response); medians");
 
@@ -96,25 +104,49 @@ public final class ColdStartBench {
             ParleyConfig config = ParleyConfig.fromEnvironment(environment);
             DynamoDbClient dynamo = dynamoDbLocal.client();
             TableBootstrap.createMissing(dynamo, config);
-            prepareData(dynamo, config, endpoints);
-            warmUpDynamoDbLocal(environment, dynamo, endpoints);
+            prepareData(dynamo, config);
+            warmUpDynamoDbLocal(dynamo, config);
 
             Map<String, String> childEnvironment = new LinkedHashMap<>(environment);
             childEnvironment.put("AWS_REGION", "us-east-1");
             childEnvironment.put("AWS_ACCESS_KEY_ID", "local");
             childEnvironment.put("AWS_SECRET_ACCESS_KEY", "local");
 
-            List<Spec> specs = specs(endpoints.token("alice", "phone"));
+            List<Spec> specs = new ArrayList<>(specs(endpoints.token("alice", "phone")));
+            String streamClassPath = streamClassPath(report, javaCommand, classPath, root, childEnvironment, work,
+                    specs.stream().filter(spec -> spec.name().equals("fanout")).findFirst().orElseThrow());
+            Map<String, List<Double>> warmBySpec = new LinkedHashMap<>();
             Map<String, List<Run>> runsBySpec = new LinkedHashMap<>();
+            // The warm-only specs first: their invocations also warm DynamoDB Local up (a JVM too),
+            // before any cold start is measured against it.
+            for (Spec spec : specs) {
+                if (!spec.cold()) {
+                    try {
+                        warmBySpec.put(spec.name(), spawn(javaCommand, classPath(spec, classPath, streamClassPath),
+                                childEnvironment, work, spec, -1, warmCount(spec, warmInvocations)).warm());
+                    } catch (Exception e) {
+                        report.failure("warm invocations of " + spec.name(), e);
+                    }
+                }
+            }
+            appCdsSpec(report, javaCommand, classPath, childEnvironment, work,
+                    specs.stream().filter(spec -> spec.name().equals("send")).findFirst().orElseThrow())
+                    .ifPresent(spec -> specs.add(specs.indexOf(specs.stream()
+                            .filter(s -> s.name().equals("send")).findFirst().orElseThrow()) + 1, spec));
+            // Round-robin over the handlers; in the first round each JVM goes on invoking warm after
+            // its first response (which is measured before).
             for (int round = 0; round < runs; round++) {
                 for (Spec spec : specs) {
-                    if (!spec.cold() && round > 0) {
+                    if (!spec.cold()) {
                         continue;
                     }
                     try {
-                        Run run = spawn(java, classPath, childEnvironment, work, spec, round,
-                                round == 0 ? warmInvocations : 0);
+                        Run run = spawn(javaCommand, spec.jvmFlags(), classPath(spec, classPath, streamClassPath),
+                                childEnvironment, work, spec, round, round == 0 ? warmCount(spec, warmInvocations) : 0);
                         runsBySpec.computeIfAbsent(spec.name(), k -> new ArrayList<>()).add(run);
+                        if (round == 0) {
+                            warmBySpec.put(spec.name(), run.warm());
+                        }
                     } catch (Exception e) {
                         report.failure("cold start of " + spec.name() + " (run " + (round + 1) + ")", e);
                     }
@@ -123,12 +155,99 @@ public final class ColdStartBench {
             if (endpoints.posts() == 0) {
                 report.failure("cold start of fanout", new IllegalStateException("no @connections post was made"));
             }
-            return figures(report, specs, runsBySpec);
+            return figures(report, specs, runsBySpec, warmBySpec);
         } finally {
             try (var files = Files.list(work)) {
                 files.forEach(file -> file.toFile().delete());
             }
             Files.deleteIfExists(work);
+        }
+    }
+
+    /**
+     * What part of a cold start class loading is: the send handler again, with an AppCDS archive
+     * of the classes one training run loaded (a JDK dynamic archive), measured in the same rounds
+     * as the plain one. On Lambda, SnapStart goes further: it restores a snapshot taken after init.
+     */
+    private static Optional<Spec> appCdsSpec(Report report, String javaCommand, String classPath,
+                                             Map<String, String> environment, Path work, Spec send) {
+        try {
+            Path archive = work.resolve("send.jsa");
+            spawn(javaCommand, List.of("-XX:ArchiveClassesAtExit=" + archive), classPath, environment, work, send,
+                    -3, 5);
+            if (!Files.exists(archive)) {
+                throw new IllegalStateException("the training run wrote no archive");
+            }
+            report.comment("send_appcds: the send handler with an AppCDS archive (-XX:SharedArchiveFile, dumped by one "
+                    + "training run), in the same rounds: how much of the cold start is class loading");
+            return Optional.of(send.withJvmFlags("send_appcds", List.of("-XX:SharedArchiveFile=" + archive)));
+        } catch (Exception e) {
+            report.failure("AppCDS training run of send", e);
+            return Optional.empty();
+        }
+    }
+
+    private static int warmCount(Spec spec, int warmInvocations) {
+        return COST_INPUTS.contains(spec.name()) ? warmInvocations : Math.min(20, warmInvocations);
+    }
+
+    /**
+     * DynamoDB Local is a JVM too: left cold, its own JIT warm-up would be charged to the first
+     * handlers measured. The operations the handlers use, on throwaway keys, warm it up first.
+     */
+    private static void warmUpDynamoDbLocal(DynamoDbClient dynamo, ParleyConfig config) {
+        String messages = config.get(Setting.MESSAGES_TABLE);
+        String conversations = config.get(Setting.CONVERSATIONS_TABLE);
+        String connections = config.get(Setting.CONNECTIONS_TABLE);
+        for (int i = 0; i < 500; i++) {
+            long seq = i;
+            dynamo.putItem(put -> put.tableName(messages).item(Map.of(
+                    Tables.Messages.CONVERSATION_ID, AttributeValue.fromS("warmup"),
+                    Tables.Messages.SEQ, AttributeValue.fromN(Long.toString(seq)),
+                    Tables.Messages.ENTRY_TYPE, AttributeValue.fromS(Tables.Messages.TYPE_GAP)))
+                    .conditionExpression("attribute_not_exists(#seq)")
+                    .expressionAttributeNames(Map.of("#seq", Tables.Messages.SEQ)));
+            dynamo.updateItem(update -> update.tableName(conversations)
+                    .key(Map.of(Tables.Conversations.CONVERSATION_ID, AttributeValue.fromS("warmup"),
+                            Tables.Conversations.ITEM, AttributeValue.fromS(Tables.Conversations.META_ITEM)))
+                    .updateExpression("ADD #n :one")
+                    .expressionAttributeNames(Map.of("#n", "warmupCounter"))
+                    .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"))));
+            dynamo.query(query -> query.tableName(connections).keyConditionExpression("#u = :u")
+                    .expressionAttributeNames(Map.of("#u", Tables.Connections.USER_ID))
+                    .expressionAttributeValues(Map.of(":u", AttributeValue.fromS("alice"))).consistentRead(true));
+            dynamo.getItem(get -> get.tableName(conversations)
+                    .key(Map.of(Tables.Conversations.CONVERSATION_ID, AttributeValue.fromS("grp:bench10"),
+                            Tables.Conversations.ITEM, AttributeValue.fromS(Tables.Conversations.memberItem("alice")))));
+        }
+    }
+
+    private static String classPath(Spec spec, String classPath, String streamClassPath) {
+        return spec.eventClass().equals(STREAM_EVENT) ? streamClassPath : classPath;
+    }
+
+    /**
+     * The class path of the stream consumer. The Lambda Java runtime reads a DynamodbEvent with
+     * aws-lambda-java-serialization's event serializer, which loads {@code org.joda.time.DateTime}
+     * from the function's class path (aws/aws-lambda-java-libs#72): a functions jar built without
+     * joda-time cannot deserialize the event. One probe run tells; when it fails, the fan-out is
+     * measured with joda-time added, which is what the fix costs, and the run says so loudly.
+     */
+    private static String streamClassPath(Report report, String javaCommand, String classPath, Path root,
+                                          Map<String, String> environment, Path work, Spec fanout) throws Exception {
+        try {
+            spawn(javaCommand, classPath, environment, work, fanout, -2, 0);
+            return classPath;
+        } catch (IllegalStateException failed) {
+            if (!String.valueOf(failed.getMessage()).contains("org.joda.time.DateTime")) {
+                throw failed;
+            }
+            report.comment("WARNING: FanoutHandler cannot read its DynamodbEvent with the deployed jar: the Lambda "
+                    + "runtime's event serializer loads org.joda.time.DateTime from the function's class path "
+                    + "(aws/aws-lambda-java-libs#72) and functions/pom.xml excludes joda-time. Every fan-out "
+                    + "invocation would fail on AWS. Fan-out figures below are measured with joda-time added to "
+                    + "the class path (keeping it costs about 0.6 MB of jar)");
+            return classPath + File.pathSeparator + findJar(root.resolve("benchmarks/target/lib"), "joda-time");
         }
     }
 
@@ -174,57 +293,42 @@ public final class ColdStartBench {
      * Connections for the fixtures' users (alice's sending device, her laptop, bob's phone), and a
      * 10-member group grp:bench10 (alice and nine others, one device each).
      */
-    private static void prepareData(DynamoDbClient dynamo, ParleyConfig config, ColdEndpoints endpoints) {
-        ConnectionService connections = new Wiring(config, dynamo, () -> management(endpoints), Clock.systemUTC())
-                .connectionService();
-        connections.connect(new Caller("alice", "phone", "A-phone-conn0000="));
-        connections.connect(new Caller("alice", "laptop", "A-laptop-conn000="));
-        connections.connect(new Caller("bob", "phone", "B-phone-conn0000="));
+    private static void prepareData(DynamoDbClient dynamo, ParleyConfig config) {
+        String connections = config.get(Setting.CONNECTIONS_TABLE);
+        putConnection(dynamo, connections, "alice", "phone", "A-phone-conn0000=");
+        putConnection(dynamo, connections, "alice", "laptop", "A-laptop-conn000=");
+        putConnection(dynamo, connections, "bob", "phone", "B-phone-conn0000=");
         List<String> members = new ArrayList<>(List.of("alice"));
         for (int i = 1; i < 10; i++) {
             String member = "member" + i;
             members.add(member);
-            connections.connect(new Caller(member, "phone", "M" + i + "-phone-conn00="));
+            putConnection(dynamo, connections, member, "phone", "M" + i + "-phone-conn00=");
         }
-        GroupSeeder.seed(dynamo, config.get(Setting.CONVERSATIONS_TABLE), "grp:bench10", members);
+        // Through the functions' own mapper, as POST /groups writes it.
+        new DynamoConversationStore(dynamo, config.get(Setting.CONVERSATIONS_TABLE))
+                .createGroup("grp:bench10", "bench10", "alice", members, System.currentTimeMillis());
     }
 
-    /**
-     * DynamoDB Local is a JVM too: left cold, its own JIT warm-up would be charged to the first
-     * handler measured. The same operations, run in this process first, warm it up.
-     */
-    @SuppressWarnings("unchecked")
-    private static void warmUpDynamoDbLocal(Map<String, String> environment, DynamoDbClient dynamo,
-                                            ColdEndpoints endpoints) throws IOException {
-        Map<String, RequestHandler<?, ?>> handlers = HandlerSet.create(environment, dynamo,
-                () -> management(endpoints), Clock.systemUTC());
-        var send = (RequestHandler<APIGatewayV2WebSocketEvent, ?>) handlers.get("send");
-        var heartbeat = (RequestHandler<APIGatewayV2WebSocketEvent, ?>) handlers.get("heartbeat");
-        var fanout = (RequestHandler<DynamodbEvent, ?>) handlers.get(HandlerSet.FANOUT);
-        var websocket = LambdaEventSerializers.serializerFor(APIGatewayV2WebSocketEvent.class,
-                ColdStartBench.class.getClassLoader());
-        var stream = LambdaEventSerializers.serializerFor(DynamodbEvent.class, ColdStartBench.class.getClassLoader());
-        String sendText = fixture("websocket-send.json");
-        String heartbeatText = fixture("websocket-heartbeat.json");
-        String streamText = fixture("dynamodb-stream-direct-message.json");
-        for (int i = 0; i < 300; i++) {
-            send.handleRequest(websocket.fromJson(sendText.replace("c-1", "warmup-" + i)), new ColdStartDriver.DriverContext());
-            heartbeat.handleRequest(websocket.fromJson(heartbeatText), new ColdStartDriver.DriverContext());
-            fanout.handleRequest(stream.fromJson(streamText), new ColdStartDriver.DriverContext());
-        }
-    }
-
-    private static ApiGatewayManagementApiClient management(ColdEndpoints endpoints) {
-        return ApiGatewayManagementApiClient.builder()
-                .endpointOverride(URI.create(endpoints.baseUrl()))
-                .region(DynamoDbLocal.REGION)
-                .credentialsProvider(DynamoDbLocal.CREDENTIALS)
-                .httpClient(UrlConnectionHttpClient.create())
-                .build();
+    /** A connection item as $connect writes it. */
+    private static void putConnection(DynamoDbClient dynamo, String table, String userId, String deviceId,
+                                      String connectionId) {
+        long now = System.currentTimeMillis();
+        dynamo.putItem(put -> put.tableName(table).item(Map.of(
+                Tables.Connections.USER_ID, AttributeValue.fromS(userId),
+                Tables.Connections.CONNECTION_ID, AttributeValue.fromS(connectionId),
+                Tables.Connections.DEVICE_ID, AttributeValue.fromS(deviceId),
+                Tables.Connections.CONNECTED_AT, AttributeValue.fromN(Long.toString(now)),
+                Tables.Connections.LAST_ACTIVE_AT, AttributeValue.fromN(Long.toString(now)),
+                Tables.Connections.EXPIRES_AT, AttributeValue.fromN(Long.toString(now / 1000 + 7800)))));
     }
 
     private static Run spawn(String java, String classPath, Map<String, String> environment, Path work, Spec spec,
                              int round, int warmInvocations) throws Exception {
+        return spawn(java, List.of(), classPath, environment, work, spec, round, warmInvocations);
+    }
+
+    private static Run spawn(String java, List<String> extraFlags, String classPath, Map<String, String> environment,
+                             Path work, Spec spec, int round, int warmInvocations) throws Exception {
         String text = fixture(spec.fixture());
         for (Map.Entry<String, String> edit : spec.edits().entrySet()) {
             if (!text.contains(edit.getKey())) {
@@ -232,7 +336,7 @@ public final class ColdStartBench {
             }
             text = text.replace(edit.getKey(), edit.getValue());
         }
-        text = text.replace("@@RUN@@", spec.name() + round);
+        text = text.replace("@@RUN@@", spec.name() + (round < 0 ? "w" : Integer.toString(round)));
         Path event = work.resolve(spec.name() + "-" + round + ".json");
         Files.writeString(event, text);
         Path errors = work.resolve(spec.name() + "-" + round + ".err");
@@ -240,6 +344,7 @@ public final class ColdStartBench {
         List<String> command = new ArrayList<>();
         command.add(java);
         command.addAll(JVM_FLAGS);
+        command.addAll(extraFlags);
         command.addAll(List.of("-cp", classPath, ColdStartDriver.class.getName(), spec.handlerClass(),
                 spec.eventClass(), spec.responseClass()));
         ProcessBuilder builder = new ProcessBuilder();
@@ -284,15 +389,13 @@ public final class ColdStartBench {
                 Double.parseDouble(fields.get("firstResponseMs")), warmMillis, fields.get("response"));
     }
 
-    private static Result figures(Report report, List<Spec> specs, Map<String, List<Run>> runsBySpec) {
+    private static Result figures(Report report, List<Spec> specs, Map<String, List<Run>> runsBySpec,
+                                  Map<String, List<Double>> warmBySpec) {
         List<Double> jvmStarts = new ArrayList<>();
         Map<String, Double> warm = new LinkedHashMap<>();
         for (Spec spec : specs) {
             List<Run> runs = runsBySpec.getOrDefault(spec.name(), List.of());
-            if (runs.isEmpty()) {
-                continue;
-            }
-            if (spec.cold()) {
+            if (spec.cold() && !runs.isEmpty()) {
                 Stats first = Stats.of(runs.stream().map(Run::firstResponseMs).toList());
                 Stats init = Stats.of(runs.stream().map(Run::initMs).toList());
                 runs.forEach(run -> jvmStarts.add(run.mainMs()));
@@ -301,7 +404,7 @@ public final class ColdStartBench {
                 report.comment("cold " + spec.name() + " runs (first response ms): " + runs.stream()
                         .map(run -> Report.format(run.firstResponseMs())).collect(Collectors.joining(", ")));
             }
-            List<Double> warmRuns = runs.get(0).warm();
+            List<Double> warmRuns = warmBySpec.getOrDefault(spec.name(), List.of());
             if (!warmRuns.isEmpty()) {
                 // The second half: the JIT (C1) has compiled the hot path by then, as in a busy container.
                 Stats steady = Stats.of(warmRuns.subList(warmRuns.size() / 2, warmRuns.size()));
@@ -324,6 +427,22 @@ public final class ColdStartBench {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The driver's classes in a jar of their own (class data sharing accepts no directories on the class path). */
+    private static Path driverJar(Path classes, Path work) throws IOException {
+        Path jar = work.resolve("cold-start-driver.jar");
+        String folder = ColdStartDriver.class.getPackageName().replace('.', '/');
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
+             var files = Files.list(classes.resolve(folder))) {
+            for (Path file : files.filter(f -> f.getFileName().toString().startsWith(ColdStartDriver.class.getSimpleName()))
+                    .sorted().toList()) {
+                out.putNextEntry(new JarEntry(folder + "/" + file.getFileName()));
+                out.write(Files.readAllBytes(file));
+                out.closeEntry();
+            }
+        }
+        return jar;
     }
 
     private static Path findJar(Path folder, String prefix) throws IOException {

@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
 import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
+import com.amazonaws.services.lambda.runtime.serialization.factories.JacksonFactory;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -83,16 +84,29 @@ public final class ColdStartDriver {
     @SuppressWarnings({"unchecked", "rawtypes"})
     private static String invoke(RequestHandler<Object, Object> handler, Class<?> eventClass, Class<?> responseClass,
                                  String eventText) {
-        PojoSerializer in = LambdaEventSerializers.serializerFor(eventClass, ColdStartDriver.class.getClassLoader());
+        PojoSerializer in = serializer(eventClass);
         Object event = in.fromJson(eventText);
         Object response = handler.handleRequest(event, new DriverContext());
         if (response == null) {
             return "null";
         }
-        PojoSerializer out = LambdaEventSerializers.serializerFor(responseClass, ColdStartDriver.class.getClassLoader());
+        PojoSerializer out = serializer(responseClass);
         ByteArrayOutputStream json = new ByteArrayOutputStream();
         out.toJson(response, json);
         return json.toString(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The serializer the Lambda Java runtime picks (its EventHandlerLoader): the event-specific one
+     * for the events it lists as supported (DynamodbEvent among them, which loads
+     * {@code org.joda.time.DateTime} from the function's class path), plain Jackson for the others
+     * (the API Gateway WebSocket and authorizer events, and every response type here).
+     */
+    private static PojoSerializer<?> serializer(Class<?> type) {
+        if (LambdaEventSerializers.isLambdaSupportedEvent(type.getName())) {
+            return LambdaEventSerializers.serializerFor(type, ColdStartDriver.class.getClassLoader());
+        }
+        return JacksonFactory.getInstance().getSerializer(type);
     }
 
     private static long nowMicros() {

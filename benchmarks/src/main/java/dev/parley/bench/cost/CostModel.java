@@ -47,6 +47,12 @@ public final class CostModel {
 
     static final Profile PROFILE = new Profile(40, 60, 4, 5);
 
+    /** Peers' connections online when a user's presence changes: each gets the presence frame. */
+    static final int PEER_CONNECTIONS_ONLINE = 3;
+
+    /** The delayed offline check: SendMessage, and Lambda's ReceiveMessage and DeleteMessage. */
+    static final int SQS_REQUESTS_PER_SESSION = 3;
+
     /** Ids as Cognito issues them (36-character subs), for frame and item sizes. */
     private static final String USER_A = "4f1b2c3d-1111-4a5b-9c8d-0123456789ab";
     private static final String USER_B = "9e8d7c6b-2222-4f3e-8d2c-ba9876543210";
@@ -80,25 +86,17 @@ public final class CostModel {
                 + "messages = the send frame + its sent reply + one push per recipient connection (one device per "
                 + "user, each frame < 32 KB); all-in adds per message sent " + Report.format(PROFILE.minutesPerMessage())
                 + " connection minutes, " + Report.format(PROFILE.heartbeatsPerMessage()) + " heartbeats and "
-                + Report.format(PROFILE.sessionsPerMessage()) + " connect+disconnect sessions (a user-day of "
+                + Report.format(PROFILE.sessionsPerMessage()) + " sessions (connect, presence online and offline pushed to "
+                + PEER_CONNECTIONS_ONLINE + " peer connections, disconnect, the delayed offline check: 4 Lambda "
+                + "invocations, " + SQS_REQUESTS_PER_SESSION + " SQS requests) (a user-day of "
                 + (int) PROFILE.messagesPerDay() + " messages, " + (int) PROFILE.connectedMinutesPerDay()
                 + " connected minutes in " + (int) PROFILE.sessionsPerDay() + " sessions, a heartbeat every "
                 + (int) PROFILE.heartbeatEveryMinutes() + " min)");
 
         double directWru = report.value("direct_wru_per_msg");
         double directRru = report.value("direct_rru_per_msg");
-        // The group10 estimate, until groups exist: the same three writes; reads are the membership
-        // check (GetItem, eventually consistent: 0.5), the members Query (10 small items, strongly
-        // consistent: 1) and one connections Query per member at the measured per-member cost.
-        double perMemberRru = directRru / 2;
-        double group10Wru = directWru;
-        double group10Rru = 0.5 + 1 + 10 * perMemberRru;
-        report.comment("group10_*_per_msg are an ESTIMATE until groups exist (issue 5): WRU = direct_wru_per_msg "
-                + "(same write path); RRU = 0.5 (membership GetItem) + 1 (members Query) + 10 x "
-                + Report.format(perMemberRru) + " (connections Query per member, measured: direct_rru_per_msg / 2). "
-                + "group10_seeded_* above measure the same on seeded membership");
-        report.add("group10_wru_per_msg", group10Wru, "WRU");
-        report.add("group10_rru_per_msg", group10Rru, "RRU");
+        double group10Wru = report.value("group10_wru_per_msg");
+        double group10Rru = report.value("group10_rru_per_msg");
 
         double sendMs = warm.getOrDefault("send", Double.NaN);
         Shape direct = new Shape("direct", directWru, directRru, sendMs,
@@ -157,18 +155,23 @@ public final class CostModel {
         Prices p = prices;
         Map<String, Double> lines = new LinkedHashMap<>();
         lines.put("connection_minutes", PROFILE.minutesPerMessage() * p.connectionMinutesPerMillion());
-        double heartbeatWru = report.value("heartbeat_wru");
         double heartbeat = 2 * p.websocketMessagesPerMillion() + p.lambdaRequestsPerMillion()
-                + Math.ceil(warm.getOrDefault("heartbeat", Double.NaN)) / 1000.0 * MEMORY_GB * p.lambdaArmGbSecond() * 1e6
-                + heartbeatWru * p.wruPerMillion();
+                + billedMillis(warm, "heartbeat") / 1000.0 * MEMORY_GB * p.lambdaArmGbSecond() * 1e6
+                + report.value("heartbeat_wru") * p.wruPerMillion() + report.value("heartbeat_rru") * p.rruPerMillion();
         lines.put("heartbeats", PROFILE.heartbeatsPerMessage() * heartbeat);
-        double sessionWru = report.value("session_wru");
-        double sessionMillis = Math.ceil(warm.getOrDefault("authorizer", Double.NaN))
-                + Math.ceil(warm.getOrDefault("connect", Double.NaN)) + Math.ceil(warm.getOrDefault("disconnect", Double.NaN));
-        double oneSession = 3 * p.lambdaRequestsPerMillion() + sessionMillis / 1000.0 * MEMORY_GB * p.lambdaArmGbSecond() * 1e6
-                + sessionWru * p.wruPerMillion();
-        lines.put("sessions", PROFILE.sessionsPerMessage() * oneSession);
+        // Authorizer, $connect, $disconnect and the delayed presence check (assumed as long as a heartbeat).
+        double sessionMillis = billedMillis(warm, "authorizer") + billedMillis(warm, "connect")
+                + billedMillis(warm, "disconnect") + billedMillis(warm, "heartbeat");
+        double session = 4 * p.lambdaRequestsPerMillion() + sessionMillis / 1000.0 * MEMORY_GB * p.lambdaArmGbSecond() * 1e6
+                + report.value("session_wru") * p.wruPerMillion() + report.value("session_rru") * p.rruPerMillion()
+                + SQS_REQUESTS_PER_SESSION * p.sqsRequestsPerMillion()
+                + report.value("session_presence_pushes_per_peer") * PEER_CONNECTIONS_ONLINE * p.websocketMessagesPerMillion();
+        lines.put("sessions", PROFILE.sessionsPerMessage() * session);
         return lines;
+    }
+
+    private static double billedMillis(Map<String, Double> warm, String handler) {
+        return Math.ceil(warm.getOrDefault(handler, Double.NaN));
     }
 
     private static int sentFrameBytes() {

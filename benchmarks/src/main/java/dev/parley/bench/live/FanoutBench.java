@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.bench.report.Report;
 import dev.parley.bench.report.Target;
 import dev.parley.bench.support.BenchSocket;
-import dev.parley.bench.support.GroupSeeder;
 import dev.parley.bench.support.Stats;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,14 +13,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Fan-out: one message, N recipient connections; the time from the send to the last of them.
- * Two shapes, because group creation (issue 5) is not built yet:
+ * Fan-out: one message, many recipients; the time from the send to the last of them.
  * <ul>
- *   <li>{@code fanout_ms_N}: N connected devices of the recipient user of a direct conversation.
- *       One connections Query returns all N; then N posts.</li>
- *   <li>{@code group_fanout_ms_N}: a group of N recipient users (one device each) plus the
- *       sender, seeded into the conversations table ({@link GroupSeeder}); the send path checks
- *       membership and fan-out reads the members, then each member's connections.</li>
+ *   <li>{@code fanout_ms_N}: a group of N members created with {@code POST /api/groups}, every
+ *       member connected with one device; the sender is one of the N, so N - 1 receive. The send
+ *       checks membership; fan-out reads the members, then each member's connections, then posts.</li>
+ *   <li>{@code fanout_devices_ms_N}: N connected devices of the one recipient of a direct
+ *       conversation: a single connections Query, then N posts. The contrast shows what the
+ *       per-member lookups of a group cost.</li>
+ *   <li>{@code group10_*}: the capacity units of a message into a 10-member group.</li>
  * </ul>
  */
 public final class FanoutBench {
@@ -65,11 +65,14 @@ public final class FanoutBench {
         this.repeats = repeats;
     }
 
-    public static void run(LiveStack stack, Report report, List<Integer> sizes, int repeats) throws Exception {
+    public static void run(LiveStack stack, Report report, List<Integer> sizes, int repeats, boolean devices)
+            throws Exception {
         FanoutBench bench = new FanoutBench(stack, report, repeats);
-        bench.devices(sizes);
-        bench.groups(sizes);
         bench.group10Capacity();
+        bench.groups(sizes);
+        if (devices) {
+            bench.devices(sizes);
+        }
     }
 
     private void onFrame(BenchSocket socket, JsonNode frame, long at) {
@@ -81,14 +84,57 @@ public final class FanoutBench {
         }
     }
 
+    /** The capacity units of a message into a 10-member group (the sender and nine others, one device each). */
+    private void group10Capacity() throws Exception {
+        List<String> members = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            members.add("c10-m" + i);
+        }
+        String group = stack.createGroup(members.get(0), "capacity10", members.subList(1, members.size()));
+        List<BenchSocket> sockets = connectMembers(members);
+        try {
+            int messages = Math.max(repeats, 5);
+            measure(sockets.get(0), group, "cap10", 9, messages);
+            report.comment("capacity units of a message into a 10-member group (sender + 9, one device each; "
+                    + messages + " messages, group created with POST /api/groups)");
+            Capacity.report(report, "group10", stack, messages, null);
+        } finally {
+            LiveStack.closeAll(sockets);
+            LiveStack.settle(500);
+        }
+    }
+
+    private void groups(List<Integer> sizes) throws Exception {
+        report.comment("fanout_ms_N: one message into a group of N members (created with POST /api/groups), every "
+                + "member connected with one device, the sender among them: send -> the last of the N - 1 other "
+                + "members' sockets; median of " + repeats + " messages (after one warm-up message) per N");
+        for (int size : sizes) {
+            List<String> members = new ArrayList<>();
+            for (int i = 0; i < size; i++) {
+                members.add("g" + size + "-m" + i);
+            }
+            String group = stack.createGroup(members.get(0), "fanout" + size, members.subList(1, members.size()));
+            List<BenchSocket> sockets = connectMembers(members);
+            try {
+                List<Timing> timings = measure(sockets.get(0), group, "grp" + size, size - 1, repeats);
+                String suffix = Integer.toString(size);
+                report.add("fanout_ms_" + suffix, median(timings, true), "ms",
+                        size == 500 ? Target.below(250, "ms") : null);
+                report.add("fanout_first_ms_" + suffix, median(timings, false), "ms");
+                report.add("fanout_rru_per_msg_" + suffix, stack.readUnits() / repeats, "RRU");
+            } finally {
+                LiveStack.closeAll(sockets);
+                LiveStack.settle(500);
+            }
+        }
+    }
+
     private void devices(List<Integer> sizes) throws Exception {
-        report.comment("fanout_ms_N: until groups exist (issue 5) these measure ONE message to N connected DEVICES of "
-                + "the recipient user of a direct conversation (one connections Query, N @connections posts), "
-                + "send -> the last device's socket; median of " + repeats + " messages per N");
-        String sender = "fan-sender";
+        report.comment("fanout_devices_ms_N: one direct message to a user with N connected devices (one connections "
+                + "Query, N posts); median of " + repeats);
         String crowd = "fan-crowd";
         List<BenchSocket> sockets = new ArrayList<>();
-        sockets.add(stack.connect(sender, "phone", (s, f, t) -> {}));
+        sockets.add(stack.connect("fan-sender", "phone", (s, f, t) -> {}));
         try {
             int connected = 0;
             for (int size : sizes) {
@@ -99,13 +145,10 @@ public final class FanoutBench {
                 sockets.addAll(stack.connectAll(more, this::onFrame));
                 connected = size;
                 LiveStack.settle(300);
-                List<Timing> timings = measure(sockets.get(0), crowd, "dev" + size, size);
+                List<Timing> timings = measure(sockets.get(0), crowd, "dev" + size, size, repeats);
                 String suffix = Integer.toString(size);
-                Stats last = Stats.ofNanosAsMillis(timings.stream().map(Timing::lastNanos).toList());
-                Stats first = Stats.ofNanosAsMillis(timings.stream().map(Timing::firstNanos).toList());
-                report.add("fanout_ms_" + suffix, last.median(), "ms", size == 500 ? Target.below(250, "ms") : null);
-                report.add("fanout_first_ms_" + suffix, first.median(), "ms");
-                report.add("fanout_rru_per_msg_" + suffix, stack.meter().totalReadUnits() / repeats, "RRU");
+                report.add("fanout_devices_ms_" + suffix, median(timings, true), "ms");
+                report.add("fanout_devices_rru_per_msg_" + suffix, stack.readUnits() / repeats, "RRU");
             }
         } finally {
             LiveStack.closeAll(sockets);
@@ -113,85 +156,30 @@ public final class FanoutBench {
         }
     }
 
-    private void groups(List<Integer> sizes) throws Exception {
-        report.comment("group_fanout_ms_N: one message into a group of N recipient USERS (one device each) plus the "
-                + "sender, membership seeded into the conversations table (group creation is issue 5): membership "
-                + "GetItem, members Query, one connections Query per member, N posts; median of " + repeats);
-        for (int size : sizes) {
-            String group = "grp:bench" + size;
-            String sender = "g" + size + "-sender";
-            List<String> members = new ArrayList<>(List.of(sender));
-            List<LiveStack.Device> devices = new ArrayList<>();
-            for (int i = 0; i < size; i++) {
-                String member = "g" + size + "-m" + i;
-                members.add(member);
-                devices.add(new LiveStack.Device(member, "phone"));
-            }
-            GroupSeeder.seed(stack.runtime().dynamo(), stack.conversationsTable(), group, members);
-            List<BenchSocket> sockets = new ArrayList<>();
-            sockets.add(stack.connect(sender, "phone", (s, f, t) -> {}));
-            try {
-                sockets.addAll(stack.connectAll(devices, this::onFrame));
-                LiveStack.settle(300);
-                List<Timing> timings = measure(sockets.get(0), group, "grp" + size, size);
-                String suffix = Integer.toString(size);
-                Stats last = Stats.ofNanosAsMillis(timings.stream().map(Timing::lastNanos).toList());
-                Stats first = Stats.ofNanosAsMillis(timings.stream().map(Timing::firstNanos).toList());
-                report.add("group_fanout_ms_" + suffix, last.median(), "ms", size == 500 ? Target.below(250, "ms") : null);
-                report.add("group_fanout_first_ms_" + suffix, first.median(), "ms");
-                report.add("group_fanout_rru_per_msg_" + suffix, stack.meter().totalReadUnits() / repeats, "RRU");
-            } finally {
-                LiveStack.closeAll(sockets);
-                LiveStack.settle(500);
-            }
-        }
-    }
-
-    /**
-     * Capacity of a message into a 10-member group (the sender and nine others, one device each),
-     * through the real group path on seeded membership: the cross-check of the group10 estimate.
-     */
-    private void group10Capacity() throws Exception {
-        String group = "grp:capacity10";
-        List<String> members = new ArrayList<>();
-        List<LiveStack.Device> devices = new ArrayList<>();
-        for (int i = 0; i < 10; i++) {
-            members.add("c10-m" + i);
-            if (i > 0) {
-                devices.add(new LiveStack.Device("c10-m" + i, "phone"));
-            }
-        }
-        GroupSeeder.seed(stack.runtime().dynamo(), stack.conversationsTable(), group, members);
+    /** The members' sockets, the first member's (the sender's) first. */
+    private List<BenchSocket> connectMembers(List<String> members) throws Exception {
         List<BenchSocket> sockets = new ArrayList<>();
         sockets.add(stack.connect(members.get(0), "phone", (s, f, t) -> {}));
-        try {
-            sockets.addAll(stack.connectAll(devices, this::onFrame));
-            LiveStack.settle(300);
-            int messages = Math.max(repeats, 5);
-            measure(sockets.get(0), group, "cap10", 9, messages);
-            report.comment("group10_seeded_*: measured on a seeded 10-member group (sender + 9, one device each), "
-                    + messages + " messages: the cross-check of the group10 estimate");
-            Capacity.PerMessage units = Capacity.report(report, "group10_seeded", stack.meter(), messages, null);
-            if (units.readUnits() <= 0) {
-                throw new IllegalStateException("no read units metered for the group");
-            }
-        } finally {
-            LiveStack.closeAll(sockets);
-            LiveStack.settle(500);
+        List<LiveStack.Device> devices = new ArrayList<>();
+        for (String member : members.subList(1, members.size())) {
+            devices.add(new LiveStack.Device(member, "phone"));
         }
+        sockets.addAll(stack.connectAll(devices, this::onFrame));
+        LiveStack.settle(300);
+        return sockets;
     }
 
-    private List<Timing> measure(BenchSocket senderSocket, String to, String idPrefix, int recipients) throws Exception {
-        return measure(senderSocket, to, idPrefix, recipients, repeats);
+    private static double median(List<Timing> timings, boolean last) {
+        return Stats.ofNanosAsMillis(timings.stream().map(t -> last ? t.lastNanos() : t.firstNanos()).toList()).median();
     }
 
-    /** One warm-up message, then {@code count} measured ones with the meter reset in between. */
+    /** One warm-up message, then {@code count} measured ones, the meter reset in between. */
     private List<Timing> measure(BenchSocket senderSocket, String to, String idPrefix, int recipients, int count)
             throws Exception {
         List<Timing> timings = new ArrayList<>();
         for (int i = -1; i < count; i++) {
             if (i == 0) {
-                stack.meter().reset();
+                stack.resetMeters();
             }
             String id = idPrefix + "-" + (i + 1);
             Spread spread = new Spread(recipients);

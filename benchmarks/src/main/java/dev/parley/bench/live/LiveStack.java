@@ -4,7 +4,10 @@ import dev.parley.bench.support.BenchSocket;
 import dev.parley.local.LocalRuntime;
 import dev.parley.local.metering.CapacityMeter;
 import dev.parley.model.config.Setting;
+import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,28 +22,42 @@ import java.util.concurrent.Future;
  * client, and the clients that connect to it.
  */
 public final class LiveStack implements AutoCloseable {
+    public static final int PRESENCE_GRACE_SECONDS = 1;
+
     private final LocalRuntime runtime;
     private final CapacityMeter meter;
+    private final EmptyReads emptyReads;
+    private final DynamoCalls dynamoCalls;
     private final HttpClient http;
     private final ExecutorService clientThreads;
 
-    private LiveStack(LocalRuntime runtime, CapacityMeter meter, HttpClient http, ExecutorService clientThreads) {
+    private LiveStack(LocalRuntime runtime, CapacityMeter meter, EmptyReads emptyReads, DynamoCalls dynamoCalls,
+                      HttpClient http, ExecutorService clientThreads) {
         this.runtime = runtime;
         this.meter = meter;
+        this.emptyReads = emptyReads;
+        this.dynamoCalls = dynamoCalls;
         this.http = http;
         this.clientThreads = clientThreads;
     }
 
     public static LiveStack start() throws Exception {
         CapacityMeter meter = new CapacityMeter();
-        LocalRuntime runtime = LocalRuntime.start(LocalRuntime.Options.defaults().withPort(0).withDynamoInterceptor(meter));
+        EmptyReads emptyReads = new EmptyReads();
+        DynamoCalls dynamoCalls = new DynamoCalls();
+        LocalRuntime.Options options = LocalRuntime.Options.defaults().withPort(0).withDynamoInterceptor(meter)
+                .withDynamoInterceptor(emptyReads).withDynamoInterceptor(dynamoCalls);
+        // The offline check runs after the presence grace period (30 s by default); one second lets a
+        // benchmark measure a whole session, and lets closed sockets settle before the next measurement.
+        options = options.withSetting(Setting.PRESENCE_GRACE_SECONDS, Integer.toString(PRESENCE_GRACE_SECONDS));
+        LocalRuntime runtime = LocalRuntime.start(options);
         ExecutorService clientThreads = Executors.newFixedThreadPool(4, runnable -> {
             Thread thread = new Thread(runnable, "bench-client");
             thread.setDaemon(true);
             return thread;
         });
         HttpClient http = HttpClient.newBuilder().executor(clientThreads).build();
-        return new LiveStack(runtime, meter, http, clientThreads);
+        return new LiveStack(runtime, meter, emptyReads, dynamoCalls, http, clientThreads);
     }
 
     public LocalRuntime runtime() {
@@ -51,8 +68,29 @@ public final class LiveStack implements AutoCloseable {
         return meter;
     }
 
-    public String conversationsTable() {
-        return runtime.config().get(Setting.CONVERSATIONS_TABLE);
+    EmptyReads emptyReads() {
+        return emptyReads;
+    }
+
+    DynamoCalls dynamoCalls() {
+        return dynamoCalls;
+    }
+
+    /** Starts a measurement of capacity units (and of DynamoDB calls). */
+    public void resetMeters() {
+        meter.reset();
+        emptyReads.reset();
+        dynamoCalls.reset();
+    }
+
+    /** Read units since the last reset, the minimum of empty Queries included. */
+    public double readUnits() {
+        return meter.totalReadUnits() + emptyReads.total();
+    }
+
+    /** Write units since the last reset, refused conditional writes included (one unit each for small items). */
+    public double writeUnits() {
+        return meter.totalWriteUnits() + meter.conditionalFailures();
     }
 
     public String token(String userId) {
@@ -88,6 +126,27 @@ public final class LiveStack implements AutoCloseable {
         }
     }
 
+    /**
+     * Creates a group through the HTTP API ({@code POST /api/groups}), as a client does; the
+     * creator is a member. Returns the conversation id.
+     */
+    public String createGroup(String creator, String name, List<String> members) throws Exception {
+        StringBuilder body = new StringBuilder("{\"name\":\"").append(name).append("\",\"members\":[");
+        for (int i = 0; i < members.size(); i++) {
+            body.append(i == 0 ? "" : ",").append('"').append(members.get(i)).append('"');
+        }
+        body.append("]}");
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(runtime.httpUrl() + "/groups"))
+                        .header("Authorization", "Bearer " + token(creator))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 201) {
+            throw new IllegalStateException("POST /groups answered " + response.statusCode() + ": " + response.body());
+        }
+        return BenchSocket.JSON.readTree(response.body()).path("conversationId").asText();
+    }
+
     /** Lets in-flight fan-out and $disconnect work finish before the next measurement. */
     public static void settle(long millis) {
         try {
@@ -98,8 +157,10 @@ public final class LiveStack implements AutoCloseable {
         }
     }
 
+    /** Closes the sockets and waits for their $disconnect and offline checks to be done. */
     public static void closeAll(List<BenchSocket> sockets) {
         sockets.parallelStream().forEach(BenchSocket::close);
+        settle(PRESENCE_GRACE_SECONDS * 1000L + 500);
     }
 
     @Override

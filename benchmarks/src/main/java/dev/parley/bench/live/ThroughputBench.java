@@ -103,15 +103,19 @@ public final class ThroughputBench {
                 thread.start();
             }
             Thread.sleep(warmupSeconds * 1000L);
-            stack.meter().reset();
+            stack.resetMeters();
             CpuProfile before = CpuProfile.snapshot();
             long windowStart = System.nanoTime();
             Thread.sleep(windowSeconds * 1000L);
             long windowEnd = System.nanoTime();
             CpuProfile after = CpuProfile.snapshot();
-            double writeUnits = stack.meter().totalWriteUnits() + stack.meter().conditionalFailures();
-            double readUnits = stack.meter().totalReadUnits();
             sending = false;
+            long deliveredAtEnd = messages.values().stream().filter(m -> within(m.deliveredAt, windowStart, windowEnd))
+                    .count();
+            report.comment("capacity units per message under load (messages delivered in the window; a fan-out batch "
+                    + "holds many records and looks each user's connections up once per batch)");
+            Capacity.report(report, "throughput", stack, (int) Math.max(1, deliveredAtEnd), null);
+            double callMillis = stack.dynamoCalls().meanMillis();
             for (Thread thread : threads) {
                 thread.join(5_000);
             }
@@ -153,9 +157,7 @@ public final class ThroughputBench {
             report.add("throughput_latency_p99_ms", latency.percentile(99), "ms");
             report.add("throughput_drain_ms", drainMs, "ms");
             if (deliveredInWindow > 0) {
-                report.add("throughput_wru_per_msg", writeUnits / deliveredInWindow, "WRU");
-                // Under load a fan-out batch holds many records and looks each user's connections up once per batch.
-                report.add("throughput_rru_per_msg", readUnits / deliveredInWindow, "RRU");
+                report.add("throughput_dynamodb_call_ms", callMillis, "ms");
                 Map<String, Long> cpu = after.since(before);
                 report.add("throughput_cpu_ms_per_msg", cpu.get("total") / 1e6 / deliveredInWindow, "ms");
                 long total = cpu.get("total");

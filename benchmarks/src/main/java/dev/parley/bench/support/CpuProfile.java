@@ -20,6 +20,9 @@ public final class CpuProfile {
             Map.entry("gateway-route", "send/heartbeat functions (gateway route threads)"),
             Map.entry("stream-poller", "stream poller + fan-out function"),
             Map.entry("parley-fanout", "fan-out @connections posts"),
+            Map.entry("parley-post", "fan-out @connections posts"),
+            Map.entry("SQLiteQueue", "DynamoDB Local (Jetty + SQLite)"),
+            Map.entry("local-queue", "local SQS queue (presence)"),
             Map.entry("parley-http", "gateway + @connections API (Jetty)"),
             Map.entry("bench-", "load generator (bench clients)"),
             Map.entry("HttpClient", "load generator (bench clients)"),
@@ -65,7 +68,7 @@ public final class CpuProfile {
                 Long::sum));
         long attributed = byRole.values().stream().mapToLong(Long::longValue).sum();
         long total = processCpuNanos - earlier.processCpuNanos;
-        byRole.merge("other (threads that ended, VM internals)", Math.max(0, total - attributed), Long::sum);
+        byRole.merge("JIT, GC and threads that ended", Math.max(0, total - attributed), Long::sum);
         Map<String, Long> sorted = new LinkedHashMap<>();
         byRole.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
                 .forEach(e -> sorted.put(e.getKey(), e.getValue()));

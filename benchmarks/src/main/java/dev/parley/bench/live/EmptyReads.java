@@ -1,0 +1,49 @@
+package dev.parley.bench.live;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.DoubleAdder;
+import software.amazon.awssdk.core.SdkResponse;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+
+/**
+ * The read units DynamoDB Local leaves out: a Query that matches nothing reports 0 there, while
+ * DynamoDB bills every read request at least one read unit (half, eventually consistent). The same
+ * deviation is documented for BatchGetItem of missing keys (awslabs/amazon-dynamodb-tools#25).
+ * Installed after {@code CapacityMeter}, whose ReturnConsumedCapacity it relies on.
+ */
+final class EmptyReads implements ExecutionInterceptor {
+    private final Map<String, DoubleAdder> minimumUnits = new ConcurrentHashMap<>();
+
+    @Override
+    public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
+        SdkResponse response = context.response();
+        if (response instanceof QueryResponse query && context.request() instanceof QueryRequest request
+                && query.consumedCapacity() != null && query.consumedCapacity().capacityUnits() != null
+                && query.consumedCapacity().capacityUnits() == 0.0) {
+            double minimum = Boolean.TRUE.equals(request.consistentRead()) ? 1.0 : 0.5;
+            String key = request.tableName() + " Query";
+            minimumUnits.computeIfAbsent(key, k -> new DoubleAdder()).add(minimum);
+        }
+    }
+
+    /** Minimum read units of empty Queries by "table Query" (indexes under their table), sorted. */
+    Map<String, Double> minimumUnits() {
+        Map<String, Double> copy = new TreeMap<>();
+        minimumUnits.forEach((key, units) -> copy.put(key, units.sum()));
+        return copy;
+    }
+
+    double total() {
+        return minimumUnits().values().stream().mapToDouble(Double::doubleValue).sum();
+    }
+
+    void reset() {
+        minimumUnits.clear();
+    }
+}
