@@ -114,7 +114,7 @@ public final class ColdStartBench {
 
             List<Spec> specs = new ArrayList<>(specs(endpoints.token("alice", "phone")));
             String streamClassPath = streamClassPath(report, javaCommand, classPath, root, childEnvironment, work,
-                    specs.stream().filter(spec -> spec.name().equals("fanout")).findFirst().orElseThrow());
+                    named(specs, "fanout"));
             Map<String, List<Double>> warmBySpec = new LinkedHashMap<>();
             Map<String, List<Run>> runsBySpec = new LinkedHashMap<>();
             // The warm-only specs first: their invocations also warm DynamoDB Local up (a JVM too),
@@ -129,10 +129,9 @@ public final class ColdStartBench {
                     }
                 }
             }
-            appCdsSpec(report, javaCommand, classPath, childEnvironment, work,
-                    specs.stream().filter(spec -> spec.name().equals("send")).findFirst().orElseThrow())
-                    .ifPresent(spec -> specs.add(specs.indexOf(specs.stream()
-                            .filter(s -> s.name().equals("send")).findFirst().orElseThrow()) + 1, spec));
+            Spec send = named(specs, "send");
+            appCdsSpec(report, javaCommand, classPath, childEnvironment, work, send)
+                    .ifPresent(appCds -> specs.add(specs.indexOf(send) + 1, appCds));
             // Round-robin over the handlers; in the first round each JVM goes on invoking warm after
             // its first response (which is measured before).
             for (int round = 0; round < runs; round++) {
@@ -185,6 +184,10 @@ public final class ColdStartBench {
             report.failure("AppCDS training run of send", e);
             return Optional.empty();
         }
+    }
+
+    private static Spec named(List<Spec> specs, String name) {
+        return specs.stream().filter(spec -> spec.name().equals(name)).findFirst().orElseThrow();
     }
 
     private static int warmCount(Spec spec, int warmInvocations) {

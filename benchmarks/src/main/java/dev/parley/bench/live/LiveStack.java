@@ -164,8 +164,13 @@ public final class LiveStack implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        runtime.close();
-        clientThreads.shutdownNow();
+    public void close() {
+        try {
+            runtime.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("the local runtime did not stop cleanly", e);
+        } finally {
+            clientThreads.shutdownNow();
+        }
     }
 }

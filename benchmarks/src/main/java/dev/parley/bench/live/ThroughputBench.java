@@ -151,6 +151,7 @@ public final class ThroughputBench {
             report.add("throughput_unanswered", unanswered, "msgs");
             report.add("throughput_out_of_order", outOfOrder.get(), "msgs");
             report.add("throughput_gaps", gaps.get(), "frames");
+            report.add("throughput_unexpected_pushes", unknown.get(), "frames");
             report.add("throughput_rate_limited", rateLimited.get(), "replies");
             report.add("throughput_errors", errors.get(), "replies");
             report.add("throughput_latency_p50_ms", latency.percentile(50), "ms");

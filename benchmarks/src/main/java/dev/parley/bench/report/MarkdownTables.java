@@ -3,7 +3,6 @@ package dev.parley.bench.report;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,14 +31,19 @@ public final class MarkdownTables {
             Map.entry("codec_", "JMH: frame codec"),
             Map.entry("bench_", "Run"));
 
+    /** The order the sections are printed in. */
+    private static final List<String> DISPLAY = List.of("Deployable artifact", "Cold starts (fresh JVM per run, median)",
+            "Warm invocations (the GB-second proxy)", "1:1 latency and capacity units", "Keeping a user connected",
+            "Groups: capacity units of a message into a 10-member group", "Fan-out", "Throughput",
+            "Cost per million 1:1 messages", "Cost per million messages into 10-member groups",
+            "Beside Ably and AppSync Events", "JMH: frame codec", "Run", "Other");
+
     private MarkdownTables() {}
 
     public static void main(String[] args) throws Exception {
         JsonNode results = new ObjectMapper().readTree(Path.of(args.length > 0 ? args[0] : "bench-results.json").toFile());
         Map<String, StringBuilder> tables = new LinkedHashMap<>();
-        Iterator<Map.Entry<String, JsonNode>> figures = results.path("figures").fields();
-        while (figures.hasNext()) {
-            Map.Entry<String, JsonNode> figure = figures.next();
+        for (Map.Entry<String, JsonNode> figure : results.path("figures").properties()) {
             String section = SECTIONS.stream().filter(s -> figure.getKey().startsWith(s.getKey())).map(Map.Entry::getValue)
                     .findFirst().orElse("Other");
             JsonNode value = figure.getValue();
@@ -50,6 +54,8 @@ public final class MarkdownTables {
                     .append("| `").append(figure.getKey()).append("` | ").append(value.path("value").asText())
                     .append(" | ").append(value.path("unit").asText()).append(" | ").append(target).append(" |\n");
         }
-        tables.forEach((section, table) -> System.out.println("#### " + section + "\n\n" + table));
+        // In DISPLAY order, whatever order the run measured them in.
+        DISPLAY.stream().filter(tables::containsKey)
+                .forEach(section -> System.out.println("#### " + section + "\n\n" + tables.get(section)));
     }
 }

@@ -25,11 +25,7 @@ public final class Report {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** One figure. {@code target} is empty when the issue sets none. */
-    public record Figure(String name, double value, String unit, Optional<Target> target) {
-        public Optional<Boolean> met() {
-            return target.map(t -> t.isMet(value));
-        }
-    }
+    public record Figure(String name, double value, String unit, Optional<Target> target) {}
 
     private final Map<String, Figure> figures = new LinkedHashMap<>();
     private final List<String> comments = new ArrayList<>();
@@ -69,10 +65,6 @@ public final class Report {
         out.println("BENCH # FAILED " + text);
         out.flush();
         cause.printStackTrace();
-    }
-
-    public synchronized Optional<Figure> figure(String name) {
-        return Optional.ofNullable(figures.get(name));
     }
 
     /** The value of a figure measured earlier in this run, or NaN. */

@@ -48,8 +48,4 @@ public final class Stats {
     public double max() {
         return sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1];
     }
-
-    public double mean() {
-        return sorted.length == 0 ? Double.NaN : Arrays.stream(sorted).average().orElse(Double.NaN);
-    }
 }
