@@ -54,6 +54,9 @@ public final class HttpApi extends Handler.Abstract {
         }
         String path = fullPath.substring(PREFIX.length());
         String method = request.getMethod();
+        // Read the whole body before any answer: answering a request whose body is unread makes
+        // Jetty close the connection, which a keep-alive client then finds dead on its next request.
+        String body = Content.Source.asString(request, StandardCharsets.UTF_8);
         Match match = match(method, path);
         if (match == null) {
             DevApi.json(response, callback, 404, "{\"message\":\"Not Found\"}");
@@ -64,7 +67,7 @@ public final class HttpApi extends Handler.Abstract {
             DevApi.json(response, callback, 401, "{\"message\":\"Unauthorized\"}");
             return true;
         }
-        APIGatewayV2HTTPEvent event = event(request, match, path, claims);
+        APIGatewayV2HTTPEvent event = event(request, match, path, claims, body.isEmpty() ? null : body);
         APIGatewayV2HTTPResponse result;
         try {
             result = functions.get().http(match.routeKey(), event);
@@ -76,8 +79,8 @@ public final class HttpApi extends Handler.Abstract {
         if (result.getHeaders() != null) {
             result.getHeaders().forEach((name, value) -> response.getHeaders().put(name, value));
         }
-        byte[] body = result.getBody() == null ? new byte[0] : result.getBody().getBytes(StandardCharsets.UTF_8);
-        response.write(true, ByteBuffer.wrap(body), callback);
+        byte[] answer = result.getBody() == null ? new byte[0] : result.getBody().getBytes(StandardCharsets.UTF_8);
+        response.write(true, ByteBuffer.wrap(answer), callback);
         return true;
     }
 
@@ -130,7 +133,8 @@ public final class HttpApi extends Handler.Abstract {
         }
     }
 
-    private static APIGatewayV2HTTPEvent event(Request request, Match match, String path, Map<String, String> claims) {
+    private static APIGatewayV2HTTPEvent event(Request request, Match match, String path, Map<String, String> claims,
+                                               String body) {
         Map<String, String> headers = new LinkedHashMap<>();
         for (HttpField field : request.getHeaders()) {
             headers.merge(field.getName().toLowerCase(), field.getValue(), (a, b) -> a + "," + b);
@@ -139,13 +143,6 @@ public final class HttpApi extends Handler.Abstract {
         Fields fields = Request.extractQueryParameters(request);
         for (Fields.Field field : fields) {
             query.put(field.getName(), String.join(",", field.getValues()));
-        }
-        String body = null;
-        try {
-            String text = Content.Source.asString(request, StandardCharsets.UTF_8);
-            body = text.isEmpty() ? null : text;
-        } catch (java.io.IOException unreadable) {
-            body = null;
         }
         APIGatewayV2HTTPEvent.RequestContext context = new APIGatewayV2HTTPEvent.RequestContext();
         context.setRouteKey(match.routeKey());
