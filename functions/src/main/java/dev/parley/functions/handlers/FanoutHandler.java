@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import dev.parley.functions.observability.Telemetry;
 import dev.parley.functions.service.FanoutService;
 import dev.parley.functions.store.dynamodb.MessageItems;
 import dev.parley.functions.wiring.Wiring;
@@ -43,7 +44,8 @@ public final class FanoutHandler implements RequestHandler<DynamodbEvent, Stream
                 deliveries.add(new FanoutService.Delivery(id, MessageItems.fromStreamImage(image),
                         MessageItems.originConnection(image)));
             } catch (RuntimeException unreadable) {
-                Log.failure("fanout-record", null, null, id, unreadable);
+                Telemetry.event("fanout").field("sequenceNumber", id).field("outcome", "unreadable")
+                        .failure(unreadable).emit(Telemetry.Level.ERROR);
                 failures.add(new StreamsEventResponse.BatchItemFailure(id));
             }
         }

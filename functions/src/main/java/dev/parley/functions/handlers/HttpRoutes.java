@@ -60,7 +60,7 @@ final class HttpRoutes {
             }
             return response(code.httpStatus(), JsonTree.write(body));
         } catch (RuntimeException failure) {
-            log.field("outcome", ErrorCode.INTERNAL.name()).field("error", Log.trace(failure));
+            log.field("outcome", ErrorCode.INTERNAL.name()).failure(failure);
             return response(500, JsonTree.write(Map.of("code", ErrorCode.INTERNAL.name(), "message", "internal error")));
         }
     }

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.parley.functions.observability.Telemetry;
 import dev.parley.functions.service.PresenceService;
 import dev.parley.functions.wiring.Wiring;
 import java.util.ArrayList;
@@ -32,7 +33,8 @@ public final class PresenceCheckHandler implements RequestHandler<SQSEvent, SQSB
             try {
                 presence.checkOffline(message.getBody());
             } catch (RuntimeException failed) {
-                Log.failure("presence-check", null, null, message.getMessageId(), failed);
+                Telemetry.event("presence-check").field("messageId", message.getMessageId()).field("userId", message.getBody())
+                        .failure(failed).emit(Telemetry.Level.ERROR);
                 failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
             }
         }

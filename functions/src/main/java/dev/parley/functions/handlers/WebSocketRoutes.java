@@ -62,7 +62,7 @@ final class WebSocketRoutes {
         } catch (RuntimeException failure) {
             outcome = ErrorCode.INTERNAL.name();
             level = Telemetry.Level.ERROR;
-            log.field("error", Log.trace(failure));
+            log.failure(failure);
             return reply(ServerFrame.Error.of(requestId, ErrorCode.INTERNAL,
                     "internal error; retrying with the same requestId and clientMsgId is safe"));
         } finally {

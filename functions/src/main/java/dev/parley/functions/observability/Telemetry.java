@@ -73,6 +73,13 @@ public final class Telemetry {
             return this;
         }
 
+        /** The failure with its stack trace, as the {@code error} field. */
+        public Event failure(Throwable failure) {
+            java.io.StringWriter trace = new java.io.StringWriter();
+            failure.printStackTrace(new java.io.PrintWriter(trace));
+            return field("error", trace.toString());
+        }
+
         public long elapsedMillis() {
             return (System.nanoTime() - startedAt) / 1_000_000;
         }
