@@ -22,14 +22,35 @@ public final class ConversationAccess {
      */
     public Membership require(String conversationId, String userId) {
         if (ConversationId.isDirect(conversationId)) {
-            if (!ConversationId.directMembers(conversationId).contains(userId)) {
-                throw new NotMemberException("you are not a member of " + conversationId);
-            }
+            requireDirectMember(conversationId, userId);
             return conversations.membership(conversationId, userId)
                     .orElse(new Membership(conversationId, userId, ConversationKind.DIRECT.wire(), 0, 0));
         }
-        return conversations.membership(conversationId, userId).orElseThrow(() -> conversations.exists(conversationId)
+        return conversations.membership(conversationId, userId).orElseThrow(() -> refusal(conversationId));
+    }
+
+    /**
+     * The same rule without the cursors, for the send path: a direct conversation's members are
+     * in its id (no read at all), a group's member item is read by key, projected to nothing.
+     */
+    public void check(String conversationId, String userId) {
+        if (ConversationId.isDirect(conversationId)) {
+            requireDirectMember(conversationId, userId);
+        } else if (!conversations.isMember(conversationId, userId)) {
+            throw refusal(conversationId);
+        }
+    }
+
+    private static void requireDirectMember(String conversationId, String userId) {
+        if (!ConversationId.directMembers(conversationId).contains(userId)) {
+            throw new NotMemberException("you are not a member of " + conversationId);
+        }
+    }
+
+    /** Not a member of a group that exists, or no such group (the second read happens on refusal only). */
+    private RuntimeException refusal(String conversationId) {
+        return conversations.exists(conversationId)
                 ? new NotMemberException("you are not a member of " + conversationId)
-                : new NotFoundException("conversation " + conversationId + " does not exist"));
+                : new NotFoundException("conversation " + conversationId + " does not exist");
     }
 }

@@ -8,8 +8,6 @@ import dev.parley.model.domain.ConversationId;
 import dev.parley.model.domain.Gap;
 import dev.parley.model.domain.Message;
 import dev.parley.model.domain.TimelineEntry;
-import dev.parley.model.errors.NotFoundException;
-import dev.parley.model.errors.NotMemberException;
 import dev.parley.model.errors.RateLimitedException;
 import dev.parley.model.protocol.ClientCommand;
 import dev.parley.model.protocol.ServerFrame;
@@ -34,6 +32,7 @@ public final class SendService {
     private static final int MAX_PLACEMENT_ATTEMPTS = 3;
 
     private final ConversationStore conversations;
+    private final ConversationAccess access;
     private final MessageStore messages;
     private final IdempotencyStore idempotency;
     private final RateLimiter limiter;
@@ -43,6 +42,7 @@ public final class SendService {
     public SendService(ConversationStore conversations, MessageStore messages, IdempotencyStore idempotency,
                        RateLimiter limiter, Clock clock, Duration idempotencyWindow) {
         this.conversations = conversations;
+        this.access = new ConversationAccess(conversations);
         this.messages = messages;
         this.idempotency = idempotency;
         this.limiter = limiter;
@@ -54,7 +54,7 @@ public final class SendService {
         String conversationId = command.to() != null
                 ? ConversationId.direct(caller.userId(), command.to())
                 : command.conversationId();
-        authorize(conversationId, caller.userId());
+        access.check(conversationId, caller.userId());
         String key = Tables.Idempotency.key(conversationId, caller.userId(), command.clientMsgId());
 
         // The rate limit comes before the seq: a refused send uses no seq and stores nothing.
@@ -132,21 +132,6 @@ public final class SendService {
                     stored.seq(), stored.sentAt()));
         }
         return Optional.empty();
-    }
-
-    private void authorize(String conversationId, String userId) {
-        if (ConversationId.isDirect(conversationId)) {
-            if (!ConversationId.directMembers(conversationId).contains(userId)) {
-                throw new NotMemberException("you are not a member of " + conversationId);
-            }
-            return;
-        }
-        if (!conversations.isMember(conversationId, userId)) {
-            if (conversations.exists(conversationId)) {
-                throw new NotMemberException("you are not a member of " + conversationId);
-            }
-            throw new NotFoundException("conversation " + conversationId + " does not exist");
-        }
     }
 
     private void declareGap(String conversationId, long seq) {
