@@ -1,0 +1,175 @@
+package dev.parley.model.routes;
+
+import static dev.parley.model.routes.TableOp.BATCH_GET_ITEM;
+import static dev.parley.model.routes.TableOp.DELETE_ITEM;
+import static dev.parley.model.routes.TableOp.GET_ITEM;
+import static dev.parley.model.routes.TableOp.PUT_ITEM;
+import static dev.parley.model.routes.TableOp.QUERY;
+import static dev.parley.model.routes.TableOp.QUERY_INDEX;
+import static dev.parley.model.routes.TableOp.UPDATE_ITEM;
+
+import dev.parley.model.routes.Trigger.ConnectAuthorizer;
+import dev.parley.model.routes.Trigger.HttpRoute;
+import dev.parley.model.routes.Trigger.MessagesStream;
+import dev.parley.model.routes.Trigger.QueueMessages;
+import dev.parley.model.routes.Trigger.WebSocketRoute;
+import dev.parley.model.tables.TableDefinition;
+import dev.parley.model.tables.Tables;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Every function Parley deploys, with every route it serves: the one list that the functions
+ * (which handler answers a route), the CDK app (functions, routes, integrations, grants,
+ * SnapStart) and the local runtime (WebSocket and HTTP routing) read. Adding a route is one entry
+ * here and one handler class.
+ *
+ * <p>Handler classes are named as strings so that this module needs none of the function code.
+ * Each names a class with a public constructor taking {@code dev.parley.functions.wiring.Wiring}
+ * (how the local runtime and tests build it) and a no-argument one (how Lambda builds it).
+ */
+public final class Catalogue {
+    private static final String HANDLERS = "dev.parley.functions.handlers.";
+
+    /**
+     * API Gateway gives a WebSocket or HTTP integration at most 29 s; a message handler doing a
+     * few DynamoDB calls that has not answered in 10 s will not, and the client retries anyway.
+     */
+    public static final Duration MESSAGE_TIMEOUT = Duration.ofSeconds(10);
+
+    private static final TableDefinition CONNECTIONS = Tables.Connections.DEFINITION;
+    private static final TableDefinition CONVERSATIONS = Tables.Conversations.DEFINITION;
+    private static final TableDefinition MESSAGES = Tables.Messages.DEFINITION;
+    private static final TableDefinition IDEMPOTENCY = Tables.Idempotency.DEFINITION;
+    private static final TableDefinition PRESENCE = Tables.Presence.DEFINITION;
+    private static final TableDefinition RATE_LIMITS = Tables.RateLimits.DEFINITION;
+    private static final TableDefinition DEVICES = Tables.Devices.DEFINITION;
+
+    private static final Set<TableOp> READ = EnumSet.of(GET_ITEM, BATCH_GET_ITEM, QUERY, QUERY_INDEX);
+    private static final Set<TableOp> READ_WRITE = EnumSet.of(GET_ITEM, BATCH_GET_ITEM, QUERY, QUERY_INDEX,
+            PUT_ITEM, UPDATE_ITEM, DELETE_ITEM);
+
+    public static final FunctionSpec CONNECT_AUTHORIZER = new FunctionSpec("ConnectAuthorizer",
+            HANDLERS + "ConnectAuthorizerHandler", List.of(new ConnectAuthorizer()), List.of(),
+            false, true, MESSAGE_TIMEOUT);
+
+    public static final FunctionSpec CONNECT = new FunctionSpec("Connect", HANDLERS + "ConnectHandler",
+            List.of(new WebSocketRoute("$connect", false)),
+            List.of(access(CONNECTIONS, READ_WRITE), access(PRESENCE, READ_WRITE), access(CONVERSATIONS, READ)),
+            true, true, MESSAGE_TIMEOUT);
+
+    /** Runs after the socket is gone; nobody waits for it. */
+    public static final FunctionSpec DISCONNECT = new FunctionSpec("Disconnect", HANDLERS + "DisconnectHandler",
+            List.of(new WebSocketRoute("$disconnect", false)),
+            List.of(access(CONNECTIONS, READ_WRITE), access(PRESENCE, READ_WRITE)),
+            false, false, MESSAGE_TIMEOUT);
+
+    /** Answers unknown actions with an error frame; a rare path. */
+    public static final FunctionSpec DEFAULT_ROUTE = new FunctionSpec("DefaultRoute", HANDLERS + "DefaultRouteHandler",
+            List.of(new WebSocketRoute("$default", true)), List.of(), false, false, MESSAGE_TIMEOUT);
+
+    public static final FunctionSpec SEND = new FunctionSpec("Send", HANDLERS + "SendHandler",
+            List.of(new WebSocketRoute("send", true)),
+            List.of(access(CONVERSATIONS, READ_WRITE), access(MESSAGES, READ_WRITE), access(IDEMPOTENCY, READ_WRITE),
+                    access(CONNECTIONS, READ), access(RATE_LIMITS, READ_WRITE)),
+            false, true, MESSAGE_TIMEOUT);
+
+    public static final FunctionSpec HEARTBEAT = new FunctionSpec("Heartbeat", HANDLERS + "HeartbeatHandler",
+            List.of(new WebSocketRoute("heartbeat", true)),
+            List.of(access(CONNECTIONS, READ_WRITE)), false, true, MESSAGE_TIMEOUT);
+
+    public static final FunctionSpec SYNC = new FunctionSpec("Sync", HANDLERS + "SyncHandler",
+            List.of(new WebSocketRoute("sync", true)),
+            List.of(access(CONVERSATIONS, READ_WRITE), access(MESSAGES, READ_WRITE), access(CONNECTIONS, READ),
+                    access(RATE_LIMITS, READ_WRITE)),
+            false, true, MESSAGE_TIMEOUT);
+
+    public static final FunctionSpec HISTORY = new FunctionSpec("History", HANDLERS + "HistoryHandler",
+            List.of(new WebSocketRoute("history", true)),
+            List.of(access(CONVERSATIONS, READ_WRITE), access(MESSAGES, READ_WRITE), access(CONNECTIONS, READ),
+                    access(RATE_LIMITS, READ_WRITE)),
+            false, true, MESSAGE_TIMEOUT);
+
+    public static final FunctionSpec ACK = new FunctionSpec("Ack", HANDLERS + "AckHandler",
+            List.of(new WebSocketRoute("ack", true)),
+            List.of(access(CONVERSATIONS, READ_WRITE), access(MESSAGES, READ_WRITE), access(CONNECTIONS, READ)),
+            false, true, MESSAGE_TIMEOUT);
+
+    /** Read receipts are posted to connections; a 410 removes the gone connection. */
+    public static final FunctionSpec READ_CURSOR = new FunctionSpec("Read", HANDLERS + "ReadHandler",
+            List.of(new WebSocketRoute("read", true)),
+            List.of(access(CONVERSATIONS, READ_WRITE), access(MESSAGES, READ_WRITE), access(CONNECTIONS, READ_WRITE)),
+            true, true, MESSAGE_TIMEOUT);
+
+    public static final FunctionSpec GROUPS = new FunctionSpec("Groups", HANDLERS + "GroupsHandler",
+            List.of(new HttpRoute("POST", "/groups"), new HttpRoute("POST", "/groups/{id}/members"),
+                    new HttpRoute("DELETE", "/groups/{id}/members/{userId}")),
+            List.of(access(CONVERSATIONS, READ_WRITE), access(CONNECTIONS, READ_WRITE)),
+            true, true, MESSAGE_TIMEOUT);
+
+    public static final FunctionSpec CONVERSATIONS_LIST = new FunctionSpec("Conversations",
+            HANDLERS + "ConversationsHandler",
+            List.of(new HttpRoute("GET", "/conversations"), new HttpRoute("GET", "/conversations/{id}/messages")),
+            List.of(access(CONVERSATIONS, READ), access(MESSAGES, READ_WRITE), access(RATE_LIMITS, READ_WRITE)),
+            false, true, MESSAGE_TIMEOUT);
+
+    public static final FunctionSpec DEVICES_ROUTES = new FunctionSpec("Devices", HANDLERS + "DevicesHandler",
+            List.of(new HttpRoute("PUT", "/devices/{deviceId}"), new HttpRoute("DELETE", "/devices/{deviceId}")),
+            List.of(access(DEVICES, READ_WRITE)), false, false, MESSAGE_TIMEOUT);
+
+    public static final FunctionSpec PRESENCE_QUERY = new FunctionSpec("Presence", HANDLERS + "PresenceHandler",
+            List.of(new HttpRoute("GET", "/presence")),
+            List.of(access(CONNECTIONS, READ), access(PRESENCE, READ)), false, true, MESSAGE_TIMEOUT);
+
+    /** Consumes the presence queue: publishes "offline" once the reconnect grace period is over. */
+    public static final FunctionSpec PRESENCE_CHECK = new FunctionSpec("PresenceCheck", HANDLERS + "PresenceCheckHandler",
+            List.of(new QueueMessages(Queues.PRESENCE)),
+            List.of(access(CONNECTIONS, READ_WRITE), access(PRESENCE, READ_WRITE), access(CONVERSATIONS, READ)),
+            true, false, Duration.ofSeconds(30));
+
+    /**
+     * The messages-stream consumer. No SnapStart: the stream poller keeps it warm while traffic
+     * flows and a cold start is paid once per batch, not once per request. Its timeout covers a
+     * full batch of @connections posts.
+     */
+    public static final FunctionSpec FANOUT = new FunctionSpec("Fanout", HANDLERS + "FanoutHandler",
+            List.of(new MessagesStream()),
+            List.of(access(CONNECTIONS, READ_WRITE), access(CONVERSATIONS, READ), access(MESSAGES, READ),
+                    access(DEVICES, READ_WRITE)),
+            true, false, Duration.ofSeconds(60));
+
+    /** Every function, in the order the CDK app declares them. */
+    public static final List<FunctionSpec> ALL = List.of(CONNECT_AUTHORIZER, CONNECT, DISCONNECT, DEFAULT_ROUTE, SEND,
+            HEARTBEAT, SYNC, HISTORY, ACK, READ_CURSOR, GROUPS, CONVERSATIONS_LIST, DEVICES_ROUTES, PRESENCE_QUERY,
+            PRESENCE_CHECK, FANOUT);
+
+    private Catalogue() {}
+
+    /** The function serving a WebSocket route key, if any. */
+    public static Optional<FunctionSpec> forWebSocketRoute(String routeKey) {
+        return ALL.stream().filter(spec -> spec.webSocketRoutes().stream()
+                .anyMatch(route -> route.routeKey().equals(routeKey))).findFirst();
+    }
+
+    /** Every WebSocket route, in catalogue order. */
+    public static List<WebSocketRoute> webSocketRoutes() {
+        return ALL.stream().flatMap(spec -> spec.webSocketRoutes().stream()).toList();
+    }
+
+    /** Every HTTP route, in catalogue order. */
+    public static List<HttpRoute> httpRoutes() {
+        return ALL.stream().flatMap(spec -> spec.httpRoutes().stream()).toList();
+    }
+
+    /** The function invoked by a trigger (the authorizer, the stream, a queue), if any. */
+    public static Optional<FunctionSpec> forTrigger(Trigger trigger) {
+        return ALL.stream().filter(spec -> spec.has(trigger)).findFirst();
+    }
+
+    private static TableAccess access(TableDefinition table, Set<TableOp> ops) {
+        return new TableAccess(table, ops);
+    }
+}

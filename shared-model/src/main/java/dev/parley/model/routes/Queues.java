@@ -1,0 +1,9 @@
+package dev.parley.model.routes;
+
+/** The names of Parley's SQS queues, as the catalogue and the deployments refer to them. */
+public final class Queues {
+    /** Delayed offline checks that wait out the reconnect grace period. */
+    public static final String PRESENCE = "presence";
+
+    private Queues() {}
+}
