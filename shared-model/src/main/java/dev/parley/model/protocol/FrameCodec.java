@@ -25,6 +25,15 @@ import java.util.regex.Pattern;
  */
 public final class FrameCodec {
     public static final int MAX_BODY_BYTES = 16 * 1024;
+    /**
+     * The deepest nesting a message body may have (the body object itself is depth 1). Every frame
+     * that carries a body wraps it in at most a few more levels, so the server, the Java SDK and
+     * the web page all parse any frame holding a valid body; a deeper body is BAD_REQUEST.
+     * Clients must accept frames nested at least {@link #MAX_FRAME_DEPTH} deep.
+     */
+    public static final int MAX_BODY_DEPTH = 32;
+    /** The nesting depth every client must be able to parse: a body plus the frames around it. */
+    public static final int MAX_FRAME_DEPTH = 64;
     public static final int MAX_REQUEST_ID_CHARS = 64;
     public static final int DEFAULT_PAGE = 50;
     public static final int MAX_PAGE = 200;
