@@ -18,7 +18,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Groups: creation, adding and removing members, capped at {@code maxMembers}. Rules:
+ * Groups: creation, adding and removing members, capped at {@code maxMembers}: the cap holds
+ * under concurrency, because every addition first reserves room in the member count on the
+ * group's meta item with one conditional write (never a read-then-write). Creation and member
+ * changes each spend the caller's budget. Rules:
  * <ul>
  *   <li>Any member may add members. Added members see the messages sent after they joined
  *       (their {@code joinedSeq} is the group's newest seq when they were added).</li>
@@ -38,9 +41,13 @@ public final class GroupService {
     private final Broadcaster broadcaster;
     private final Clock clock;
     private final int maxMembers;
+    private final Budget creations;
+    private final Budget memberChanges;
 
     public GroupService(ConversationStore conversations, ConversationAccess access, Broadcaster broadcaster,
-                        Clock clock, int maxMembers) {
+                        Clock clock, int maxMembers, Budget creations, Budget memberChanges) {
+        this.creations = creations;
+        this.memberChanges = memberChanges;
         this.conversations = conversations;
         this.access = access;
         this.broadcaster = broadcaster;
@@ -53,6 +60,7 @@ public final class GroupService {
         if (trimmed.isEmpty() || trimmed.length() > MAX_NAME_CHARS) {
             throw new BadRequestException("name must be 1-" + MAX_NAME_CHARS + " characters");
         }
+        creations.spend(creator);
         Set<String> all = new LinkedHashSet<>();
         all.add(creator);
         all.addAll(validUsers(members));
@@ -65,14 +73,22 @@ public final class GroupService {
     }
 
     public Group addMembers(String caller, String conversationId, List<String> members) {
-        Meta meta = requireGroupMember(conversationId, caller);
         List<String> requested = validUsers(members);
+        memberChanges.spend(caller);
+        Meta meta = requireGroupMember(conversationId, caller);
         List<String> current = conversations.members(conversationId);
-        Set<String> after = new LinkedHashSet<>(current);
-        after.addAll(requested);
-        checkCap(after.size());
-        List<String> added = conversations.addMembers(conversationId, requested.stream()
-                .filter(member -> !current.contains(member)).toList(), meta.lastSeq(), clock.millis());
+        List<String> fresh = requested.stream().distinct().filter(member -> !current.contains(member)).toList();
+        checkCap(current.size() + fresh.size());
+        List<String> added = List.of();
+        if (!fresh.isEmpty()) {
+            if (!conversations.reserveMembers(conversationId, fresh.size(), maxMembers)) {
+                throw new BadRequestException("a group has at most " + maxMembers + " members");
+            }
+            added = conversations.addMembers(conversationId, fresh, meta.lastSeq(), clock.millis());
+            if (added.size() < fresh.size()) {
+                conversations.releaseMembers(conversationId, fresh.size() - added.size()); // added meanwhile by another
+            }
+        }
         Group group = new Group(conversationId, meta.name(), conversations.members(conversationId));
         if (!added.isEmpty()) {
             announce(group, added, List.of(), caller, List.of());
@@ -81,6 +97,7 @@ public final class GroupService {
     }
 
     public void removeMember(String caller, String conversationId, String member) {
+        memberChanges.spend(caller);
         Meta meta = requireGroupMember(conversationId, caller);
         if (!member.equals(caller) && !caller.equals(meta.createdBy())) {
             throw new ForbiddenException("only the group's creator may remove other members");
@@ -88,6 +105,7 @@ public final class GroupService {
         if (!conversations.removeMember(conversationId, member)) {
             throw new NotFoundException(member + " is not a member of " + conversationId);
         }
+        conversations.releaseMembers(conversationId, 1);
         Group group = new Group(conversationId, meta.name(), conversations.members(conversationId));
         announce(group, List.of(), List.of(member), caller, List.of(member));
     }

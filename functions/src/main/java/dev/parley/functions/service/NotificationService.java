@@ -34,7 +34,11 @@ public final class NotificationService {
     private final Supplier<PushNotifier> notifier;
     private final Clock clock;
 
-    public NotificationService(DeviceStore devices, Unread unread, Supplier<PushNotifier> notifier, Clock clock) {
+    private final Budget registrations;
+
+    public NotificationService(DeviceStore devices, Unread unread, Supplier<PushNotifier> notifier, Clock clock,
+                               Budget registrations) {
+        this.registrations = registrations;
         this.devices = devices;
         this.unread = unread;
         this.notifier = notifier;
@@ -43,6 +47,7 @@ public final class NotificationService {
 
     /** {@code PUT /devices/{deviceId}}: the caller's device, and only the caller's. */
     public void register(String userId, String deviceId, String platform, String pushToken) {
+        registrations.spend(userId);
         DeviceIds.require(deviceId);
         if (!"apns".equals(platform) && !"fcm".equals(platform)) {
             throw new BadRequestException("platform must be apns or fcm");
@@ -54,6 +59,7 @@ public final class NotificationService {
     }
 
     public void unregister(String userId, String deviceId) {
+        registrations.spend(userId);
         DeviceIds.require(deviceId);
         devices.unregister(userId, deviceId);
     }

@@ -14,15 +14,22 @@ public final class ReceiptService {
     private final ConversationStore conversations;
     private final ConversationAccess access;
     private final Broadcaster broadcaster;
+    private final Budget acks;
+    private final Budget reads;
 
-    public ReceiptService(ConversationStore conversations, ConversationAccess access, Broadcaster broadcaster) {
+    public ReceiptService(ConversationStore conversations, ConversationAccess access, Broadcaster broadcaster,
+                          Budget acks, Budget reads) {
+        this.acks = acks;
+        this.reads = reads;
         this.conversations = conversations;
         this.access = access;
         this.broadcaster = broadcaster;
     }
 
+    /** Only in a conversation the caller is in (NOT_MEMBER otherwise, and nothing is written). */
     public void ack(Caller caller, ClientCommand.Ack command) {
-        access.require(command.conversationId(), caller.userId());
+        acks.spend(caller.userId());
+        access.requireRecorded(command.conversationId(), caller.userId());
         conversations.advanceAck(command.conversationId(), caller.userId(), caller.deviceId(), command.seq());
     }
 
@@ -32,8 +39,9 @@ public final class ReceiptService {
      * pushed is not retried: the cursor is stored, and {@code sync} reports it.
      */
     public void read(Caller caller, ClientCommand.Read command) {
+        reads.spend(caller.userId());
         String conversationId = command.conversationId();
-        Membership membership = access.require(conversationId, caller.userId());
+        Membership membership = access.requireRecorded(conversationId, caller.userId());
         long lastSeq = conversations.meta(conversationId).map(ConversationStore.Meta::lastSeq).orElse(0L);
         long seq = Math.min(command.seq(), lastSeq);
         if (seq <= membership.readSeq() || !conversations.advanceRead(conversationId, caller.userId(), seq)) {

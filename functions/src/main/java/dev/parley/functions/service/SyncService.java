@@ -1,6 +1,5 @@
 package dev.parley.functions.service;
 
-import dev.parley.functions.ratelimit.RateLimiter;
 import dev.parley.functions.store.ConversationStore;
 import dev.parley.functions.store.ConversationStore.Membership;
 import dev.parley.functions.store.ConversationStore.Meta;
@@ -9,7 +8,6 @@ import dev.parley.model.domain.ConversationSummary;
 import dev.parley.model.domain.MessagePage;
 import dev.parley.model.errors.NotFoundException;
 import dev.parley.model.errors.NotMemberException;
-import dev.parley.model.errors.RateLimitedException;
 import dev.parley.model.protocol.ClientCommand;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,23 +27,29 @@ public final class SyncService {
     private final Unread unread;
     private final ConversationAccess access;
     private final TimelineReader timeline;
-    private final RateLimiter limiter;
+    private final Budgets budgets;
+
+    /**
+     * The caller's cursors of conversations the byMember index does not list are looked up one
+     * by one (two reads each at most); beyond this many per sync they are left out of the reply,
+     * to be answered by a later sync once the index lists them. Bounds what one sync can cost.
+     */
+    public static final int MAX_UNLISTED_CURSORS = 20;
+
+    /** The budgets of sync, of history and message pages, and of the conversation list. */
+    public record Budgets(Budget sync, Budget pages, Budget list) {
+        public static Budgets unlimited() {
+            return new Budgets(Budget.unlimited("sync"), Budget.unlimited("history"), Budget.unlimited("conversations"));
+        }
+    }
 
     public SyncService(ConversationStore conversations, Unread unread, ConversationAccess access,
-                       TimelineReader timeline, RateLimiter limiter) {
+                       TimelineReader timeline, Budgets budgets) {
         this.conversations = conversations;
         this.unread = unread;
         this.access = access;
         this.timeline = timeline;
-        this.limiter = limiter;
-    }
-
-    /** sync, history and message pages share one budget per user, apart from sends. */
-    private void admit(String userId) {
-        long retryAfterMs = limiter.acquire(userId);
-        if (retryAfterMs > 0) {
-            throw new RateLimitedException("over the sync and history rate limit; retry after retryAfterMs", retryAfterMs);
-        }
+        this.budgets = budgets;
     }
 
     /**
@@ -54,13 +58,14 @@ public final class SyncService {
      * device and start from the beginning of the caller's membership.
      */
     public List<ConversationUpdate> sync(Caller caller, ClientCommand.Sync command) {
-        admit(caller.userId());
+        budgets.sync().spend(caller.userId());
         Map<String, Membership> memberships = new LinkedHashMap<>();
         for (Membership membership : conversations.conversationsOf(caller.userId())) {
             memberships.put(membership.conversationId(), membership);
         }
+        int unlisted = 0;
         for (String conversationId : command.cursors().keySet()) {
-            if (!memberships.containsKey(conversationId)) {
+            if (!memberships.containsKey(conversationId) && unlisted++ < MAX_UNLISTED_CURSORS) {
                 // Not (yet) in the eventually consistent index, or no longer a member: a device
                 // removed from a group keeps a cursor for it, which must not break its sync.
                 try {
@@ -86,6 +91,7 @@ public final class SyncService {
 
     /** The caller's conversations with cursors and unread counts, without messages (GET /conversations). */
     public List<ConversationSummary> conversations(String userId) {
+        budgets.list().spend(userId);
         List<ConversationSummary> result = new ArrayList<>();
         for (Membership membership : conversations.conversationsOf(userId)) {
             Meta meta = conversations.meta(membership.conversationId()).orElse(Meta.empty(membership.conversationId()));
@@ -99,7 +105,7 @@ public final class SyncService {
      * given, else before {@code beforeSeq} (or the newest).
      */
     public MessagePage messages(String userId, String conversationId, Long beforeSeq, Long afterSeq, int limit) {
-        admit(userId);
+        budgets.pages().spend(userId);
         Membership membership = access.require(conversationId, userId);
         Meta meta = conversations.meta(conversationId).orElse(Meta.empty(conversationId));
         TimelineReader.Page page = afterSeq != null
@@ -110,7 +116,7 @@ public final class SyncService {
 
     /** A page of older messages of one conversation ({@code history}). */
     public MessagePage history(Caller caller, ClientCommand.History command) {
-        admit(caller.userId());
+        budgets.pages().spend(caller.userId());
         Membership membership = access.require(command.conversationId(), caller.userId());
         Meta meta = conversations.meta(command.conversationId()).orElse(Meta.empty(command.conversationId()));
         TimelineReader.Page page = timeline.before(meta, command.beforeSeq(), membership.joinedSeq(), command.limit());

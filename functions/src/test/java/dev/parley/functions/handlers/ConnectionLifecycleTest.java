@@ -8,6 +8,7 @@ import dev.parley.functions.support.Fixtures;
 import dev.parley.functions.support.TestDynamo;
 import dev.parley.functions.push.ConnectionPusher;
 import dev.parley.functions.service.Broadcaster;
+import dev.parley.functions.service.Budget;
 import dev.parley.functions.service.ConversationAccess;
 import dev.parley.functions.service.Poster;
 import dev.parley.functions.service.ConnectionService;
@@ -43,8 +44,9 @@ class ConnectionLifecycleTest {
                                     () -> (connectionId, frame) -> ConnectionPusher.Outcome.DELIVERED),
                             Executors.newFixedThreadPool(2)),
                     () -> (userId, delay) -> scheduledChecks.add(userId + " after " + delay.toSeconds() + "s"),
-                    Clock.systemUTC(), Duration.ofSeconds(30), Duration.ofSeconds(90)),
-            Clock.systemUTC(), Long.parseLong(Setting.CONNECTION_TTL_SECONDS.defaultValue()));
+                    Clock.systemUTC(), Duration.ofSeconds(30), Duration.ofSeconds(90), Budget.unlimited("presence")),
+            Clock.systemUTC(), Long.parseLong(Setting.CONNECTION_TTL_SECONDS.defaultValue()),
+            new ConnectionService.Limits(3, Duration.ofSeconds(90), Budget.unlimited("heartbeat")));
     private final String user = "alice-" + UUID.randomUUID().toString().substring(0, 8);
 
     private APIGatewayV2WebSocketEvent event(String fixture) {

@@ -14,6 +14,20 @@ import java.util.UUID;
  * in memory. Tests keep out of each other's way with unique user names ({@link #user}).
  */
 public final class Parley {
+    /** Every per-user budget and the per-user connection share lifted (the attack suite tests them on runtimes of its own). */
+    public static final java.util.Map<Setting, String> WITHOUT_BUDGETS = budgetsLifted();
+
+    private static java.util.Map<Setting, String> budgetsLifted() {
+        java.util.Map<Setting, String> settings = new java.util.EnumMap<>(Setting.class);
+        for (Setting setting : Setting.values()) {
+            if (setting.name().endsWith("_RATE") || setting.name().endsWith("_BURST")) {
+                settings.put(setting, "100000");
+            }
+        }
+        settings.put(Setting.MAX_CONNECTIONS_PER_USER, "100000");
+        return settings;
+    }
+
     private static LocalRuntime runtime;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -26,10 +40,14 @@ public final class Parley {
                 // Send limits out of the way: tests send hundreds of messages as fast as they can;
                 // the rate limit has tests of its own (RateLimitTest).
                 // Backend.options(): DynamoDB Local, or LocalStack under -Plocalstack.
-                runtime = LocalRuntime.start(dev.parley.it.localstack.Backend.options().withPort(0)
+                LocalRuntime.Options options = dev.parley.it.localstack.Backend.options().withPort(0)
                         .withSetting(Setting.LOG_LEVEL, "WARN")
                         .withSetting(Setting.SEND_RATE, "100000").withSetting(Setting.SEND_BURST, "100000")
-                        .withSetting(Setting.FETCH_RATE, "100000").withSetting(Setting.FETCH_BURST, "100000"));
+                        .withSetting(Setting.FETCH_RATE, "100000").withSetting(Setting.FETCH_BURST, "100000");
+                for (var lifted : WITHOUT_BUDGETS.entrySet()) {
+                    options = options.withSetting(lifted.getKey(), lifted.getValue());
+                }
+                runtime = LocalRuntime.start(options);
             } catch (Exception e) {
                 throw new IllegalStateException("the local runtime did not start", e);
             }
