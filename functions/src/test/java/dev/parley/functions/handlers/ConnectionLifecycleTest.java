@@ -115,4 +115,22 @@ class ConnectionLifecycleTest {
         assertThat(error.get("code").asText()).isEqualTo("UNKNOWN_ACTION");
         assertThat(error.get("requestId").asText()).isEqualTo("t-9");
     }
+
+    @Test
+    void aUserOverTheirShareOfConnectionsIsRefusedWith429AndNothingIsWritten() {
+        for (int i = 0; i < 3; i++) {
+            String connectionId = "conn-" + i;
+            var response = new ConnectHandler(connections).handleRequest(Fixtures.event("websocket-connect.json",
+                    APIGatewayV2WebSocketEvent.class, text -> text.replace("\"userId\": \"alice\"", "\"userId\": \"" + user + "\"")
+                            .replace("TZFc-eYyIAMCJwQ=", connectionId)), null);
+            assertThat(response.getStatusCode()).isEqualTo(200);
+        }
+        var refused = new ConnectHandler(connections).handleRequest(event("websocket-connect.json"), null);
+        assertThat(refused.getStatusCode()).isEqualTo(429);
+        assertThat(mapping()).isEmpty();
+        // Another user is not affected.
+        var other = new ConnectHandler(connections).handleRequest(Fixtures.event("websocket-connect.json",
+                APIGatewayV2WebSocketEvent.class, text -> text.replace("\"userId\": \"alice\"", "\"userId\": \"other-" + user + "\"")), null);
+        assertThat(other.getStatusCode()).isEqualTo(200);
+    }
 }
