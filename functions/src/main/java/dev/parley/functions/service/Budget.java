@@ -19,15 +19,7 @@ public final class Budget {
 
     /** A budget that never refuses, for tests of other behaviour. */
     public static Budget unlimited(String route) {
-        return new Budget(route, new RateLimiter() {
-            @Override
-            public long acquire(String userId) {
-                return 0;
-            }
-
-            @Override
-            public void refund(String userId) {}
-        });
+        return new Budget(route, userId -> 0);
     }
 
     /** Takes one token of the user's budget, or throws {@link RateLimitedException}. */

@@ -24,11 +24,6 @@ public final class CountingRateLimiter implements RateLimiter {
         return 0;
     }
 
-    @Override
-    public void refund(String userId) {
-        taken.computeIfAbsent(userId, u -> new AtomicInteger()).decrementAndGet();
-    }
-
     /** Tokens the user holds spent. */
     public int spent(String userId) {
         return taken.getOrDefault(userId, new AtomicInteger()).get();
