@@ -34,8 +34,10 @@ import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExcee
  *       answer 500 on more consecutive attempts than the SDK makes (the fan-out reports the record and
  *       the stream mapping retries it); 0.5 % find their connection gone: it is closed from the
  *       gateway side and the post answered 410.</li>
- *   <li>{@link #invoke}: 2 % of fan-out invocations crash, half before the function ran and half
- *       after it posted everything (its pushes went out, its answer is lost): the mapping retries.</li>
+ *   <li>{@link #invoke}: two fan-out invocations in seven crash, one before the function ran and
+ *       one after it posted everything (its pushes went out, its answer is lost): the mapping
+ *       retries (bisecting). A fixed cycle rather than a rate: under throttling an invocation
+ *       carries up to 100 records and takes seconds, so a run makes only dozens of them.</li>
  *   <li>{@link #startDropping}: every 0.5-1.5 s one live connection is closed from the gateway side.</li>
  * </ul>
  */
@@ -43,7 +45,8 @@ final class SoakFaults implements ConnectionsApi.PostFaults, StreamPoller.Invoca
     static final double THROTTLED_ATTEMPTS = 0.10;
     static final double POSTS_FAILING = 0.01;
     static final double POSTS_GONE = 0.005;
-    static final double INVOCATIONS_CRASHING = 0.02;
+    /** Of every seven fan-out invocations, the third crashes before the function ran, the sixth after. */
+    static final int CRASH_CYCLE = 7;
     /** More than the SDK client's attempts per call, so the fan-out function sees the failure. */
     static final int ATTEMPTS_FAILED = 4;
 
@@ -59,6 +62,7 @@ final class SoakFaults implements ConnectionsApi.PostFaults, StreamPoller.Invoca
     final AtomicInteger crashedAfter = new AtomicInteger();
     final AtomicInteger dropped = new AtomicInteger();
     final AtomicInteger invocations = new AtomicInteger();
+    final AtomicLong recordsInvoked = new AtomicLong();
 
     SoakFaults(long seed) {
         this.random = new Random(seed);
@@ -112,14 +116,14 @@ final class SoakFaults implements ConnectionsApi.PostFaults, StreamPoller.Invoca
 
     @Override
     public StreamsEventResponse invoke(DynamodbEvent event, Function<DynamodbEvent, StreamsEventResponse> function) {
-        invocations.incrementAndGet();
-        double roll = roll();
-        if (roll < INVOCATIONS_CRASHING / 2) {
+        int n = invocations.incrementAndGet();
+        recordsInvoked.addAndGet(event.getRecords().size());
+        if (n % CRASH_CYCLE == 3) {
             crashedBefore.incrementAndGet();
             throw new Error("soak: the fan-out invocation crashed before it ran");
         }
         StreamsEventResponse response = function.apply(event);
-        if (roll < INVOCATIONS_CRASHING) {
+        if (n % CRASH_CYCLE == 6) {
             crashedAfter.incrementAndGet();
             throw new Error("soak: the fan-out invocation crashed after it posted");
         }
@@ -154,7 +158,8 @@ final class SoakFaults implements ConnectionsApi.PostFaults, StreamPoller.Invoca
     }
 
     String counters() {
-        return "invocations=" + invocations.get() + " throttled=" + throttled.get() + " posts500=" + posts500.get() + " posts410=" + posts410.get()
+        return "invocations=" + invocations.get() + " records=" + recordsInvoked.get() + " throttled=" + throttled.get()
+                + " posts500=" + posts500.get() + " posts410=" + posts410.get()
                 + " crashedBefore=" + crashedBefore.get() + " crashedAfter=" + crashedAfter.get()
                 + " dropped=" + dropped.get()
                 + " deadLetters=" + (runtime == null ? 0 : runtime.streamPoller().deadLetters().size());
