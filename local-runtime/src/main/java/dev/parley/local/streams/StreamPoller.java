@@ -63,7 +63,7 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
  */
 public final class StreamPoller implements AutoCloseable {
     /** The longest rest between two polls that found nothing. */
-    public static final Duration MAX_IDLE = Duration.ofSeconds(1);
+    public static final Duration MAX_IDLE = Duration.ofSeconds(5);
     static final long FIRST_IDLE_MILLIS = 5;
     /** Short waits (5, 10, 20, 40, 80 ms) find a record that lags its write; then the long rest. */
     static final long LAST_SHORT_IDLE_MILLIS = 80;
