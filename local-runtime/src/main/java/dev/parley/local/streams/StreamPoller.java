@@ -56,7 +56,7 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
  * </ul>
  *
  * <p>Between polls that find nothing it backs off, from {@value #FIRST_IDLE_MILLIS} ms doubling up
- * to 80 ms and then the maximum idle wait (1 s by default), and a {@link WriteSignal} on the writers' DynamoDB
+ * to 80 ms and then the maximum idle wait (5 s by default), and a {@link WriteSignal} on the writers' DynamoDB
  * client wakes it at once when the streamed table is written: an idle runtime costs next to no
  * CPU and a push leaves as soon as its record can be read. (Lambda polls each shard about four
  * times a second; a wait here never delays a record a writer signalled.)

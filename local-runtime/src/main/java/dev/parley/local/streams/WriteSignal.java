@@ -17,7 +17,7 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 /**
  * Wakes the stream poller when a write to the streamed table succeeds. It sits on the functions'
  * DynamoDB client (an SDK {@link ExecutionInterceptor}, so it sees exactly the calls DynamoDB
- * answered), which lets the poller rest up to a second between polls when nothing is written and
+ * answered), which lets the poller rest for seconds between polls when nothing is written and
  * still read a new record at once. It only shortens a wait: a write made by another client is
  * still read at the next poll.
  */

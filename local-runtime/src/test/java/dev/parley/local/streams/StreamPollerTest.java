@@ -415,6 +415,7 @@ class StreamPollerTest {
             List<String> names = names(event);
             event.getRecords().forEach(record -> sequenceNumbers.put(record.getDynamodb().getKeys().get("pk").getS(),
                     record.getDynamodb().getSequenceNumber()));
+            batches.add(names);
             StreamsEventResponse response = answer.answer(this, event);
             int processed = names.size();
             if (response.getBatchItemFailures() != null) {
