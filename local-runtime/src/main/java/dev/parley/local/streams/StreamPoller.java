@@ -56,7 +56,7 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
  * </ul>
  *
  * <p>Between polls that find nothing it backs off, from {@value #FIRST_IDLE_MILLIS} ms doubling up
- * to 80 ms and then the maximum idle wait (5 s by default), and a {@link WriteSignal} on the writers' DynamoDB
+ * to 640 ms and then the maximum idle wait (5 s by default), and a {@link WriteSignal} on the writers' DynamoDB
  * client wakes it at once when the streamed table is written: an idle runtime costs next to no
  * CPU and a push leaves as soon as its record can be read. (Lambda polls each shard about four
  * times a second; a wait here never delays a record a writer signalled.)
@@ -65,8 +65,8 @@ public final class StreamPoller implements AutoCloseable {
     /** The longest rest between two polls that found nothing. */
     public static final Duration MAX_IDLE = Duration.ofSeconds(5);
     static final long FIRST_IDLE_MILLIS = 5;
-    /** Short waits (5, 10, 20, 40, 80 ms) find a record that lags its write; then the long rest. */
-    static final long LAST_SHORT_IDLE_MILLIS = 80;
+    /** Short waits (5, 10, ... 640 ms: 1.3 s after the last write) find a record that lags its write. */
+    static final long LAST_SHORT_IDLE_MILLIS = 640;
     /** Shards are listed again this often, and at once when one is finished (its children follow). */
     private static final long DESCRIBE_EVERY_MILLIS = 10_000;
 
