@@ -319,6 +319,7 @@ public final class Soak {
             } finally {
                 clients.forEach(ParleyClient::close);
                 child.get().kill();
+                deleteRecursively(data); // on tmpfs it holds memory
             }
         }
 
@@ -479,6 +480,14 @@ public final class Soak {
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("the soak runtime survived SIGKILL");
             }
+        }
+    }
+
+    private static void deleteRecursively(Path directory) {
+        try (var paths = Files.walk(directory)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            System.err.println("soak: could not delete " + directory + ": " + e);
         }
     }
 
