@@ -17,6 +17,7 @@ import dev.parley.local.http.NotificationSink;
 import dev.parley.local.http.WebPage;
 import dev.parley.local.streams.EventSourceMapping;
 import dev.parley.local.streams.StreamPoller;
+import dev.parley.local.streams.WriteSignal;
 import dev.parley.model.config.ParleyConfig;
 import dev.parley.model.config.Setting;
 import java.net.URI;
@@ -141,7 +142,11 @@ public final class LocalRuntime implements AutoCloseable {
     }
 
     public static LocalRuntime start(Options options) throws Exception {
-        ExecutionInterceptor[] interceptors = options.dynamoInterceptors().toArray(ExecutionInterceptor[]::new);
+        // The functions' writes to the messages table wake the stream poller (it rests when idle).
+        WriteSignal messagesWritten = new WriteSignal();
+        List<ExecutionInterceptor> all = new ArrayList<>(options.dynamoInterceptors());
+        all.add(messagesWritten);
+        ExecutionInterceptor[] interceptors = all.toArray(ExecutionInterceptor[]::new);
         DynamoDbLocal dynamoDbLocal = options.externalDynamoDb().isPresent() ? null
                 : DynamoDbLocal.start(options.dataDirectory().map(dir -> dir.resolve("dynamodb")));
         DynamoDbClient dynamo = options.externalDynamoDb().map(external -> externalClient(external, interceptors))
@@ -216,9 +221,11 @@ public final class LocalRuntime implements AutoCloseable {
                 .orElseGet(dynamoDbLocal::streamsClient);
         String streamArn = dynamo.describeTable(d -> d.tableName(config.get(Setting.MESSAGES_TABLE)))
                 .table().latestStreamArn();
+        messagesWritten.watch(config.get(Setting.MESSAGES_TABLE));
         StreamPoller poller = new StreamPoller(streams, streamArn, event -> functions.get().fanout(event),
                 options.eventSourceMapping(),
-                options.dataDirectory().map(dir -> dir.resolve("stream-checkpoints.json")));
+                options.dataDirectory().map(dir -> dir.resolve("stream-checkpoints.json")),
+                messagesWritten, StreamPoller.MAX_IDLE);
         poller.start();
         return new LocalRuntime(dynamoDbLocal, dynamo, server, gateway, connectionsApi, poller, presenceQueue, issuer,
                 config, port, functions);
