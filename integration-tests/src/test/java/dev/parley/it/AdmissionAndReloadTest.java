@@ -33,7 +33,7 @@ class AdmissionAndReloadTest {
 
     @Test
     void connectionsBeyondTheLimitsAreRefusedWith429BeforeTheUpgradeThenAcceptedAgain() throws Exception {
-        runtime = LocalRuntime.start(LocalRuntime.Options.defaults().withPort(0).withAdmission(3, 2));
+        runtime = LocalRuntime.start(LocalRuntime.Options.builder().port(0).admission(3, 2).build());
         List<WsClient> open = new ArrayList<>();
         try {
             open.add(OwnRuntime.connect(runtime, user("a")));
@@ -56,7 +56,7 @@ class AdmissionAndReloadTest {
 
     @Test
     void aReloadKeepsEverySocketOpenAndChatGoesOnWithSeqContinuing() throws Exception {
-        runtime = LocalRuntime.start(LocalRuntime.Options.defaults().withPort(0));
+        runtime = LocalRuntime.start(LocalRuntime.Options.builder().port(0).build());
         String alice = user("alice");
         String bob = user("bob");
         String conversation = ConversationId.direct(alice, bob);

@@ -1,5 +1,6 @@
 package dev.parley.local;
 
+import dev.parley.local.gateway.GatewayLimits;
 import dev.parley.model.config.Setting;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
@@ -12,21 +13,21 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) throws Exception {
-        LocalRuntime.Options options = LocalRuntime.Options.defaults();
+        LocalRuntime.Options.Builder options = LocalRuntime.Options.builder();
+        int maxConnections = GatewayLimits.DEFAULTS.maxConnections();
+        int connectRate = GatewayLimits.DEFAULTS.connectRate();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             switch (arg) {
-                case "--port" -> options = options.withPort(Integer.parseInt(value(args, ++i, arg)));
-                case "--data" -> options = options.withDataDirectory(Path.of(value(args, ++i, arg)));
-                case "--log-level" -> options = options.withSetting(Setting.LOG_LEVEL, logLevel(value(args, ++i, arg)));
-                case "--log-file" -> options = options.withSetting(Setting.LOG_FILE,
+                case "--port" -> options.port(Integer.parseInt(value(args, ++i, arg)));
+                case "--data" -> options.dataDirectory(Path.of(value(args, ++i, arg)));
+                case "--log-level" -> options.setting(Setting.LOG_LEVEL, logLevel(value(args, ++i, arg)));
+                case "--log-file" -> options.setting(Setting.LOG_FILE,
                         Path.of(value(args, ++i, arg)).toAbsolutePath().toString());
-                case "--send-rate" -> options = options.withSetting(Setting.SEND_RATE, positive(value(args, ++i, arg), arg));
-                case "--send-burst" -> options = options.withSetting(Setting.SEND_BURST, positive(value(args, ++i, arg), arg));
-                case "--max-connections" -> options = options.withAdmission(
-                        Integer.parseInt(positive(value(args, ++i, arg), arg)), options.connectRate());
-                case "--connect-rate" -> options = options.withAdmission(options.maxConnections(),
-                        Integer.parseInt(positive(value(args, ++i, arg), arg)));
+                case "--send-rate" -> options.setting(Setting.SEND_RATE, positive(value(args, ++i, arg), arg));
+                case "--send-burst" -> options.setting(Setting.SEND_BURST, positive(value(args, ++i, arg), arg));
+                case "--max-connections" -> maxConnections = Integer.parseInt(positive(value(args, ++i, arg), arg));
+                case "--connect-rate" -> connectRate = Integer.parseInt(positive(value(args, ++i, arg), arg));
                 case "-h", "--help" -> {
                     System.out.println(usage());
                     return;
@@ -37,7 +38,7 @@ public final class Main {
                 }
             }
         }
-        LocalRuntime runtime = LocalRuntime.start(options);
+        LocalRuntime runtime = LocalRuntime.start(options.admission(maxConnections, connectRate).build());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {

@@ -26,10 +26,10 @@ public final class Parley {
                 // Send limits out of the way: tests send hundreds of messages as fast as they can;
                 // the rate limit has tests of its own (RateLimitTest).
                 // Backend.options(): DynamoDB Local, or LocalStack under -Plocalstack.
-                runtime = LocalRuntime.start(dev.parley.it.localstack.Backend.options().withPort(0)
-                        .withSetting(Setting.LOG_LEVEL, "WARN")
-                        .withSetting(Setting.SEND_RATE, "100000").withSetting(Setting.SEND_BURST, "100000")
-                        .withSetting(Setting.FETCH_RATE, "100000").withSetting(Setting.FETCH_BURST, "100000"));
+                runtime = LocalRuntime.start(dev.parley.it.localstack.Backend.options().port(0)
+                        .setting(Setting.LOG_LEVEL, "WARN")
+                        .setting(Setting.SEND_RATE, "100000").setting(Setting.SEND_BURST, "100000")
+                        .setting(Setting.FETCH_RATE, "100000").setting(Setting.FETCH_BURST, "100000").build());
             } catch (Exception e) {
                 throw new IllegalStateException("the local runtime did not start", e);
             }

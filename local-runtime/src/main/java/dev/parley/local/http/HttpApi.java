@@ -3,11 +3,9 @@ package dev.parley.local.http;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.parley.functions.auth.TokenVerifier;
-import dev.parley.functions.handlers.ConversationsHandler;
-import dev.parley.functions.handlers.DevicesHandler;
-import dev.parley.functions.handlers.GroupsHandler;
-import dev.parley.functions.handlers.PresenceHandler;
 import dev.parley.local.functions.FunctionHost;
+import dev.parley.model.routes.Catalogue;
+import dev.parley.model.routes.Trigger;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -17,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
@@ -34,9 +31,12 @@ import org.eclipse.jetty.util.Fields;
  */
 public final class HttpApi extends Handler.Abstract {
     public static final String PREFIX = "/api";
-    /** Every route of the HTTP API, as API Gateway route keys. */
-    public static final List<String> ROUTES = Stream.of(GroupsHandler.ROUTES, ConversationsHandler.ROUTES,
-            PresenceHandler.ROUTES, DevicesHandler.ROUTES).flatMap(List::stream).toList();
+    /**
+     * Every route of the HTTP API in the catalogue this runtime was built with, as API Gateway
+     * route keys. Requests are matched against the routes of the code now loaded instead
+     * ({@link FunctionHost#httpRoutes()}), so a reload can add one.
+     */
+    public static final List<String> ROUTES = Catalogue.httpRoutes().stream().map(Trigger.HttpRoute::routeKey).toList();
 
     private final Supplier<FunctionHost> functions;
     private final TokenVerifier verifier;
@@ -57,7 +57,8 @@ public final class HttpApi extends Handler.Abstract {
         // Read the whole body before any answer: answering a request whose body is unread makes
         // Jetty close the connection, which a keep-alive client then finds dead on its next request.
         String body = Content.Source.asString(request, StandardCharsets.UTF_8);
-        Match match = match(method, path);
+        FunctionHost host = functions.get();
+        Match match = match(host.httpRoutes(), method, path);
         if (match == null) {
             DevApi.json(response, callback, 404, "{\"message\":\"Not Found\"}");
             return true;
@@ -70,7 +71,7 @@ public final class HttpApi extends Handler.Abstract {
         APIGatewayV2HTTPEvent event = event(request, match, path, claims, body.isEmpty() ? null : body);
         APIGatewayV2HTTPResponse result;
         try {
-            result = functions.get().http(match.routeKey(), event);
+            result = host.http(match.routeKey(), event);
         } catch (RuntimeException failed) {
             DevApi.json(response, callback, 500, "{\"message\":\"Internal Server Error\"}");
             return true;
@@ -87,9 +88,9 @@ public final class HttpApi extends Handler.Abstract {
     private record Match(String routeKey, Map<String, String> pathParameters) {}
 
     /** The route whose template matches; path parameters are single segments, as in API Gateway. */
-    static Match match(String method, String path) {
+    static Match match(List<String> routes, String method, String path) {
         String[] segments = path.split("/", -1);
-        for (String route : ROUTES) {
+        for (String route : routes) {
             String[] parts = route.split(" ", 2);
             if (!parts[0].equals(method)) {
                 continue;
