@@ -1,5 +1,6 @@
 package dev.parley.local.gateway;
 
+import dev.parley.model.aws.AwsLimits;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -25,6 +26,8 @@ import org.eclipse.jetty.websocket.api.Session;
  */
 final class LiveConnection {
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(10);
+    /** At most 3 bytes of UTF-8 per char (4 per surrogate pair): a fragment stays within 32 KB. */
+    private static final int FRAGMENT_CHARS = AwsLimits.WEBSOCKET_FRAME_BYTES / 4;
 
     final String id;
     final Map<String, Object> authorizerContext;
@@ -78,10 +81,23 @@ final class LiveConnection {
         if (!session.isOpen()) {
             return false;
         }
-        Callback.Completable written = new Callback.Completable();
-        session.sendText(frame, written);
         try {
-            written.get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            // API Gateway sends a message over its 32 KB frame limit in several frames; so does this.
+            int start = 0;
+            do {
+                int end = Math.min(frame.length(), start + FRAGMENT_CHARS);
+                if (end < frame.length() && Character.isHighSurrogate(frame.charAt(end - 1))) {
+                    end--;
+                }
+                Callback.Completable written = new Callback.Completable();
+                if (start == 0 && end == frame.length()) {
+                    session.sendText(frame, written);
+                } else {
+                    session.sendPartialText(frame.substring(start, end), end == frame.length(), written);
+                }
+                written.get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                start = end;
+            } while (start < frame.length());
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
