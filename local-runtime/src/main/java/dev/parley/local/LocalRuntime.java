@@ -205,15 +205,7 @@ public final class LocalRuntime implements AutoCloseable {
     }
 
     public static LocalRuntime start(Options options) throws Exception {
-        ExecutionInterceptor[] interceptors = options.dynamoInterceptors().toArray(ExecutionInterceptor[]::new);
-        DynamoDbLocal dynamoDbLocal = options.externalDynamoDb().isPresent() ? null
-                : DynamoDbLocal.start(options.dataDirectory().map(dir -> dir.resolve("dynamodb")));
-        DynamoDbClient dynamo = options.externalDynamoDb().map(external -> externalClient(external, interceptors))
-                .orElseGet(() -> dynamoDbLocal.client(interceptors));
-        URI dynamoEndpoint = options.externalDynamoDb().map(ExternalDynamoDb::endpoint)
-                .orElseGet(() -> dynamoDbLocal.endpoint());
-        LocalIssuer issuer = LocalIssuer.create(options.dataDirectory());
-
+        // Bind first: a port in use is the commonest failure, and nothing else has started yet.
         QueuedThreadPool threads = new QueuedThreadPool(200, 8);
         threads.setName("parley-http");
         Server server = new Server(threads);
@@ -222,6 +214,30 @@ public final class LocalRuntime implements AutoCloseable {
         connector.setPort(options.port());
         server.addConnector(connector);
         connector.open();
+        DynamoDbLocal[] started = new DynamoDbLocal[1];
+        try {
+            return start(options, server, connector, started);
+        } catch (Exception | Error failed) {
+            connector.close();
+            if (started[0] != null) {
+                started[0].close();
+            }
+            throw failed;
+        }
+    }
+
+    private static LocalRuntime start(Options options, Server server, ServerConnector connector,
+                                      DynamoDbLocal[] started) throws Exception {
+        ExecutionInterceptor[] interceptors = options.dynamoInterceptors().toArray(ExecutionInterceptor[]::new);
+        DynamoDbLocal dynamoDbLocal = options.externalDynamoDb().isPresent() ? null
+                : DynamoDbLocal.start(options.dataDirectory().map(dir -> dir.resolve("dynamodb")));
+        started[0] = dynamoDbLocal;
+        DynamoDbClient dynamo = options.externalDynamoDb().map(external -> externalClient(external, interceptors))
+                .orElseGet(() -> dynamoDbLocal.client(interceptors));
+        URI dynamoEndpoint = options.externalDynamoDb().map(ExternalDynamoDb::endpoint)
+                .orElseGet(() -> dynamoDbLocal.endpoint());
+        LocalIssuer issuer = LocalIssuer.create(options.dataDirectory());
+
         int port = connector.getLocalPort();
         String base = "http://127.0.0.1:" + port;
 
