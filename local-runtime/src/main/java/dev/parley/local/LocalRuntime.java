@@ -11,6 +11,7 @@ import dev.parley.local.gateway.WebSocketGateway;
 import dev.parley.functions.auth.TokenVerifier;
 import dev.parley.local.http.DevApi;
 import dev.parley.local.http.HttpApi;
+import dev.parley.local.http.JsonErrors;
 import dev.parley.local.http.LocalQueue;
 import dev.parley.local.http.NotFound;
 import dev.parley.local.http.NotificationSink;
@@ -175,6 +176,8 @@ public final class LocalRuntime implements AutoCloseable {
     public record ExternalDynamoDb(URI endpoint, Region region, AwsCredentialsProvider credentials) {}
 
     static final String PRESENCE_QUEUE = "parley-presence";
+    /** Read timeout of an HTTP connection (an upgraded WebSocket has the gateway's idle timeout instead). */
+    static final Duration HTTP_IDLE_TIMEOUT = Duration.ofSeconds(20);
 
     private final DynamoDbLocal dynamoDbLocal;
     private final DynamoDbClient dynamo;
@@ -212,7 +215,10 @@ public final class LocalRuntime implements AutoCloseable {
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
         connector.setPort(options.port());
+        // Slow clients (a byte every few seconds) lose their connection instead of holding a thread.
+        connector.setIdleTimeout(HTTP_IDLE_TIMEOUT.toMillis());
         server.addConnector(connector);
+        server.setErrorHandler(new JsonErrors());
         connector.open();
         DynamoDbLocal[] started = new DynamoDbLocal[1];
         try {

@@ -50,4 +50,70 @@ class LocalRuntimeTest {
         assertThat(received).anyMatch(frame -> frame.contains("\"r1\""));
         socket.abort();
     }
+
+    /** One raw HTTP/1.1 request (the JDK client will not send a foreign Host), answered status line and body. */
+    private static String raw(String request) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", runtime.port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
+            socket.getOutputStream().flush();
+            java.io.InputStream in = socket.getInputStream();
+            java.io.ByteArrayOutputStream head = new java.io.ByteArrayOutputStream();
+            while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+                int b = in.read();
+                if (b < 0) {
+                    break;
+                }
+                head.write(b);
+            }
+            String headers = head.toString(StandardCharsets.ISO_8859_1);
+            java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(headers);
+            byte[] body = length.find() ? in.readNBytes(Integer.parseInt(length.group(1))) : new byte[0];
+            return headers + new String(body, StandardCharsets.UTF_8);
+        }
+    }
+
+    private static String post(String path, String headers, String body) throws Exception {
+        return raw("POST " + path + " HTTP/1.1\r\n" + headers + "Content-Type: text/plain\r\nContent-Length: "
+                + body.getBytes(StandardCharsets.UTF_8).length + "\r\nConnection: close\r\n\r\n" + body);
+    }
+
+    @Test
+    void aCrossOriginReloadIsRefusedWithJson() throws Exception {
+        String answer = post("/dev/reload", "Host: 127.0.0.1:" + runtime.port() + "\r\nOrigin: http://evil.example\r\n", "");
+        assertThat(answer).startsWith("HTTP/1.1 403").contains("\"code\":\"FORBIDDEN\"");
+    }
+
+    @Test
+    void aForeignHostIsRefusedWithJson() throws Exception {
+        String answer = post("/dev/token", "Host: rebound.example:" + runtime.port() + "\r\n", "{\"userId\":\"alice\"}");
+        assertThat(answer).startsWith("HTTP/1.1 403").contains("\"code\":\"FORBIDDEN\"");
+    }
+
+    @Test
+    void aTokenTtlOutOfRangeIsABadRequestInJson() throws Exception {
+        String answer = post("/dev/token", "Host: 127.0.0.1:" + runtime.port() + "\r\n",
+                "{\"userId\":\"alice\",\"ttlSeconds\":99999999999999}");
+        assertThat(answer).startsWith("HTTP/1.1 400").contains("\"code\":\"BAD_REQUEST\"", "ttlSeconds");
+    }
+
+    @Test
+    void anAmbiguousUriIsAnsweredInJsonWithoutAnHtmlPage() throws Exception {
+        String answer = raw("GET /api/%2e%2e/%2fdev HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+        assertThat(answer).startsWith("HTTP/1.1 4").contains("\"code\":").doesNotContain("<html");
+    }
+
+    @Test
+    void aRefusedConnectNeverEchoesTheTokenOfItsUrl() throws Exception {
+        String answer = raw("GET /?token=secret.token.value HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+        assertThat(answer).startsWith("HTTP/1.1 401").doesNotContain("secret.token.value").doesNotContain("<html");
+    }
+
+    @Test
+    void aBodyOverTheHttpApiLimitIsPayloadTooLargeInJson() throws Exception {
+        String answer = raw("POST /api/groups HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: "
+                + (dev.parley.model.aws.AwsLimits.HTTP_PAYLOAD_BYTES + 1) + "\r\nConnection: close\r\n\r\n{");
+        assertThat(answer).startsWith("HTTP/1.1 413").contains("\"code\":\"PAYLOAD_TOO_LARGE\"");
+    }
 }

@@ -1,6 +1,7 @@
 package dev.parley.local.gateway;
 
 import dev.parley.local.Json;
+import dev.parley.local.http.LocalOnly;
 import dev.parley.model.aws.AwsLimits;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
@@ -51,6 +52,10 @@ public final class ConnectionsApi extends Handler.Abstract {
         if (!path.startsWith(PREFIX)) {
             return false;
         }
+        if (!LocalOnly.allows(request)) {
+            error(response, callback, 403, "ForbiddenException", "Forbidden");
+            return true;
+        }
         String connectionId = URLDecoder.decode(path.substring(PREFIX.length()), StandardCharsets.UTF_8);
         String method = request.getMethod();
         if (HttpMethod.POST.is(method)) {
@@ -95,7 +100,7 @@ public final class ConnectionsApi extends Handler.Abstract {
     }
 
     /** The request body, or null when it is longer than {@code limit} (read no further than that). */
-    static byte[] readAtMost(Request request, int limit) throws java.io.IOException {
+    public static byte[] readAtMost(Request request, int limit) throws java.io.IOException {
         long declared = request.getLength();
         if (declared > limit) {
             return null;

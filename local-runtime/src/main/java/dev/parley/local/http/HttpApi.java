@@ -4,6 +4,8 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.parley.functions.auth.TokenVerifier;
 import dev.parley.local.functions.FunctionHost;
+import dev.parley.local.gateway.ConnectionsApi;
+import dev.parley.model.aws.AwsLimits;
 import dev.parley.model.routes.Catalogue;
 import dev.parley.model.routes.Trigger;
 import java.nio.ByteBuffer;
@@ -56,7 +58,13 @@ public final class HttpApi extends Handler.Abstract {
         String method = request.getMethod();
         // Read the whole body before any answer: answering a request whose body is unread makes
         // Jetty close the connection, which a keep-alive client then finds dead on its next request.
-        String body = Content.Source.asString(request, StandardCharsets.UTF_8);
+        byte[] data = ConnectionsApi.readAtMost(request, AwsLimits.HTTP_PAYLOAD_BYTES);
+        if (data == null) {
+            DevApi.error(response, callback, 413, "PAYLOAD_TOO_LARGE",
+                    "request bodies are limited to " + AwsLimits.HTTP_PAYLOAD_BYTES + " bytes");
+            return true;
+        }
+        String body = new String(data, StandardCharsets.UTF_8);
         FunctionHost host = functions.get();
         Match match = match(host.httpRoutes(), method, path);
         if (match == null) {
