@@ -27,7 +27,7 @@ class ConsumedCapacityTest {
 
     @BeforeAll
     static void start() throws Exception {
-        runtime = LocalRuntime.start(LocalRuntime.Options.defaults().withPort(0).withDynamoInterceptor(METER));
+        runtime = LocalRuntime.start(LocalRuntime.Options.builder().port(0).dynamoInterceptor(METER).build());
     }
 
     @AfterAll

@@ -28,8 +28,8 @@ class PresenceTest {
 
     @BeforeAll
     static void start() throws Exception {
-        runtime = LocalRuntime.start(LocalRuntime.Options.defaults().withPort(0)
-                .withSetting(Setting.PRESENCE_GRACE_SECONDS, Integer.toString(GRACE_SECONDS)));
+        runtime = LocalRuntime.start(LocalRuntime.Options.builder().port(0)
+                .setting(Setting.PRESENCE_GRACE_SECONDS, Integer.toString(GRACE_SECONDS)).build());
     }
 
     @AfterAll

@@ -28,8 +28,8 @@ class RateLimitTest {
 
     @BeforeAll
     static void start() throws Exception {
-        runtime = LocalRuntime.start(LocalRuntime.Options.defaults().withPort(0)
-                .withSetting(Setting.SEND_RATE, "0.2").withSetting(Setting.SEND_BURST, "10"));
+        runtime = LocalRuntime.start(LocalRuntime.Options.builder().port(0)
+                .setting(Setting.SEND_RATE, "0.2").setting(Setting.SEND_BURST, "10").build());
     }
 
     @AfterAll

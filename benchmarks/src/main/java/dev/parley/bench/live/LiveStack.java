@@ -45,12 +45,12 @@ public final class LiveStack implements AutoCloseable {
         CapacityMeter meter = new CapacityMeter();
         EmptyReads emptyReads = new EmptyReads();
         DynamoCalls dynamoCalls = new DynamoCalls();
-        LocalRuntime.Options options = LocalRuntime.Options.defaults().withPort(0).withDynamoInterceptor(meter)
-                .withDynamoInterceptor(emptyReads).withDynamoInterceptor(dynamoCalls);
+        LocalRuntime.Options.Builder options = LocalRuntime.Options.builder().port(0).dynamoInterceptor(meter)
+                .dynamoInterceptor(emptyReads).dynamoInterceptor(dynamoCalls);
         // The offline check runs after the presence grace period (30 s by default); one second lets a
         // benchmark measure a whole session, and lets closed sockets settle before the next measurement.
-        options = options.withSetting(Setting.PRESENCE_GRACE_SECONDS, Integer.toString(PRESENCE_GRACE_SECONDS));
-        LocalRuntime runtime = LocalRuntime.start(options);
+        options.setting(Setting.PRESENCE_GRACE_SECONDS, Integer.toString(PRESENCE_GRACE_SECONDS));
+        LocalRuntime runtime = LocalRuntime.start(options.build());
         ExecutorService clientThreads = Executors.newFixedThreadPool(4, runnable -> {
             Thread thread = new Thread(runnable, "bench-client");
             thread.setDaemon(true);

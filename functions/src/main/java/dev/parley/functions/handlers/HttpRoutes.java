@@ -114,6 +114,8 @@ final class HttpRoutes {
         if (value == null || value.isEmpty()) {
             throw new BadRequestException("missing path parameter " + name);
         }
+        // API Gateway hands path parameters over decoded already; decoding again would turn a '+'
+        // of a user id into a space.
         return value;
     }
 

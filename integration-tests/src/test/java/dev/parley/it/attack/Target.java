@@ -44,8 +44,8 @@ final class Target {
     static synchronized Target defaults() {
         if (defaults == null) {
             try {
-                LocalRuntime started = LocalRuntime.start(LocalRuntime.Options.defaults().withPort(0)
-                        .withDynamoInterceptor(METER).withSetting(Setting.LOG_LEVEL, "WARN"));
+                LocalRuntime started = LocalRuntime.start(LocalRuntime.Options.builder().port(0)
+                        .dynamoInterceptor(METER).setting(Setting.LOG_LEVEL, "WARN").build());
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                     try {
                         started.close();

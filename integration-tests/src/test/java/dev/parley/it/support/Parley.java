@@ -40,14 +40,14 @@ public final class Parley {
                 // Send limits out of the way: tests send hundreds of messages as fast as they can;
                 // the rate limit has tests of its own (RateLimitTest).
                 // Backend.options(): DynamoDB Local, or LocalStack under -Plocalstack.
-                LocalRuntime.Options options = dev.parley.it.localstack.Backend.options().withPort(0)
-                        .withSetting(Setting.LOG_LEVEL, "WARN")
-                        .withSetting(Setting.SEND_RATE, "100000").withSetting(Setting.SEND_BURST, "100000")
-                        .withSetting(Setting.FETCH_RATE, "100000").withSetting(Setting.FETCH_BURST, "100000");
+                LocalRuntime.Options.Builder options = dev.parley.it.localstack.Backend.options().port(0)
+                        .setting(Setting.LOG_LEVEL, "WARN")
+                        .setting(Setting.SEND_RATE, "100000").setting(Setting.SEND_BURST, "100000")
+                        .setting(Setting.FETCH_RATE, "100000").setting(Setting.FETCH_BURST, "100000");
                 for (var lifted : WITHOUT_BUDGETS.entrySet()) {
-                    options = options.withSetting(lifted.getKey(), lifted.getValue());
+                    options.setting(lifted.getKey(), lifted.getValue());
                 }
-                runtime = LocalRuntime.start(options);
+                runtime = LocalRuntime.start(options.build());
             } catch (Exception e) {
                 throw new IllegalStateException("the local runtime did not start", e);
             }

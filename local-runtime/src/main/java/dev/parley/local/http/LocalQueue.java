@@ -20,6 +20,8 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A one-queue SQS emulator: {@code SendMessage} as the AWS SDK's SqsClient sends it (AWS JSON
@@ -31,7 +33,9 @@ public final class LocalQueue extends Handler.Abstract {
     public static final String PREFIX = "/sqs";
     private static final int MAX_RECEIVES = 3;
     private static final long VISIBILITY_TIMEOUT_SECONDS = 5;
+    private static final Logger LOG = LoggerFactory.getLogger(LocalQueue.class);
 
+    private final String name;
     private final String queueArn;
     private final Function<SQSEvent, SQSBatchResponse> consumer;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -41,6 +45,7 @@ public final class LocalQueue extends Handler.Abstract {
     });
 
     public LocalQueue(String queueName, Function<SQSEvent, SQSBatchResponse> consumer) {
+        this.name = queueName;
         this.queueArn = "arn:aws:sqs:us-east-1:000000000000:" + queueName;
         this.consumer = consumer;
     }
@@ -96,8 +101,7 @@ public final class LocalQueue extends Handler.Abstract {
         if (failed && receiveCount < MAX_RECEIVES) {
             timer.schedule(() -> deliver(messageId, body, md5, receiveCount + 1), VISIBILITY_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } else if (failed) {
-            System.err.println("{\"level\":\"WARN\",\"what\":\"local-queue\",\"message\":\"message dropped after "
-                    + MAX_RECEIVES + " receives\",\"messageId\":\"" + messageId + "\"}");
+            LOG.warn("queue {}: message {} dropped after {} receives", name, messageId, MAX_RECEIVES);
         }
     }
 
