@@ -28,7 +28,7 @@ class FanoutStreamTest {
         // The messages stream (fan-out) and the presence queue (offline checks).
         TEMPLATE.resourceCountIs("AWS::Lambda::EventSourceMapping", 2);
         TEMPLATE.hasResourceProperties("AWS::Lambda::EventSourceMapping", Map.of(
-                "EventSourceArn", getAtt(STACK.table(Tables.Messages.DEFINITION), "StreamArn"),
+                "EventSourceArn", getAtt(SynthesizedStack.table(Tables.Messages.DEFINITION), "StreamArn"),
                 "FunctionName", joinContaining(":" + JavaFunctionFactory.ALIAS_NAME),
                 "StartingPosition", "TRIM_HORIZON",
                 "BatchSize", 100,
@@ -44,7 +44,7 @@ class FanoutStreamTest {
                 "MaximumRetryAttempts", 5,
                 "MaximumRecordAgeInSeconds", 3600,
                 "DestinationConfig", Map.of("OnFailure", Map.of(
-                        "Destination", getAtt(STACK.getNode().findChild("FanoutDeadLetterQueue"), "Arn")))));
+                        "Destination", getAtt(STACK.fanout().deadLetters(), "Arn")))));
     }
 
     @Test
