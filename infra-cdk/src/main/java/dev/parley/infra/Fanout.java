@@ -1,5 +1,6 @@
 package dev.parley.infra;
 
+import dev.parley.model.aws.AwsLimits;
 import dev.parley.model.routes.Catalogue;
 import dev.parley.model.routes.Trigger;
 import software.amazon.awscdk.Duration;
@@ -18,6 +19,8 @@ import software.constructs.Construct;
  * and sequence numbers; clients recover the messages through sync).
  */
 final class Fanout extends Concern {
+    static final AwsLimits.StreamMapping MAPPING = AwsLimits.FANOUT_STREAM;
+
     private final Queue deadLetters;
     private final JavaFunction function;
 
@@ -40,14 +43,16 @@ final class Fanout extends Concern {
                 EventSourceMappingOptions.builder()
                 .eventSourceArn(messages.getTableStreamArn())
                 .startingPosition(StartingPosition.TRIM_HORIZON)
-                .batchSize(100)
-                // Up to 10 concurrent batches per shard; Lambda keeps records of one partition key
-                // (one conversation) in order, which is all the ordering fan-out needs.
-                .parallelizationFactor(10)
-                .bisectBatchOnError(true)
-                .retryAttempts(5)
+                // AwsLimits.FANOUT_STREAM, as the local poller runs it. Parallelization factor 1:
+                // Streams keep order per item only and every message is an item of its own, so
+                // concurrent batches of one shard could push a conversation out of seq order
+                // (docs/scale.md, "Push order and the stream mapping").
+                .batchSize(MAPPING.batchSize())
+                .parallelizationFactor(MAPPING.parallelizationFactor())
+                .bisectBatchOnError(MAPPING.bisectOnError())
+                .retryAttempts(MAPPING.maxRetryAttempts())
                 // A push older than this is worth less than the sync the client does on its own.
-                .maxRecordAge(Duration.hours(1))
+                .maxRecordAge(Duration.seconds(MAPPING.maxRecordAge().toSeconds()))
                 .reportBatchItemFailures(true)
                 .onFailure(new SqsDlq(deadLetters))
                 .build());

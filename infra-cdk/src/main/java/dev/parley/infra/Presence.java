@@ -16,6 +16,9 @@ import software.constructs.Construct;
  * for that queue consumes it, reporting failed messages; what keeps failing is dead-lettered.
  */
 final class Presence extends Concern {
+    /** Lambda's documented rule for an SQS event source: visibility timeout at least 6x the function timeout. */
+    static final int VISIBILITY_TIMEOUT_FACTOR = 6;
+
     private final Queue queue;
     private final Queue deadLetters;
 
@@ -31,7 +34,9 @@ final class Presence extends Concern {
         queue = Queue.Builder.create(this, "PresenceQueue")
                 .encryption(QueueEncryption.SQS_MANAGED)
                 .enforceSsl(true)
-                .visibilityTimeout(Duration.seconds(60))
+                // AWS: at least six times the consuming function's timeout, so that a message is
+                // not redelivered while a retried invocation may still be working on it.
+                .visibilityTimeout(Duration.seconds(VISIBILITY_TIMEOUT_FACTOR * consumer().timeout().toSeconds()))
                 .deadLetterQueue(DeadLetterQueue.builder().queue(deadLetters).maxReceiveCount(3).build())
                 .build();
     }
