@@ -8,6 +8,7 @@ import dev.parley.client.HistoryPage;
 import dev.parley.client.Message;
 import dev.parley.client.MessageListener;
 import dev.parley.client.Presence;
+import dev.parley.client.ProtocolError;
 import dev.parley.client.ReadReceipt;
 import dev.parley.client.Sent;
 import dev.parley.client.ServerErrorException;
@@ -101,6 +102,11 @@ public final class Engine {
         }
         if (body.has("text") && !body.get("text").isTextual()) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("body.text must be a string"));
+        }
+        int depth = Wire.depth(body);
+        if (depth > Wire.MAX_BODY_DEPTH) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException(
+                    "the body nests " + depth + " levels deep; at most " + Wire.MAX_BODY_DEPTH + " are allowed"));
         }
         int bytes = Wire.bodyBytes(body);
         if (bytes > Wire.MAX_BODY_BYTES) {
@@ -228,8 +234,27 @@ public final class Engine {
             onFrame(known.frame(), now);
         } else if (reading instanceof ClientCodec.ErrorReply error) {
             onError(error, now);
+        } else if (reading instanceof ClientCodec.Unreadable unreadable) {
+            onUnreadable(unreadable, text, now);
         } else {
+            // A type of a newer protocol version, or the gateway's own error frame: not ours to use.
             LOG.log(System.Logger.Level.DEBUG, "ignored frame: {0}", text);
+        }
+    }
+
+    /**
+     * A frame that cannot be used is reported and skipped, never retried into a stall: a push
+     * skipped is a missing seq that the gap timer syncs; a history page skipped fails its
+     * request; a sync reply skipped ends the round (see {@link SyncRounds#onUnreadable}).
+     */
+    private void onUnreadable(ClientCodec.Unreadable unreadable, String text, long now) {
+        ProtocolError error = ProtocolError.of(unreadable.type(), unreadable.requestId(), unreadable.reason(), text);
+        LOG.log(System.Logger.Level.WARNING, "skipped an unreadable {0} frame: {1}",
+                unreadable.type() == null ? "" : unreadable.type(), unreadable.reason());
+        loop.callback(() -> listener.onProtocolError(error));
+        String requestId = unreadable.requestId();
+        if (requestId != null && (sync.onUnreadable(requestId, now) || history.onUnreadable(requestId, error))) {
+            pump(now);
         }
     }
 

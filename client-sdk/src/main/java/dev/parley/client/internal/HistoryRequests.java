@@ -3,6 +3,8 @@ package dev.parley.client.internal;
 import dev.parley.client.ClientClosedException;
 import dev.parley.client.ErrorCode;
 import dev.parley.client.HistoryPage;
+import dev.parley.client.ProtocolError;
+import dev.parley.client.ProtocolException;
 import dev.parley.client.ServerErrorException;
 import dev.parley.model.protocol.ServerFrame;
 import java.util.ArrayList;
@@ -92,6 +94,17 @@ final class HistoryRequests {
             call.notBefore = now + (code == ErrorCode.RATE_LIMITED
                     ? Math.max(1, retryAfterMs) : Math.min(5_000, 100L << Math.min(call.attempts, 6)));
         }
+        return true;
+    }
+
+    /** The answer to one of these requests could not be read: the request fails; false if it is not one. */
+    boolean onUnreadable(String requestId, ProtocolError error) {
+        Call call = byRequest.get(requestId);
+        if (call == null) {
+            return false;
+        }
+        forget(call);
+        call.future.completeExceptionally(new ProtocolException(error));
         return true;
     }
 
