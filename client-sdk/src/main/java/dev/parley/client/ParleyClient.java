@@ -93,7 +93,9 @@ public final class ParleyClient implements AutoCloseable {
 
     /**
      * A page of messages older than {@code beforeSeq} (exclusive; null for the newest), at most
-     * {@code limit} (1..200). Waits for a connection, retries on timeouts and retryable errors;
+     * {@code limit} (1..200), fewer only when the conversation's start was reached ({@code hasMore}
+     * false): pages the server cut short by size are followed by requests for the older rest.
+     * Waits for a connection, retries on timeouts and retryable errors;
      * cancel the future to give up. History pages do not go through
      * {@link MessageListener#onMessage}.
      */

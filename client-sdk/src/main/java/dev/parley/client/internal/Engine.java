@@ -277,6 +277,7 @@ public final class Engine {
             pump(now);
         } else if (frame instanceof ServerFrame.HistoryPage page) {
             history.onPage(page);
+            pump(now);
         } else if (frame instanceof ServerFrame.ReadPush read) {
             ReadReceipt receipt = new ReadReceipt(read.conversationId(), read.userId(), read.seq());
             loop.callback(() -> listener.onRead(receipt));
