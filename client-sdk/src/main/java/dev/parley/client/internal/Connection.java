@@ -3,6 +3,7 @@ package dev.parley.client.internal;
 import dev.parley.client.AuthFailedException;
 import dev.parley.client.Backoff;
 import dev.parley.client.ClientClosedException;
+import dev.parley.client.ConnectFailedException;
 import dev.parley.client.ConnectionState;
 import dev.parley.client.MessageListener;
 import java.net.URI;
@@ -54,6 +55,10 @@ final class Connection {
     private int authRefusals;
     private ScheduledFuture<?> reconnectTask;
     private long requestCounter;
+    private long connectDeadline = Long.MAX_VALUE;
+    private Throwable lastFailure;
+    private String lastFailureText;
+    private boolean giveUpAfterAttempt;
     private final Heartbeat heartbeat;
 
     Connection(ClientConfig config, Loop loop, Transport transport) {
@@ -99,6 +104,8 @@ final class Connection {
     void start(Runnable tick) {
         if (!started && !closed) {
             started = true;
+            long limit = config.connectTimeout().toMillis();
+            connectDeadline = limit > 0 ? loop.now() + limit : Long.MAX_VALUE;
             long period = config.tick().toMillis();
             loop.every(period, tick);
             connect();
@@ -151,8 +158,16 @@ final class Connection {
         if (closed) {
             return false;
         }
+        if (now >= connectDeadline) {
+            giveUpConnecting();
+        }
         if (state == ConnectionState.CONNECTING && socket == null && now - attemptStartedAt > 3 * timeout) {
             generation++; // a late open of the abandoned attempt is aborted in opened()
+            lastFailureText = "no handshake answer within " + 3 * timeout + " ms";
+            lastFailure = null;
+            if (giveUpAfterAttempt) {
+                giveUpConnecting();
+            }
             disconnected("no handshake answer within " + 3 * timeout + " ms");
             return false;
         }
@@ -182,6 +197,34 @@ final class Connection {
             ws.close().orTimeout(1, TimeUnit.SECONDS).whenComplete((x, e) -> ws.abort());
         }
         setState(ConnectionState.CLOSED);
+    }
+
+    /**
+     * connect() fails once the connect timeout passed without a caught-up connection; the client
+     * goes on trying in the background (the application may close it).
+     */
+    private void giveUpConnecting() {
+        connectDeadline = Long.MAX_VALUE;
+        if (firstConnected.isDone()) {
+            return;
+        }
+        if (lastFailureText == null && state == ConnectionState.CONNECTING) {
+            // The first attempt is still under way: its outcome is the reason to give.
+            giveUpAfterAttempt = true;
+            return;
+        }
+        giveUpAfterAttempt = false;
+        String last = state == ConnectionState.SYNCING ? "connected, but the first sync did not complete" : lastFailureText;
+        Throwable cause = lastFailure;
+        for (Throwable t = lastFailure; t != null; t = t.getCause()) {
+            if (t instanceof java.net.ConnectException) {
+                cause = t;
+                break;
+            }
+        }
+        ConnectFailedException failure = new ConnectFailedException(config.websocketUrl(), config.connectTimeout(), last, cause);
+        LOG.log(System.Logger.Level.WARNING, "{0}; still trying", failure.getMessage());
+        firstConnected.completeExceptionally(failure);
     }
 
     // ---------------------------------------------------------------- lifecycle
@@ -236,10 +279,16 @@ final class Connection {
                 connect();
                 return;
             }
-            disconnected(status > 0 ? "handshake refused with HTTP " + status : "could not connect: " + describe(error));
+            lastFailure = error;
+            lastFailureText = status > 0 ? "handshake refused with HTTP " + status : describe(error);
+            disconnected(status > 0 ? lastFailureText : "could not connect to " + config.websocketUrl() + ": " + lastFailureText);
+            if (giveUpAfterAttempt) {
+                giveUpConnecting();
+            }
             return;
         }
         socket = ws;
+        connectDeadline = firstConnected.isDone() ? Long.MAX_VALUE : connectDeadline;
         authRefusals = 0;
         backoff.connected();
         setState(ConnectionState.SYNCING);
@@ -353,8 +402,24 @@ final class Connection {
         return -1;
     }
 
-    /** The innermost cause, by class and message. */
+    /**
+     * A failure as a person would say it: "connection refused" rather than the
+     * ClosedChannelException that java.net.http wraps in its ConnectException, else the innermost
+     * cause by class and message.
+     */
     static String describe(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof java.net.http.HttpConnectTimeoutException) {
+                return "connect timed out";
+            }
+            if (t instanceof java.net.ConnectException) {
+                return t.getMessage() == null || t.getMessage().isBlank() ? "connection refused"
+                        : t.getMessage().toLowerCase(java.util.Locale.ROOT);
+            }
+            if (t instanceof java.nio.channels.UnresolvedAddressException || t instanceof java.net.UnknownHostException) {
+                return "unknown host";
+            }
+        }
         Throwable root = error;
         while (root.getCause() != null) {
             root = root.getCause();

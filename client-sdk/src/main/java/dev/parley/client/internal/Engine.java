@@ -43,13 +43,22 @@ public final class Engine {
     private final Delivery delivery;
     private final HistoryRequests history;
     private final SyncRounds sync;
+    private final HttpApi httpApi;
 
     public Engine(ClientConfig config) {
-        this(config, new JdkTransport(config.httpClient() != null ? config.httpClient() : HttpClient.newHttpClient()));
+        this(config, config.httpClient() != null ? config.httpClient() : HttpClient.newHttpClient());
+    }
+
+    private Engine(ClientConfig config, HttpClient http) {
+        this(config, new JdkTransport(http), http);
     }
 
     /** With a transport of the caller's: tests hand the engine crafted frames through one. */
     public Engine(ClientConfig config, Transport transport) {
+        this(config, transport, HttpClient.newHttpClient());
+    }
+
+    private Engine(ClientConfig config, Transport transport, HttpClient http) {
         this.config = config;
         this.listener = config.listener();
         this.loop = new Loop(config.clock());
@@ -61,6 +70,7 @@ public final class Engine {
         this.receipts = new Receipts(connection, config.ackInterval().toMillis());
         this.delivery = new Delivery(loop, listener, config.cursorStore(), receipts);
         this.history = new HistoryRequests(connection, timeout);
+        this.httpApi = new HttpApi(config.httpUrl(), config.tokens(), http, config.requestTimeout(), loop.tokenThread());
         MembershipProbe probe = new MembershipProbe(loop, history, sequencer);
         this.sync = new SyncRounds(config, connection, loop, sequencer, delivery, probe, () -> pump(loop.now()));
         connection.events(new Connection.Events() {
@@ -150,6 +160,11 @@ public final class Engine {
             receipts.markRead(conversationId, seq);
             pump(loop.now());
         });
+    }
+
+    /** The HTTP API, with this client's token supplier. */
+    public HttpApi http() {
+        return httpApi;
     }
 
     public ConnectionState state() {

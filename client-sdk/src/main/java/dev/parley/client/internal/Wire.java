@@ -77,7 +77,7 @@ public final class Wire {
     }
 
     static ConversationSummary summary(ServerFrame.ConversationSync c) {
-        return new ConversationSummary(c.conversationId(), c.kind(), c.lastSeq(), c.readSeq(), c.unread());
+        return new ConversationSummary(c.conversationId(), c.kind(), c.name(), c.lastSeq(), c.readSeq(), c.unread());
     }
 
     /** The body's size as the server measures it: compact serialization, UTF-8 bytes. */

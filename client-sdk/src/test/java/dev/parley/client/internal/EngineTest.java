@@ -41,7 +41,7 @@ class EngineTest {
 
     private Engine start(CursorStore cursors) {
         ClientConfig config = new ClientConfig("ws://fake", () -> "a.eyJzdWIiOiJhbGljZSJ9.sig", "phone",
-                Duration.ofSeconds(30), Duration.ofSeconds(5), Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(100)),
+                Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(30), null, Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(100)),
                 cursors, app, Duration.ofMillis(200), Duration.ofSeconds(1), 500, 100, Duration.ofMillis(10), Duration.ZERO,
                 Duration.ofMillis(20), Clock.systemUTC(), null);
         engine = new Engine(config, server);
