@@ -6,9 +6,6 @@ import dev.parley.client.ClientClosedException;
 import dev.parley.client.ConnectFailedException;
 import dev.parley.client.ConnectionState;
 import dev.parley.client.MessageListener;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -145,7 +142,7 @@ final class Connection {
         int gen = generation;
         ws.send(text).whenComplete((x, error) -> {
             if (error != null) {
-                loop.execute(() -> lost(gen, "write failed: " + describe(error)));
+                loop.execute(() -> lost(gen, "write failed: " + Handshake.describe(error)));
             }
         });
     }
@@ -243,7 +240,7 @@ final class Connection {
                 }, loop.tokenThread())
                 .thenCompose(token -> {
                     selfUserId = Wire.subject(token);
-                    return transport.open(connectUri(config.websocketUrl(), token, config.deviceId()),
+                    return transport.open(Handshake.connectUri(config.websocketUrl(), token, config.deviceId()),
                             config.requestTimeout(), new Inbound(gen));
                 })
                 .whenComplete((ws, error) -> {
@@ -264,7 +261,7 @@ final class Connection {
             return;
         }
         if (error != null) {
-            int status = handshakeStatus(error);
+            int status = Handshake.handshakeStatus(error);
             if (status == 401 || status == 403) {
                 authRefusals++;
                 if (authRefusals >= 2) {
@@ -280,7 +277,7 @@ final class Connection {
                 return;
             }
             lastFailure = error;
-            lastFailureText = status > 0 ? "handshake refused with HTTP " + status : describe(error);
+            lastFailureText = status > 0 ? "handshake refused with HTTP " + status : Handshake.describe(error);
             disconnected(status > 0 ? lastFailureText : "could not connect to " + config.websocketUrl() + ": " + lastFailureText);
             if (giveUpAfterAttempt) {
                 giveUpConnecting();
@@ -376,54 +373,7 @@ final class Connection {
 
         @Override
         public void onError(Throwable error) {
-            loop.execute(() -> lost(gen, describe(error)));
+            loop.execute(() -> lost(gen, Handshake.describe(error)));
         }
-    }
-
-    static URI connectUri(String websocketUrl, String token, String deviceId) {
-        URI base = URI.create(websocketUrl);
-        StringBuilder uri = new StringBuilder(websocketUrl);
-        if (base.getRawPath() == null || base.getRawPath().isEmpty()) {
-            uri.append('/');
-        }
-        uri.append(base.getRawQuery() == null ? '?' : '&').append("token=").append(URLEncoder.encode(token, StandardCharsets.UTF_8));
-        if (deviceId != null) {
-            uri.append("&deviceId=").append(URLEncoder.encode(deviceId, StandardCharsets.UTF_8));
-        }
-        return URI.create(uri.toString());
-    }
-
-    static int handshakeStatus(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause()) {
-            if (t instanceof HandshakeRefusedException refused) {
-                return refused.status();
-            }
-        }
-        return -1;
-    }
-
-    /**
-     * A failure as a person would say it: "connection refused" rather than the
-     * ClosedChannelException that java.net.http wraps in its ConnectException, else the innermost
-     * cause by class and message.
-     */
-    static String describe(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause()) {
-            if (t instanceof java.net.http.HttpConnectTimeoutException) {
-                return "connect timed out";
-            }
-            if (t instanceof java.net.ConnectException) {
-                return t.getMessage() == null || t.getMessage().isBlank() ? "connection refused"
-                        : t.getMessage().toLowerCase(java.util.Locale.ROOT);
-            }
-            if (t instanceof java.nio.channels.UnresolvedAddressException || t instanceof java.net.UnknownHostException) {
-                return "unknown host";
-            }
-        }
-        Throwable root = error;
-        while (root.getCause() != null) {
-            root = root.getCause();
-        }
-        return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
     }
 }
