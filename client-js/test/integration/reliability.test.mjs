@@ -125,14 +125,18 @@ test('reconnects through a restart of the runtime on --data; a send made while i
 
     runtime = await startRuntime({ port, data });
     const stored = await whileDown;
-    assert.equal(stored.seq, 4);
+    // Above the first three; retries of a slow first attempt may have drawn seqs that became gaps.
+    assert.ok(stored.seq > 3, `seq ${stored.seq}`);
     await alice.client.sendText({ userId: b }, 'after');
     await until(() => bob.timeline.length === 5, 'bob to hold all five', 60_000);
     assert.deepEqual(bob.timeline.map((m) => m.body.text),
       ['before 1', 'before 2', 'before 3', 'while you were down', 'after']);
     assertInOrderOnce(bob.timeline, 'bob');
     assertInOrderOnce(alice.timeline, 'alice');
-    assert.equal(store.loadCursors()[conversation], 5);
+    const held = await alice.client.api.messages(conversation, { limit: 50 });
+    assert.deepEqual(held.messages.map((m) => m.body.text),
+      ['before 1', 'before 2', 'before 3', 'while you were down', 'after']);
+    assert.ok(store.loadCursors()[conversation] >= bob.timeline[4].seq, 'bob\'s cursor saved past the last message');
     assert.ok(bob.states.filter((s) => s === 'connected').length >= 2, `bob reconnected: ${bob.states}`);
   } finally {
     alice.client.close();
