@@ -1,6 +1,7 @@
 package dev.parley.functions.handlers;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,6 +9,8 @@ import dev.parley.functions.support.Fixtures;
 import dev.parley.functions.support.TestDynamo;
 import dev.parley.functions.push.ConnectionPusher;
 import dev.parley.functions.service.Broadcaster;
+import dev.parley.functions.service.ConversationAccess;
+import dev.parley.functions.service.Poster;
 import dev.parley.functions.service.ConnectionService;
 import dev.parley.functions.service.PresenceService;
 import dev.parley.functions.store.dynamodb.DynamoConnectionStore;
@@ -34,10 +37,12 @@ class ConnectionLifecycleTest {
             new DynamoConnectionStore(TestDynamo.client(), TestDynamo.table(Setting.CONNECTIONS_TABLE)),
             new PresenceService(
                     new DynamoConnectionStore(TestDynamo.client(), TestDynamo.table(Setting.CONNECTIONS_TABLE)),
-                    new DynamoConversationStore(TestDynamo.client(), TestDynamo.table(Setting.CONVERSATIONS_TABLE)),
+                    new ConversationAccess(new DynamoConversationStore(TestDynamo.client(), TestDynamo.table(Setting.CONVERSATIONS_TABLE))),
                     new DynamoPresenceStore(TestDynamo.client(), TestDynamo.table(Setting.PRESENCE_TABLE)),
                     new Broadcaster(new DynamoConnectionStore(TestDynamo.client(), TestDynamo.table(Setting.CONNECTIONS_TABLE)),
-                            () -> (connectionId, frame) -> ConnectionPusher.Outcome.DELIVERED, Executors.newFixedThreadPool(2)),
+                            new Poster(new DynamoConnectionStore(TestDynamo.client(), TestDynamo.table(Setting.CONNECTIONS_TABLE)),
+                                    () -> (connectionId, frame) -> ConnectionPusher.Outcome.DELIVERED),
+                            Executors.newFixedThreadPool(2)),
                     () -> (userId, delay) -> scheduledChecks.add(userId + " after " + delay.toSeconds() + "s"),
                     Clock.systemUTC(), Duration.ofSeconds(30), Duration.ofSeconds(90)),
             Clock.systemUTC(), Long.parseLong(Setting.CONNECTION_TTL_SECONDS.defaultValue()));
@@ -70,7 +75,8 @@ class ConnectionLifecycleTest {
     void heartbeatAnswersPongAndRefreshesLastActive() throws Exception {
         new ConnectHandler(connections).handleRequest(event("websocket-connect.json"), null);
         long before = Long.parseLong(mapping().get(Tables.Connections.LAST_ACTIVE_AT).n());
-        Thread.sleep(5);
+        // The clock has to move past the connect's millisecond for "later" to be visible.
+        await().until(() -> System.currentTimeMillis() > before);
         var response = new HeartbeatHandler(connections).handleRequest(event("websocket-heartbeat.json"), null);
         JsonNode pong = JSON.readTree(response.getBody());
         assertThat(pong.get("type").asText()).isEqualTo("pong");
