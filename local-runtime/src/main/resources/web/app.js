@@ -28,6 +28,7 @@ const state = {
   openId: null,
   justOpened: false,    // scroll to the newest message on the next render
   keepScroll: null,     // scroll height before older messages were prepended
+  scrollToDivider: false, // open the conversation at its "new messages" line
 };
 
 // ------------------------------------------------------------------ conversations
@@ -58,6 +59,7 @@ function conversation(id) {
       readSeq: 0,
       unread: 0,
       peerReadSeq: 0,      // the peer's read cursor, from `read` pushes (direct conversations)
+      dividerAfter: null,  // the read position when the conversation was opened: "new messages" below it
       onServer: false,     // the server has told us we are a member
       removed: false,
       loadingOlder: false,
@@ -319,11 +321,23 @@ function sendMessage(text) {
 function markRead() {
   const c = state.conversations.get(state.openId);
   if (!c || !c.onServer || !state.client || document.visibilityState === 'hidden') return;
-  const latest = latestMessage(c);
-  if (!latest || latest.seq <= c.readSeq) return;
-  c.readSeq = latest.seq;
-  c.unread = 0;
-  state.client.markRead(c.id, latest.seq);
+  const seen = lastSeqOnScreen();
+  if (seen <= c.readSeq) return;
+  c.readSeq = seen;
+  c.unread = countUnread(c);
+  state.client.markRead(c.id, seen);
+}
+
+/** The highest seq of a message at least partly inside the timeline's visible area (0: none). */
+function lastSeqOnScreen() {
+  const box = $('timeline').getBoundingClientRect();
+  if (box.height === 0) return 0;
+  let seen = 0;
+  for (const li of $('messages').querySelectorAll('[data-testid="message"][data-seq]')) {
+    const r = li.getBoundingClientRect();
+    if (r.top < box.bottom - 4 && r.bottom > box.top + 4) seen = Math.max(seen, Number(li.dataset.seq));
+  }
+  return seen;
 }
 
 // ------------------------------------------------------------------ HTTP API
@@ -606,24 +620,76 @@ function renderConversation() {
       clientMsgId: item.clientMsgId, status: item.status, error: item.error, showSender: c.kind === 'group',
     });
   }
+  // Grouped: a sender's messages in a row (within 5 minutes, on one day) show the sender once and
+  // the time once, at the group's last message. A day line starts each day; a "new messages" line
+  // stands where the unread messages began when the conversation was opened.
+  const GROUP_GAP_MS = 5 * 60 * 1000;
+  let divider = false;
+  shown.forEach((m, i) => {
+    const before = shown[i - 1];
+    const after = shown[i + 1];
+    m.day = dayKey(m.time);
+    m.newDay = !before || before.day !== m.day;
+    m.firstOfGroup = m.newDay || before.sender !== m.sender || m.time - before.time > GROUP_GAP_MS;
+    m.lastOfGroup = !after || after.sender !== m.sender || dayKey(after.time) !== m.day || after.time - m.time > GROUP_GAP_MS;
+    m.showSender = c.kind === 'group' && m.firstOfGroup;
+    m.unreadStart = !divider && !m.mine && m.seq !== null && c.dividerAfter !== null && m.seq > c.dividerAfter;
+    if (m.unreadStart) divider = true;
+  });
   // Keyed by sender and clientMsgId, so a pending send becomes its stored message in place.
   const keys = new Set();
-  const nodes = shown.map((m) => {
+  const nodes = [];
+  for (const m of shown) {
+    if (m.newDay) {
+      const key = `${c.id}|day|${m.day}`;
+      keys.add(key);
+      nodes.push(keyed(messageNodes, key, m.day, () => el('li', {
+        className: 'day', role: 'separator', 'data-testid': 'day', text: formatDay(m.time),
+      })));
+    }
+    if (m.unreadStart) {
+      const key = `${c.id}|unread`;
+      keys.add(key);
+      nodes.push(keyed(messageNodes, key, 'unread', () => el('li', {
+        id: 'unread-divider', className: 'unread-divider', role: 'separator', 'data-testid': 'unread-divider', text: 'New messages',
+      })));
+    }
     const key = `${c.id}|${m.sender}|${m.clientMsgId}`;
     keys.add(key);
-    return keyed(messageNodes, key, JSON.stringify([m.seq, m.status, m.error, m.showSender]),
-      () => messageElement(m));
-  });
+    nodes.push(keyed(messageNodes, key, JSON.stringify([m.seq, m.status, m.error, m.showSender, m.lastOfGroup, m.firstOfGroup]),
+      () => messageElement(m)));
+  }
   reconcile($('messages'), nodes);
   prune(messageNodes, keys);
 
-  if (state.keepScroll !== null) {
+  const dividerNode = divider ? $('unread-divider') : null;
+  if (state.scrollToDivider && dividerNode) {
+    // Open where the unread messages begin.
+    timeline.scrollTop += dividerNode.getBoundingClientRect().top - timeline.getBoundingClientRect().top - 8;
+    state.scrollToDivider = false;
+    state.keepScroll = null;
+  } else if (state.keepScroll !== null) {
     timeline.scrollTop = timeline.scrollHeight - state.keepScroll;
     state.keepScroll = null;
   } else if (nearBottom || state.justOpened) {
     timeline.scrollTop = timeline.scrollHeight;
   }
+  if (shown.length > 0 && !c.loadingOlder) state.scrollToDivider = false;
   state.justOpened = false;
+  markRead();
+}
+
+function dayKey(epochMs) {
+  return new Date(epochMs).toDateString();
+}
+
+function formatDay(epochMs) {
+  const date = new Date(epochMs);
+  const today = new Date();
+  const yesterday = new Date(today.getFullYear(), today.getMonth(), today.getDate() - 1);
+  if (date.toDateString() === today.toDateString()) return 'Today';
+  if (date.toDateString() === yesterday.toDateString()) return 'Yesterday';
+  return date.toLocaleDateString([], { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
 }
 
 const STATUS_TEXT = {
@@ -632,19 +698,21 @@ const STATUS_TEXT = {
 
 function messageElement(m) {
   const text = typeof m.body.text === 'string' ? m.body.text : null;
-  const statusText = m.status ? STATUS_TEXT[m.status] + (m.error ? `: ${m.error}` : '') : null;
+  const unsettled = m.status === 'pending' || m.status === 'sending' || m.status === 'failed';
+  const showMeta = m.lastOfGroup || unsettled;
+  const statusText = m.status && showMeta ? STATUS_TEXT[m.status] + (m.error ? `: ${m.error}` : '') : null;
   return el('li', {
-    className: m.mine ? 'msg mine' : 'msg', 'data-testid': 'message', 'data-seq': m.seq,
+    className: `${m.mine ? 'msg mine' : 'msg'}${m.firstOfGroup ? ' first' : ''}`, 'data-testid': 'message', 'data-seq': m.seq,
     'data-client-msg-id': m.clientMsgId, 'data-sender': m.sender, 'data-status': m.status,
   },
   m.showSender ? el('span', { className: 'sender', text: m.mine ? 'You' : m.sender })
     : el('span', { className: 'visually-hidden', text: m.mine ? 'You: ' : `${m.sender}: ` }),
   text !== null ? el('p', { className: 'text', 'data-testid': 'message-text', text })
     : el('p', { className: 'text empty', 'data-testid': 'message-text', text: '(message without text)' }),
-  el('span', { className: 'meta' },
+  showMeta ? el('span', { className: 'meta' },
     el('time', { dateTime: new Date(m.time).toISOString(), text: formatTime(m.time) }),
     statusText ? document.createTextNode(' · ') : null,
-    statusText ? el('span', { className: 'status', 'data-testid': 'message-status', text: statusText }) : null));
+    statusText ? el('span', { className: 'status', 'data-testid': 'message-status', text: statusText }) : null) : null);
 }
 
 function showNotice(text) {
@@ -661,6 +729,8 @@ function open(id) {
   const c = conversation(id);
   state.openId = id;
   state.justOpened = true;
+  state.scrollToDivider = true;
+  c.dividerAfter = c.unread > 0 || countUnread(c) > 0 ? c.readSeq : null;
   c.unread = 0;
   render();
   if (c.onServer && c.messages.size === 0 && c.lastSeq > 0) loadOlder();
@@ -779,6 +849,7 @@ function bind() {
   $('timeline').addEventListener('scroll', () => {
     const c = state.conversations.get(state.openId);
     if (c && hasOlder(c) && $('timeline').scrollTop < 40) loadOlder();
+    markRead(); // what scrolled into view is read
   });
   $('sign-out').addEventListener('click', signOut);
   $('reconnect-now').addEventListener('click', reconnectNow);

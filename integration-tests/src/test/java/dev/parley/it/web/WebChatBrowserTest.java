@@ -91,6 +91,7 @@ class WebChatBrowserTest {
         assertThat(alice.awaitMessage(hello, "sent").seq()).isEqualTo("1");
 
         bob.awaitUnread(conversation, 1);
+        bob.await("the unread count in the tab title", d -> "(1) Parley".equals(d.getTitle()));
         bob.openFromList(conversation);
         ChatPage.Shown received = bob.awaitMessage(hello);
         assertThat(received.sender()).isEqualTo(a);
@@ -174,6 +175,14 @@ class WebChatBrowserTest {
         assertThat(bob.messages()).hasSize(30);
         assertThat(bob.messages().get(0).text()).isEqualTo("message 11");
         assertThat(bob.loadOlderShown()).isTrue();
+        // Everything is unread: the "new messages" line stands above the first message held, and
+        // the conversation opened there, not at the bottom.
+        assertThat(bobWindow.executeScript(
+                "const divider = document.querySelector('[data-testid=\"unread-divider\"]');"
+                        + " return divider !== null && divider.nextElementSibling.dataset.seq === '11'"
+                        + " && divider.getBoundingClientRect().top"
+                        + " < document.getElementById('timeline').getBoundingClientRect().top + 40;"))
+                .as("the unread divider above message 11, at the top of the timeline").isEqualTo(true);
 
         // Scrolling to the top pages back through `history`.
         bob.scrollTimelineToTop();
