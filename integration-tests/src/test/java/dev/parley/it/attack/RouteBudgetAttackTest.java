@@ -111,8 +111,9 @@ class RouteBudgetAttackTest {
         try (WsClient m = target.connect(mallory)) {
             ObjectNode sync = Target.frame("sync").put("limit", 50);
             ObjectNode cursors = sync.putObject("cursors");
+            // Short ids keep the frame under the gateway's 32 KB frame limit: the cursors are what is tested.
             for (int i = 0; i < 1_500; i++) {
-                cursors.put("grp:not-yours-" + i, 0);
+                cursors.put("grp:n" + i, 0);
             }
             Target.meter().reset();
             JsonNode reply = m.request(sync);
