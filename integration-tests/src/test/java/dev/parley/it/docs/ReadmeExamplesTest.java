@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.parley.it.support.Parley;
 import dev.parley.local.LocalRuntime;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Every command of the README's "Quick start", "Chat through it" and "A group chat in a few
  * commands" sections, run as written (bash, curl, Node's WebSocket) against a freshly started
- * runtime, with only the port changed; the output they promise is checked line by line. A
+ * runtime (the shared one), with only the port changed; the output they promise is checked line by line. A
  * README that drifts from the code, or an example that races a cold start, fails here.
  */
 class ReadmeExamplesTest {
@@ -32,14 +32,8 @@ class ReadmeExamplesTest {
     @BeforeAll
     static void start() throws Exception {
         readme = Files.readString(repositoryRoot().resolve("README.md"), StandardCharsets.UTF_8);
-        runtime = LocalRuntime.start(LocalRuntime.Options.defaults().withPort(0));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (runtime != null) {
-            runtime.close();
-        }
+        // The shared runtime: its other users have names of their own (Parley.user), never alice or bob.
+        runtime = Parley.runtime();
     }
 
     @Test
