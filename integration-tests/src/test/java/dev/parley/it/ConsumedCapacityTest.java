@@ -3,14 +3,11 @@ package dev.parley.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.parley.it.support.OwnRuntime;
 import dev.parley.it.support.WsClient;
 import dev.parley.local.LocalRuntime;
 import dev.parley.testsupport.metering.CapacityMeter;
 import dev.parley.model.domain.ConversationId;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -75,11 +72,7 @@ class ConsumedCapacityTest {
         await().until(() -> METER.readUnits().containsKey(DEVICES_QUERY));
     }
 
-    private static String token(String user) throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create(runtime.connectionsUrl() + "/dev/token"))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"userId\":\"" + user + "\"}")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        return WsClient.JSON.readTree(response.body()).get("token").asText();
+    private static String token(String user) {
+        return OwnRuntime.token(runtime, user);
     }
 }

@@ -1,12 +1,9 @@
 package dev.parley.it.support;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.local.LocalRuntime;
 import dev.parley.model.config.Setting;
-import java.net.URI;
+import dev.parley.testsupport.http.ParleyHttp;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.UUID;
 
 /**
@@ -70,21 +67,7 @@ public final class Parley {
 
     /** A token from the local issuer, fetched over HTTP as a client would. */
     public static String token(String userId, String deviceId) {
-        String body = deviceId == null
-                ? "{\"userId\":\"" + userId + "\"}"
-                : "{\"userId\":\"" + userId + "\",\"deviceId\":\"" + deviceId + "\"}";
-        try {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
-                            URI.create(runtime().connectionsUrl() + "/dev/token"))
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200) {
-                throw new IllegalStateException("token refused: " + response.body());
-            }
-            JsonNode json = WsClient.JSON.readTree(response.body());
-            return json.get("token").asText();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return ParleyHttp.devToken(HTTP, runtime().connectionsUrl(), userId, deviceId);
     }
 
     public static WsClient connect(String userId) {
