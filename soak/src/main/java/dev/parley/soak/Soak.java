@@ -1,3 +1,5 @@
+// Over 400 lines on purpose: the soak is one scenario read top to bottom (start, clients, faults,
+// kill -9 and restart, convergence, report); its fault injectors live in their own classes.
 package dev.parley.soak;
 
 import com.fasterxml.jackson.databind.JsonNode;

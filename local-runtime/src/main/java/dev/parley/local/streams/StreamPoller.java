@@ -1,3 +1,6 @@
+// Over 400 lines on purpose: the event-source-mapping semantics (batching, partial failures, bisect,
+// bounded retries, record age, checkpoints, lanes) all act on one shard position and its retry
+// state; split apart they would pass that state through every call. Each rule has its own test.
 package dev.parley.local.streams;
 
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
