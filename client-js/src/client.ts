@@ -768,6 +768,9 @@ export class ParleyClient {
     if (gen !== this.generation || this.closed || this.sequencer === undefined) return;
     const now = this.now();
     this.pongAwaited = false; // any frame shows the connection is alive
+    // API Gateway answers a two-way route whose integration returned no body (ack, read) with an
+    // empty frame; it carries nothing and is not an error.
+    if (text.trim() === '') return;
     const frame = Frames.decode(text);
     switch (frame.type) {
       case 'sent': {
