@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.parley.it.support.WsClient;
 import dev.parley.model.domain.ConversationId;
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,7 +16,6 @@ class BinaryFrameAttackTest {
     private final Target target = Target.shared();
 
     @Test
-    @Disabled("waits for binary frames closed with 1003 (gateway): issue 13 item 10")
     void aBinaryFrameClosesTheConnectionWith1003AsApiGatewayDoes() {
         String mallory = Target.user("mallory");
         String bob = Target.user("bob");

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.it.support.WsClient;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,7 +15,6 @@ class ConflictAttackTest {
     private final Target target = Target.shared();
 
     @Test
-    @Disabled("waits for CONFLICT on a reused clientMsgId (core): issue 13 item 8")
     void aClientMsgIdReusedWithAnotherBodyIsAConflict() {
         String alice = Target.user("alice");
         String bob = Target.user("bob");

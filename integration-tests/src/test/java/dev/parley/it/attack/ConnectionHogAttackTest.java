@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.parley.it.support.WsClient;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,7 +17,6 @@ class ConnectionHogAttackTest {
     private final Target target = Target.defaults();
 
     @Test
-    @Disabled("waits for the per-user connection share (gateway): issue 13 item 7")
     void oneUserCannotTakeEveryConnection() {
         String mallory = Target.user("mallory");
         List<WsClient> open = new ArrayList<>();

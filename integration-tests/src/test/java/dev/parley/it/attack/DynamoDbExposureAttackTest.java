@@ -15,7 +15,6 @@ import java.net.SocketException;
 import java.net.URI;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,7 +25,6 @@ import org.junit.jupiter.api.Test;
 class DynamoDbExposureAttackTest {
 
     @Test
-    @Disabled("waits for DynamoDB Local on loopback (streams): issue 13 item 1")
     void dynamoDbLocalIsReachableOnLoopbackOnly() throws Exception {
         Assumptions.assumeFalse("localstack".equals(System.getProperty("parley.backend")), "LocalStack is not ours to bind");
         String endpoint = Parley.runtime().config().get(Setting.DYNAMODB_ENDPOINT);

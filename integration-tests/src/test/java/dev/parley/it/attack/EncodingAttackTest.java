@@ -8,7 +8,6 @@ import dev.parley.it.support.WsClient;
 import dev.parley.model.domain.ConversationId;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,7 +19,6 @@ class EncodingAttackTest {
     private final Target target = Target.shared();
 
     @Test
-    @Disabled("waits for invalid UTF-16 answered BAD_REQUEST (core): issue 13 item 9")
     void aLoneSurrogateInABodyIsABadRequestAndStoresNothing() {
         String mallory = Target.user("mallory");
         String bob = Target.user("bob");
@@ -44,7 +42,6 @@ class EncodingAttackTest {
     }
 
     @Test
-    @Disabled("waits for user ids with '+' on every HTTP path (core): issue 13 item 9")
     void aUserIdWithAPlusWorksOnEveryPath() {
         String plus = "a+" + Target.user("plus");
         String bob = Target.user("bob");

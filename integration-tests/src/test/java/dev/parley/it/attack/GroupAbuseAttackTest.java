@@ -6,7 +6,6 @@ import dev.parley.it.support.Api;
 import dev.parley.it.support.WsClient;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,7 +19,6 @@ class GroupAbuseAttackTest {
     private final Target target = Target.defaults();
 
     @Test
-    @Disabled("waits for group creation budgets (core): issue 13 item 6")
     void creatingGroupsMeetsABudget() {
         String mallory = Target.user("mallory");
         String victim = Target.user("victim");
@@ -43,7 +41,6 @@ class GroupAbuseAttackTest {
     }
 
     @Test
-    @Disabled("waits for member-change budgets (core): issue 13 item 6")
     void addingAndRemovingAVictimOverAndOverMeetsABudget() {
         String mallory = Target.user("mallory");
         String victim = Target.user("victim");

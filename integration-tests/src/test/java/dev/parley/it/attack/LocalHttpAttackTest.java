@@ -49,7 +49,6 @@ class LocalHttpAttackTest {
     }
 
     @Test
-    @Disabled("waits for read timeouts and bounded request threads in the local HTTP server (gateway): issue 13 item 11")
     void slowRequestBodiesFreezeNobodyElse() throws Exception {
         String mallory = Target.user("mallory");
         String token = target.token(mallory);
@@ -88,7 +87,6 @@ class LocalHttpAttackTest {
     }
 
     @Test
-    @Disabled("waits for /dev/token validating ttlSeconds (gateway): issue 13 item 11")
     void aTokenWithAnAbsurdLifetimeIsABadRequestInJson() throws Exception {
         for (String ttl : List.of("1e15", "9223372036854775807", "-1", "\"forever\"")) {
             HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(target.runtime().connectionsUrl()
@@ -102,7 +100,6 @@ class LocalHttpAttackTest {
     }
 
     @Test
-    @Disabled("waits for JSON errors on every refusal of the local HTTP server (gateway): issue 13 item 11")
     void ambiguousUrisAreAnsweredWithTheJsonErrorShape() throws Exception {
         String token = target.token(Target.user("mallory"));
         for (String path : List.of("/api/%2e%2e/dev/token", "/api/conversations/%2F..%2F/messages", "//api//conversations",
@@ -144,7 +141,6 @@ class LocalHttpAttackTest {
     }
 
     @Test
-    @Disabled("waits for dev endpoints refusing cross-origin requests and foreign Host headers (gateway): issue 13 item 11")
     void devEndpointsRefuseOtherOriginsAndForeignHosts() throws Exception {
         LocalRuntime runtime = target.runtime();
         ClassLoader code = runtime.functions().code();
@@ -172,7 +168,6 @@ class LocalHttpAttackTest {
     }
 
     @Test
-    @Disabled("waits for refusals that never echo the token (gateway): issue 13 item 11")
     void noRefusalPageShowsTheToken() throws Exception {
         String alice = Target.user("alice");
         String token = target.token(alice);

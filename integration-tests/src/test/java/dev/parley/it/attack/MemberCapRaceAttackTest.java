@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,7 +23,6 @@ class MemberCapRaceAttackTest {
     private final Target target = Target.shared();
 
     @Test
-    @Disabled("waits for the member cap as a conditional write (core): issue 13 item 5")
     void concurrentAddsNeverTakeAGroupPastItsCap() {
         String owner = Target.user("owner");
         List<String> adders = new ArrayList<>();

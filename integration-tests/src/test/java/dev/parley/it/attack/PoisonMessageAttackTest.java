@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,7 +38,6 @@ class PoisonMessageAttackTest {
     }
 
     @Test
-    @Disabled("waits for the body depth limit in the server (core): issue 13 item 4")
     void aBodyNestedDeeperThanTheLimitIsRefusedAndStoresNothing() {
         String mallory = Target.user("mallory");
         String victim = Target.user("victim");
@@ -56,7 +54,6 @@ class PoisonMessageAttackTest {
     }
 
     @Test
-    @Disabled("waits for the body depth limit in the server (core) and SDK poison-frame handling (sdk): issue 13 item 4")
     void theVictimOfTheDeepestAllowedBodyStillConnectsAndReceivesFromEveryone() throws Exception {
         String mallory = Target.user("mallory");
         String victim = Target.user("victim");

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.it.support.WsClient;
 import java.util.List;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,7 +17,6 @@ class ResendAttackTest {
     private final Target target = Target.defaults();
 
     @Test
-    @Disabled("waits for resend-no-seq (core): issue 13 item 3")
     void resendsOfAStoredMessageDrawNoSeqWriteNoGapAndMeetTheSendBudget() {
         String mallory = Target.user("mallory");
         String bob = Target.user("bob");

@@ -10,7 +10,6 @@ import dev.parley.model.domain.ConversationId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,7 +24,6 @@ class RouteBudgetAttackTest {
     private final Target target = Target.defaults();
 
     @Test
-    @Disabled("waits for per-route budgets and gateway fairness (core, gateway): issue 13 item 2")
     void pipelinedHeartbeatsMeetABudgetAndAnotherUsersHeartbeatIsStillAnswered() {
         String mallory = Target.user("mallory");
         try (WsClient m = target.connect(mallory); WsClient victim = target.connect(Target.user("victim"))) {
@@ -43,7 +41,6 @@ class RouteBudgetAttackTest {
     }
 
     @Test
-    @Disabled("waits for ack and read limited to the user's conversations (core): issue 13 item 2")
     void acksAndReadsIntoConversationsThatDoNotExistStoreNothing() {
         String mallory = Target.user("mallory");
         List<String> invented = new ArrayList<>();
@@ -66,7 +63,6 @@ class RouteBudgetAttackTest {
     }
 
     @Test
-    @Disabled("waits for per-route budgets (core): issue 13 item 2")
     void readsMeetABudget() {
         String mallory = Target.user("mallory");
         String bob = Target.user("bob");
@@ -85,7 +81,6 @@ class RouteBudgetAttackTest {
     }
 
     @Test
-    @Disabled("waits for per-route budgets on the HTTP API (core): issue 13 item 2")
     void conversationListsAndPresenceQueriesMeetABudget() {
         String mallory = Target.user("mallory");
         Api api = target.api(mallory);
@@ -105,7 +100,6 @@ class RouteBudgetAttackTest {
     }
 
     @Test
-    @Disabled("waits for sync's cursor cap (core): issue 13 item 2")
     void aSyncOfFifteenHundredForeignCursorsCostsNextToNothing() {
         String mallory = Target.user("mallory");
         try (WsClient m = target.connect(mallory)) {
