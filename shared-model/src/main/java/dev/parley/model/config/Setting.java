@@ -15,6 +15,7 @@ public enum Setting {
     PRESENCE_TABLE(Tables.Presence.DEFINITION.defaultName()),
     RATE_LIMITS_TABLE(Tables.RateLimits.DEFINITION.defaultName()),
     DEVICES_TABLE(Tables.Devices.DEFINITION.defaultName()),
+    INBOX_TABLE(Tables.Inbox.DEFINITION.defaultName()),
     /** JWKS that $connect tokens are verified against (Cognito's, or the local issuer's). */
     JWKS_URL(null),
     /** Required {@code iss} of tokens. */
