@@ -1,19 +1,18 @@
 #!/usr/bin/env bash
 # ./parley bench [--quick] [--only jar,cold,latency,fanout,throughput,cost,jmh] [--cold-java PATH]
 #
-# Builds what the benchmarks run (the functions jar and the local runtime, installed into the local
-# Maven repository, then this standalone module), then runs every benchmark: one `BENCH <name>
+# Builds what the benchmarks run (this module and the modules it needs, in the reactor: the functions
+# jar, the local runtime, test-support), then runs every benchmark: one `BENCH <name>
 # <value> <unit>` line per figure on standard output, and bench-results.json at the repository
 # root. --quick uses the smallest counts the issue allows (under 3 minutes on 2 cores, build
-# excluded). Benchmarks are never part of `mvn -B verify`: this module is not in the root reactor.
+# excluded). `mvn -B verify` compiles this module but never runs a benchmark.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 build_started=$(date +%s)
-echo "bench: building (mvn -q -B -DskipTests install -pl local-runtime -am, then benchmarks/)..." >&2
-mvn -q -B -DskipTests install -pl local-runtime -am >&2
-mvn -q -B -f benchmarks/pom.xml -DskipTests package >&2
+echo "bench: building (mvn -q -B -DskipTests package -pl benchmarks -am)..." >&2
+mvn -q -B -DskipTests package -pl benchmarks -am >&2
 echo "bench: built in $(( $(date +%s) - build_started )) s" >&2
 
 # DynamoDB Local (cold starts, and inside the local runtime) loads SQLite's native library from here.

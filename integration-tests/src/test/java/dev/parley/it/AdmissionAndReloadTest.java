@@ -2,6 +2,7 @@ package dev.parley.it;
 
 import static dev.parley.it.support.WsClient.messageIn;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.it.support.OwnRuntime;
@@ -12,8 +13,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocketHandshakeException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -32,25 +35,56 @@ class AdmissionAndReloadTest {
     }
 
     @Test
-    void connectionsBeyondTheLimitsAreRefusedWith429BeforeTheUpgradeThenAcceptedAgain() throws Exception {
-        runtime = LocalRuntime.start(LocalRuntime.Options.defaults().withPort(0).withAdmission(3, 2));
+    void connectionsBeyondTheConnectRateAreRefusedWith429BeforeTheUpgradeThenAcceptedAgain() throws Exception {
+        runtime = LocalRuntime.start(LocalRuntime.Options.defaults().withPort(0).withAdmission(100, 2));
         List<WsClient> open = new ArrayList<>();
         try {
             open.add(OwnRuntime.connect(runtime, user("a")));
             open.add(OwnRuntime.connect(runtime, user("b")));
-            assertThat(OwnRuntime.handshake(runtime, user("c"))).as("third new connection within a second").isEqualTo(429);
-            Thread.sleep(1_100);
-            open.add(OwnRuntime.connect(runtime, user("c")));
-            Thread.sleep(1_100);
-            assertThat(OwnRuntime.handshake(runtime, user("d"))).as("past the open-connection limit").isEqualTo(429);
-            open.remove(0).close();
-            Thread.sleep(300);
-            open.add(OwnRuntime.connect(runtime, user("d")));
+            String c = user("c");
+            assertThat(OwnRuntime.handshake(runtime, c)).as("third new connection within a second").isEqualTo(429);
+            // Accepted once the bucket has refilled (a refused attempt takes no token).
+            open.add(await().until(() -> tryConnect(c), Optional::isPresent).orElseThrow());
             for (WsClient client : open) {
                 assertThat(client.heartbeat().get("type").asText()).isEqualTo("pong");
             }
         } finally {
             open.forEach(WsClient::close);
+        }
+    }
+
+    @Test
+    void connectionsBeyondTheOpenConnectionLimitAreRefusedWith429UntilOneCloses() throws Exception {
+        runtime = LocalRuntime.start(LocalRuntime.Options.defaults().withPort(0).withAdmission(3, 1_000));
+        List<WsClient> open = new ArrayList<>();
+        try {
+            for (String name : List.of("a", "b", "c")) {
+                open.add(OwnRuntime.connect(runtime, user(name)));
+            }
+            String d = user("d");
+            assertThat(OwnRuntime.handshake(runtime, d)).as("past the open-connection limit").isEqualTo(429);
+            open.remove(0).close();
+            // Accepted once the gateway has seen the close.
+            open.add(await().until(() -> tryConnect(d), Optional::isPresent).orElseThrow());
+            for (WsClient client : open) {
+                assertThat(client.heartbeat().get("type").asText()).isEqualTo("pong");
+            }
+        } finally {
+            open.forEach(WsClient::close);
+        }
+    }
+
+    /** A connection as the user, or empty when the handshake was refused with 429. */
+    private Optional<WsClient> tryConnect(String userId) {
+        try {
+            return Optional.of(OwnRuntime.connect(runtime, userId));
+        } catch (IllegalStateException failed) {
+            for (Throwable cause = failed; cause != null; cause = cause.getCause()) {
+                if (cause instanceof WebSocketHandshakeException refused && refused.getResponse().statusCode() == 429) {
+                    return Optional.empty();
+                }
+            }
+            throw failed;
         }
     }
 

@@ -1,10 +1,11 @@
 package dev.parley.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.parley.it.support.WsClient;
 import dev.parley.local.LocalRuntime;
-import dev.parley.local.metering.CapacityMeter;
+import dev.parley.testsupport.metering.CapacityMeter;
 import dev.parley.model.domain.ConversationId;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
  */
 class ConsumedCapacityTest {
     private static final CapacityMeter METER = new CapacityMeter();
+    private static final String DEVICES_QUERY = "parley-devices Query";
     private static LocalRuntime runtime;
 
     @BeforeAll
@@ -39,12 +41,12 @@ class ConsumedCapacityTest {
              WsClient bob = WsClient.connect(runtime.websocketUrl(), token("bob"))) {
             alice.send("bob", "first", "hello"); // the first message also records the two members
             bob.await(WsClient.messageIn(ConversationId.direct("alice", "bob")));
-            Thread.sleep(300);
+            awaitFanoutDone();
             METER.reset();
 
             alice.send("bob", "second", "how are you?");
             bob.await(f -> "second".equals(f.path("clientMsgId").asText()));
-            Thread.sleep(300);
+            awaitFanoutDone();
 
             System.out.println("CAPACITY direct message write units " + METER.writeUnits());
             System.out.println("CAPACITY direct message read units " + METER.readUnits());
@@ -60,6 +62,14 @@ class ConsumedCapacityTest {
             assertThat(METER.totalReadUnits()).isEqualTo(2.0);
             assertThat(METER.conditionalFailures()).isZero();
         }
+    }
+
+    /**
+     * The fan-out's last DynamoDB call is the recipients' devices Query (offline notifications come
+     * after every push): once it is metered, the message has cost all it will.
+     */
+    private static void awaitFanoutDone() {
+        await().until(() -> METER.readUnits().containsKey(DEVICES_QUERY));
     }
 
     private static String token(String user) throws Exception {

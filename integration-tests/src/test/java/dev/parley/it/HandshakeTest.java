@@ -11,15 +11,13 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
 import dev.parley.it.support.Parley;
+import dev.parley.it.support.Stored;
 import dev.parley.it.support.WsClient;
 import dev.parley.local.auth.LocalIssuer;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** $connect refuses every token that is not a valid RS256 token of the issuer, before the upgrade. */
@@ -35,13 +33,14 @@ class HandshakeTest {
     }
 
     @Test
-    void aValidTokenInTheAuthorizationHeaderOpensTheWebSocket() throws Exception {
-        String token = Parley.token(Parley.user("alice"), null);
-        WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder()
-                .header("Authorization", "Bearer " + token)
-                .buildAsync(URI.create(Parley.runtime().websocketUrl()), new WebSocket.Listener() {})
-                .get(10, TimeUnit.SECONDS);
-        socket.abort();
+    void aValidTokenInTheAuthorizationHeaderOpensTheWebSocket() {
+        String alice = Parley.user("alice");
+        try (WsClient socket = WsClient.connect(Parley.runtime().websocketUrl(),
+                Map.of("Authorization", "Bearer " + Parley.token(alice, null)))) {
+            // Opened as alice: the connection is recorded under her user id and answers frames.
+            assertThat(Stored.connectionsOf(alice)).hasSize(1);
+            assertThat(socket.heartbeat().get("type").asText()).isEqualTo("pong");
+        }
     }
 
     @Test

@@ -1,20 +1,25 @@
 package dev.parley.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.it.support.WsClient;
 import dev.parley.local.LocalRuntime;
 import dev.parley.model.config.Setting;
+import dev.parley.model.tables.Tables;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** Presence pushes, on a runtime of its own with a 2-second grace period so the test stays short. */
 class PresenceTest {
@@ -73,16 +78,32 @@ class PresenceTest {
     void aReconnectWithinTheGracePeriodDoesNotFlap() throws Exception {
         String alice = user("alice");
         String bob = user("bob");
+        String carol = user("carol");
         WsClient a = connect(alice);
         a.send(bob, "hi", "hi");
+        WsClient c = connect(carol);
+        c.send(bob, "hi", "hi");
         try (WsClient b = connect(bob)) {
             a.close();
-            Thread.sleep(300);
+            await().until(() -> connectionsOf(alice).isEmpty()); // her $disconnect has scheduled the check
             try (WsClient back = connect(alice)) {
-                Thread.sleep((GRACE_SECONDS + 2) * 1000L); // past the grace period, and the check it scheduled
+                // Carol leaves after alice did: her check is due after alice's on the one queue, so
+                // once bob hears carol is offline, alice's check has run and found her back.
+                c.close();
+                b.await(presenceOf(carol, false));
                 assertThat(b.received(f -> "presence".equals(f.path("type").asText())
                         && alice.equals(f.path("userId").asText()))).isEmpty();
             }
         }
+    }
+
+    private static List<String> connectionsOf(String userId) {
+        return runtime.dynamo().query(q -> q
+                        .tableName(runtime.config().get(Setting.CONNECTIONS_TABLE))
+                        .keyConditionExpression("#u = :u")
+                        .expressionAttributeNames(Map.of("#u", Tables.Connections.USER_ID))
+                        .expressionAttributeValues(Map.of(":u", AttributeValue.fromS(userId)))
+                        .consistentRead(true))
+                .items().stream().map(item -> item.get(Tables.Connections.CONNECTION_ID).s()).toList();
     }
 }

@@ -1,59 +1,47 @@
 package dev.parley.bench.cold;
 
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.RSASSASigner;
-import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.KeyUse;
-import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.parley.local.auth.LocalIssuer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.util.Date;
-import java.util.UUID;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What the functions call besides DynamoDB during a cold start, served from the benchmark process:
- * the JWKS the authorizer verifies against (Cognito's, on AWS) and an {@code @connections} API that
- * accepts every post with 200 (API Gateway's, on AWS). Also signs the tokens.
+ * the JWKS the authorizer verifies against (Cognito's on AWS; here the local runtime's
+ * {@link LocalIssuer}, which also signs the tokens) and an {@code @connections} API that accepts
+ * every post with 200 (API Gateway's, on AWS).
  */
 final class ColdEndpoints implements AutoCloseable {
-    static final String ISSUER = "https://parley.bench/cold";
+    static final String ISSUER = LocalIssuer.ISSUER;
     static final String JWKS_PATH = "/jwks.json";
 
     private final HttpServer server;
     private final ExecutorService threads;
-    private final RSAKey key;
+    private final LocalIssuer issuer;
     private final AtomicLong posts = new AtomicLong();
 
-    private ColdEndpoints(HttpServer server, ExecutorService threads, RSAKey key) {
+    private ColdEndpoints(HttpServer server, ExecutorService threads, LocalIssuer issuer) {
         this.server = server;
         this.threads = threads;
-        this.key = key;
+        this.issuer = issuer;
     }
 
-    static ColdEndpoints start() throws IOException, JOSEException {
+    static ColdEndpoints start() throws IOException {
         // Without TCP_NODELAY the JDK server's separate header and body writes meet the client's
         // delayed ACK: 40 ms per response, which would be charged to the handlers.
         System.setProperty("sun.net.httpserver.nodelay", "true");
-        RSAKey key = new RSAKeyGenerator(2048).keyUse(KeyUse.SIGNATURE).algorithm(JWSAlgorithm.RS256)
-                .keyID(UUID.randomUUID().toString()).generate();
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
         ExecutorService threads = Executors.newFixedThreadPool(8);
         server.setExecutor(threads);
-        ColdEndpoints endpoints = new ColdEndpoints(server, threads, key);
+        ColdEndpoints endpoints = new ColdEndpoints(server, threads, LocalIssuer.create(Optional.empty()));
         server.createContext("/", endpoints::handle);
         server.start();
         return endpoints;
@@ -73,17 +61,7 @@ final class ColdEndpoints implements AutoCloseable {
     }
 
     String token(String userId, String deviceId) {
-        Instant now = Instant.now();
-        JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(ISSUER).subject(userId).claim("device", deviceId)
-                .issueTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(3600)))
-                .jwtID(UUID.randomUUID().toString()).build();
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims);
-        try {
-            jwt.sign(new RSASSASigner(key));
-        } catch (JOSEException e) {
-            throw new IllegalStateException(e);
-        }
-        return jwt.serialize();
+        return issuer.token(userId, deviceId, LocalIssuer.DEFAULT_TTL);
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -91,7 +69,7 @@ final class ColdEndpoints implements AutoCloseable {
             body.readAllBytes();
             String path = exchange.getRequestURI().getPath();
             if (path.equals(JWKS_PATH)) {
-                byte[] jwks = new JWKSet(key.toPublicJWK()).toString().getBytes(StandardCharsets.UTF_8);
+                byte[] jwks = issuer.jwks().getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().set("Content-Type", "application/json");
                 exchange.sendResponseHeaders(200, jwks.length);
                 exchange.getResponseBody().write(jwks);

@@ -9,10 +9,10 @@ import dev.parley.functions.store.dynamodb.DynamoConversationStore;
 import dev.parley.model.config.ParleyConfig;
 import dev.parley.model.config.Setting;
 import dev.parley.model.tables.Tables;
+import dev.parley.testsupport.Fixtures;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -332,7 +332,7 @@ public final class ColdStartBench {
 
     private static Run spawn(String java, List<String> extraFlags, String classPath, Map<String, String> environment,
                              Path work, Spec spec, int round, int warmInvocations) throws Exception {
-        String text = fixture(spec.fixture());
+        String text = Fixtures.text(spec.fixture());
         for (Map.Entry<String, String> edit : spec.edits().entrySet()) {
             if (!text.contains(edit.getKey())) {
                 throw new IllegalStateException("fixture " + spec.fixture() + " has no " + edit.getKey());
@@ -419,17 +419,6 @@ public final class ColdStartBench {
             report.add("cold_jvm_start_ms", Stats.of(jvmStarts).median(), "ms");
         }
         return new Result(warm);
-    }
-
-    static String fixture(String name) {
-        try (InputStream in = ColdStartBench.class.getResourceAsStream("/events/" + name)) {
-            if (in == null) {
-                throw new IllegalArgumentException("no fixture " + name);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** The driver's classes in a jar of their own (class data sharing accepts no directories on the class path). */

@@ -1,7 +1,7 @@
 package dev.parley.bench.live;
 
 import dev.parley.bench.report.Report;
-import dev.parley.local.metering.CapacityMeter;
+import dev.parley.testsupport.metering.CapacityMeter;
 import java.util.Locale;
 import java.util.Map;
 

@@ -2,7 +2,7 @@ package dev.parley.bench.live;
 
 import dev.parley.bench.support.BenchSocket;
 import dev.parley.local.LocalRuntime;
-import dev.parley.local.metering.CapacityMeter;
+import dev.parley.testsupport.metering.CapacityMeter;
 import dev.parley.model.config.Setting;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -14,7 +14,11 @@ public final class AckHandler implements RequestHandler<APIGatewayV2WebSocketEve
     private final ReceiptService receipts;
 
     public AckHandler() {
-        this(Wiring.fromEnvironment().receiptService());
+        this(Wiring.fromEnvironment());
+    }
+
+    public AckHandler(Wiring wiring) {
+        this(wiring.receiptService());
     }
 
     public AckHandler(ReceiptService receipts) {

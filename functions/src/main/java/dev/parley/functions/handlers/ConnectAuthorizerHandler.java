@@ -26,7 +26,11 @@ public final class ConnectAuthorizerHandler implements RequestHandler<APIGateway
     private final TokenVerifier verifier;
 
     public ConnectAuthorizerHandler() {
-        this(Wiring.fromEnvironment().tokenVerifier());
+        this(Wiring.fromEnvironment());
+    }
+
+    public ConnectAuthorizerHandler(Wiring wiring) {
+        this(wiring.tokenVerifier());
     }
 
     public ConnectAuthorizerHandler(TokenVerifier verifier) {

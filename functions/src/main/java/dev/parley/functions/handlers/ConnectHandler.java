@@ -12,7 +12,11 @@ public final class ConnectHandler implements RequestHandler<APIGatewayV2WebSocke
     private final ConnectionService connections;
 
     public ConnectHandler() {
-        this(Wiring.fromEnvironment().connectionService());
+        this(Wiring.fromEnvironment());
+    }
+
+    public ConnectHandler(Wiring wiring) {
+        this(wiring.connectionService());
     }
 
     public ConnectHandler(ConnectionService connections) {

@@ -22,12 +22,14 @@ import java.util.Map;
 
 /** {@code GET /conversations} and {@code GET /conversations/{id}/messages}. */
 public final class ConversationsHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
-    public static final List<String> ROUTES = List.of("GET /conversations", "GET /conversations/{id}/messages");
-
     private final SyncService sync;
 
     public ConversationsHandler() {
-        this(Wiring.fromEnvironment().syncService());
+        this(Wiring.fromEnvironment());
+    }
+
+    public ConversationsHandler(Wiring wiring) {
+        this(wiring.syncService());
     }
 
     public ConversationsHandler(SyncService sync) {

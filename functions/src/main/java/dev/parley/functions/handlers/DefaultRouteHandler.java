@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
+import dev.parley.functions.wiring.Wiring;
 import dev.parley.model.errors.ErrorCode;
 import dev.parley.model.errors.ParleyException;
 import dev.parley.model.protocol.FrameCodec;
@@ -15,6 +16,11 @@ import dev.parley.model.protocol.ServerFrame;
  * {@code UNKNOWN_ACTION}; nothing is stored and the connection stays open. Needs no AWS client.
  */
 public final class DefaultRouteHandler implements RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse> {
+
+    public DefaultRouteHandler() {}
+
+    /** The catalogue's constructor; this route needs nothing from the wiring. */
+    public DefaultRouteHandler(Wiring wiring) {}
 
     @Override
     public APIGatewayV2WebSocketResponse handleRequest(APIGatewayV2WebSocketEvent event, Context context) {

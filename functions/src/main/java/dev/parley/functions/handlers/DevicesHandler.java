@@ -6,17 +6,18 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.parley.functions.service.NotificationService;
 import dev.parley.functions.wiring.Wiring;
-import java.util.List;
 import java.util.Map;
 
 /** {@code PUT /devices/{deviceId}} and {@code DELETE /devices/{deviceId}}: the caller's push registrations. */
 public final class DevicesHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
-    public static final List<String> ROUTES = List.of("PUT /devices/{deviceId}", "DELETE /devices/{deviceId}");
-
     private final NotificationService notifications;
 
     public DevicesHandler() {
-        this(Wiring.fromEnvironment().notificationService());
+        this(Wiring.fromEnvironment());
+    }
+
+    public DevicesHandler(Wiring wiring) {
+        this(wiring.notificationService());
     }
 
     public DevicesHandler(NotificationService notifications) {

@@ -15,7 +15,11 @@ public final class DisconnectHandler implements RequestHandler<APIGatewayV2WebSo
     private final ConnectionService connections;
 
     public DisconnectHandler() {
-        this(Wiring.fromEnvironment().connectionService());
+        this(Wiring.fromEnvironment());
+    }
+
+    public DisconnectHandler(Wiring wiring) {
+        this(wiring.connectionService());
     }
 
     public DisconnectHandler(ConnectionService connections) {

@@ -23,7 +23,11 @@ public final class FanoutHandler implements RequestHandler<DynamodbEvent, Stream
     private final FanoutService fanout;
 
     public FanoutHandler() {
-        this(Wiring.fromEnvironment().fanoutService());
+        this(Wiring.fromEnvironment());
+    }
+
+    public FanoutHandler(Wiring wiring) {
+        this(wiring.fanoutService());
     }
 
     public FanoutHandler(FanoutService fanout) {

@@ -14,13 +14,14 @@ import java.util.Map;
 
 /** {@code POST /groups}, {@code POST /groups/{id}/members}, {@code DELETE /groups/{id}/members/{userId}}. */
 public final class GroupsHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
-    public static final List<String> ROUTES = List.of(
-            "POST /groups", "POST /groups/{id}/members", "DELETE /groups/{id}/members/{userId}");
-
     private final GroupService groups;
 
     public GroupsHandler() {
-        this(Wiring.fromEnvironment().groupService());
+        this(Wiring.fromEnvironment());
+    }
+
+    public GroupsHandler(Wiring wiring) {
+        this(wiring.groupService());
     }
 
     public GroupsHandler(GroupService groups) {

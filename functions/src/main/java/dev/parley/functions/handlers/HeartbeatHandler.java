@@ -13,7 +13,11 @@ public final class HeartbeatHandler implements RequestHandler<APIGatewayV2WebSoc
     private final ConnectionService connections;
 
     public HeartbeatHandler() {
-        this(Wiring.fromEnvironment().connectionService());
+        this(Wiring.fromEnvironment());
+    }
+
+    public HeartbeatHandler(Wiring wiring) {
+        this(wiring.connectionService());
     }
 
     public HeartbeatHandler(ConnectionService connections) {

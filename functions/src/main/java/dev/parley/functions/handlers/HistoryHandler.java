@@ -14,7 +14,11 @@ public final class HistoryHandler implements RequestHandler<APIGatewayV2WebSocke
     private final SyncService sync;
 
     public HistoryHandler() {
-        this(Wiring.fromEnvironment().syncService());
+        this(Wiring.fromEnvironment());
+    }
+
+    public HistoryHandler(Wiring wiring) {
+        this(wiring.syncService());
     }
 
     public HistoryHandler(SyncService sync) {

@@ -19,7 +19,11 @@ public final class PresenceCheckHandler implements RequestHandler<SQSEvent, SQSB
     private final PresenceService presence;
 
     public PresenceCheckHandler() {
-        this(Wiring.fromEnvironment().presenceService());
+        this(Wiring.fromEnvironment());
+    }
+
+    public PresenceCheckHandler(Wiring wiring) {
+        this(wiring.presenceService());
     }
 
     public PresenceCheckHandler(PresenceService presence) {

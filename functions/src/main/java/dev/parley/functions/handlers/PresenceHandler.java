@@ -16,12 +16,14 @@ import java.util.Map;
 
 /** {@code GET /presence?users=a,b,c}: anyone may ask about anyone. */
 public final class PresenceHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
-    public static final List<String> ROUTES = List.of("GET /presence");
-
     private final PresenceService presence;
 
     public PresenceHandler() {
-        this(Wiring.fromEnvironment().presenceService());
+        this(Wiring.fromEnvironment());
+    }
+
+    public PresenceHandler(Wiring wiring) {
+        this(wiring.presenceService());
     }
 
     public PresenceHandler(PresenceService presence) {

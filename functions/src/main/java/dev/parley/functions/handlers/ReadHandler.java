@@ -17,7 +17,11 @@ public final class ReadHandler implements RequestHandler<APIGatewayV2WebSocketEv
     private final ReceiptService receipts;
 
     public ReadHandler() {
-        this(Wiring.fromEnvironment().receiptService());
+        this(Wiring.fromEnvironment());
+    }
+
+    public ReadHandler(Wiring wiring) {
+        this(wiring.receiptService());
     }
 
     public ReadHandler(ReceiptService receipts) {

@@ -14,7 +14,11 @@ public final class SendHandler implements RequestHandler<APIGatewayV2WebSocketEv
     private final SendService sends;
 
     public SendHandler() {
-        this(Wiring.fromEnvironment().sendService());
+        this(Wiring.fromEnvironment());
+    }
+
+    public SendHandler(Wiring wiring) {
+        this(wiring.sendService());
     }
 
     public SendHandler(SendService sends) {

@@ -14,7 +14,11 @@ public final class SyncHandler implements RequestHandler<APIGatewayV2WebSocketEv
     private final SyncService sync;
 
     public SyncHandler() {
-        this(Wiring.fromEnvironment().syncService());
+        this(Wiring.fromEnvironment());
+    }
+
+    public SyncHandler(Wiring wiring) {
+        this(wiring.syncService());
     }
 
     public SyncHandler(SyncService sync) {

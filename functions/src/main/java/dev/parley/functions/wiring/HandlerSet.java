@@ -1,23 +1,12 @@
 package dev.parley.functions.wiring;
 
 import com.amazonaws.services.lambda.runtime.RequestHandler;
-import dev.parley.functions.handlers.AckHandler;
-import dev.parley.functions.handlers.ConnectAuthorizerHandler;
-import dev.parley.functions.handlers.ConnectHandler;
-import dev.parley.functions.handlers.ConversationsHandler;
-import dev.parley.functions.handlers.DefaultRouteHandler;
-import dev.parley.functions.handlers.DevicesHandler;
-import dev.parley.functions.handlers.DisconnectHandler;
-import dev.parley.functions.handlers.FanoutHandler;
-import dev.parley.functions.handlers.GroupsHandler;
-import dev.parley.functions.handlers.HeartbeatHandler;
-import dev.parley.functions.handlers.HistoryHandler;
-import dev.parley.functions.handlers.PresenceCheckHandler;
-import dev.parley.functions.handlers.PresenceHandler;
-import dev.parley.functions.handlers.ReadHandler;
-import dev.parley.functions.handlers.SendHandler;
-import dev.parley.functions.handlers.SyncHandler;
 import dev.parley.model.config.ParleyConfig;
+import dev.parley.model.routes.Catalogue;
+import dev.parley.model.routes.FunctionSpec;
+import dev.parley.model.routes.Queues;
+import dev.parley.model.routes.Trigger;
+import java.lang.reflect.InvocationTargetException;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -27,10 +16,14 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * Every handler of a deployment, by the key it is invoked under: a WebSocket route key, or
- * {@link #AUTHORIZER} and {@link #FANOUT}. This is how the local runtime obtains the very handler
+ * Every handler of a deployment, built from {@link Catalogue#ALL} and keyed by what invokes it
+ * ({@link #key}): a WebSocket route key, {@link #HTTP} and an HTTP route key, or {@link #AUTHORIZER},
+ * {@link #FANOUT}, {@link #PRESENCE_CHECK}. This is how the local runtime obtains the very handler
  * classes that Lambda runs. Its signature uses only JDK, AWS SDK and aws-lambda-java types, so a
  * runtime can call it on classes loaded afresh (code reload) without sharing Parley's classes.
+ *
+ * <p>Each handler is built once, through its public {@code (Wiring)} constructor, found
+ * reflectively from the catalogue's class name, as Lambda itself instantiates handlers.
  */
 public final class HandlerSet {
     public static final String AUTHORIZER = "$authorizer";
@@ -44,28 +37,53 @@ public final class HandlerSet {
     public static Map<String, RequestHandler<?, ?>> create(Map<String, String> environment, DynamoDbClient dynamo,
                                                            Supplier<ApiGatewayManagementApiClient> management,
                                                            Supplier<SqsClient> sqs, Clock clock) {
-        Wiring wiring = new Wiring(ParleyConfig.fromEnvironment(environment), dynamo, management, sqs, clock);
+        return create(new Wiring(ParleyConfig.fromEnvironment(environment), dynamo, management, sqs, clock));
+    }
+
+    /** Every handler of the catalogue, built on one wiring, under every key it is invoked by. */
+    public static Map<String, RequestHandler<?, ?>> create(Wiring wiring) {
         Map<String, RequestHandler<?, ?>> handlers = new LinkedHashMap<>();
-        handlers.put(AUTHORIZER, new ConnectAuthorizerHandler(wiring.tokenVerifier()));
-        handlers.put("$connect", new ConnectHandler(wiring.connectionService()));
-        handlers.put("$disconnect", new DisconnectHandler(wiring.connectionService()));
-        handlers.put("$default", new DefaultRouteHandler());
-        handlers.put("send", new SendHandler(wiring.sendService()));
-        handlers.put("heartbeat", new HeartbeatHandler(wiring.connectionService()));
-        handlers.put("sync", new SyncHandler(wiring.syncService()));
-        handlers.put("history", new HistoryHandler(wiring.syncService()));
-        handlers.put("ack", new AckHandler(wiring.receiptService()));
-        handlers.put("read", new ReadHandler(wiring.receiptService()));
-        handlers.put(FANOUT, new FanoutHandler(wiring.fanoutService()));
-        handlers.put(PRESENCE_CHECK, new PresenceCheckHandler(wiring.presenceService()));
-        GroupsHandler groups = new GroupsHandler(wiring.groupService());
-        GroupsHandler.ROUTES.forEach(route -> handlers.put(HTTP + route, groups));
-        ConversationsHandler conversations = new ConversationsHandler(wiring.syncService());
-        ConversationsHandler.ROUTES.forEach(route -> handlers.put(HTTP + route, conversations));
-        DevicesHandler devices = new DevicesHandler(wiring.notificationService());
-        DevicesHandler.ROUTES.forEach(route -> handlers.put(HTTP + route, devices));
-        PresenceHandler presence = new PresenceHandler(wiring.presenceService());
-        PresenceHandler.ROUTES.forEach(route -> handlers.put(HTTP + route, presence));
+        for (FunctionSpec spec : Catalogue.ALL) {
+            RequestHandler<?, ?> handler = instantiate(spec, wiring);
+            for (Trigger trigger : spec.triggers()) {
+                handlers.put(key(trigger), handler);
+            }
+        }
         return handlers;
+    }
+
+    /** The key a trigger's handler has in {@link #create}'s map. */
+    public static String key(Trigger trigger) {
+        if (trigger instanceof Trigger.WebSocketRoute route) {
+            return route.routeKey();
+        }
+        if (trigger instanceof Trigger.HttpRoute route) {
+            return HTTP + route.routeKey();
+        }
+        if (trigger instanceof Trigger.ConnectAuthorizer) {
+            return AUTHORIZER;
+        }
+        if (trigger instanceof Trigger.MessagesStream) {
+            return FANOUT;
+        }
+        if (trigger instanceof Trigger.QueueMessages queue) {
+            return queue.queue().equals(Queues.PRESENCE) ? PRESENCE_CHECK : "$queue:" + queue.queue();
+        }
+        throw new IllegalArgumentException("no handler key for " + trigger);
+    }
+
+    private static RequestHandler<?, ?> instantiate(FunctionSpec spec, Wiring wiring) {
+        try {
+            Class<?> type = Class.forName(spec.handlerClass(), true, HandlerSet.class.getClassLoader());
+            return (RequestHandler<?, ?>) type.getConstructor(Wiring.class).newInstance(wiring);
+        } catch (InvocationTargetException failed) {
+            if (failed.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(spec.handlerClass() + " failed to initialize", failed.getCause());
+        } catch (ReflectiveOperationException | ClassCastException wrong) {
+            throw new IllegalStateException(spec.id() + ": " + spec.handlerClass()
+                    + " must be a RequestHandler with a public (Wiring) constructor", wrong);
+        }
     }
 }

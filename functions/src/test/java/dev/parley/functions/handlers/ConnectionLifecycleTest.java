@@ -1,6 +1,7 @@
 package dev.parley.functions.handlers;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -70,7 +71,8 @@ class ConnectionLifecycleTest {
     void heartbeatAnswersPongAndRefreshesLastActive() throws Exception {
         new ConnectHandler(connections).handleRequest(event("websocket-connect.json"), null);
         long before = Long.parseLong(mapping().get(Tables.Connections.LAST_ACTIVE_AT).n());
-        Thread.sleep(5);
+        // The clock has to move past the connect's millisecond for "later" to be visible.
+        await().until(() -> System.currentTimeMillis() > before);
         var response = new HeartbeatHandler(connections).handleRequest(event("websocket-heartbeat.json"), null);
         JsonNode pong = JSON.readTree(response.getBody());
         assertThat(pong.get("type").asText()).isEqualTo("pong");

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -37,9 +38,16 @@ public final class WsClient implements AutoCloseable {
     }
 
     public static WsClient connect(String uri) {
+        return connect(uri, Map.of());
+    }
+
+    /** Connects with the given handshake headers (for example {@code Authorization}). */
+    public static WsClient connect(String uri, Map<String, String> headers) {
         WsClient client = new WsClient();
         try {
-            client.socket = HTTP.newWebSocketBuilder().buildAsync(URI.create(uri), client.listener()).get(10, TimeUnit.SECONDS);
+            WebSocket.Builder builder = HTTP.newWebSocketBuilder();
+            headers.forEach(builder::header);
+            client.socket = builder.buildAsync(URI.create(uri), client.listener()).get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("could not connect to " + uri, e);
         }

@@ -3,11 +3,9 @@ package dev.parley.local.http;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.parley.functions.auth.TokenVerifier;
-import dev.parley.functions.handlers.ConversationsHandler;
-import dev.parley.functions.handlers.DevicesHandler;
-import dev.parley.functions.handlers.GroupsHandler;
-import dev.parley.functions.handlers.PresenceHandler;
 import dev.parley.local.functions.FunctionHost;
+import dev.parley.model.routes.Catalogue;
+import dev.parley.model.routes.Trigger;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -17,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
@@ -35,8 +32,7 @@ import org.eclipse.jetty.util.Fields;
 public final class HttpApi extends Handler.Abstract {
     public static final String PREFIX = "/api";
     /** Every route of the HTTP API, as API Gateway route keys. */
-    public static final List<String> ROUTES = Stream.of(GroupsHandler.ROUTES, ConversationsHandler.ROUTES,
-            PresenceHandler.ROUTES, DevicesHandler.ROUTES).flatMap(List::stream).toList();
+    public static final List<String> ROUTES = Catalogue.httpRoutes().stream().map(Trigger.HttpRoute::routeKey).toList();
 
     private final Supplier<FunctionHost> functions;
     private final TokenVerifier verifier;

@@ -1,4 +1,4 @@
-package dev.parley.local.metering;
+package dev.parley.testsupport.metering;
 
 import java.util.Map;
 import java.util.TreeMap;
