@@ -6,7 +6,13 @@ public enum ErrorCode {
     UNKNOWN_ACTION,
     PAYLOAD_TOO_LARGE,
     NOT_MEMBER,
+    /** Allowed for nobody in the caller's role (a non-sender editing, a non-admin renaming). */
+    FORBIDDEN,
     NOT_FOUND,
+    /** A {@code clientMsgId} reused with different content: the first content stays. */
+    CONFLICT,
+    /** The recipient blocked the sender; nothing was stored. */
+    BLOCKED,
     RATE_LIMITED,
     INTERNAL,
     OTHER;

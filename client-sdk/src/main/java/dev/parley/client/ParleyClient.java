@@ -3,7 +3,7 @@ package dev.parley.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.client.internal.ClientConfig;
 import dev.parley.client.internal.Engine;
-import dev.parley.client.internal.Frames;
+import dev.parley.client.internal.Wire;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -88,7 +88,7 @@ public final class ParleyClient implements AutoCloseable {
 
     /** {@link #send} with a body holding only {@code text}. */
     public CompletableFuture<Sent> sendText(To to, String text) {
-        return engine.send(to, Frames.textBody(text));
+        return engine.send(to, Wire.textBody(text));
     }
 
     /**

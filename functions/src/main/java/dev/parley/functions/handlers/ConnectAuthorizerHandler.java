@@ -6,10 +6,10 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayCustomAuthorizerEv
 import com.amazonaws.services.lambda.runtime.events.IamPolicyResponseV1;
 import dev.parley.functions.auth.TokenVerifier;
 import dev.parley.functions.wiring.Wiring;
+import dev.parley.model.domain.DeviceIds;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * The Lambda REQUEST authorizer of {@code $connect}. The token comes from the {@code token} query
@@ -21,8 +21,6 @@ import java.util.regex.Pattern;
  * authorizer fails with exactly the message "Unauthorized".
  */
 public final class ConnectAuthorizerHandler implements RequestHandler<APIGatewayCustomAuthorizerEvent, IamPolicyResponseV1> {
-    private static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
-
     private final TokenVerifier verifier;
 
     public ConnectAuthorizerHandler() {
@@ -50,8 +48,8 @@ public final class ConnectAuthorizerHandler implements RequestHandler<APIGateway
             throw new Unauthorized();
         }
         String deviceId = parameter(event.getQueryStringParameters(), "deviceId");
-        if (deviceId == null || !DEVICE_ID.matcher(deviceId).matches()) {
-            deviceId = identity.device() != null && DEVICE_ID.matcher(identity.device()).matches() ? identity.device() : null;
+        if (!DeviceIds.isValid(deviceId)) {
+            deviceId = DeviceIds.isValid(identity.device()) ? identity.device() : null;
         }
         Map<String, Object> authorizerContext = new HashMap<>();
         authorizerContext.put(WebSocketRoutes.USER_ID, identity.userId());

@@ -6,7 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import dev.parley.functions.observability.Telemetry;
 import dev.parley.functions.service.FanoutService;
-import dev.parley.functions.store.dynamodb.MessageItems;
+import dev.parley.functions.store.TimelineStream;
 import dev.parley.functions.wiring.Wiring;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,17 +21,19 @@ import java.util.Set;
  */
 public final class FanoutHandler implements RequestHandler<DynamodbEvent, StreamsEventResponse> {
     private final FanoutService fanout;
+    private final TimelineStream stream;
 
     public FanoutHandler() {
         this(Wiring.fromEnvironment());
     }
 
     public FanoutHandler(Wiring wiring) {
-        this(wiring.fanoutService());
+        this(wiring.fanoutService(), wiring.timelineStream());
     }
 
-    public FanoutHandler(FanoutService fanout) {
+    public FanoutHandler(FanoutService fanout, TimelineStream stream) {
         this.fanout = fanout;
+        this.stream = stream;
     }
 
     @Override
@@ -45,8 +47,8 @@ public final class FanoutHandler implements RequestHandler<DynamodbEvent, Stream
                 continue; // a removal: nothing to push
             }
             try {
-                deliveries.add(new FanoutService.Delivery(id, MessageItems.fromStreamImage(image),
-                        MessageItems.originConnection(image)));
+                TimelineStream.NewEntry entry = stream.read(image);
+                deliveries.add(new FanoutService.Delivery(id, entry.entry(), entry.originConnectionId()));
             } catch (RuntimeException unreadable) {
                 Telemetry.event("fanout").field("sequenceNumber", id).field("outcome", "unreadable")
                         .failure(unreadable).emit(Telemetry.Level.ERROR);

@@ -8,7 +8,7 @@ import dev.parley.functions.service.GroupService;
 import dev.parley.functions.wiring.Wiring;
 import dev.parley.model.domain.ConversationId;
 import dev.parley.model.errors.BadRequestException;
-import java.util.LinkedHashMap;
+import dev.parley.model.protocol.HttpBodies;
 import java.util.List;
 import java.util.Map;
 
@@ -38,12 +38,12 @@ public final class GroupsHandler implements RequestHandler<APIGatewayV2HTTPEvent
                         throw new BadRequestException("name must be a string");
                     }
                     List<String> members = body.containsKey("members") ? HttpRoutes.strings(body, "members") : List.of();
-                    return new HttpRoutes.Result(201, json(groups.create(userId, name, members)));
+                    return new HttpRoutes.Result(201, HttpBodies.group(groups.create(userId, name, members)));
                 }
                 case "POST /groups/{id}/members": {
                     String id = ConversationId.require(HttpRoutes.pathParameter(request, "id"));
                     List<String> members = HttpRoutes.strings(HttpRoutes.jsonBody(request), "members");
-                    return new HttpRoutes.Result(200, json(groups.addMembers(userId, id, members)));
+                    return new HttpRoutes.Result(200, HttpBodies.group(groups.addMembers(userId, id, members)));
                 }
                 case "DELETE /groups/{id}/members/{userId}": {
                     String id = ConversationId.require(HttpRoutes.pathParameter(request, "id"));
@@ -54,14 +54,5 @@ public final class GroupsHandler implements RequestHandler<APIGatewayV2HTTPEvent
                     throw new IllegalStateException("GroupsHandler is not the integration of " + request.getRouteKey());
             }
         });
-    }
-
-    private static Map<String, Object> json(GroupService.Group group) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("conversationId", group.conversationId());
-        json.put("kind", "group");
-        json.put("name", group.name());
-        json.put("members", group.members());
-        return json;
     }
 }

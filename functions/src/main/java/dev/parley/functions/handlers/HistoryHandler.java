@@ -29,7 +29,7 @@ public final class HistoryHandler implements RequestHandler<APIGatewayV2WebSocke
     public APIGatewayV2WebSocketResponse handleRequest(APIGatewayV2WebSocketEvent event, Context context) {
         return WebSocketRoutes.handle(event, (caller, command) -> {
             if (command instanceof ClientCommand.History request) {
-                return sync.history(caller, request);
+                return WebSocketRoutes.history(request.requestId(), request.conversationId(), sync.history(caller, request));
             }
             throw new UnknownActionException("the history route only takes history frames");
         });

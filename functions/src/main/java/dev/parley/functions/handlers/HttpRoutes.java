@@ -7,13 +7,13 @@ import dev.parley.model.errors.BadRequestException;
 import dev.parley.model.errors.ErrorCode;
 import dev.parley.model.errors.ParleyException;
 import dev.parley.model.errors.RateLimitedException;
+import dev.parley.model.protocol.HttpBodies;
 import dev.parley.model.protocol.JsonTree;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -24,8 +24,8 @@ import java.util.Map;
 final class HttpRoutes {
     private HttpRoutes() {}
 
-    /** A handled request: status and JSON body (null for none). */
-    record Result(int status, Object body) {}
+    /** A handled request: status and JSON body (null for none), written by {@link HttpBodies}. */
+    record Result(int status, String json) {}
 
     @FunctionalInterface
     interface Route {
@@ -48,20 +48,15 @@ final class HttpRoutes {
             String userId = caller(event);
             log.field("userId", userId);
             Result result = route.handle(userId, event);
-            return response(result.status(), result.body() == null ? null : JsonTree.write(result.body()));
+            return response(result.status(), result.json());
         } catch (ParleyException refused) {
             ErrorCode code = ErrorCode.of(refused);
             log.field("outcome", code.name());
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("code", code.name());
-            body.put("message", refused.getMessage());
-            if (refused instanceof RateLimitedException limited) {
-                body.put("retryAfterMs", limited.retryAfterMs());
-            }
-            return response(code.httpStatus(), JsonTree.write(body));
+            Long retryAfterMs = refused instanceof RateLimitedException limited ? limited.retryAfterMs() : null;
+            return response(code.httpStatus(), HttpBodies.error(code, refused.getMessage(), retryAfterMs));
         } catch (RuntimeException failure) {
             log.field("outcome", ErrorCode.INTERNAL.name()).failure(failure);
-            return response(500, JsonTree.write(Map.of("code", ErrorCode.INTERNAL.name(), "message", "internal error")));
+            return response(500, HttpBodies.error(ErrorCode.INTERNAL, "internal error", null));
         }
     }
 

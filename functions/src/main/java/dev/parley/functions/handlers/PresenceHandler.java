@@ -8,11 +8,9 @@ import dev.parley.functions.service.PresenceService;
 import dev.parley.functions.wiring.Wiring;
 import dev.parley.model.domain.UserIds;
 import dev.parley.model.errors.BadRequestException;
-import dev.parley.model.protocol.ServerFrame;
+import dev.parley.model.protocol.HttpBodies;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /** {@code GET /presence?users=a,b,c}: anyone may ask about anyone. */
 public final class PresenceHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
@@ -41,15 +39,7 @@ public final class PresenceHandler implements RequestHandler<APIGatewayV2HTTPEve
             for (String id : users.split(",")) {
                 ids.add(UserIds.require(id.strip(), "users"));
             }
-            List<Object> list = new ArrayList<>();
-            for (ServerFrame.Presence state : presence.query(ids)) {
-                Map<String, Object> json = new LinkedHashMap<>();
-                json.put("userId", state.userId());
-                json.put("online", state.online());
-                json.put("lastActiveAt", state.lastActiveAt());
-                list.add(json);
-            }
-            return new HttpRoutes.Result(200, Map.of("presence", list));
+            return new HttpRoutes.Result(200, HttpBodies.presence(presence.query(ids)));
         });
     }
 }

@@ -29,7 +29,7 @@ public final class SendHandler implements RequestHandler<APIGatewayV2WebSocketEv
     public APIGatewayV2WebSocketResponse handleRequest(APIGatewayV2WebSocketEvent event, Context context) {
         return WebSocketRoutes.handle(event, (caller, command) -> {
             if (command instanceof ClientCommand.Send send) {
-                return sends.send(caller, send);
+                return WebSocketRoutes.sent(send.requestId(), sends.send(caller, send));
             }
             throw new UnknownActionException("the send route only takes send frames");
         });

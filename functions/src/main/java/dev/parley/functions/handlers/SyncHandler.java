@@ -29,7 +29,7 @@ public final class SyncHandler implements RequestHandler<APIGatewayV2WebSocketEv
     public APIGatewayV2WebSocketResponse handleRequest(APIGatewayV2WebSocketEvent event, Context context) {
         return WebSocketRoutes.handle(event, (caller, command) -> {
             if (command instanceof ClientCommand.Sync request) {
-                return sync.sync(caller, request);
+                return WebSocketRoutes.synced(request.requestId(), sync.sync(caller, request));
             }
             throw new UnknownActionException("the sync route only takes sync frames");
         });

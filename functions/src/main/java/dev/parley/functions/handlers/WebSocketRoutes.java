@@ -4,12 +4,18 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
 import dev.parley.functions.observability.Telemetry;
 import dev.parley.functions.service.Caller;
+import dev.parley.functions.service.SendReceipt;
+import dev.parley.functions.service.SyncService;
+import dev.parley.model.domain.ConversationSummary;
+import dev.parley.model.domain.MessagePage;
 import dev.parley.model.errors.ErrorCode;
 import dev.parley.model.errors.ParleyException;
 import dev.parley.model.errors.RateLimitedException;
 import dev.parley.model.protocol.ClientCommand;
 import dev.parley.model.protocol.FrameCodec;
 import dev.parley.model.protocol.ServerFrame;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -27,7 +33,10 @@ final class WebSocketRoutes {
 
     @FunctionalInterface
     interface Route {
-        /** The direct reply, or null for routes that answer nothing on success ({@code ack}, {@code read}). */
+        /**
+         * The direct reply, encoded from the service's result with the encoders below, or null
+         * for routes that answer nothing on success ({@code ack}, {@code read}).
+         */
         ServerFrame handle(Caller caller, ClientCommand command);
     }
 
@@ -82,6 +91,28 @@ final class WebSocketRoutes {
         Object deviceId = authorizer.get(DEVICE_ID);
         String connectionId = context.getConnectionId();
         return new Caller(userId.toString(), deviceId == null ? connectionId : deviceId.toString(), connectionId);
+    }
+
+    // ------------------------------------------------------- domain results as reply frames
+
+    static ServerFrame sent(String requestId, SendReceipt receipt) {
+        return new ServerFrame.Sent(requestId, receipt.conversationId(), receipt.clientMsgId(), receipt.seq(),
+                receipt.sentAt());
+    }
+
+    static ServerFrame synced(String requestId, List<SyncService.ConversationUpdate> updates) {
+        List<ServerFrame.ConversationSync> conversations = new ArrayList<>(updates.size());
+        for (SyncService.ConversationUpdate update : updates) {
+            ConversationSummary summary = update.summary();
+            conversations.add(new ServerFrame.ConversationSync(summary.conversationId(), summary.kind(), summary.name(),
+                    summary.lastSeq(), summary.readSeq(), summary.unread(), update.page().messages(),
+                    update.page().hasMore()));
+        }
+        return new ServerFrame.Synced(requestId, conversations);
+    }
+
+    static ServerFrame history(String requestId, String conversationId, MessagePage page) {
+        return new ServerFrame.HistoryPage(requestId, conversationId, page.messages(), page.hasMore());
     }
 
     static APIGatewayV2WebSocketResponse reply(ServerFrame frame) {

@@ -6,8 +6,16 @@ import dev.parley.model.domain.ConversationId;
 import dev.parley.model.domain.ConversationKind;
 import dev.parley.model.errors.NotFoundException;
 import dev.parley.model.errors.NotMemberException;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
 
-/** Who may read a conversation, and the caller's cursors in it. */
+/**
+ * The one answer to "who is in this conversation": who may read or write it, the caller's
+ * cursors in it, who its members are (and since which seq), and a user's direct peers. A direct
+ * conversation's members are in its id (no read at all); a group's are its member items.
+ */
 public final class ConversationAccess {
     private final ConversationStore conversations;
 
@@ -39,6 +47,35 @@ public final class ConversationAccess {
         } else if (!conversations.isMember(conversationId, userId)) {
             throw refusal(conversationId);
         }
+    }
+
+    /**
+     * Every member with the seq they joined after (0 in a direct conversation), read strongly
+     * consistently: a member removed a moment ago receives nothing more.
+     */
+    public Map<String, Long> members(String conversationId) {
+        Map<String, Long> joined = new LinkedHashMap<>();
+        if (ConversationId.isDirect(conversationId)) {
+            ConversationId.directMembers(conversationId).forEach(member -> joined.put(member, 0L));
+        } else {
+            conversations.memberships(conversationId).forEach(m -> joined.put(m.userId(), m.joinedSeq()));
+        }
+        return joined;
+    }
+
+    /** The users the user shares a direct conversation with (the byMember index: eventually consistent). */
+    public Set<String> directPeers(String userId) {
+        Set<String> peers = new LinkedHashSet<>();
+        for (Membership membership : conversations.conversationsOf(userId)) {
+            if (ConversationId.isDirect(membership.conversationId())) {
+                for (String member : ConversationId.directMembers(membership.conversationId())) {
+                    if (!member.equals(userId)) {
+                        peers.add(member);
+                    }
+                }
+            }
+        }
+        return peers;
     }
 
     private static void requireDirectMember(String conversationId, String userId) {

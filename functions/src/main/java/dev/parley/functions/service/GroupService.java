@@ -1,14 +1,14 @@
 package dev.parley.functions.service;
 
+import dev.parley.functions.push.PushFrames;
 import dev.parley.functions.store.ConversationStore;
 import dev.parley.functions.store.ConversationStore.Meta;
 import dev.parley.model.domain.ConversationId;
+import dev.parley.model.domain.Group;
 import dev.parley.model.domain.UserIds;
 import dev.parley.model.errors.BadRequestException;
 import dev.parley.model.errors.ForbiddenException;
 import dev.parley.model.errors.NotFoundException;
-import dev.parley.model.protocol.FrameCodec;
-import dev.parley.model.protocol.ServerFrame;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -32,9 +32,6 @@ import java.util.Set;
 public final class GroupService {
     private static final int MAX_NAME_CHARS = 100;
     private static final SecureRandom RANDOM = new SecureRandom();
-
-    /** A group as the HTTP API returns it. */
-    public record Group(String conversationId, String name, List<String> members) {}
 
     private final ConversationStore conversations;
     private final ConversationAccess access;
@@ -105,8 +102,7 @@ public final class GroupService {
     }
 
     private void announce(Group group, List<String> added, List<String> removed, String by, List<String> alsoTell) {
-        String frame = FrameCodec.encode(new ServerFrame.Members(group.conversationId(), group.name(), group.members(),
-                added, removed, by));
+        String frame = PushFrames.members(group, added, removed, by);
         List<String> recipients = new ArrayList<>(group.members());
         recipients.addAll(alsoTell);
         broadcaster.broadcast(recipients, frame, null);

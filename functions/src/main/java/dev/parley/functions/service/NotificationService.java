@@ -4,10 +4,9 @@ import dev.parley.functions.notify.Notification;
 import dev.parley.functions.notify.PushNotifier;
 import dev.parley.functions.observability.Telemetry;
 import dev.parley.functions.store.Connection;
-import dev.parley.functions.store.ConversationStore;
 import dev.parley.functions.store.Device;
 import dev.parley.functions.store.DeviceStore;
-import dev.parley.functions.store.MessageStore;
+import dev.parley.model.domain.DeviceIds;
 import dev.parley.model.domain.Message;
 import dev.parley.model.errors.BadRequestException;
 import dev.parley.model.protocol.JsonTree;
@@ -28,29 +27,23 @@ import java.util.regex.Pattern;
  */
 public final class NotificationService {
     public static final int PREVIEW_CHARS = 100;
-    private static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
     private static final Pattern PUSH_TOKEN = Pattern.compile("[\\x21-\\x7E]{8,4096}");
 
     private final DeviceStore devices;
-    private final ConversationStore conversations;
-    private final MessageStore messages;
+    private final Unread unread;
     private final Supplier<PushNotifier> notifier;
     private final Clock clock;
 
-    public NotificationService(DeviceStore devices, ConversationStore conversations, MessageStore messages,
-                               Supplier<PushNotifier> notifier, Clock clock) {
+    public NotificationService(DeviceStore devices, Unread unread, Supplier<PushNotifier> notifier, Clock clock) {
         this.devices = devices;
-        this.conversations = conversations;
-        this.messages = messages;
+        this.unread = unread;
         this.notifier = notifier;
         this.clock = clock;
     }
 
     /** {@code PUT /devices/{deviceId}}: the caller's device, and only the caller's. */
     public void register(String userId, String deviceId, String platform, String pushToken) {
-        if (!DEVICE_ID.matcher(deviceId).matches()) {
-            throw new BadRequestException("deviceId must be 1-64 characters of [A-Za-z0-9_.:-]");
-        }
+        DeviceIds.require(deviceId);
         if (!"apns".equals(platform) && !"fcm".equals(platform)) {
             throw new BadRequestException("platform must be apns or fcm");
         }
@@ -61,17 +54,15 @@ public final class NotificationService {
     }
 
     public void unregister(String userId, String deviceId) {
-        if (!DEVICE_ID.matcher(deviceId).matches()) {
-            throw new BadRequestException("deviceId must be 1-64 characters of [A-Za-z0-9_.:-]");
-        }
+        DeviceIds.require(deviceId);
         devices.unregister(userId, deviceId);
     }
 
     /**
      * Notifies the offline devices of the members of a message just pushed. {@code live} holds the
-     * connections the push reached (gone ones excluded). Never throws.
+     * connections the push reached (gone ones excluded). Never throws; returns the number of
+     * notifications sent.
      */
-    /** Returns the number of notifications sent. */
     public int afterDelivery(Message message, List<String> members, Map<String, List<Connection>> live) {
         int sent = 0;
         for (String member : members) {
@@ -100,7 +91,7 @@ public final class NotificationService {
         if (offline.isEmpty()) {
             return 0;
         }
-        long badge = totalUnread(member);
+        long badge = unread.total(member);
         String preview = preview(message.bodyJson());
         int sent = 0;
         for (Device device : offline) {
@@ -116,17 +107,6 @@ public final class NotificationService {
                     .field("outcome", outcome.name()).emit(Telemetry.Level.INFO);
         }
         return sent;
-    }
-
-    /** The badge: the sum of the member's unread counts, as {@code sync} and GET /conversations report them. */
-    long totalUnread(String userId) {
-        long total = 0;
-        for (ConversationStore.Membership membership : conversations.conversationsOf(userId)) {
-            long lastSeq = conversations.meta(membership.conversationId()).map(ConversationStore.Meta::lastSeq).orElse(0L);
-            total += messages.countFromOthers(membership.conversationId(),
-                    Math.max(membership.readSeq(), membership.joinedSeq()), lastSeq, userId);
-        }
-        return total;
     }
 
     /** At most 100 characters of {@code body.text}, cut on a code point boundary; empty without text. */

@@ -3,12 +3,10 @@ package dev.parley.functions.service;
 import dev.parley.functions.presence.OfflineCheckScheduler;
 import dev.parley.functions.store.Connection;
 import dev.parley.functions.store.ConnectionStore;
-import dev.parley.functions.store.ConversationStore;
 import dev.parley.functions.store.PresenceStore;
-import dev.parley.model.domain.ConversationId;
+import dev.parley.functions.push.PushFrames;
+import dev.parley.model.domain.PresenceState;
 import dev.parley.model.errors.BadRequestException;
-import dev.parley.model.protocol.FrameCodec;
-import dev.parley.model.protocol.ServerFrame;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,7 +31,7 @@ public final class PresenceService {
     public static final int MAX_USERS_PER_QUERY = 100;
 
     private final ConnectionStore connections;
-    private final ConversationStore conversations;
+    private final ConversationAccess access;
     private final PresenceStore presence;
     private final Broadcaster broadcaster;
     private final Supplier<OfflineCheckScheduler> scheduler;
@@ -41,11 +39,11 @@ public final class PresenceService {
     private final Duration grace;
     private final Duration timeout;
 
-    public PresenceService(ConnectionStore connections, ConversationStore conversations, PresenceStore presence,
+    public PresenceService(ConnectionStore connections, ConversationAccess access, PresenceStore presence,
                            Broadcaster broadcaster, Supplier<OfflineCheckScheduler> scheduler, Clock clock,
                            Duration grace, Duration timeout) {
         this.connections = connections;
-        this.conversations = conversations;
+        this.access = access;
         this.presence = presence;
         this.broadcaster = broadcaster;
         this.scheduler = scheduler;
@@ -84,18 +82,18 @@ public final class PresenceService {
     }
 
     /** Presence of some users, as observers would see it now. */
-    public List<ServerFrame.Presence> query(List<String> userIds) {
+    public List<PresenceState> query(List<String> userIds) {
         if (userIds.size() > MAX_USERS_PER_QUERY) {
             throw new BadRequestException("at most " + MAX_USERS_PER_QUERY + " users per presence query");
         }
         long now = clock.millis();
-        List<ServerFrame.Presence> result = new ArrayList<>();
+        List<PresenceState> result = new ArrayList<>();
         for (String userId : new LinkedHashSet<>(userIds)) {
             List<Connection> live = live(connections.forUser(userId), now);
             if (!live.isEmpty()) {
-                result.add(new ServerFrame.Presence(userId, true, live.stream().mapToLong(PresenceService::activeAt).max().orElse(now)));
+                result.add(new PresenceState(userId, true, live.stream().mapToLong(PresenceService::activeAt).max().orElse(now)));
             } else {
-                result.add(new ServerFrame.Presence(userId, false,
+                result.add(new PresenceState(userId, false,
                         presence.get(userId).map(PresenceStore.State::lastActiveAt).orElse(0L)));
             }
         }
@@ -103,18 +101,9 @@ public final class PresenceService {
     }
 
     private void publish(String userId, boolean online, long lastActiveAt) {
-        Set<String> peers = new LinkedHashSet<>();
-        for (ConversationStore.Membership membership : conversations.conversationsOf(userId)) {
-            if (ConversationId.isDirect(membership.conversationId())) {
-                for (String member : ConversationId.directMembers(membership.conversationId())) {
-                    if (!member.equals(userId)) {
-                        peers.add(member);
-                    }
-                }
-            }
-        }
+        Set<String> peers = access.directPeers(userId);
         if (!peers.isEmpty()) {
-            broadcaster.broadcast(peers, FrameCodec.encode(new ServerFrame.Presence(userId, online, lastActiveAt)), null);
+            broadcaster.broadcast(peers, PushFrames.presence(new PresenceState(userId, online, lastActiveAt)), null);
         }
     }
 

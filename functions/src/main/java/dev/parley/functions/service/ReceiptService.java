@@ -1,13 +1,13 @@
 package dev.parley.functions.service;
 
+import dev.parley.functions.push.PushFrames;
 import dev.parley.functions.store.ConversationStore;
 import dev.parley.functions.store.ConversationStore.Membership;
 import dev.parley.model.domain.ConversationId;
 import dev.parley.model.protocol.ClientCommand;
-import dev.parley.model.protocol.FrameCodec;
-import dev.parley.model.protocol.ServerFrame;
-import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /** {@code ack} (per device) and {@code read} (per user, with receipts). */
 public final class ReceiptService {
@@ -39,11 +39,12 @@ public final class ReceiptService {
         if (seq <= membership.readSeq() || !conversations.advanceRead(conversationId, caller.userId(), seq)) {
             return;
         }
-        List<String> recipients = new ArrayList<>(List.of(caller.userId()));
+        // The caller's other devices, and in a direct conversation the peer (a group's members
+        // learn of reads by sync, not by a push per read).
+        Set<String> recipients = new LinkedHashSet<>(List.of(caller.userId()));
         if (ConversationId.isDirect(conversationId)) {
-            recipients.addAll(ConversationId.directMembers(conversationId));
+            recipients.addAll(access.members(conversationId).keySet());
         }
-        broadcaster.broadcast(recipients, FrameCodec.encode(new ServerFrame.ReadPush(conversationId, caller.userId(), seq)),
-                caller.connectionId());
+        broadcaster.broadcast(recipients, PushFrames.read(conversationId, caller.userId(), seq), caller.connectionId());
     }
 }

@@ -10,8 +10,6 @@ import dev.parley.model.domain.Message;
 import dev.parley.model.domain.TimelineEntry;
 import dev.parley.model.errors.RateLimitedException;
 import dev.parley.model.protocol.ClientCommand;
-import dev.parley.model.protocol.ServerFrame;
-import dev.parley.model.tables.Tables;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -50,18 +48,18 @@ public final class SendService {
         this.idempotencyWindow = idempotencyWindow;
     }
 
-    public ServerFrame.Sent send(Caller caller, ClientCommand.Send command) {
+    public SendReceipt send(Caller caller, ClientCommand.Send command) {
         String conversationId = command.to() != null
                 ? ConversationId.direct(caller.userId(), command.to())
                 : command.conversationId();
         access.check(conversationId, caller.userId());
-        String key = Tables.Idempotency.key(conversationId, caller.userId(), command.clientMsgId());
+        IdempotencyStore.Key key = new IdempotencyStore.Key(conversationId, caller.userId(), command.clientMsgId());
 
         // The rate limit comes before the seq: a refused send uses no seq and stores nothing.
         long retryAfterMs = limiter.acquire(caller.userId());
         if (retryAfterMs > 0) {
             // A retry of a send that is already stored is answered, whatever the budget.
-            Optional<ServerFrame.Sent> stored = storedSend(command, conversationId, caller.userId(), key);
+            Optional<SendReceipt> stored = storedSend(command, conversationId, caller.userId(), key);
             if (stored.isPresent()) {
                 return stored.get();
             }
@@ -84,8 +82,7 @@ public final class SendService {
                 limiter.refund(caller.userId()); // a retry costs no budget
             }
             IdempotencyStore.Record placed = place(caller, command, conversationId, key, record);
-            return new ServerFrame.Sent(command.requestId(), conversationId, command.clientMsgId(),
-                    placed.seq(), placed.sentAt());
+            return new SendReceipt(conversationId, command.clientMsgId(), placed.seq(), placed.sentAt());
         } catch (RuntimeException failure) {
             // If this call's message is already stored at seq the gap write is refused, harmlessly;
             // otherwise the seq is declared a gap and a client retry finds a fresh one.
@@ -100,7 +97,7 @@ public final class SendService {
      * fresh seq; the claim's conditional move keeps concurrent attempts on one seq.
      */
     private IdempotencyStore.Record place(Caller caller, ClientCommand.Send command, String conversationId,
-                                          String key, IdempotencyStore.Record record) {
+                                          IdempotencyStore.Key key, IdempotencyStore.Record record) {
         for (int attempt = 0; attempt < MAX_PLACEMENT_ATTEMPTS; attempt++) {
             Message message = new Message(conversationId, record.seq(), caller.userId(), command.clientMsgId(),
                     command.bodyJson(), record.sentAt());
@@ -123,13 +120,12 @@ public final class SendService {
                 + MAX_PLACEMENT_ATTEMPTS + " attempts");
     }
 
-    private Optional<ServerFrame.Sent> storedSend(ClientCommand.Send command, String conversationId, String userId,
-                                                  String key) {
+    private Optional<SendReceipt> storedSend(ClientCommand.Send command, String conversationId, String userId,
+                                             IdempotencyStore.Key key) {
         Optional<IdempotencyStore.Record> record = idempotency.find(key);
         if (record.isPresent() && messages.get(conversationId, record.get().seq()).orElse(null) instanceof Message stored
                 && stored.senderId().equals(userId) && stored.clientMsgId().equals(command.clientMsgId())) {
-            return Optional.of(new ServerFrame.Sent(command.requestId(), conversationId, command.clientMsgId(),
-                    stored.seq(), stored.sentAt()));
+            return Optional.of(new SendReceipt(conversationId, command.clientMsgId(), stored.seq(), stored.sentAt()));
         }
         return Optional.empty();
     }

@@ -4,13 +4,13 @@ import dev.parley.functions.ratelimit.RateLimiter;
 import dev.parley.functions.store.ConversationStore;
 import dev.parley.functions.store.ConversationStore.Membership;
 import dev.parley.functions.store.ConversationStore.Meta;
-import dev.parley.functions.store.MessageStore;
 import dev.parley.model.domain.ConversationKind;
+import dev.parley.model.domain.ConversationSummary;
+import dev.parley.model.domain.MessagePage;
 import dev.parley.model.errors.NotFoundException;
 import dev.parley.model.errors.NotMemberException;
 import dev.parley.model.errors.RateLimitedException;
 import dev.parley.model.protocol.ClientCommand;
-import dev.parley.model.protocol.ServerFrame;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,16 +22,19 @@ import java.util.Map;
  * docs/protocol.md for the page rules).
  */
 public final class SyncService {
+    /** One conversation of a sync: the member's view of it and the page the device is missing. */
+    public record ConversationUpdate(ConversationSummary summary, MessagePage page) {}
+
     private final ConversationStore conversations;
-    private final MessageStore messages;
+    private final Unread unread;
     private final ConversationAccess access;
     private final TimelineReader timeline;
     private final RateLimiter limiter;
 
-    public SyncService(ConversationStore conversations, MessageStore messages, ConversationAccess access,
+    public SyncService(ConversationStore conversations, Unread unread, ConversationAccess access,
                        TimelineReader timeline, RateLimiter limiter) {
         this.conversations = conversations;
-        this.messages = messages;
+        this.unread = unread;
         this.access = access;
         this.timeline = timeline;
         this.limiter = limiter;
@@ -50,7 +53,7 @@ public final class SyncService {
      * With cursors: the page after each cursor; conversations without a cursor are new to the
      * device and start from the beginning of the caller's membership.
      */
-    public ServerFrame.Synced sync(Caller caller, ClientCommand.Sync command) {
+    public List<ConversationUpdate> sync(Caller caller, ClientCommand.Sync command) {
         admit(caller.userId());
         Map<String, Membership> memberships = new LinkedHashMap<>();
         for (Membership membership : conversations.conversationsOf(caller.userId())) {
@@ -68,7 +71,7 @@ public final class SyncService {
             }
         }
         boolean freshDevice = command.cursors().isEmpty();
-        List<ServerFrame.ConversationSync> result = new ArrayList<>();
+        List<ConversationUpdate> result = new ArrayList<>();
         for (Membership membership : memberships.values()) {
             String conversationId = membership.conversationId();
             Meta meta = conversations.meta(conversationId).orElse(Meta.empty(conversationId));
@@ -76,20 +79,17 @@ public final class SyncService {
                     ? timeline.before(meta, null, membership.joinedSeq(), command.limit())
                     : timeline.after(meta, Math.max(membership.joinedSeq(),
                             command.cursors().getOrDefault(conversationId, membership.joinedSeq())), command.limit());
-            result.add(new ServerFrame.ConversationSync(conversationId, ConversationKind.of(conversationId).wire(),
-                    meta.name(), meta.lastSeq(), membership.readSeq(), unread(membership, meta), page.messages(), page.hasMore()));
+            result.add(new ConversationUpdate(summary(membership, meta), new MessagePage(page.messages(), page.hasMore())));
         }
-        return new ServerFrame.Synced(command.requestId(), result);
+        return result;
     }
 
     /** The caller's conversations with cursors and unread counts, without messages (GET /conversations). */
-    public List<ServerFrame.ConversationSync> conversations(String userId) {
-        List<ServerFrame.ConversationSync> result = new ArrayList<>();
+    public List<ConversationSummary> conversations(String userId) {
+        List<ConversationSummary> result = new ArrayList<>();
         for (Membership membership : conversations.conversationsOf(userId)) {
             Meta meta = conversations.meta(membership.conversationId()).orElse(Meta.empty(membership.conversationId()));
-            result.add(new ServerFrame.ConversationSync(membership.conversationId(),
-                    ConversationKind.of(membership.conversationId()).wire(), meta.name(), meta.lastSeq(), membership.readSeq(),
-                    unread(membership, meta), List.of(), false));
+            result.add(summary(membership, meta));
         }
         return result;
     }
@@ -98,27 +98,27 @@ public final class SyncService {
      * A page of messages (GET /conversations/{id}/messages): after {@code afterSeq} ascending when
      * given, else before {@code beforeSeq} (or the newest).
      */
-    public TimelineReader.Page messages(String userId, String conversationId, Long beforeSeq, Long afterSeq, int limit) {
+    public MessagePage messages(String userId, String conversationId, Long beforeSeq, Long afterSeq, int limit) {
         admit(userId);
         Membership membership = access.require(conversationId, userId);
         Meta meta = conversations.meta(conversationId).orElse(Meta.empty(conversationId));
-        if (afterSeq != null) {
-            return timeline.after(meta, Math.max(afterSeq, membership.joinedSeq()), limit);
-        }
-        return timeline.before(meta, beforeSeq, membership.joinedSeq(), limit);
+        TimelineReader.Page page = afterSeq != null
+                ? timeline.after(meta, Math.max(afterSeq, membership.joinedSeq()), limit)
+                : timeline.before(meta, beforeSeq, membership.joinedSeq(), limit);
+        return new MessagePage(page.messages(), page.hasMore());
     }
 
-    public ServerFrame.HistoryPage history(Caller caller, ClientCommand.History command) {
+    /** A page of older messages of one conversation ({@code history}). */
+    public MessagePage history(Caller caller, ClientCommand.History command) {
         admit(caller.userId());
         Membership membership = access.require(command.conversationId(), caller.userId());
         Meta meta = conversations.meta(command.conversationId()).orElse(Meta.empty(command.conversationId()));
         TimelineReader.Page page = timeline.before(meta, command.beforeSeq(), membership.joinedSeq(), command.limit());
-        return new ServerFrame.HistoryPage(command.requestId(), command.conversationId(), page.messages(), page.hasMore());
+        return new MessagePage(page.messages(), page.hasMore());
     }
 
-    /** Messages after the read cursor (and after joining) not sent by the member. */
-    private long unread(Membership membership, Meta meta) {
-        long after = Math.max(membership.readSeq(), membership.joinedSeq());
-        return messages.countFromOthers(membership.conversationId(), after, meta.lastSeq(), membership.userId());
+    private ConversationSummary summary(Membership membership, Meta meta) {
+        return new ConversationSummary(membership.conversationId(), ConversationKind.of(membership.conversationId()).wire(),
+                meta.name(), meta.lastSeq(), membership.readSeq(), unread.count(membership, meta));
     }
 }

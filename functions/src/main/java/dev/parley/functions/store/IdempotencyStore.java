@@ -5,20 +5,23 @@ import java.util.Optional;
 /** Which seq each (conversation, sender, clientMsgId) was given, for the idempotency window. */
 public interface IdempotencyStore {
 
+    /** One message's identity: the same clientMsgId from another sender or conversation is another message. */
+    record Key(String conversationId, String senderId, String clientMsgId) {}
+
     record Record(long seq, long sentAt) {}
 
     /**
      * Claims the key for {@code seq} with a conditional write. Returns empty when this call made
      * the claim, or the record that holds the key (an earlier or concurrent attempt).
      */
-    Optional<Record> claim(String key, long seq, long sentAt, long expiresAtEpochSecond);
+    Optional<Record> claim(Key key, long seq, long sentAt, long expiresAtEpochSecond);
 
     /**
      * Moves a claim from {@code fromSeq} to {@code toSeq}, only if it still points at
      * {@code fromSeq}. Returns the record as it is afterwards.
      */
-    Record reassign(String key, long fromSeq, long toSeq, long sentAt);
+    Record reassign(Key key, long fromSeq, long toSeq, long sentAt);
 
     /** The unexpired record of the key, read strongly consistently. */
-    Optional<Record> find(String key);
+    Optional<Record> find(Key key);
 }

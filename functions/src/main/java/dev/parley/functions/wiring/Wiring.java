@@ -17,7 +17,11 @@ import dev.parley.functions.service.PresenceService;
 import dev.parley.functions.service.ReceiptService;
 import dev.parley.functions.service.SendService;
 import dev.parley.functions.service.SyncService;
+import dev.parley.functions.service.Poster;
 import dev.parley.functions.service.TimelineReader;
+import dev.parley.functions.service.Unread;
+import dev.parley.functions.store.TimelineStream;
+import dev.parley.functions.store.dynamodb.DynamoTimelineStream;
 import dev.parley.functions.store.dynamodb.DynamoConnectionStore;
 import dev.parley.functions.store.dynamodb.DynamoDeviceStore;
 import dev.parley.functions.store.dynamodb.DynamoConversationStore;
@@ -120,7 +124,7 @@ public final class Wiring {
 
     /** Posting and scheduling clients are built on first use: a heartbeat never needs them. */
     public PresenceService presenceService() {
-        return new PresenceService(connectionStore(), conversationStore(),
+        return new PresenceService(connectionStore(), conversationAccess(),
                 new DynamoPresenceStore(dynamo, config.get(Setting.PRESENCE_TABLE)), broadcaster(),
                 Lazy.of(() -> new SqsOfflineCheckScheduler(sqs.get(), config.get(Setting.PRESENCE_QUEUE_URL))),
                 clock, Duration.ofSeconds(config.getInt(Setting.PRESENCE_GRACE_SECONDS)),
@@ -143,8 +147,12 @@ public final class Wiring {
     }
 
     public FanoutService fanoutService() {
-        return new FanoutService(conversationStore(), connectionStore(), new ApiGatewayPusher(management.get()), posters(),
-                notificationService());
+        return new FanoutService(conversationAccess(), connectionStore(), poster(), posters(), notificationService());
+    }
+
+    /** Reads the messages stream's images for fan-out. */
+    public TimelineStream timelineStream() {
+        return new DynamoTimelineStream();
     }
 
     /** Notifications go to {@code PUSH_WEBHOOK_URL} when set (the local runtime's sink), else through SNS. */
@@ -153,12 +161,25 @@ public final class Wiring {
                 ? Lazy.of(() -> new WebhookPushNotifier(URI.create(config.get(Setting.PUSH_WEBHOOK_URL))))
                 : Lazy.of(() -> new SnsPushNotifier(sns.get(), config.get(Setting.APNS_PLATFORM_APPLICATION_ARN),
                         config.get(Setting.FCM_PLATFORM_APPLICATION_ARN)));
-        return new NotificationService(new DynamoDeviceStore(dynamo, config.get(Setting.DEVICES_TABLE)),
-                conversationStore(), messageStore(), notifier, clock);
+        return new NotificationService(new DynamoDeviceStore(dynamo, config.get(Setting.DEVICES_TABLE)), unread(),
+                notifier, clock);
     }
 
     private Broadcaster broadcaster() {
-        return new Broadcaster(connectionStore(), Lazy.of(() -> new ApiGatewayPusher(management.get())), posters());
+        return new Broadcaster(connectionStore(), poster(), posters());
+    }
+
+    /** The @connections client is built on first post: a heartbeat or a read that tells nobody never needs it. */
+    private Poster poster() {
+        return new Poster(connectionStore(), Lazy.of(() -> new ApiGatewayPusher(management.get())));
+    }
+
+    private Unread unread() {
+        return new Unread(conversationStore(), messageStore());
+    }
+
+    private ConversationAccess conversationAccess() {
+        return new ConversationAccess(conversationStore());
     }
 
     /** One pool of posting threads per wiring (per Lambda container), created on first use. */
@@ -176,11 +197,10 @@ public final class Wiring {
     public SyncService syncService() {
         DynamoConversationStore conversations = conversationStore();
         DynamoMessageStore messages = messageStore();
-        return new SyncService(conversations, messages, new ConversationAccess(conversations),
+        return new SyncService(conversations, unread(), new ConversationAccess(conversations),
                 new TimelineReader(messages, clock), rateLimiter("fetch", Setting.FETCH_RATE, Setting.FETCH_BURST));
     }
 
-    /** Read receipts post to connections: this needs the @connections endpoint. */
     /** Read receipts post to connections; acks post nothing (the @connections client is built on first use). */
     public ReceiptService receiptService() {
         DynamoConversationStore conversations = conversationStore();

@@ -9,6 +9,8 @@ import dev.parley.functions.support.Fixtures;
 import dev.parley.functions.support.TestDynamo;
 import dev.parley.functions.push.ConnectionPusher;
 import dev.parley.functions.service.Broadcaster;
+import dev.parley.functions.service.ConversationAccess;
+import dev.parley.functions.service.Poster;
 import dev.parley.functions.service.ConnectionService;
 import dev.parley.functions.service.PresenceService;
 import dev.parley.functions.store.dynamodb.DynamoConnectionStore;
@@ -35,10 +37,12 @@ class ConnectionLifecycleTest {
             new DynamoConnectionStore(TestDynamo.client(), TestDynamo.table(Setting.CONNECTIONS_TABLE)),
             new PresenceService(
                     new DynamoConnectionStore(TestDynamo.client(), TestDynamo.table(Setting.CONNECTIONS_TABLE)),
-                    new DynamoConversationStore(TestDynamo.client(), TestDynamo.table(Setting.CONVERSATIONS_TABLE)),
+                    new ConversationAccess(new DynamoConversationStore(TestDynamo.client(), TestDynamo.table(Setting.CONVERSATIONS_TABLE))),
                     new DynamoPresenceStore(TestDynamo.client(), TestDynamo.table(Setting.PRESENCE_TABLE)),
                     new Broadcaster(new DynamoConnectionStore(TestDynamo.client(), TestDynamo.table(Setting.CONNECTIONS_TABLE)),
-                            () -> (connectionId, frame) -> ConnectionPusher.Outcome.DELIVERED, Executors.newFixedThreadPool(2)),
+                            new Poster(new DynamoConnectionStore(TestDynamo.client(), TestDynamo.table(Setting.CONNECTIONS_TABLE)),
+                                    () -> (connectionId, frame) -> ConnectionPusher.Outcome.DELIVERED),
+                            Executors.newFixedThreadPool(2)),
                     () -> (userId, delay) -> scheduledChecks.add(userId + " after " + delay.toSeconds() + "s"),
                     Clock.systemUTC(), Duration.ofSeconds(30), Duration.ofSeconds(90)),
             Clock.systemUTC(), Long.parseLong(Setting.CONNECTION_TTL_SECONDS.defaultValue()));

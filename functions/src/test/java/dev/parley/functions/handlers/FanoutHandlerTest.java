@@ -11,7 +11,11 @@ import dev.parley.functions.service.NotificationService;
 import dev.parley.functions.store.Device;
 import dev.parley.functions.store.dynamodb.DynamoDeviceStore;
 import dev.parley.functions.store.dynamodb.DynamoMessageStore;
+import dev.parley.functions.service.ConversationAccess;
 import dev.parley.functions.service.FanoutService;
+import dev.parley.functions.service.Poster;
+import dev.parley.functions.service.Unread;
+import dev.parley.functions.store.dynamodb.DynamoTimelineStream;
 import dev.parley.functions.store.Connection;
 import dev.parley.functions.store.dynamodb.DynamoConnectionStore;
 import dev.parley.functions.store.dynamodb.DynamoConversationStore;
@@ -42,19 +46,21 @@ class FanoutHandlerTest {
     private final DynamoDeviceStore devices = new DynamoDeviceStore(TestDynamo.client(), TestDynamo.table(Setting.DEVICES_TABLE));
     private final List<Notification> notified = new CopyOnWriteArrayList<>();
     private volatile boolean notifierBroken;
+    private final DynamoConversationStore conversations =
+            new DynamoConversationStore(TestDynamo.client(), TestDynamo.table(Setting.CONVERSATIONS_TABLE));
     private final FanoutHandler handler = new FanoutHandler(new FanoutService(
-            new DynamoConversationStore(TestDynamo.client(), TestDynamo.table(Setting.CONVERSATIONS_TABLE)),
-            connections, pusher, Executors.newFixedThreadPool(4),
+            new ConversationAccess(conversations), connections, new Poster(connections, () -> pusher),
+            Executors.newFixedThreadPool(4),
             new NotificationService(devices,
-                    new DynamoConversationStore(TestDynamo.client(), TestDynamo.table(Setting.CONVERSATIONS_TABLE)),
-                    new DynamoMessageStore(TestDynamo.client(), TestDynamo.table(Setting.MESSAGES_TABLE)),
+                    new Unread(conversations, new DynamoMessageStore(TestDynamo.client(), TestDynamo.table(Setting.MESSAGES_TABLE))),
                     () -> notification -> {
                         if (notifierBroken) {
                             throw new IllegalStateException("injected: SNS is down");
                         }
                         notified.add(notification);
                         return PushNotifier.Outcome.SENT;
-                    }, java.time.Clock.systemUTC())));
+                    }, java.time.Clock.systemUTC())),
+            new DynamoTimelineStream());
 
     /** The fixture's conversation dm:alice:bob, with this test's unique user names. */
     private DynamodbEvent batch() {

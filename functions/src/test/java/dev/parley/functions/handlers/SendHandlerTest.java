@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.functions.service.Caller;
 import dev.parley.functions.service.SendService;
+import dev.parley.functions.store.IdempotencyStore;
 import dev.parley.functions.store.dynamodb.DynamoConversationStore;
 import dev.parley.functions.store.dynamodb.DynamoIdempotencyStore;
 import dev.parley.functions.store.dynamodb.DynamoMessageStore;
@@ -101,7 +102,7 @@ class SendHandlerTest {
                 Clock.systemUTC(), Duration.ofHours(48));
         // An earlier attempt claimed seq 1 and died before storing; a reader declared seq 1 lost.
         long seq = conversations.allocateSeq(conversation, 1).seq();
-        idempotency.claim(Tables.Idempotency.key(conversation, "alice", "slow"), seq, 1, Long.MAX_VALUE / 2);
+        idempotency.claim(new IdempotencyStore.Key(conversation, "alice", "slow"), seq, 1, Long.MAX_VALUE / 2);
         messages.putIfAbsent(new Gap(conversation, seq));
 
         var sent = service.send(new Caller("alice", "phone", "conn-1"),

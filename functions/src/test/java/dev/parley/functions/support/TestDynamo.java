@@ -30,6 +30,12 @@ public final class TestDynamo {
         return client;
     }
 
+    /** Another client of the same DynamoDB Local, with interceptors (e.g. {@link GrantGuard}). */
+    public static DynamoDbClient client(software.amazon.awssdk.core.interceptor.ExecutionInterceptor... interceptors) {
+        client();
+        return server.client(interceptors);
+    }
+
     public static String table(Setting setting) {
         return CONFIG.get(setting);
     }

@@ -35,8 +35,8 @@ import software.amazon.awssdk.services.dynamodb.model.ThrottlingException;
  * </ul>
  */
 final class DynamoFaults implements ExecutionInterceptor {
-    /** The fan-out's service: its lookups are recognized by this class on the calling stack. */
-    static final String FANOUT_SERVICE = "dev.parley.functions.service.FanoutService";
+    /** The fan-out's lookups, recognized by this class on the calling stack. */
+    static final String FANOUT_SERVICE = "dev.parley.functions.service.FanoutLookups";
 
     /**
      * Fan-out lookups that succeed after each injected failure: more than one retry of a batch

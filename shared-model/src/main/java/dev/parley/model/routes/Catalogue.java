@@ -1,6 +1,6 @@
 package dev.parley.model.routes;
 
-import static dev.parley.model.routes.TableOp.BATCH_GET_ITEM;
+import static dev.parley.model.routes.TableOp.BATCH_WRITE_ITEM;
 import static dev.parley.model.routes.TableOp.DELETE_ITEM;
 import static dev.parley.model.routes.TableOp.GET_ITEM;
 import static dev.parley.model.routes.TableOp.PUT_ITEM;
@@ -16,16 +16,20 @@ import dev.parley.model.routes.Trigger.WebSocketRoute;
 import dev.parley.model.tables.TableDefinition;
 import dev.parley.model.tables.Tables;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Every function Parley deploys, with every route it serves: the one list that the functions
  * (which handler answers a route), the CDK app (functions, routes, integrations, grants,
  * SnapStart) and the local runtime (WebSocket and HTTP routing) read. Adding a route is one entry
  * here and one handler class.
+ *
+ * <p>Each {@link TableAccess} lists exactly the DynamoDB actions the handler's code paths call
+ * (the CDK app grants those and nothing else): a store method that starts calling a new action,
+ * or a handler that starts using a new store method, must add it here, or it fails with
+ * AccessDenied on AWS. {@code CatalogueGrantsTest} in the functions module runs every handler
+ * against DynamoDB Local through a client that refuses any action its entry lacks.
  *
  * <p>Handler classes are named as strings so that this module needs none of the function code.
  * Each names a class with a public constructor taking {@code dev.parley.functions.wiring.Wiring}
@@ -48,23 +52,21 @@ public final class Catalogue {
     private static final TableDefinition RATE_LIMITS = Tables.RateLimits.DEFINITION;
     private static final TableDefinition DEVICES = Tables.Devices.DEFINITION;
 
-    private static final Set<TableOp> READ = EnumSet.of(GET_ITEM, BATCH_GET_ITEM, QUERY, QUERY_INDEX);
-    private static final Set<TableOp> READ_WRITE = EnumSet.of(GET_ITEM, BATCH_GET_ITEM, QUERY, QUERY_INDEX,
-            PUT_ITEM, UPDATE_ITEM, DELETE_ITEM);
-
     public static final FunctionSpec CONNECT_AUTHORIZER = new FunctionSpec("ConnectAuthorizer",
             HANDLERS + "ConnectAuthorizerHandler", List.of(new ConnectAuthorizer()), List.of(),
             false, true, MESSAGE_TIMEOUT);
 
+    /** Records the connection, marks the user online and tells their direct peers (410s remove gone connections). */
     public static final FunctionSpec CONNECT = new FunctionSpec("Connect", HANDLERS + "ConnectHandler",
             List.of(new WebSocketRoute("$connect", false)),
-            List.of(access(CONNECTIONS, READ_WRITE), access(PRESENCE, READ_WRITE), access(CONVERSATIONS, READ)),
+            List.of(TableAccess.of(CONNECTIONS, PUT_ITEM, QUERY, DELETE_ITEM), TableAccess.of(PRESENCE, UPDATE_ITEM),
+                    TableAccess.of(CONVERSATIONS, QUERY_INDEX)),
             true, true, MESSAGE_TIMEOUT);
 
-    /** Runs after the socket is gone; nobody waits for it. */
+    /** Runs after the socket is gone; nobody waits for it. Schedules the offline check on the presence queue. */
     public static final FunctionSpec DISCONNECT = new FunctionSpec("Disconnect", HANDLERS + "DisconnectHandler",
             List.of(new WebSocketRoute("$disconnect", false)),
-            List.of(access(CONNECTIONS, READ_WRITE), access(PRESENCE, READ_WRITE)),
+            List.of(TableAccess.of(CONNECTIONS, DELETE_ITEM, QUERY)),
             false, false, MESSAGE_TIMEOUT);
 
     /** Answers unknown actions with an error frame; a rare path. */
@@ -73,72 +75,79 @@ public final class Catalogue {
 
     public static final FunctionSpec SEND = new FunctionSpec("Send", HANDLERS + "SendHandler",
             List.of(new WebSocketRoute("send", true)),
-            List.of(access(CONVERSATIONS, READ_WRITE), access(MESSAGES, READ_WRITE), access(IDEMPOTENCY, READ_WRITE),
-                    access(CONNECTIONS, READ), access(RATE_LIMITS, READ_WRITE)),
+            List.of(TableAccess.of(CONVERSATIONS, GET_ITEM, UPDATE_ITEM, PUT_ITEM),
+                    TableAccess.of(MESSAGES, PUT_ITEM, GET_ITEM),
+                    TableAccess.of(IDEMPOTENCY, GET_ITEM, PUT_ITEM, UPDATE_ITEM),
+                    TableAccess.of(RATE_LIMITS, UPDATE_ITEM)),
             false, true, MESSAGE_TIMEOUT);
 
     public static final FunctionSpec HEARTBEAT = new FunctionSpec("Heartbeat", HANDLERS + "HeartbeatHandler",
             List.of(new WebSocketRoute("heartbeat", true)),
-            List.of(access(CONNECTIONS, READ_WRITE)), false, true, MESSAGE_TIMEOUT);
+            List.of(TableAccess.of(CONNECTIONS, UPDATE_ITEM)), false, true, MESSAGE_TIMEOUT);
 
+    /** Reading a page may declare an old hole a gap (a conditional PutItem on the messages table). */
     public static final FunctionSpec SYNC = new FunctionSpec("Sync", HANDLERS + "SyncHandler",
             List.of(new WebSocketRoute("sync", true)),
-            List.of(access(CONVERSATIONS, READ_WRITE), access(MESSAGES, READ_WRITE), access(CONNECTIONS, READ),
-                    access(RATE_LIMITS, READ_WRITE)),
+            List.of(TableAccess.of(CONVERSATIONS, QUERY_INDEX, GET_ITEM), TableAccess.of(MESSAGES, QUERY, PUT_ITEM, GET_ITEM),
+                    TableAccess.of(RATE_LIMITS, UPDATE_ITEM)),
             false, true, MESSAGE_TIMEOUT);
 
     public static final FunctionSpec HISTORY = new FunctionSpec("History", HANDLERS + "HistoryHandler",
             List.of(new WebSocketRoute("history", true)),
-            List.of(access(CONVERSATIONS, READ_WRITE), access(MESSAGES, READ_WRITE), access(CONNECTIONS, READ),
-                    access(RATE_LIMITS, READ_WRITE)),
+            List.of(TableAccess.of(CONVERSATIONS, GET_ITEM), TableAccess.of(MESSAGES, QUERY, PUT_ITEM, GET_ITEM),
+                    TableAccess.of(RATE_LIMITS, UPDATE_ITEM)),
             false, true, MESSAGE_TIMEOUT);
 
     public static final FunctionSpec ACK = new FunctionSpec("Ack", HANDLERS + "AckHandler",
             List.of(new WebSocketRoute("ack", true)),
-            List.of(access(CONVERSATIONS, READ_WRITE), access(MESSAGES, READ_WRITE), access(CONNECTIONS, READ)),
+            List.of(TableAccess.of(CONVERSATIONS, GET_ITEM, UPDATE_ITEM)),
             false, true, MESSAGE_TIMEOUT);
 
     /** Read receipts are posted to connections; a 410 removes the gone connection. */
     public static final FunctionSpec READ_CURSOR = new FunctionSpec("Read", HANDLERS + "ReadHandler",
             List.of(new WebSocketRoute("read", true)),
-            List.of(access(CONVERSATIONS, READ_WRITE), access(MESSAGES, READ_WRITE), access(CONNECTIONS, READ_WRITE)),
+            List.of(TableAccess.of(CONVERSATIONS, GET_ITEM, UPDATE_ITEM), TableAccess.of(CONNECTIONS, QUERY, DELETE_ITEM)),
             true, true, MESSAGE_TIMEOUT);
 
     public static final FunctionSpec GROUPS = new FunctionSpec("Groups", HANDLERS + "GroupsHandler",
             List.of(new HttpRoute("POST", "/groups"), new HttpRoute("POST", "/groups/{id}/members"),
                     new HttpRoute("DELETE", "/groups/{id}/members/{userId}")),
-            List.of(access(CONVERSATIONS, READ_WRITE), access(CONNECTIONS, READ_WRITE)),
+            List.of(TableAccess.of(CONVERSATIONS, GET_ITEM, QUERY, PUT_ITEM, BATCH_WRITE_ITEM, DELETE_ITEM),
+                    TableAccess.of(CONNECTIONS, QUERY, DELETE_ITEM)),
             true, true, MESSAGE_TIMEOUT);
 
     public static final FunctionSpec CONVERSATIONS_LIST = new FunctionSpec("Conversations",
             HANDLERS + "ConversationsHandler",
             List.of(new HttpRoute("GET", "/conversations"), new HttpRoute("GET", "/conversations/{id}/messages")),
-            List.of(access(CONVERSATIONS, READ), access(MESSAGES, READ_WRITE), access(RATE_LIMITS, READ_WRITE)),
+            List.of(TableAccess.of(CONVERSATIONS, QUERY_INDEX, GET_ITEM), TableAccess.of(MESSAGES, QUERY, PUT_ITEM, GET_ITEM),
+                    TableAccess.of(RATE_LIMITS, UPDATE_ITEM)),
             false, true, MESSAGE_TIMEOUT);
 
     public static final FunctionSpec DEVICES_ROUTES = new FunctionSpec("Devices", HANDLERS + "DevicesHandler",
             List.of(new HttpRoute("PUT", "/devices/{deviceId}"), new HttpRoute("DELETE", "/devices/{deviceId}")),
-            List.of(access(DEVICES, READ_WRITE)), false, false, MESSAGE_TIMEOUT);
+            List.of(TableAccess.of(DEVICES, PUT_ITEM, DELETE_ITEM)), false, false, MESSAGE_TIMEOUT);
 
     public static final FunctionSpec PRESENCE_QUERY = new FunctionSpec("Presence", HANDLERS + "PresenceHandler",
             List.of(new HttpRoute("GET", "/presence")),
-            List.of(access(CONNECTIONS, READ), access(PRESENCE, READ)), false, true, MESSAGE_TIMEOUT);
+            List.of(TableAccess.of(CONNECTIONS, QUERY), TableAccess.of(PRESENCE, GET_ITEM)), false, true, MESSAGE_TIMEOUT);
 
     /** Consumes the presence queue: publishes "offline" once the reconnect grace period is over. */
     public static final FunctionSpec PRESENCE_CHECK = new FunctionSpec("PresenceCheck", HANDLERS + "PresenceCheckHandler",
             List.of(new QueueMessages(Queues.PRESENCE)),
-            List.of(access(CONNECTIONS, READ_WRITE), access(PRESENCE, READ_WRITE), access(CONVERSATIONS, READ)),
+            List.of(TableAccess.of(CONNECTIONS, QUERY, DELETE_ITEM), TableAccess.of(PRESENCE, GET_ITEM, UPDATE_ITEM),
+                    TableAccess.of(CONVERSATIONS, QUERY_INDEX)),
             true, false, Duration.ofSeconds(30));
 
     /**
      * The messages-stream consumer. No SnapStart: the stream poller keeps it warm while traffic
      * flows and a cold start is paid once per batch, not once per request. Its timeout covers a
-     * full batch of @connections posts.
+     * full batch of @connections posts. Offline notifications read the badge (memberships, meta,
+     * unread counts) and unregister devices whose token the platform refused.
      */
     public static final FunctionSpec FANOUT = new FunctionSpec("Fanout", HANDLERS + "FanoutHandler",
             List.of(new MessagesStream()),
-            List.of(access(CONNECTIONS, READ_WRITE), access(CONVERSATIONS, READ), access(MESSAGES, READ),
-                    access(DEVICES, READ_WRITE)),
+            List.of(TableAccess.of(CONNECTIONS, QUERY, DELETE_ITEM), TableAccess.of(CONVERSATIONS, QUERY, QUERY_INDEX, GET_ITEM),
+                    TableAccess.of(MESSAGES, QUERY), TableAccess.of(DEVICES, QUERY, DELETE_ITEM)),
             true, false, Duration.ofSeconds(60));
 
     /** Every function, in the order the CDK app declares them. */
@@ -169,7 +178,4 @@ public final class Catalogue {
         return ALL.stream().filter(spec -> spec.has(trigger)).findFirst();
     }
 
-    private static TableAccess access(TableDefinition table, Set<TableOp> ops) {
-        return new TableAccess(table, ops);
-    }
 }

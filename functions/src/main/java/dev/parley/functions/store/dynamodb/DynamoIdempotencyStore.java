@@ -34,7 +34,8 @@ public final class DynamoIdempotencyStore implements IdempotencyStore {
     }
 
     @Override
-    public Optional<Record> claim(String key, long seq, long sentAt, long expiresAtEpochSecond) {
+    public Optional<Record> claim(Key message, long seq, long sentAt, long expiresAtEpochSecond) {
+        String key = key(message);
         try {
             dynamo.putItem(put -> put.tableName(table)
                     .item(Map.of(
@@ -56,7 +57,8 @@ public final class DynamoIdempotencyStore implements IdempotencyStore {
     }
 
     @Override
-    public Record reassign(String key, long fromSeq, long toSeq, long sentAt) {
+    public Record reassign(Key message, long fromSeq, long toSeq, long sentAt) {
+        String key = key(message);
         try {
             return toRecord(dynamo.updateItem(update -> update.tableName(table)
                     .key(Map.of(Idempotency.KEY, s(key)))
@@ -72,13 +74,18 @@ public final class DynamoIdempotencyStore implements IdempotencyStore {
     }
 
     @Override
-    public Optional<Record> find(String key) {
+    public Optional<Record> find(Key message) {
+        String key = key(message);
         Map<String, AttributeValue> item = dynamo.getItem(get -> get.tableName(table)
                 .key(Map.of(Idempotency.KEY, s(key))).consistentRead(true)).item();
         if (item == null || item.isEmpty() || Attr.number(item, Idempotency.EXPIRES_AT, 0) < clock.millis() / 1000) {
             return Optional.empty();
         }
         return Optional.of(toRecord(item));
+    }
+
+    private static String key(Key message) {
+        return Idempotency.key(message.conversationId(), message.senderId(), message.clientMsgId());
     }
 
     private static Record toRecord(Map<String, AttributeValue> item) {

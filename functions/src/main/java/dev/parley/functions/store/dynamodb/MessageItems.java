@@ -17,7 +17,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * (which use the aws-lambda-java-events attribute model). Attribute names are short on purpose:
  * they are stored, streamed and billed with every message.
  */
-public final class MessageItems {
+final class MessageItems {
     private MessageItems() {}
 
     static Map<String, AttributeValue> toItem(Message message, String originConnectionId) {
@@ -50,7 +50,7 @@ public final class MessageItems {
     }
 
     /** A stream record's new image, as delivered to the fan-out function. */
-    public static TimelineEntry fromStreamImage(
+    static TimelineEntry fromStreamImage(
             Map<String, com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue> image) {
         return fromAttributes(name -> {
             var value = image.get(name);
@@ -59,7 +59,7 @@ public final class MessageItems {
     }
 
     /** The origin connection of a stream image, or null. */
-    public static String originConnection(
+    static String originConnection(
             Map<String, com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue> image) {
         var value = image.get(Messages.ORIGIN_CONNECTION);
         return value == null ? null : value.getS();

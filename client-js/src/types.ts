@@ -1,0 +1,125 @@
+/**
+ * The shapes the application sees. Field names follow docs/protocol.md (the wire contract), so a
+ * reader of the protocol recognises every one.
+ */
+
+/** What a timeline entry is: version 1 has messages only; version 2 adds events that change one. */
+export type EntryKind = 'message' | 'edit' | 'delete' | 'reaction';
+
+/**
+ * One entry of a conversation's timeline: a message (version 1), or an edit, deletion or
+ * reaction (version 2) that changes the message at `targetSeq`. Every entry has its own `seq` from
+ * the conversation's counter, so all of them arrive exactly once and in seq order.
+ */
+export interface Message {
+  conversationId: string;
+  seq: number;
+  /** Absent on the wire means `message`. */
+  kind: EntryKind;
+  senderId: string | null;
+  clientMsgId: string | null;
+  /** A JSON object; `text` is the text of a text message. Absent for a deleted message. */
+  body: Record<string, unknown> | null;
+  /** Epoch milliseconds. */
+  sentAt: number;
+  /** Version 2: the seq of the message an `edit`, `delete` or `reaction` changes. */
+  targetSeq?: number;
+  /** Version 2: the seq this message replies to. */
+  replyTo?: number;
+  /** Version 2, history and sync pages: the message's current state. */
+  editedAt?: number;
+  deleted?: boolean;
+  reactions?: Array<{ emoji: string; count: number; me: boolean }>;
+  /** Version 2, `reaction` entries. */
+  emoji?: string;
+  remove?: boolean;
+}
+
+/** Where a send goes: a conversation, or the direct conversation with a user. */
+export type Destination = { conversationId: string } | { userId: string };
+
+/** The server stored a send (the same seq for every retry of one `clientMsgId`). */
+export interface Sent {
+  conversationId: string;
+  clientMsgId: string;
+  seq: number;
+  sentAt: number;
+}
+
+/** A read cursor moved: another device of the user, or the peer of a direct conversation. */
+export interface ReadReceipt {
+  conversationId: string;
+  userId: string;
+  seq: number;
+}
+
+export interface Presence {
+  userId: string;
+  online: boolean;
+  lastActiveAt: number;
+}
+
+/** A group's membership changed (docs/protocol.md, `members` frame). */
+export interface MembersChange {
+  conversationId: string;
+  name: string | null;
+  members: string[];
+  added: string[];
+  removed: string[];
+  by: string | null;
+}
+
+/** Version 2: another member started or stopped typing. Never stored, no seq. */
+export interface Typing {
+  conversationId: string;
+  userId: string;
+  state: 'start' | 'stop';
+}
+
+/** A conversation as `synced` and `GET /conversations` describe it. */
+export interface ConversationSummary {
+  conversationId: string;
+  kind: 'direct' | 'group';
+  /** Groups only. */
+  name: string | null;
+  lastSeq: number;
+  /** The user's read cursor. */
+  readSeq: number;
+  unread: number;
+  /** Version 2: unread messages mentioning the user. */
+  unreadMentions?: number;
+  /** Direct conversations, when the server reports it: the peer's read cursor. */
+  peerReadSeq?: number;
+}
+
+export interface HistoryPage {
+  conversationId: string;
+  /** Ascending by seq. */
+  messages: Message[];
+  /** Whether older messages exist. */
+  hasMore: boolean;
+}
+
+/**
+ * Where the connection stands.
+ * - `connecting`: fetching a token and opening the WebSocket.
+ * - `syncing`: open; catching up with `sync` (pushes are already delivered).
+ * - `connected`: open and caught up.
+ * - `disconnected`: dropped or could not open; a reconnect is scheduled with backoff.
+ * - `authFailed`: the handshake was refused with 401/403 for two tokens in a row; waits for `reconnect()`.
+ * - `closed`: `close()` was called. Final.
+ */
+export type ConnectionState = 'connecting' | 'syncing' | 'connected' | 'disconnected' | 'authFailed' | 'closed';
+
+/** A send not yet confirmed by the server, as `pendingSends()` lists it. */
+export interface PendingSend {
+  clientMsgId: string;
+  to: Destination;
+  body: Record<string, unknown>;
+  /** Epoch milliseconds when the application made the send. */
+  createdAt: number;
+  /** `waiting`: not transmitted on this connection yet (offline, or paused); `sending`: awaiting `sent`. */
+  status: 'waiting' | 'sending';
+  /** Transmissions so far, across reconnects and page reloads of this process. */
+  attempts: number;
+}

@@ -1,0 +1,63 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { decode } from '../../dist/index.js';
+
+test('a message push decodes with its kind defaulting to message', () => {
+  const frame = decode(JSON.stringify({
+    type: 'message', conversationId: 'dm:a:b', seq: 3, senderId: 'a', clientMsgId: 'x', body: { text: 'hi' }, sentAt: 5,
+  }));
+  assert.equal(frame.type, 'message');
+  assert.deepEqual(frame.message, {
+    conversationId: 'dm:a:b', seq: 3, kind: 'message', senderId: 'a', clientMsgId: 'x', body: { text: 'hi' }, sentAt: 5,
+  });
+});
+
+test('version 2 entries keep their kind and target', () => {
+  const frame = decode(JSON.stringify({
+    type: 'message', conversationId: 'grp:t', seq: 9, kind: 'reaction', targetSeq: 4, emoji: '👍', senderId: 'a', sentAt: 1,
+  }));
+  assert.equal(frame.message.kind, 'reaction');
+  assert.equal(frame.message.targetSeq, 4);
+  assert.equal(frame.message.emoji, '👍');
+});
+
+test('sync page entries take the conversation id from the page', () => {
+  const frame = decode(JSON.stringify({
+    type: 'synced', requestId: 's-1', totalUnread: 2, conversations: [{
+      conversationId: 'grp:t', kind: 'group', name: 'Team', lastSeq: 2, readSeq: 0, unread: 2, hasMore: false,
+      messages: [{ seq: 1, senderId: 'a', body: { text: '1' }, sentAt: 1 }, { seq: 2, senderId: 'b', body: { text: '2' }, sentAt: 2 }],
+    }],
+  }));
+  assert.equal(frame.type, 'synced');
+  assert.equal(frame.conversations[0].summary.name, 'Team');
+  assert.deepEqual(frame.conversations[0].messages.map((m) => [m.conversationId, m.seq]), [['grp:t', 1], ['grp:t', 2]]);
+});
+
+for (const [what, text] of [
+  ['text that is not JSON', '{"type":"message",'],
+  ['JSON that is not an object', '[1,2,3]'],
+  ['a seq that is not a number', '{"type":"message","conversationId":"c","seq":"7"}'],
+  ['a seq that is not whole', '{"type":"gap","conversationId":"c","seq":1.5}'],
+  ['a body that is not an object', '{"type":"message","conversationId":"c","seq":1,"body":"hi"}'],
+  ['a page out of seq order', '{"type":"history","conversationId":"c","messages":[{"seq":2},{"seq":1}]}'],
+  ['a sent frame without clientMsgId', '{"type":"sent","conversationId":"c","seq":1}'],
+]) {
+  test(`${what} decodes as invalid, with the reason`, () => {
+    const frame = decode(text);
+    assert.equal(frame.type, 'invalid');
+    assert.equal(typeof frame.reason, 'string');
+    assert.equal(frame.text, text);
+  });
+}
+
+test('a type this version does not know decodes as unknown', () => {
+  const frame = decode('{"type":"hologram","conversationId":"c","seq":1}');
+  assert.equal(frame.type, 'unknown');
+  assert.equal(frame.frameType, 'hologram');
+});
+
+test("the gateway's internal error (no type) decodes as unknown", () => {
+  const frame = decode('{"message":"Internal server error","connectionId":"x","requestId":"y"}');
+  assert.equal(frame.type, 'unknown');
+  assert.equal(frame.frameType, null);
+});

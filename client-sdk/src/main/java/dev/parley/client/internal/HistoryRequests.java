@@ -1,0 +1,113 @@
+package dev.parley.client.internal;
+
+import dev.parley.client.ClientClosedException;
+import dev.parley.client.ErrorCode;
+import dev.parley.client.HistoryPage;
+import dev.parley.client.ServerErrorException;
+import dev.parley.model.protocol.ServerFrame;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * {@code history} requests: each waits for a connection, is sent again when its answer does not
+ * come within the request timeout or after a retryable error, and ends with its page, a
+ * definitive error, or the client's close. On the loop thread.
+ */
+final class HistoryRequests {
+    private final Connection connection;
+    private final long timeout;
+    private final Set<Call> calls = new LinkedHashSet<>();
+    private final Map<String, Call> byRequest = new HashMap<>();
+
+    private static final class Call {
+        final String conversationId;
+        final Long beforeSeq;
+        final int limit;
+        final CompletableFuture<HistoryPage> future;
+        String requestId;
+        long transmittedAt = -1;
+        long notBefore;
+        int attempts;
+
+        Call(String conversationId, Long beforeSeq, int limit, CompletableFuture<HistoryPage> future) {
+            this.conversationId = conversationId;
+            this.beforeSeq = beforeSeq;
+            this.limit = limit;
+            this.future = future;
+        }
+    }
+
+    HistoryRequests(Connection connection, long timeoutMillis) {
+        this.connection = connection;
+        this.timeout = timeoutMillis;
+    }
+
+    /** Queues a request; the caller pumps. */
+    void request(String conversationId, Long beforeSeq, int limit, CompletableFuture<HistoryPage> future) {
+        if (connection.closed()) {
+            future.completeExceptionally(new ClientClosedException("the client is closed"));
+            return;
+        }
+        calls.add(new Call(conversationId, beforeSeq, limit, future));
+    }
+
+    /** Writes the requests that are due. Needs an open connection. */
+    void pump(long now) {
+        for (Call call : new ArrayList<>(calls)) {
+            if (call.future.isDone()) {
+                forget(call);
+            } else if ((call.transmittedAt < 0 || now - call.transmittedAt >= timeout) && now >= call.notBefore) {
+                call.attempts++;
+                call.requestId = connection.nextId("h");
+                call.transmittedAt = now;
+                byRequest.put(call.requestId, call);
+                connection.write(Wire.history(call.requestId, call.conversationId, call.beforeSeq, call.limit));
+            }
+        }
+    }
+
+    void onPage(ServerFrame.HistoryPage page) {
+        Call call = byRequest.get(page.requestId());
+        if (call != null) {
+            forget(call);
+            call.future.complete(new HistoryPage(page.conversationId(), Wire.messages(page.messages()), page.hasMore()));
+        }
+    }
+
+    /** An error answering one of these requests; false if {@code requestId} is not one. */
+    boolean onError(String requestId, ErrorCode code, String rawCode, String message, long retryAfterMs, long now) {
+        Call call = byRequest.get(requestId);
+        if (call == null) {
+            return false;
+        }
+        if (!code.retryable()) {
+            forget(call);
+            call.future.completeExceptionally(new ServerErrorException(rawCode, message));
+        } else if (requestId.equals(call.requestId)) {
+            call.transmittedAt = -1;
+            call.notBefore = now + (code == ErrorCode.RATE_LIMITED
+                    ? Math.max(1, retryAfterMs) : Math.min(5_000, 100L << Math.min(call.attempts, 6)));
+        }
+        return true;
+    }
+
+    /** The connection dropped: every request goes again on the next one. */
+    void connectionLost() {
+        calls.forEach(call -> call.transmittedAt = -1);
+    }
+
+    void closeAll(ClientClosedException closed) {
+        calls.forEach(call -> call.future.completeExceptionally(closed));
+        calls.clear();
+        byRequest.clear();
+    }
+
+    private void forget(Call call) {
+        calls.remove(call);
+        byRequest.values().removeIf(c -> c == call);
+    }
+}

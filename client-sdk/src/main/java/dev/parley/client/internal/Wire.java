@@ -1,0 +1,114 @@
+package dev.parley.client.internal;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamWriteConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parley.client.ConversationSummary;
+import dev.parley.client.Message;
+import dev.parley.client.To;
+import dev.parley.model.protocol.ClientCodec;
+import dev.parley.model.protocol.ClientCommand;
+import dev.parley.model.protocol.FrameCodec;
+import dev.parley.model.protocol.ServerFrame;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The SDK's side of the shared codec ({@link ClientCodec}, which knows the frame shapes both
+ * ways): builds the commands the engine sends and turns decoded frames into the SDK's public
+ * types, whose bodies are Jackson trees for the application's convenience.
+ */
+public final class Wire {
+    /** Reads bodies as deep as {@link ClientCodec} reads frames, so a readable frame never fails here. */
+    static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(ClientCodec.MAX_READ_DEPTH).build())
+                    .streamWriteConstraints(StreamWriteConstraints.builder().maxNestingDepth(ClientCodec.MAX_READ_DEPTH).build())
+                    .build())
+            .build();
+
+    /** PROTOCOL.md: a send's body is at most 16 KiB serialized. */
+    public static final int MAX_BODY_BYTES = FrameCodec.MAX_BODY_BYTES;
+
+    private Wire() {}
+
+    static String send(String requestId, String clientMsgId, To to, JsonNode body) {
+        return ClientCodec.encode(new ClientCommand.Send(requestId, to.conversationId(), to.userId(), clientMsgId,
+                body.toString()));
+    }
+
+    static String heartbeat(String requestId) {
+        return ClientCodec.encode(new ClientCommand.Heartbeat(requestId));
+    }
+
+    static String sync(String requestId, Map<String, Long> cursors, int limit) {
+        return ClientCodec.encode(new ClientCommand.Sync(requestId, cursors, limit));
+    }
+
+    static String history(String requestId, String conversationId, Long beforeSeq, int limit) {
+        return ClientCodec.encode(new ClientCommand.History(requestId, conversationId, beforeSeq, limit));
+    }
+
+    static String ack(String requestId, String conversationId, long seq) {
+        return ClientCodec.encode(new ClientCommand.Ack(requestId, conversationId, seq));
+    }
+
+    static String read(String requestId, String conversationId, long seq) {
+        return ClientCodec.encode(new ClientCommand.Read(requestId, conversationId, seq));
+    }
+
+    /** The SDK's message for a decoded one. */
+    static Message message(dev.parley.model.domain.Message m) {
+        return new Message(m.conversationId(), m.seq(), m.senderId(), m.clientMsgId(), tree(m.bodyJson()), m.sentAt());
+    }
+
+    static List<Message> messages(List<dev.parley.model.domain.Message> messages) {
+        return messages.stream().map(Wire::message).toList();
+    }
+
+    static ConversationSummary summary(ServerFrame.ConversationSync c) {
+        return new ConversationSummary(c.conversationId(), c.kind(), c.lastSeq(), c.readSeq(), c.unread());
+    }
+
+    /** The body's size as the server measures it: compact serialization, UTF-8 bytes. */
+    public static int bodyBytes(JsonNode body) {
+        return body.toString().getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    /** A body holding only {@code text}. */
+    public static ObjectNode textBody(String text) {
+        return JSON.createObjectNode().put("text", text);
+    }
+
+    /** The {@code sub} claim of a JWT, read without verifying it (only to label own messages); null if unreadable. */
+    public static String subject(String jwt) {
+        String[] parts = jwt == null ? new String[0] : jwt.split("\\.");
+        if (parts.length < 2) {
+            return null;
+        }
+        try {
+            JsonNode sub = JSON.readTree(Base64.getUrlDecoder().decode(parts[1])).get("sub");
+            return sub == null || !sub.isTextual() ? null : sub.asText();
+        } catch (Exception unreadable) {
+            return null;
+        }
+    }
+
+    private static JsonNode tree(String json) {
+        if (json == null) {
+            return null;
+        }
+        try {
+            return JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e); // cannot happen: the codec wrote it
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package dev.parley.functions.push;
+
+import dev.parley.model.domain.Gap;
+import dev.parley.model.domain.Group;
+import dev.parley.model.domain.Message;
+import dev.parley.model.domain.PresenceState;
+import dev.parley.model.domain.TimelineEntry;
+import dev.parley.model.protocol.FrameCodec;
+import dev.parley.model.protocol.ServerFrame;
+import java.util.List;
+
+/**
+ * The frames the server pushes (not replies), encoded from domain values: the services say what
+ * happened, this says how it travels.
+ */
+public final class PushFrames {
+    private PushFrames() {}
+
+    /** A stored timeline entry: {@code message} or {@code gap}. */
+    public static String entry(TimelineEntry entry) {
+        return FrameCodec.encode(entry instanceof Message message
+                ? new ServerFrame.MessagePush(message)
+                : new ServerFrame.GapPush((Gap) entry));
+    }
+
+    public static String presence(PresenceState state) {
+        return FrameCodec.encode(new ServerFrame.Presence(state.userId(), state.online(), state.lastActiveAt()));
+    }
+
+    /** A group's membership after a change, with who was added or removed and by whom. */
+    public static String members(Group group, List<String> added, List<String> removed, String by) {
+        return FrameCodec.encode(new ServerFrame.Members(group.conversationId(), group.name(), group.members(),
+                added, removed, by));
+    }
+
+    public static String read(String conversationId, String userId, long seq) {
+        return FrameCodec.encode(new ServerFrame.ReadPush(conversationId, userId, seq));
+    }
+}

@@ -1,0 +1,193 @@
+package dev.parley.functions.wiring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
+import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import dev.parley.dynamodb.local.DynamoDbLocal;
+import dev.parley.functions.support.Fixtures;
+import dev.parley.functions.support.GrantGuard;
+import dev.parley.functions.support.TestDynamo;
+import dev.parley.model.config.ParleyConfig;
+import dev.parley.model.config.Setting;
+import dev.parley.model.domain.ConversationId;
+import dev.parley.model.routes.Catalogue;
+import dev.parley.model.routes.FunctionSpec;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
+
+/**
+ * Every handler of the catalogue, run through its common paths against DynamoDB Local with a
+ * client that allows only the actions its catalogue entry grants (as IAM will on AWS). A handler
+ * that starts calling an action its entry lacks fails here rather than with AccessDenied in
+ * production. The @connections API and the push webhook answer 410 to everything, so the
+ * cleanup paths (gone connections, invalid push tokens) run too.
+ */
+class CatalogueGrantsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static HttpServer gone;
+    private static ParleyConfig config;
+
+    private final Map<FunctionSpec, GrantGuard> guards = new LinkedHashMap<>();
+    private final String alice = "alice-" + UUID.randomUUID().toString().substring(0, 8);
+    private final String bob = "bob-" + UUID.randomUUID().toString().substring(0, 8);
+    private final String carol = "carol-" + UUID.randomUUID().toString().substring(0, 8);
+    private final String direct = ConversationId.direct(alice, bob);
+
+    @BeforeAll
+    static void goneEverywhere() throws Exception {
+        gone = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        gone.createContext("/", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            exchange.getResponseHeaders().add("x-amzn-ErrorType", "GoneException");
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            byte[] body = "{\"message\":\"gone\"}".getBytes();
+            exchange.sendResponseHeaders(410, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        gone.start();
+        String url = "http://127.0.0.1:" + gone.getAddress().getPort();
+        config = TestDynamo.CONFIG.with(Setting.CONNECTIONS_ENDPOINT, url).with(Setting.PUSH_WEBHOOK_URL, url + "/push");
+    }
+
+    @AfterAll
+    static void stop() {
+        gone.stop(0);
+    }
+
+    @Test
+    void everyHandlerCallsOnlyTheDynamoDbActionsItsCatalogueEntryGrants() throws Exception {
+        connect(alice, "A1");
+        connect(bob, "B1");
+        send(alice, "A1", "{\"action\":\"send\",\"requestId\":\"r1\",\"to\":\"" + bob + "\",\"clientMsgId\":\"c1\",\"body\":{\"text\":\"hi\"}}");
+        send(alice, "A1", "{\"action\":\"send\",\"requestId\":\"r2\",\"to\":\"" + bob + "\",\"clientMsgId\":\"c1\",\"body\":{\"text\":\"hi\"}}");
+
+        APIGatewayV2HTTPResponse created = http(Catalogue.GROUPS, alice, "POST /groups", Map.of(),
+                "{\"name\":\"team\",\"members\":[\"" + bob + "\"]}");
+        String group = JSON.readTree(created.getBody()).get("conversationId").asText();
+        http(Catalogue.GROUPS, alice, "POST /groups/{id}/members", Map.of("id", group), "{\"members\":[\"" + carol + "\"]}");
+        http(Catalogue.GROUPS, alice, "DELETE /groups/{id}/members/{userId}", Map.of("id", group, "userId", carol), null);
+        send(alice, "A1", "{\"action\":\"send\",\"requestId\":\"r3\",\"conversationId\":\"" + group
+                + "\",\"clientMsgId\":\"c2\",\"body\":{\"text\":\"all\"}}");
+
+        webSocket(Catalogue.HEARTBEAT, alice, "A1", "{\"action\":\"heartbeat\",\"requestId\":\"h1\"}");
+        webSocket(Catalogue.SYNC, alice, "A1", "{\"action\":\"sync\",\"requestId\":\"s1\"}");
+        webSocket(Catalogue.SYNC, alice, "A1", "{\"action\":\"sync\",\"requestId\":\"s2\",\"cursors\":{\"" + direct
+                + "\":0,\"g:nobody-has-this\":0}}");
+        webSocket(Catalogue.HISTORY, alice, "A1", "{\"action\":\"history\",\"requestId\":\"y1\",\"conversationId\":\""
+                + direct + "\"}");
+        webSocket(Catalogue.ACK, bob, "B1", "{\"action\":\"ack\",\"conversationId\":\"" + direct + "\",\"seq\":1}");
+        webSocket(Catalogue.READ_CURSOR, bob, "B1", "{\"action\":\"read\",\"conversationId\":\"" + direct + "\",\"seq\":1}");
+        webSocket(Catalogue.DEFAULT_ROUTE, bob, "B1", "not json");
+
+        http(Catalogue.CONVERSATIONS_LIST, bob, "GET /conversations", Map.of(), null);
+        http(Catalogue.CONVERSATIONS_LIST, bob, "GET /conversations/{id}/messages", Map.of("id", direct), null);
+        http(Catalogue.DEVICES_ROUTES, bob, "PUT /devices/{deviceId}", Map.of("deviceId", "bob-phone"),
+                "{\"platform\":\"fcm\",\"pushToken\":\"token-12345678\"}");
+        http(Catalogue.PRESENCE_QUERY, bob, "GET /presence", Map.of(), null, Map.of("users", alice + "," + bob));
+
+        // bob's connection answers 410 and his push token is refused: both are removed.
+        handler(Catalogue.FANOUT, DynamodbEvent.class).handleRequest(Fixtures.event("dynamodb-stream-batch.json",
+                DynamodbEvent.class, text -> text.replace("dm:alice:bob", direct)
+                        .replace("\"senderId\": {\"S\": \"alice\"}", "\"senderId\": {\"S\": \"" + alice + "\"}")), null);
+        SQSEvent.SQSMessage check = new SQSEvent.SQSMessage();
+        check.setMessageId("m1");
+        check.setBody(bob);
+        SQSEvent checks = new SQSEvent();
+        checks.setRecords(List.of(check));
+        handler(Catalogue.PRESENCE_CHECK, SQSEvent.class).handleRequest(checks, null);
+        http(Catalogue.DEVICES_ROUTES, bob, "DELETE /devices/{deviceId}", Map.of("deviceId", "bob-phone"), null);
+        try {
+            handler(Catalogue.DISCONNECT, APIGatewayV2WebSocketEvent.class).handleRequest(webSocketEvent("$disconnect", alice, "A1", null), null);
+        } catch (RuntimeException noQueueInThisTest) {
+            // the offline check is scheduled on SQS, which this test does not run
+        }
+
+        guards.forEach((spec, guard) -> assertThat(guard.refused()).as(spec.id() + " used " + guard.used()).isEmpty());
+        assertThat(guards.keySet()).as("handlers exercised").hasSizeGreaterThanOrEqualTo(Catalogue.ALL.size() - 1);
+    }
+
+    private void connect(String user, String connectionId) {
+        handler(Catalogue.CONNECT, APIGatewayV2WebSocketEvent.class)
+                .handleRequest(webSocketEvent("$connect", user, connectionId, null), null);
+    }
+
+    private void send(String user, String connectionId, String body) {
+        webSocket(Catalogue.SEND, user, connectionId, body);
+    }
+
+    private void webSocket(FunctionSpec spec, String user, String connectionId, String body) {
+        String routeKey = spec.webSocketRoutes().get(0).routeKey();
+        handler(spec, APIGatewayV2WebSocketEvent.class).handleRequest(webSocketEvent(routeKey, user, connectionId, body), null);
+    }
+
+    private APIGatewayV2HTTPResponse http(FunctionSpec spec, String user, String routeKey, Map<String, String> path,
+                                          String body) {
+        return http(spec, user, routeKey, path, body, Map.of());
+    }
+
+    private APIGatewayV2HTTPResponse http(FunctionSpec spec, String user, String routeKey, Map<String, String> path,
+                                          String body, Map<String, String> query) {
+        APIGatewayV2HTTPEvent event = APIGatewayV2HTTPEvent.builder()
+                .withRouteKey(routeKey)
+                .withPathParameters(path)
+                .withQueryStringParameters(query)
+                .withBody(body)
+                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
+                        .withRequestId(UUID.randomUUID().toString())
+                        .withAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
+                                .withJwt(APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT.builder()
+                                        .withClaims(Map.of("sub", user)).build())
+                                .build())
+                        .build())
+                .build();
+        APIGatewayV2HTTPResponse response = (APIGatewayV2HTTPResponse) handler(spec, APIGatewayV2HTTPEvent.class)
+                .handleRequest(event, null);
+        assertThat(response.getStatusCode()).as(routeKey + ": " + response.getBody()).isLessThan(300);
+        return response;
+    }
+
+    private static APIGatewayV2WebSocketEvent webSocketEvent(String routeKey, String user, String connectionId, String body) {
+        APIGatewayV2WebSocketEvent.RequestContext context = new APIGatewayV2WebSocketEvent.RequestContext();
+        context.setRouteKey(routeKey);
+        context.setConnectionId(connectionId + "-" + user);
+        context.setAuthorizer(Map.of("userId", user, "deviceId", connectionId));
+        APIGatewayV2WebSocketEvent event = new APIGatewayV2WebSocketEvent();
+        event.setRequestContext(context);
+        event.setBody(body);
+        return event;
+    }
+
+    /** The handler the catalogue names, built on a wiring whose DynamoDB client has the entry's grants only. */
+    @SuppressWarnings("unchecked")
+    private <I> RequestHandler<I, Object> handler(FunctionSpec spec, Class<I> event) {
+        GrantGuard guard = guards.computeIfAbsent(spec, s -> new GrantGuard(s, config));
+        Wiring wiring = new Wiring(config, TestDynamo.client(guard), () -> ApiGatewayManagementApiClient.builder()
+                .endpointOverride(URI.create(config.get(Setting.CONNECTIONS_ENDPOINT)))
+                .region(DynamoDbLocal.REGION).credentialsProvider(DynamoDbLocal.CREDENTIALS)
+                .httpClient(UrlConnectionHttpClient.create()).build(), () -> null, Clock.systemUTC());
+        try {
+            return (RequestHandler<I, Object>) Class.forName(spec.handlerClass()).getConstructor(Wiring.class)
+                    .newInstance(wiring);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

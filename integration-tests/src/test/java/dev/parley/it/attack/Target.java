@@ -1,0 +1,128 @@
+package dev.parley.it.attack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parley.it.support.Api;
+import dev.parley.it.support.OwnRuntime;
+import dev.parley.it.support.Parley;
+import dev.parley.it.support.WsClient;
+import dev.parley.local.LocalRuntime;
+import dev.parley.model.config.Setting;
+import dev.parley.model.domain.ConversationId;
+import dev.parley.testsupport.metering.CapacityMeter;
+import dev.parley.testsupport.tables.StoredItems;
+import java.time.Duration;
+import java.util.UUID;
+
+/**
+ * The runtime an attack is made against, and what every attack test checks afterwards: nothing
+ * was stored, the attacker's connection still answers, and other users still chat.
+ *
+ * <p>{@link #shared()} is the integration tests' runtime (send limits raised out of the way);
+ * {@link #defaults()} is a runtime of the attack suite with every budget and limit at its
+ * documented default, and a {@link CapacityMeter} on the functions' DynamoDB client, so that the
+ * cost of an attack is measured in capacity units (deterministic), never in time.
+ */
+final class Target {
+    private static Target defaults;
+    private static final CapacityMeter METER = new CapacityMeter();
+
+    private final LocalRuntime runtime;
+    private final boolean shared;
+
+    private Target(LocalRuntime runtime, boolean shared) {
+        this.runtime = runtime;
+        this.shared = shared;
+    }
+
+    static Target shared() {
+        return new Target(Parley.runtime(), true);
+    }
+
+    static synchronized Target defaults() {
+        if (defaults == null) {
+            try {
+                LocalRuntime started = LocalRuntime.start(LocalRuntime.Options.defaults().withPort(0)
+                        .withDynamoInterceptor(METER).withSetting(Setting.LOG_LEVEL, "WARN"));
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    try {
+                        started.close();
+                    } catch (Exception ignored) {
+                        // the JVM is going away
+                    }
+                }));
+                defaults = new Target(started, false);
+            } catch (Exception e) {
+                throw new IllegalStateException("the attack suite's runtime did not start", e);
+            }
+        }
+        return defaults;
+    }
+
+    LocalRuntime runtime() {
+        return runtime;
+    }
+
+    /** Capacity units the functions used on the defaults runtime. */
+    static CapacityMeter meter() {
+        return METER;
+    }
+
+    static String user(String name) {
+        return name + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    String token(String userId) {
+        return runtime.issuer().token(userId, null, Duration.ofHours(1));
+    }
+
+    WsClient connect(String userId) {
+        return shared ? Parley.connect(userId) : OwnRuntime.connect(runtime, userId);
+    }
+
+    Api api(String userId) {
+        return new Api(runtime.httpUrl(), token(userId));
+    }
+
+    StoredItems stored() {
+        return new StoredItems(runtime.dynamo(), runtime.config());
+    }
+
+    /** The connection still answers frames. */
+    static void stillServes(WsClient connection) {
+        assertThat(connection.isOpen()).as("the connection is still open").isTrue();
+        assertThat(connection.heartbeat().get("type").asText()).isEqualTo("pong");
+    }
+
+    /** Two users who took no part still chat: a message from one reaches the other, pushed. */
+    void othersStillChat() {
+        String alice = user("alice");
+        String bob = user("bob");
+        try (WsClient a = connect(alice); WsClient b = connect(bob)) {
+            JsonNode sent = a.send(bob, "hello", "still here?");
+            assertThat(sent.get("type").asText()).as("a bystander's send: " + sent).isEqualTo("sent");
+            assertThat(b.await(WsClient.messageIn(ConversationId.direct(alice, bob))).path("body").path("text").asText())
+                    .isEqualTo("still here?");
+        }
+    }
+
+    /** Sends the frame with a fresh requestId and expects an error with the code. */
+    static JsonNode refused(WsClient client, ObjectNode frame, String code) {
+        JsonNode reply = client.request(frame);
+        assertThat(reply.path("type").asText()).as("reply to " + frame).isEqualTo("error");
+        assertThat(reply.path("code").asText()).as("code of " + reply).isEqualTo(code);
+        return reply;
+    }
+
+    static ObjectNode frame(String action) {
+        return WsClient.JSON.createObjectNode().put("action", action);
+    }
+
+    static ObjectNode send(String conversationId, String clientMsgId, String text) {
+        ObjectNode frame = frame("send").put("conversationId", conversationId).put("clientMsgId", clientMsgId);
+        frame.putObject("body").put("text", text);
+        return frame;
+    }
+}

@@ -1,0 +1,9 @@
+package dev.parley.model.domain;
+
+/**
+ * One member's view of a conversation: its newest seq, the member's read cursor and unread count.
+ * {@code kind} is the wire name ({@code direct} or {@code group}); {@code name} is null for direct
+ * conversations.
+ */
+public record ConversationSummary(String conversationId, String kind, String name, long lastSeq, long readSeq,
+                                  long unread) {}

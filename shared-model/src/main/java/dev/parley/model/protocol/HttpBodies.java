@@ -1,0 +1,119 @@
+package dev.parley.model.protocol;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.parley.model.domain.ConversationSummary;
+import dev.parley.model.domain.Group;
+import dev.parley.model.domain.Message;
+import dev.parley.model.domain.MessagePage;
+import dev.parley.model.domain.PresenceState;
+import dev.parley.model.errors.ErrorCode;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.util.List;
+
+/**
+ * The one codec of the HTTP API's response bodies (docs/openapi.yaml), beside {@link FrameCodec}
+ * for WebSocket frames: messages are written with the same fields as in frames, bodies as the
+ * raw JSON they were stored as.
+ */
+public final class HttpBodies {
+    private static final JsonFactory FACTORY = new JsonFactory();
+
+    private HttpBodies() {}
+
+    @FunctionalInterface
+    private interface Writer {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    /** {@code GET /conversations}: every conversation with its cursors, and their unread total. */
+    public static String conversations(List<ConversationSummary> conversations) {
+        return object(g -> {
+            g.writeArrayFieldStart("conversations");
+            long total = 0;
+            for (ConversationSummary conversation : conversations) {
+                g.writeStartObject();
+                g.writeStringField("conversationId", conversation.conversationId());
+                g.writeStringField("kind", conversation.kind());
+                if (conversation.name() != null) {
+                    g.writeStringField("name", conversation.name());
+                }
+                g.writeNumberField("lastSeq", conversation.lastSeq());
+                g.writeNumberField("readSeq", conversation.readSeq());
+                g.writeNumberField("unread", conversation.unread());
+                g.writeEndObject();
+                total += conversation.unread();
+            }
+            g.writeEndArray();
+            g.writeNumberField("totalUnread", total);
+        });
+    }
+
+    /** {@code GET /conversations/{id}/messages}. */
+    public static String messages(MessagePage page) {
+        return object(g -> {
+            g.writeArrayFieldStart("messages");
+            for (Message message : page.messages()) {
+                g.writeStartObject();
+                FrameCodec.writeMessageFields(message, g);
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeBooleanField("hasMore", page.hasMore());
+        });
+    }
+
+    /** {@code GET /presence}. */
+    public static String presence(List<PresenceState> states) {
+        return object(g -> {
+            g.writeArrayFieldStart("presence");
+            for (PresenceState state : states) {
+                g.writeStartObject();
+                g.writeStringField("userId", state.userId());
+                g.writeBooleanField("online", state.online());
+                g.writeNumberField("lastActiveAt", state.lastActiveAt());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        });
+    }
+
+    /** {@code POST /groups} and {@code POST /groups/{id}/members}. */
+    public static String group(Group group) {
+        return object(g -> {
+            g.writeStringField("conversationId", group.conversationId());
+            g.writeStringField("kind", "group");
+            g.writeStringField("name", group.name());
+            g.writeArrayFieldStart("members");
+            for (String member : group.members()) {
+                g.writeString(member);
+            }
+            g.writeEndArray();
+        });
+    }
+
+    /** Every refusal: {@code {"code","message"}}, with {@code retryAfterMs} for RATE_LIMITED. */
+    public static String error(ErrorCode code, String message, Long retryAfterMs) {
+        return object(g -> {
+            g.writeStringField("code", code.name());
+            g.writeStringField("message", message);
+            if (retryAfterMs != null) {
+                g.writeNumberField("retryAfterMs", retryAfterMs);
+            }
+        });
+    }
+
+    private static String object(Writer fields) {
+        StringWriter out = new StringWriter(128);
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            g.writeStartObject();
+            fields.write(g);
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+}
