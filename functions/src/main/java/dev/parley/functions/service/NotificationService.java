@@ -31,12 +31,15 @@ public final class NotificationService {
 
     private final DeviceStore devices;
     private final Unread unread;
+    private final dev.parley.functions.store.InboxStore inbox;
     private final Supplier<PushNotifier> notifier;
     private final Clock clock;
 
-    public NotificationService(DeviceStore devices, Unread unread, Supplier<PushNotifier> notifier, Clock clock) {
+    public NotificationService(DeviceStore devices, Unread unread, dev.parley.functions.store.InboxStore inbox,
+                               Supplier<PushNotifier> notifier, Clock clock) {
         this.devices = devices;
         this.unread = unread;
+        this.inbox = inbox;
         this.notifier = notifier;
         this.clock = clock;
     }
@@ -53,9 +56,11 @@ public final class NotificationService {
         devices.register(new Device(userId, deviceId, platform, pushToken), clock.millis());
     }
 
+    /** {@code DELETE /devices/{deviceId}}: the registration and the device's ack positions go. */
     public void unregister(String userId, String deviceId) {
         DeviceIds.require(deviceId);
         devices.unregister(userId, deviceId);
+        inbox.removeDevice(userId, deviceId);
     }
 
     /**

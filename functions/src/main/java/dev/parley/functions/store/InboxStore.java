@@ -119,6 +119,13 @@ public interface InboxStore {
      */
     ChangePage changes(String userId, SyncCursor cursor, int limit, long now);
 
+    /**
+     * The sum of {@code unread} over the user's entries (left ones have none): the badge. Reads
+     * every entry, projected to the counter, eventually consistent (about 0.5 RRU per 400
+     * conversations); no COUNT of messages.
+     */
+    long totalUnread(String userId);
+
     /** @param next null on the last page */
     record ActivityPage(List<InboxEntry> entries, ActivityCursor next) {}
 

@@ -20,6 +20,9 @@ import dev.parley.functions.service.SyncService;
 import dev.parley.functions.service.Poster;
 import dev.parley.functions.service.TimelineReader;
 import dev.parley.functions.service.Unread;
+import dev.parley.functions.service.InboxWriter;
+import dev.parley.functions.service.MessageStoreTally;
+import dev.parley.functions.store.dynamodb.DynamoInboxStore;
 import dev.parley.functions.store.TimelineStream;
 import dev.parley.functions.store.dynamodb.DynamoTimelineStream;
 import dev.parley.functions.store.dynamodb.DynamoConnectionStore;
@@ -147,7 +150,8 @@ public final class Wiring {
     }
 
     public FanoutService fanoutService() {
-        return new FanoutService(conversationAccess(), connectionStore(), poster(), posters(), notificationService());
+        return new FanoutService(conversationAccess(), connectionStore(), poster(), posters(), notificationService(),
+                new InboxWriter(inboxStore(), messageStore(), conversationStore(), posters(), clock));
     }
 
     /** Reads the messages stream's images for fan-out. */
@@ -161,7 +165,7 @@ public final class Wiring {
                 ? Lazy.of(() -> new WebhookPushNotifier(URI.create(config.get(Setting.PUSH_WEBHOOK_URL))))
                 : Lazy.of(() -> new SnsPushNotifier(sns.get(), config.get(Setting.APNS_PLATFORM_APPLICATION_ARN),
                         config.get(Setting.FCM_PLATFORM_APPLICATION_ARN)));
-        return new NotificationService(new DynamoDeviceStore(dynamo, config.get(Setting.DEVICES_TABLE)), unread(),
+        return new NotificationService(new DynamoDeviceStore(dynamo, config.get(Setting.DEVICES_TABLE)), unread(), inboxStore(),
                 notifier, clock);
     }
 
@@ -175,7 +179,7 @@ public final class Wiring {
     }
 
     private Unread unread() {
-        return new Unread(conversationStore(), messageStore());
+        return new Unread(inboxStore());
     }
 
     private ConversationAccess conversationAccess() {
@@ -197,14 +201,15 @@ public final class Wiring {
     public SyncService syncService() {
         DynamoConversationStore conversations = conversationStore();
         DynamoMessageStore messages = messageStore();
-        return new SyncService(conversations, unread(), new ConversationAccess(conversations),
-                new TimelineReader(messages, clock), rateLimiter("fetch", Setting.FETCH_RATE, Setting.FETCH_BURST));
+        return new SyncService(conversations, inboxStore(), new ConversationAccess(conversations),
+                new TimelineReader(messages, clock), rateLimiter("fetch", Setting.FETCH_RATE, Setting.FETCH_BURST), clock);
     }
 
     /** Read receipts post to connections; acks post nothing (the @connections client is built on first use). */
     public ReceiptService receiptService() {
         DynamoConversationStore conversations = conversationStore();
-        return new ReceiptService(conversations, new ConversationAccess(conversations), broadcaster());
+        return new ReceiptService(conversations, inboxStore(), new MessageStoreTally(messageStore()),
+                new ConversationAccess(conversations), broadcaster(), clock);
     }
 
     public TokenVerifier tokenVerifier() {
@@ -219,6 +224,10 @@ public final class Wiring {
 
     private DynamoMessageStore messageStore() {
         return new DynamoMessageStore(dynamo, config.get(Setting.MESSAGES_TABLE));
+    }
+
+    private DynamoInboxStore inboxStore() {
+        return new DynamoInboxStore(dynamo, config.get(Setting.INBOX_TABLE));
     }
 
     private DynamoConnectionStore connectionStore() {

@@ -91,6 +91,7 @@ class CatalogueGrantsTest {
         webSocket(Catalogue.SYNC, alice, "A1", "{\"action\":\"sync\",\"requestId\":\"s1\"}");
         webSocket(Catalogue.SYNC, alice, "A1", "{\"action\":\"sync\",\"requestId\":\"s2\",\"cursors\":{\"" + direct
                 + "\":0,\"g:nobody-has-this\":0}}");
+        webSocket(Catalogue.SYNC, alice, "A1", "{\"action\":\"sync\",\"requestId\":\"s3\",\"since\":\"\",\"limit\":5}");
         webSocket(Catalogue.HISTORY, alice, "A1", "{\"action\":\"history\",\"requestId\":\"y1\",\"conversationId\":\""
                 + direct + "\"}");
         webSocket(Catalogue.ACK, bob, "B1", "{\"action\":\"ack\",\"conversationId\":\"" + direct + "\",\"seq\":1}");
@@ -98,6 +99,7 @@ class CatalogueGrantsTest {
         webSocket(Catalogue.DEFAULT_ROUTE, bob, "B1", "not json");
 
         http(Catalogue.CONVERSATIONS_LIST, bob, "GET /conversations", Map.of(), null);
+        http(Catalogue.CONVERSATIONS_LIST, bob, "GET /conversations", Map.of(), null, Map.of("limit", "1"));
         http(Catalogue.CONVERSATIONS_LIST, bob, "GET /conversations/{id}/messages", Map.of("id", direct), null);
         http(Catalogue.DEVICES_ROUTES, bob, "PUT /devices/{deviceId}", Map.of("deviceId", "bob-phone"),
                 "{\"platform\":\"fcm\",\"pushToken\":\"token-12345678\"}");

@@ -1,5 +1,6 @@
 package dev.parley.model.routes;
 
+import static dev.parley.model.routes.TableOp.BATCH_GET_ITEM;
 import static dev.parley.model.routes.TableOp.BATCH_WRITE_ITEM;
 import static dev.parley.model.routes.TableOp.DELETE_ITEM;
 import static dev.parley.model.routes.TableOp.GET_ITEM;
@@ -51,6 +52,7 @@ public final class Catalogue {
     private static final TableDefinition PRESENCE = Tables.Presence.DEFINITION;
     private static final TableDefinition RATE_LIMITS = Tables.RateLimits.DEFINITION;
     private static final TableDefinition DEVICES = Tables.Devices.DEFINITION;
+    private static final TableDefinition INBOX = Tables.Inbox.DEFINITION;
 
     public static final FunctionSpec CONNECT_AUTHORIZER = new FunctionSpec("ConnectAuthorizer",
             HANDLERS + "ConnectAuthorizerHandler", List.of(new ConnectAuthorizer()), List.of(),
@@ -89,7 +91,7 @@ public final class Catalogue {
     public static final FunctionSpec SYNC = new FunctionSpec("Sync", HANDLERS + "SyncHandler",
             List.of(new WebSocketRoute("sync", true)),
             List.of(TableAccess.of(CONVERSATIONS, QUERY_INDEX, GET_ITEM), TableAccess.of(MESSAGES, QUERY, PUT_ITEM, GET_ITEM),
-                    TableAccess.of(RATE_LIMITS, UPDATE_ITEM)),
+                    TableAccess.of(RATE_LIMITS, UPDATE_ITEM), TableAccess.of(INBOX, QUERY_INDEX, BATCH_GET_ITEM)),
             false, true, MESSAGE_TIMEOUT);
 
     public static final FunctionSpec HISTORY = new FunctionSpec("History", HANDLERS + "HistoryHandler",
@@ -98,15 +100,21 @@ public final class Catalogue {
                     TableAccess.of(RATE_LIMITS, UPDATE_ITEM)),
             false, true, MESSAGE_TIMEOUT);
 
+    /** Acks are written in the caller's own partition of the sync store. */
     public static final FunctionSpec ACK = new FunctionSpec("Ack", HANDLERS + "AckHandler",
             List.of(new WebSocketRoute("ack", true)),
-            List.of(TableAccess.of(CONVERSATIONS, GET_ITEM, UPDATE_ITEM)),
+            List.of(TableAccess.of(CONVERSATIONS, GET_ITEM), TableAccess.of(INBOX, UPDATE_ITEM)),
             false, true, MESSAGE_TIMEOUT);
 
-    /** Read receipts are posted to connections; a 410 removes the gone connection. */
+    /**
+     * Read positions live in the sync store (the reader's entry, the peer's {@code peerReadSeq});
+     * a partial read recounts the messages after it. Receipts are posted to connections; a 410
+     * removes the gone connection.
+     */
     public static final FunctionSpec READ_CURSOR = new FunctionSpec("Read", HANDLERS + "ReadHandler",
             List.of(new WebSocketRoute("read", true)),
-            List.of(TableAccess.of(CONVERSATIONS, GET_ITEM, UPDATE_ITEM), TableAccess.of(CONNECTIONS, QUERY, DELETE_ITEM)),
+            List.of(TableAccess.of(CONVERSATIONS, GET_ITEM), TableAccess.of(CONNECTIONS, QUERY, DELETE_ITEM),
+                    TableAccess.of(INBOX, UPDATE_ITEM), TableAccess.of(MESSAGES, QUERY)),
             true, true, MESSAGE_TIMEOUT);
 
     public static final FunctionSpec GROUPS = new FunctionSpec("Groups", HANDLERS + "GroupsHandler",
@@ -120,12 +128,14 @@ public final class Catalogue {
             HANDLERS + "ConversationsHandler",
             List.of(new HttpRoute("GET", "/conversations"), new HttpRoute("GET", "/conversations/{id}/messages")),
             List.of(TableAccess.of(CONVERSATIONS, QUERY_INDEX, GET_ITEM), TableAccess.of(MESSAGES, QUERY, PUT_ITEM, GET_ITEM),
-                    TableAccess.of(RATE_LIMITS, UPDATE_ITEM)),
+                    TableAccess.of(RATE_LIMITS, UPDATE_ITEM), TableAccess.of(INBOX, QUERY_INDEX, BATCH_GET_ITEM)),
             false, true, MESSAGE_TIMEOUT);
 
+    /** Removing a device also removes its ack positions from the sync store. */
     public static final FunctionSpec DEVICES_ROUTES = new FunctionSpec("Devices", HANDLERS + "DevicesHandler",
             List.of(new HttpRoute("PUT", "/devices/{deviceId}"), new HttpRoute("DELETE", "/devices/{deviceId}")),
-            List.of(TableAccess.of(DEVICES, PUT_ITEM, DELETE_ITEM)), false, false, MESSAGE_TIMEOUT);
+            List.of(TableAccess.of(DEVICES, PUT_ITEM, DELETE_ITEM), TableAccess.of(INBOX, QUERY, BATCH_WRITE_ITEM)),
+            false, false, MESSAGE_TIMEOUT);
 
     public static final FunctionSpec PRESENCE_QUERY = new FunctionSpec("Presence", HANDLERS + "PresenceHandler",
             List.of(new HttpRoute("GET", "/presence")),
@@ -141,13 +151,15 @@ public final class Catalogue {
     /**
      * The messages-stream consumer. No SnapStart: the stream poller keeps it warm while traffic
      * flows and a cold start is paid once per batch, not once per request. Its timeout covers a
-     * full batch of @connections posts. Offline notifications read the badge (memberships, meta,
-     * unread counts) and unregister devices whose token the platform refused.
+     * full batch of @connections posts. It applies every entry to the members' sync-store entries
+     * (rebuilding one older than the store from the timeline); offline notifications read the
+     * badge from the store and unregister devices whose token the platform refused.
      */
     public static final FunctionSpec FANOUT = new FunctionSpec("Fanout", HANDLERS + "FanoutHandler",
             List.of(new MessagesStream()),
             List.of(TableAccess.of(CONNECTIONS, QUERY, DELETE_ITEM), TableAccess.of(CONVERSATIONS, QUERY, QUERY_INDEX, GET_ITEM),
-                    TableAccess.of(MESSAGES, QUERY), TableAccess.of(DEVICES, QUERY, DELETE_ITEM)),
+                    TableAccess.of(MESSAGES, QUERY), TableAccess.of(DEVICES, QUERY, DELETE_ITEM),
+                    TableAccess.of(INBOX, UPDATE_ITEM, GET_ITEM, PUT_ITEM, QUERY)),
             true, false, Duration.ofSeconds(60));
 
     /** Every function, in the order the CDK app declares them. */

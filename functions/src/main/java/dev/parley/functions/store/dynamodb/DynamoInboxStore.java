@@ -356,6 +356,16 @@ public final class DynamoInboxStore implements InboxStore {
     }
 
     @Override
+    public long totalUnread(String userId) {
+        return dynamo.queryPaginator(query -> query.tableName(table)
+                        .keyConditionExpression("#user = :user AND begins_with(#item, :prefix)")
+                        .projectionExpression("#unread")
+                        .expressionAttributeNames(Map.of("#user", Inbox.USER_ID, "#item", Inbox.ITEM, "#unread", Inbox.UNREAD))
+                        .expressionAttributeValues(Map.of(":user", s(userId), ":prefix", s(Inbox.ENTRY_PREFIX))))
+                .items().stream().mapToLong(item -> Attr.number(item, Inbox.UNREAD, 0)).sum();
+    }
+
+    @Override
     public ActivityPage byActivity(String userId, ActivityCursor after, int limit) {
         QueryRequest.Builder query = QueryRequest.builder().tableName(table).indexName(Inbox.BY_ACTIVITY_INDEX)
                 .keyConditionExpression("#user = :user")
