@@ -231,4 +231,26 @@ class InboxSyncTest {
         org.awaitility.Awaitility.await().untilAsserted(() ->
                 assertThat(Api.as(bob).get("/conversations").body().get("totalUnread").asLong()).isZero());
     }
+
+    @Test
+    void aGroupIsListedFromItsCreationAndARemovedMemberLearnsItBySync() {
+        String owner = Parley.user("owner");
+        String guest = Parley.user("guest");
+        String group = Api.as(owner).createGroup("fresh", guest);
+        try (WsClient g = Parley.connect(guest, "phone")) {
+            JsonNode listed = syncPass(g, "", 100).conversations().get(group);
+            assertThat(listed).as("the group before its first message").isNotNull();
+            assertThat(listed.get("name").asText()).isEqualTo("fresh");
+            assertThat(listed.get("lastSeq").asLong()).isZero();
+            assertThat(listed.has("left")).isFalse();
+            String cursor = syncPass(g, "", 100).cursor();
+
+            assertThat(Api.as(owner).delete("/groups/" + group + "/members/" + guest).status()).isEqualTo(204);
+
+            JsonNode gone = syncPass(g, cursor, 100).conversations().get(group);
+            assertThat(gone.get("left").asBoolean()).isTrue();
+            assertThat(gone.get("unread").asLong()).isZero();
+        }
+        assertThat(Api.as(guest).get("/conversations?limit=10").body().get("conversations")).isEmpty();
+    }
 }

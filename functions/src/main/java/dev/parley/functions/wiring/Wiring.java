@@ -136,7 +136,7 @@ public final class Wiring {
 
     public GroupService groupService() {
         DynamoConversationStore conversations = conversationStore();
-        return new GroupService(conversations, new ConversationAccess(conversations), broadcaster(), clock,
+        return new GroupService(conversations, inboxStore(), new ConversationAccess(conversations), broadcaster(), clock,
                 config.getInt(Setting.MAX_GROUP_MEMBERS));
     }
 

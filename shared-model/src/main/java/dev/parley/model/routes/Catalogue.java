@@ -121,7 +121,7 @@ public final class Catalogue {
             List.of(new HttpRoute("POST", "/groups"), new HttpRoute("POST", "/groups/{id}/members"),
                     new HttpRoute("DELETE", "/groups/{id}/members/{userId}")),
             List.of(TableAccess.of(CONVERSATIONS, GET_ITEM, QUERY, PUT_ITEM, BATCH_WRITE_ITEM, DELETE_ITEM),
-                    TableAccess.of(CONNECTIONS, QUERY, DELETE_ITEM)),
+                    TableAccess.of(CONNECTIONS, QUERY, DELETE_ITEM), TableAccess.of(INBOX, GET_ITEM, PUT_ITEM, UPDATE_ITEM)),
             true, true, MESSAGE_TIMEOUT);
 
     public static final FunctionSpec CONVERSATIONS_LIST = new FunctionSpec("Conversations",
