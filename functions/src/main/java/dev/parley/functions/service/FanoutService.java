@@ -111,18 +111,23 @@ public final class FanoutService {
         }
     }
 
-    /** Offline notifications for the messages of the batch; best effort, after every push was made. */
+    /**
+     * Offline notifications for the messages of the batch, after every push was made: one notice
+     * per message, queued (or delivered inline without a queue). Best effort.
+     */
     private int notifyOffline(List<Delivery> deliveries, FanoutLookups.Found found, Set<String> gone) {
         Map<String, List<Connection>> live = new HashMap<>();
         found.connectionsByUser().forEach((user, all) -> live.put(user,
                 all.stream().filter(connection -> !gone.contains(connection.connectionId())).toList()));
-        int notified = 0;
+        List<Message> messages = new ArrayList<>();
+        Map<String, List<String>> recipients = new HashMap<>();
         for (Delivery delivery : deliveries) {
             Map<String, Long> members = found.membersByConversation().get(delivery.entry().conversationId());
             if (delivery.entry() instanceof Message message && members != null) {
-                notified += notifications.afterDelivery(message, FanoutPlan.recipients(members, message.seq()), live);
+                messages.add(message);
+                recipients.put(NotificationService.key(message), FanoutPlan.recipients(members, message.seq()));
             }
         }
-        return notified;
+        return notifications.afterBatch(messages, recipients, live);
     }
 }

@@ -5,6 +5,8 @@ import dev.parley.functions.push.ApiGatewayPusher;
 import dev.parley.functions.service.ConnectionService;
 import dev.parley.functions.service.FanoutService;
 import dev.parley.functions.notify.PushNotifier;
+import dev.parley.functions.notify.NotificationQueue;
+import dev.parley.functions.notify.SqsNotificationQueue;
 import dev.parley.functions.observability.Telemetry;
 import dev.parley.functions.notify.SnsPushNotifier;
 import dev.parley.functions.notify.WebhookPushNotifier;
@@ -165,8 +167,11 @@ public final class Wiring {
                 ? Lazy.of(() -> new WebhookPushNotifier(URI.create(config.get(Setting.PUSH_WEBHOOK_URL))))
                 : Lazy.of(() -> new SnsPushNotifier(sns.get(), config.get(Setting.APNS_PLATFORM_APPLICATION_ARN),
                         config.get(Setting.FCM_PLATFORM_APPLICATION_ARN)));
+        Supplier<NotificationQueue> queue = config.isSet(Setting.NOTIFY_QUEUE_URL)
+                ? Lazy.of(() -> new SqsNotificationQueue(sqs.get(), config.get(Setting.NOTIFY_QUEUE_URL)))
+                : null;
         return new NotificationService(new DynamoDeviceStore(dynamo, config.get(Setting.DEVICES_TABLE)), unread(), inboxStore(),
-                notifier, clock);
+                notifier, clock, queue);
     }
 
     private Broadcaster broadcaster() {

@@ -109,6 +109,14 @@ class CatalogueGrantsTest {
         handler(Catalogue.FANOUT, DynamodbEvent.class).handleRequest(Fixtures.event("dynamodb-stream-batch.json",
                 DynamodbEvent.class, text -> text.replace("dm:alice:bob", direct)
                         .replace("\"senderId\": {\"S\": \"alice\"}", "\"senderId\": {\"S\": \"" + alice + "\"}")), null);
+        // The notification function: a notice for bob's offline phone (registered above).
+        SQSEvent.SQSMessage notice = new SQSEvent.SQSMessage();
+        notice.setMessageId("n1");
+        notice.setBody("{\"notices\":[{\"c\":\"" + direct + "\",\"s\":1,\"f\":\"" + alice
+                + "\",\"p\":\"hi\",\"r\":{\"" + bob + "\":[]}}]}");
+        SQSEvent notices = new SQSEvent();
+        notices.setRecords(List.of(notice));
+        handler(Catalogue.NOTIFY, SQSEvent.class).handleRequest(notices, null);
         SQSEvent.SQSMessage check = new SQSEvent.SQSMessage();
         check.setMessageId("m1");
         check.setBody(bob);

@@ -56,6 +56,11 @@ public enum Setting {
     MAX_GROUP_MEMBERS("500"),
     /** SQS queue whose delayed messages trigger the offline check after the grace period. */
     PRESENCE_QUEUE_URL(null),
+    /**
+     * SQS queue of fan-out's offline notices, consumed by the notification function; empty: fan-out
+     * delivers notifications itself (as before the queue existed).
+     */
+    NOTIFY_QUEUE_URL(""),
     /** Override of the SQS endpoint (the local runtime's queue emulator); empty on AWS. */
     SQS_ENDPOINT(""),
     /** A user who reconnects within this many seconds is never shown offline. */

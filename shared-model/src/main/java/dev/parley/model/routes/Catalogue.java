@@ -162,10 +162,20 @@ public final class Catalogue {
                     TableAccess.of(INBOX, UPDATE_ITEM, GET_ITEM, PUT_ITEM, QUERY)),
             true, false, Duration.ofSeconds(60));
 
+    /**
+     * Consumes the notifications queue (fan-out's offline notices): reads each user's devices and
+     * badge (the sync store) once per batch, sends through SNS, unregisters refused tokens. Until
+     * the CDK app deploys the queue, fan-out sends notifications itself ({@code NOTIFY_QUEUE_URL} empty).
+     */
+    public static final FunctionSpec NOTIFY = new FunctionSpec("Notify", HANDLERS + "NotifyHandler",
+            List.of(new QueueMessages(Queues.NOTIFICATIONS)),
+            List.of(TableAccess.of(DEVICES, QUERY, DELETE_ITEM), TableAccess.of(INBOX, QUERY)),
+            false, false, Duration.ofSeconds(60));
+
     /** Every function, in the order the CDK app declares them. */
     public static final List<FunctionSpec> ALL = List.of(CONNECT_AUTHORIZER, CONNECT, DISCONNECT, DEFAULT_ROUTE, SEND,
             HEARTBEAT, SYNC, HISTORY, ACK, READ_CURSOR, GROUPS, CONVERSATIONS_LIST, DEVICES_ROUTES, PRESENCE_QUERY,
-            PRESENCE_CHECK, FANOUT);
+            PRESENCE_CHECK, FANOUT, NOTIFY);
 
     private Catalogue() {}
 
