@@ -15,8 +15,8 @@ public final class Unread {
         this.inbox = inbox;
     }
 
-    /** The sum over every conversation of the user: what a badge shows. */
+    /** The sum over every conversation of the user: what a badge shows (the store's per-user counter). */
     public long total(String userId) {
-        return inbox.totalUnread(userId);
+        return inbox.badge(userId, System.currentTimeMillis());
     }
 }

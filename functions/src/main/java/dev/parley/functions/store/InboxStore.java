@@ -126,6 +126,13 @@ public interface InboxStore {
      */
     long totalUnread(String userId);
 
+    /**
+     * The badge: the user's total unread from a per-user counter that every change of an entry's
+     * {@code unread} moves (0.5 RRU); recomputed with {@link #totalUnread} when missing, negative
+     * or not checked for a day (a counter write can fail after its entry write).
+     */
+    long badge(String userId, long now);
+
     /** @param next null on the last page */
     record ActivityPage(List<InboxEntry> entries, ActivityCursor next) {}
 

@@ -169,7 +169,7 @@ public final class Catalogue {
      */
     public static final FunctionSpec NOTIFY = new FunctionSpec("Notify", HANDLERS + "NotifyHandler",
             List.of(new QueueMessages(Queues.NOTIFICATIONS)),
-            List.of(TableAccess.of(DEVICES, QUERY, DELETE_ITEM), TableAccess.of(INBOX, QUERY)),
+            List.of(TableAccess.of(DEVICES, QUERY, DELETE_ITEM), TableAccess.of(INBOX, QUERY, GET_ITEM, UPDATE_ITEM)),
             false, false, Duration.ofSeconds(60));
 
     /** Every function, in the order the CDK app declares them. */

@@ -29,6 +29,7 @@ import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
@@ -119,6 +120,7 @@ public final class DynamoInboxStore implements InboxStore {
         Map<String, AttributeValue> old;
         try {
             dynamo.updateItem(fast.request(table, counts ? NEXT_UNREAD : NEXT));
+            adjustBadge(arrival.userId(), counts ? 1 : 0);
             return Applied.APPLIED;
         } catch (ConditionalCheckFailedException notNext) {
             old = oldImage(notNext);
@@ -135,6 +137,7 @@ public final class DynamoInboxStore implements InboxStore {
             }
             try {
                 dynamo.updateItem(slow.write().request(table, slow.condition()));
+                adjustBadge(arrival.userId(), slow.unreadDelta());
                 return Applied.APPLIED;
             } catch (ConditionalCheckFailedException changedMeanwhile) {
                 old = oldImage(changedMeanwhile);
@@ -145,7 +148,7 @@ public final class DynamoInboxStore implements InboxStore {
                 + " kept changing; the fan-out retry applies seq " + arrival.seq());
     }
 
-    private record Conditional(Write write, String condition) {}
+    private record Conditional(Write write, String condition, long unreadDelta) {}
 
     /**
      * The write for an arrival that is not simply the next seq, decided from the entry as read
@@ -174,7 +177,7 @@ public final class DynamoInboxStore implements InboxStore {
             if (seq - arrival.joinedSeq() > 1) {
                 write.add("#pending", numberSet(LongStream.range(arrival.joinedSeq() + 1, seq).boxed().toList()));
             }
-            return new Conditional(write, NEW_ENTRY);
+            return new Conditional(write, NEW_ENTRY, counts ? 1 : 0);
         }
         boolean counts = fromOther && seq > entry.readSeq();
         if (counts) {
@@ -191,14 +194,14 @@ public final class DynamoInboxStore implements InboxStore {
             if (seq - entry.lastSeq() > 1) {
                 write.add("#pending", numberSet(LongStream.range(entry.lastSeq() + 1, seq).boxed().toList()));
             }
-            return new Conditional(write, !fromOther ? JUMP : counts ? JUMP_UNREAD : JUMP_READ);
+            return new Conditional(write, !fromOther ? JUMP : counts ? JUMP_UNREAD : JUMP_READ, counts ? 1 : 0);
         }
         if (entry.pending().contains(seq)) {
             write.delete("#pending", numberSet(List.of(seq)));
             if (counts) {
                 write.set("#changed", n(now));
             }
-            return new Conditional(write, !fromOther ? LATE : counts ? LATE_UNREAD : LATE_READ);
+            return new Conditional(write, !fromOther ? LATE : counts ? LATE_UNREAD : LATE_READ, counts ? 1 : 0);
         }
         return null;
     }
@@ -215,7 +218,9 @@ public final class DynamoInboxStore implements InboxStore {
                 .add("#ver", n(1)).remove("#pending").value(":seq", n(seq));
         Map<String, AttributeValue> old;
         try {
-            dynamo.updateItem(toEnd.request(table, READ_TO_END));
+            var before = dynamo.updateItem(toEnd.request(table, READ_TO_END).toBuilder()
+                    .returnValues(ReturnValue.UPDATED_OLD).build()).attributes();
+            adjustBadge(userId, -Attr.number(before, Inbox.UNREAD, 0));
             return ReadOutcome.MOVED;
         } catch (ConditionalCheckFailedException notToTheEnd) {
             old = oldImage(notToTheEnd);
@@ -224,6 +229,7 @@ public final class DynamoInboxStore implements InboxStore {
             Write write = new Write(entryKey(userId, conversationId)).add("#ver", n(1))
                     .set("#read", n(seq)).set("#changed", n(now));
             String condition;
+            long delta = 0;
             if (old == null) {
                 // Nothing applied yet (fan-out behind): entries up to seq will arrive already read.
                 write.set("#conv", s(conversationId)).set("#kind", s(ConversationKind.of(conversationId).wire()))
@@ -250,9 +256,11 @@ public final class DynamoInboxStore implements InboxStore {
                 }
                 write.set("#unread", n(unread)).set("#mentions", n(mentions)).value(":ver", n(entry.version()));
                 condition = UNCHANGED;
+                delta = unread - entry.unread();
             }
             try {
                 dynamo.updateItem(write.request(table, condition));
+                adjustBadge(userId, delta);
                 return ReadOutcome.MOVED;
             } catch (ConditionalCheckFailedException changedMeanwhile) {
                 old = oldImage(changedMeanwhile);
@@ -276,9 +284,16 @@ public final class DynamoInboxStore implements InboxStore {
 
     @Override
     public void markLeft(String userId, String conversationId, long now, Duration keepFor) {
-        conditionally(new Write(entryKey(userId, conversationId)).set("#left", AttributeValue.fromBool(true))
+        Write left = new Write(entryKey(userId, conversationId)).set("#left", AttributeValue.fromBool(true))
                 .set("#unread", n(0)).set("#mentions", n(0)).set("#changed", n(now))
-                .set("#expires", n((now + keepFor.toMillis()) / 1000)).add("#ver", n(1)), STILL_MEMBER);
+                .set("#expires", n((now + keepFor.toMillis()) / 1000)).add("#ver", n(1));
+        try {
+            var before = dynamo.updateItem(left.request(table, STILL_MEMBER).toBuilder()
+                    .returnValues(ReturnValue.UPDATED_OLD).build()).attributes();
+            adjustBadge(userId, -Attr.number(before, Inbox.UNREAD, 0));
+        } catch (ConditionalCheckFailedException noEntry) {
+            // never listed: nothing for devices to drop
+        }
     }
 
     @Override
@@ -288,9 +303,11 @@ public final class DynamoInboxStore implements InboxStore {
         expectedVersion.ifPresent(version -> values.put(":ver", n(version)));
         String condition = expectedVersion.isPresent() ? UNCHANGED : NEW_ENTRY;
         try {
-            dynamo.putItem(put -> put.tableName(table).item(item).conditionExpression(condition)
+            var before = dynamo.putItem(put -> put.tableName(table).item(item).conditionExpression(condition)
                     .expressionAttributeNames(Write.used(NAMES, condition))
-                    .expressionAttributeValues(values.isEmpty() ? null : values));
+                    .expressionAttributeValues(values.isEmpty() ? null : values)
+                    .returnValues(ReturnValue.ALL_OLD)).attributes();
+            adjustBadge(entry.userId(), entry.unread() - Attr.number(before == null ? Map.of() : before, Inbox.UNREAD, 0));
             return true;
         } catch (ConditionalCheckFailedException changedMeanwhile) {
             return false;
@@ -363,6 +380,54 @@ public final class DynamoInboxStore implements InboxStore {
                         .expressionAttributeNames(Map.of("#user", Inbox.USER_ID, "#item", Inbox.ITEM, "#unread", Inbox.UNREAD))
                         .expressionAttributeValues(Map.of(":user", s(userId), ":prefix", s(Inbox.ENTRY_PREFIX))))
                 .items().stream().mapToLong(item -> Attr.number(item, Inbox.UNREAD, 0)).sum();
+    }
+
+    /**
+     * The badge counter: moved by every write that changes an entry's {@code unread}, right after
+     * it. Best effort: a failure here leaves the entry (the truth) right and the counter off until
+     * {@link #badge} recomputes it (a missing or negative counter, or one not checked for
+     * {@link #BADGE_RECHECK}).
+     */
+    private void adjustBadge(String userId, long delta) {
+        if (delta == 0) {
+            return;
+        }
+        try {
+            dynamo.updateItem(update -> update.tableName(table).key(badgeKey(userId))
+                    .updateExpression("ADD #unread :delta")
+                    .expressionAttributeNames(Map.of("#unread", Inbox.UNREAD))
+                    .expressionAttributeValues(Map.of(":delta", n(delta))));
+        } catch (RuntimeException failed) {
+            dev.parley.functions.observability.Telemetry.event("inbox-badge").field("userId", userId)
+                    .field("outcome", "failed").field("error", failed.toString())
+                    .emit(dev.parley.functions.observability.Telemetry.Level.WARN);
+        }
+    }
+
+    /** How long a badge counter is trusted before it is recomputed from the entries. */
+    static final Duration BADGE_RECHECK = Duration.ofDays(1);
+
+    @Override
+    public long badge(String userId, long now) {
+        Map<String, AttributeValue> item = dynamo.getItem(get -> get.tableName(table).key(badgeKey(userId))).item();
+        long checkedAt = item == null ? 0 : Attr.number(item, BADGE_CHECKED_AT, 0);
+        long counted = item == null ? -1 : Attr.number(item, Inbox.UNREAD, -1);
+        if (counted >= 0 && checkedAt > now - BADGE_RECHECK.toMillis()) {
+            return counted;
+        }
+        long total = totalUnread(userId);
+        dynamo.updateItem(update -> update.tableName(table).key(badgeKey(userId))
+                .updateExpression("SET #unread = :total, #checked = :now")
+                .expressionAttributeNames(Map.of("#unread", Inbox.UNREAD, "#checked", BADGE_CHECKED_AT))
+                .expressionAttributeValues(Map.of(":total", n(total), ":now", n(now))));
+        return total;
+    }
+
+    private static final String BADGE_ITEM = "#badge";
+    private static final String BADGE_CHECKED_AT = "checkedAt";
+
+    private static Map<String, AttributeValue> badgeKey(String userId) {
+        return Map.of(Inbox.USER_ID, s(userId), Inbox.ITEM, s(BADGE_ITEM));
     }
 
     @Override

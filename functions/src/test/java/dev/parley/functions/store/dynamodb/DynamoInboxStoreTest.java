@@ -170,6 +170,7 @@ class DynamoInboxStoreTest {
 
     @Test
     void unreadIsExactUnderConcurrentArrivalsAndReads() {
+        assertThat(inbox.badge(user, T0)).isZero(); // the badge counter starts (checked) at 0
         AtomicLong highestRead = new AtomicLong();
         List<CompletableFuture<?>> work = new ArrayList<>();
         for (long seq = 1; seq <= 60; seq++) {
@@ -189,6 +190,8 @@ class DynamoInboxStoreTest {
         assertThat(entry.readSeq()).isEqualTo(highestRead.get());
         long expected = LongStreamCount.of(entry.readSeq(), 60, seq -> !own(seq));
         assertThat(entry.unread()).isEqualTo(expected);
+        // The badge counter moved with every change of unread: the same total, without reading the entries.
+        assertThat(inbox.badge(user, T0)).isEqualTo(expected);
     }
 
     @Test
@@ -329,6 +332,27 @@ class DynamoInboxStoreTest {
         assertThat(DynamoInboxStore.PEER_READ_FORWARD)
                 .isEqualTo("attribute_exists(#item) AND (attribute_not_exists(#peer) OR #peer < :seq)");
         assertThat(DynamoInboxStore.ACK_FORWARD).isEqualTo("attribute_not_exists(#ack) OR #ack < :seq");
+    }
+
+    @Test
+    void theBadgeCounterFollowsArrivalsReadsAndLeavingAndIsRecomputedWhenStale() {
+        String other = group + "-2";
+        assertThat(inbox.badge(user, T0)).isZero();
+        for (long seq = 1; seq <= 4; seq++) {
+            inbox.apply(message(seq, false), T0);
+            inbox.apply(new Arrival(user, other, seq, true, true, false, T0, 0, null), T0);
+        }
+        assertThat(inbox.badge(user, T0)).isEqualTo(8);
+        inbox.markRead(user, group, 4, 0, timeline, T0);
+        assertThat(inbox.badge(user, T0)).isEqualTo(4);
+        inbox.markRead(user, other, 2, 0, (c, a, u, userId, excluding) -> new Counts(2, 0), T0);
+        assertThat(inbox.badge(user, T0)).isEqualTo(2);
+        inbox.markLeft(user, other, T0, Duration.ofDays(30));
+        assertThat(inbox.badge(user, T0)).isZero();
+        inbox.apply(message(5, false), T0);
+        // A day later the counter is checked against the entries (here: still right).
+        assertThat(inbox.badge(user, T0 + Duration.ofDays(2).toMillis())).isEqualTo(1);
+        assertThat(inbox.totalUnread(user)).isEqualTo(1);
     }
 
     /** Counts the seqs in (after, upTo] matching a predicate. */
