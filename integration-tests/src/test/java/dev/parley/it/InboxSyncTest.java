@@ -253,4 +253,35 @@ class InboxSyncTest {
         }
         assertThat(Api.as(guest).get("/conversations?limit=10").body().get("conversations")).isEmpty();
     }
+
+    @Test
+    void acksLiveInTheUsersPartitionAndAnAnonymousDeviceTakesThemAlongWhenItDisconnects() throws Exception {
+        String alice = Parley.user("alice");
+        String bob = Parley.user("bob");
+        String conversation = ConversationId.direct(alice, bob);
+        try (WsClient a = Parley.connect(alice)) {
+            a.send(bob, "x1", "hi");
+        }
+        // No deviceId: the connection id is the device id.
+        try (WsClient anonymous = WsClient.connect(Parley.runtime().websocketUrl(), Parley.token(bob, null))) {
+            anonymous.sendText(JSON.createObjectNode().put("action", "ack").put("conversationId", conversation)
+                    .put("seq", 1).toString());
+            anonymous.heartbeat();
+        }
+        try (WsClient phone = Parley.connect(bob, "phone")) {
+            phone.sendText(JSON.createObjectNode().put("action", "ack").put("conversationId", conversation)
+                    .put("seq", 1).toString());
+            phone.heartbeat();
+        }
+        org.awaitility.Awaitility.await().untilAsserted(() -> {
+            var runtime = Parley.runtime();
+            var acks = runtime.dynamo().query(q -> q.tableName(runtime.config().get(dev.parley.model.config.Setting.INBOX_TABLE))
+                    .keyConditionExpression("userId = :u AND begins_with(#item, :k)")
+                    .expressionAttributeNames(Map.of("#item", "item"))
+                    .expressionAttributeValues(Map.of(":u", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(bob),
+                            ":k", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("k#")))
+                    .consistentRead(true)).items();
+            assertThat(acks).extracting(item -> item.get("deviceId").s()).containsExactly("phone");
+        });
+    }
 }

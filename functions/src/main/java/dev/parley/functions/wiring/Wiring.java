@@ -124,7 +124,8 @@ public final class Wiring {
     }
 
     public ConnectionService connectionService() {
-        return new ConnectionService(connectionStore(), presenceService(), clock, config.getInt(Setting.CONNECTION_TTL_SECONDS));
+        return new ConnectionService(connectionStore(), presenceService(), clock, config.getInt(Setting.CONNECTION_TTL_SECONDS),
+                inboxStore());
     }
 
     /** Posting and scheduling clients are built on first use: a heartbeat never needs them. */

@@ -65,10 +65,13 @@ public final class Catalogue {
                     TableAccess.of(CONVERSATIONS, QUERY_INDEX)),
             true, true, MESSAGE_TIMEOUT);
 
-    /** Runs after the socket is gone; nobody waits for it. Schedules the offline check on the presence queue. */
+    /**
+     * Runs after the socket is gone; nobody waits for it. Schedules the offline check on the
+     * presence queue; a device whose id is its connection id loses its ack positions with it.
+     */
     public static final FunctionSpec DISCONNECT = new FunctionSpec("Disconnect", HANDLERS + "DisconnectHandler",
             List.of(new WebSocketRoute("$disconnect", false)),
-            List.of(TableAccess.of(CONNECTIONS, DELETE_ITEM, QUERY)),
+            List.of(TableAccess.of(CONNECTIONS, DELETE_ITEM, QUERY), TableAccess.of(INBOX, QUERY, BATCH_WRITE_ITEM)),
             false, false, MESSAGE_TIMEOUT);
 
     /** Answers unknown actions with an error frame; a rare path. */
