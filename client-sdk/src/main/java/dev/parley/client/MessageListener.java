@@ -36,4 +36,11 @@ public interface MessageListener {
      * The client stops trying; call {@link ParleyClient#reconnect()} once the user signed in again.
      */
     default void onAuthFailed(int httpStatus) {}
+
+    /**
+     * The server sent a frame the client could not use (see {@link ProtocolError}). The client
+     * skipped it and goes on; nothing for the application to undo. Log it: it means a server bug,
+     * a message stored before the server's limits, or a client older than the server.
+     */
+    default void onProtocolError(ProtocolError error) {}
 }

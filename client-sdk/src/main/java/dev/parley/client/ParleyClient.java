@@ -7,6 +7,8 @@ import dev.parley.client.internal.Wire;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
@@ -58,7 +60,10 @@ public final class ParleyClient implements AutoCloseable {
      * Starts connecting (and reconnecting, from then on). The future completes when the first
      * connection is open and caught up, after the listener was given what that first sync
      * brought; it fails with {@link AuthFailedException} when the handshake is refused twice
-     * (after {@link MessageListener#onAuthFailed} ran), or {@link ClientClosedException}.
+     * (after {@link MessageListener#onAuthFailed} ran), with {@link ConnectFailedException} when no
+     * connection was caught up within the connect timeout (the cause says why, e.g. a
+     * {@link java.net.ConnectException}: "connection refused"; the client goes on trying in the
+     * background until {@link #close()}), or {@link ClientClosedException}.
      */
     public CompletableFuture<Void> connect() {
         return engine.connect();
@@ -93,7 +98,9 @@ public final class ParleyClient implements AutoCloseable {
 
     /**
      * A page of messages older than {@code beforeSeq} (exclusive; null for the newest), at most
-     * {@code limit} (1..200). Waits for a connection, retries on timeouts and retryable errors;
+     * {@code limit} (1..200), fewer only when the conversation's start was reached ({@code hasMore}
+     * false): pages the server cut short by size are followed by requests for the older rest.
+     * Waits for a connection, retries on timeouts and retryable errors;
      * cancel the future to give up. History pages do not go through
      * {@link MessageListener#onMessage}.
      */
@@ -107,6 +114,61 @@ public final class ParleyClient implements AutoCloseable {
      */
     public void markRead(String conversationId, long seq) {
         engine.markRead(Objects.requireNonNull(conversationId, "conversationId"), seq);
+    }
+
+    // ---------------------------------------------------------------- the HTTP API (needs Builder.httpUrl)
+
+    /**
+     * Creates a group named {@code name} with {@code members}; the caller is added and becomes its
+     * first member. Every member gets a {@code members} frame.
+     */
+    public CompletableFuture<Group> createGroup(String name, Collection<String> members) {
+        return engine.http().createGroup(Objects.requireNonNull(name, "name"), List.copyOf(members));
+    }
+
+    /** Adds members to a group the caller is in; the future holds the group afterwards. */
+    public CompletableFuture<Group> addMembers(String groupId, Collection<String> members) {
+        return engine.http().addMembers(Objects.requireNonNull(groupId, "groupId"), List.copyOf(members));
+    }
+
+    /**
+     * Removes {@code userId} from a group (the creator may remove others; anyone may remove
+     * themselves). Fails with {@link ServerErrorException} {@code FORBIDDEN} or {@code NOT_FOUND}.
+     */
+    public CompletableFuture<Void> removeMember(String groupId, String userId) {
+        return engine.http().removeMember(Objects.requireNonNull(groupId, "groupId"), Objects.requireNonNull(userId, "userId"));
+    }
+
+    /** Leaves a group: {@link #removeMember} of the client's own user (known once a token was fetched). */
+    public CompletableFuture<Void> leaveGroup(String groupId) {
+        String self = engine.userId();
+        if (self == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the user id is known after connect()"));
+        }
+        return removeMember(groupId, self);
+    }
+
+    /** Every conversation of the user with unread counts, as {@code GET /conversations} answers. */
+    public CompletableFuture<ConversationList> conversations() {
+        return engine.http().conversations();
+    }
+
+    /** Whether each user is online, and when they were last active. */
+    public CompletableFuture<List<Presence>> presence(Collection<String> userIds) {
+        return engine.http().presence(List.copyOf(userIds));
+    }
+
+    /**
+     * Registers a device of the user for push notifications: while it has no live connection it
+     * gets a notification for each message that reaches the user.
+     */
+    public CompletableFuture<Void> registerDevice(String deviceId, Platform platform, String pushToken) {
+        return engine.http().registerDevice(Objects.requireNonNull(deviceId, "deviceId"),
+                Objects.requireNonNull(platform, "platform"), Objects.requireNonNull(pushToken, "pushToken"));
+    }
+
+    public CompletableFuture<Void> unregisterDevice(String deviceId) {
+        return engine.http().unregisterDevice(Objects.requireNonNull(deviceId, "deviceId"));
     }
 
     public ConnectionState state() {
@@ -140,6 +202,8 @@ public final class ParleyClient implements AutoCloseable {
         private String deviceId;
         private Duration heartbeatInterval = Duration.ofSeconds(30);
         private Duration requestTimeout = Duration.ofSeconds(10);
+        private Duration connectTimeout = Duration.ofSeconds(30);
+        private String httpUrl;
         private Backoff backoff = Backoff.defaults();
         private CursorStore cursorStore;
         private MessageListener listener;
@@ -158,6 +222,29 @@ public final class ParleyClient implements AutoCloseable {
         /** {@code wss://...} as the deploy printed it (or the local runtime's {@code ws://127.0.0.1:PORT}). */
         public Builder websocketUrl(String websocketUrl) {
             this.websocketUrl = websocketUrl;
+            return this;
+        }
+
+        /**
+         * The HTTP API's base, {@code https://...} as the deploy printed it (the local runtime's
+         * {@code http://127.0.0.1:PORT/api}). Needed only by the HTTP methods (groups,
+         * conversations, presence, devices).
+         */
+        public Builder httpUrl(String httpUrl) {
+            this.httpUrl = httpUrl;
+            return this;
+        }
+
+        /**
+         * How long {@link ParleyClient#connect()} waits for a connection that is open and caught up
+         * before it fails with {@link ConnectFailedException}. Default 30 s; {@link Duration#ZERO}
+         * waits for ever.
+         */
+        public Builder connectTimeout(Duration connectTimeout) {
+            if (connectTimeout == null || connectTimeout.isNegative()) {
+                throw new IllegalArgumentException("connectTimeout must be zero (no limit) or positive");
+            }
+            this.connectTimeout = connectTimeout;
             return this;
         }
 
@@ -266,6 +353,7 @@ public final class ParleyClient implements AutoCloseable {
             Objects.requireNonNull(tokens, "tokenSupplier");
             Objects.requireNonNull(listener, "listener");
             return new ParleyClient(new ClientConfig(websocketUrl, tokens, deviceId, heartbeatInterval, requestTimeout,
+                    connectTimeout, httpUrl,
                     backoff, cursorStore != null ? cursorStore : new InMemoryCursorStore(), listener, gapWait, maxGapWait,
                     maxBuffered, syncPageSize, ackInterval, resyncInterval, tick, clock, httpClient));
         }

@@ -71,7 +71,7 @@ class HandshakeRefusalTest {
     void a401IsRetriedOnceWithAFreshTokenThenReportedAndNotRetried() throws Exception {
         String url = refusingWith(401);
         try (ParleyClient client = client(url, Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(20)))) {
-            assertThatThrownBy(() -> client.connect().get(5, TimeUnit.SECONDS))
+            assertThatThrownBy(() -> client.connect().get(30, TimeUnit.SECONDS))
                     .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(AuthFailedException.class);
             Thread.sleep(500); // ample time for any further (wrong) attempt at 10-20 ms backoff
             assertThat(tokensSeen).containsExactly("token-1", "token-2");

@@ -1,7 +1,9 @@
 package dev.parley.infra;
 
+import dev.parley.model.routes.FunctionSpec;
 import java.util.Map;
 import software.amazon.awscdk.Annotations;
+import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.lambda.Architecture;
 import software.amazon.awscdk.services.lambda.Code;
@@ -13,7 +15,7 @@ import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.logs.RetentionDays;
 import software.constructs.Construct;
 
-/** The one definition of a Parley Lambda function; every handler differs only by its {@link ParleyHandler}. */
+/** The one definition of a Parley Lambda function; functions differ only by their {@link FunctionSpec}. */
 final class JavaFunctionFactory {
     /**
      * Java 25: the newest Java runtime in aws-cdk-lib 2.263.0, and SnapStart supports it
@@ -43,30 +45,30 @@ final class JavaFunctionFactory {
         this.logRemovalPolicy = logRemovalPolicy;
     }
 
-    JavaFunction create(ParleyHandler handler) {
-        LogGroup logs = LogGroup.Builder.create(scope, handler.id() + "Logs")
+    JavaFunction create(FunctionSpec spec) {
+        LogGroup logs = LogGroup.Builder.create(scope, spec.id() + "Logs")
                 .retention(RetentionDays.ONE_MONTH)
                 .removalPolicy(logRemovalPolicy)
                 .build();
-        Function function = Function.Builder.create(scope, handler.id())
-                .description("Parley " + handler.handler())
+        Function function = Function.Builder.create(scope, spec.id())
+                .description("Parley " + spec.lambdaHandler())
                 .runtime(RUNTIME)
                 .architecture(Architecture.ARM_64)
                 .memorySize(MEMORY_MB)
-                .timeout(handler.timeout())
+                .timeout(Duration.seconds(spec.timeout().toSeconds()))
                 .code(code)
-                .handler(handler.handler())
+                .handler(spec.lambdaHandler())
                 .environment(environment)
                 .logGroup(logs)
-                .snapStart(handler.latencyCritical() ? SnapStartConf.ON_PUBLISHED_VERSIONS : null)
+                .snapStart(spec.snapStart() ? SnapStartConf.ON_PUBLISHED_VERSIONS : null)
                 // A deploy publishes a new version and moves the alias; old versions are deleted
                 // instead of piling up against the account's code-storage quota.
                 .currentVersionOptions(VersionOptions.builder().removalPolicy(RemovalPolicy.DESTROY).build())
                 .build();
-        if (handler.latencyCritical()) {
+        if (spec.snapStart()) {
             Annotations.of(function).acknowledgeWarning("@aws-cdk/aws-lambda:snapStartRequirePublish",
                     "Every caller invokes the live alias, which points at the published currentVersion.");
         }
-        return new JavaFunction(handler, function, function.addAlias(ALIAS_NAME));
+        return new JavaFunction(spec, function, function.addAlias(ALIAS_NAME));
     }
 }

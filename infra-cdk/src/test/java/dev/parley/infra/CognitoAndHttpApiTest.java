@@ -5,6 +5,8 @@ import static dev.parley.infra.SynthesizedStack.TEMPLATE;
 import static dev.parley.infra.SynthesizedStack.joinContaining;
 import static dev.parley.infra.SynthesizedStack.ref;
 
+import dev.parley.model.routes.Catalogue;
+import dev.parley.model.routes.Trigger;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -12,16 +14,18 @@ import software.amazon.awscdk.assertions.Match;
 import software.constructs.IConstruct;
 
 class CognitoAndHttpApiTest {
-    private static final IConstruct USER_POOL = STACK.getNode().findChild("UserPool");
-    private static final IConstruct APP_CLIENT = USER_POOL.getNode().findChild("AppClient");
+    private static final IConstruct USER_POOL = STACK.auth().userPool();
+    private static final IConstruct APP_CLIENT = STACK.auth().appClient();
 
     @Test
     void everyHttpRouteOfTheProtocolIsBehindTheJwtAuthorizer() {
-        for (String routeKey : ParleyStack.HTTP_ROUTES.keySet()) {
-            TEMPLATE.hasResourceProperties("AWS::ApiGatewayV2::Route", java.util.Map.of(
-                    "RouteKey", routeKey,
+        for (Trigger.HttpRoute route : Catalogue.httpRoutes()) {
+            TEMPLATE.hasResourceProperties("AWS::ApiGatewayV2::Route", Map.of(
+                    "RouteKey", route.routeKey(),
                     "AuthorizationType", "JWT"));
         }
+        TEMPLATE.resourcePropertiesCountIs("AWS::ApiGatewayV2::Route",
+                Map.of("ApiId", ref(STACK.http().api())), Catalogue.httpRoutes().size());
     }
 
     @Test
@@ -67,7 +71,7 @@ class CognitoAndHttpApiTest {
     @Test
     void httpApiHasAJwtAuthorizerTrustingTheUserPoolAndItsClient() {
         TEMPLATE.hasResourceProperties("AWS::ApiGatewayV2::Authorizer", Map.of(
-                "ApiId", ref(STACK.getNode().findChild("HttpApi")),
+                "ApiId", ref(STACK.http().api()),
                 "AuthorizerType", "JWT",
                 "IdentitySource", List.of("$request.header.Authorization"),
                 "JwtConfiguration", Map.of(
@@ -78,7 +82,7 @@ class CognitoAndHttpApiTest {
     @Test
     void httpApiDefaultStageDeploysItselfThrottlesAndLogs() {
         TEMPLATE.hasResourceProperties("AWS::ApiGatewayV2::Stage", Map.of(
-                "ApiId", ref(STACK.getNode().findChild("HttpApi")),
+                "ApiId", ref(STACK.http().api()),
                 "StageName", "$default",
                 "AutoDeploy", true,
                 "DefaultRouteSettings", Map.of(

@@ -5,6 +5,8 @@ import static dev.parley.infra.SynthesizedStack.TEMPLATE;
 import static dev.parley.infra.SynthesizedStack.getAtt;
 import static dev.parley.infra.SynthesizedStack.joinContaining;
 
+import dev.parley.model.aws.AwsLimits;
+import dev.parley.model.routes.Catalogue;
 import dev.parley.model.tables.Tables;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +22,9 @@ class FanoutStreamTest {
                 "FunctionResponseTypes", java.util.List.of("ReportBatchItemFailures")));
         TEMPLATE.hasResourceProperties("AWS::SQS::Queue", Map.of(
                 "RedrivePolicy", Map.of("maxReceiveCount", 3),
-                "SqsManagedSseEnabled", true));
+                "SqsManagedSseEnabled", true,
+                // AWS asks for at least six times the consuming function's timeout
+                "VisibilityTimeout", 6 * (int) Catalogue.PRESENCE_CHECK.timeout().toSeconds()));
     }
 
     @Test
@@ -28,11 +32,12 @@ class FanoutStreamTest {
         // The messages stream (fan-out) and the presence queue (offline checks).
         TEMPLATE.resourceCountIs("AWS::Lambda::EventSourceMapping", 2);
         TEMPLATE.hasResourceProperties("AWS::Lambda::EventSourceMapping", Map.of(
-                "EventSourceArn", getAtt(STACK.table(Tables.Messages.DEFINITION), "StreamArn"),
+                "EventSourceArn", getAtt(SynthesizedStack.table(Tables.Messages.DEFINITION), "StreamArn"),
                 "FunctionName", joinContaining(":" + JavaFunctionFactory.ALIAS_NAME),
                 "StartingPosition", "TRIM_HORIZON",
-                "BatchSize", 100,
-                "ParallelizationFactor", 10));
+                "BatchSize", AwsLimits.FANOUT_STREAM.batchSize(),
+                // one batch per shard at a time: a conversation's pushes leave in seq order
+                "ParallelizationFactor", 1));
     }
 
     @Test
@@ -41,10 +46,10 @@ class FanoutStreamTest {
                 // Without this the handler's batchItemFailures are ignored and whole batches retry.
                 "FunctionResponseTypes", List.of("ReportBatchItemFailures"),
                 "BisectBatchOnFunctionError", true,
-                "MaximumRetryAttempts", 5,
-                "MaximumRecordAgeInSeconds", 3600,
+                "MaximumRetryAttempts", AwsLimits.FANOUT_STREAM.maxRetryAttempts(),
+                "MaximumRecordAgeInSeconds", (int) AwsLimits.FANOUT_STREAM.maxRecordAge().toSeconds(),
                 "DestinationConfig", Map.of("OnFailure", Map.of(
-                        "Destination", getAtt(STACK.getNode().findChild("FanoutDeadLetterQueue"), "Arn")))));
+                        "Destination", getAtt(STACK.fanout().deadLetters(), "Arn")))));
     }
 
     @Test

@@ -3,13 +3,14 @@ package dev.parley.infra;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.parley.model.routes.Catalogue;
+import dev.parley.model.routes.FunctionSpec;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Collection;
-import java.util.EnumSet;
+import java.util.List;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
@@ -21,17 +22,14 @@ class FunctionsJarTest {
 
     @Test
     void theDefaultIsTheFunctionsModulesShadedJarBesideInfraCdk() throws IOException {
-        Path jar = jar(repository.resolve(FunctionsJar.DEFAULT_RELATIVE_PATH), EnumSet.allOf(ParleyHandler.class));
+        Path jar = jar(repository.resolve(FunctionsJar.DEFAULT_RELATIVE_PATH), Catalogue.ALL);
 
-        FunctionsJar located = FunctionsJar.locate(moduleDir(), null);
-
-        assertThat(located.path()).isEqualTo(jar);
-        assertThat(located.handlers()).containsExactlyInAnyOrder(ParleyHandler.values());
+        assertThat(FunctionsJar.locate(moduleDir(), null).path()).isEqualTo(jar);
     }
 
     @Test
     void contextOverrideIsResolvedAgainstTheModuleDirectory() throws IOException {
-        Path jar = jar(repository.resolve("elsewhere/custom.jar"), EnumSet.allOf(ParleyHandler.class));
+        Path jar = jar(repository.resolve("elsewhere/custom.jar"), Catalogue.ALL);
 
         assertThat(FunctionsJar.locate(moduleDir(), "../elsewhere/custom.jar").path()).isEqualTo(jar);
     }
@@ -45,38 +43,27 @@ class FunctionsJarTest {
     }
 
     @Test
-    void aJarWithoutARequiredHandlerIsRefused() throws IOException {
-        EnumSet<ParleyHandler> withoutSend = EnumSet.allOf(ParleyHandler.class);
-        withoutSend.remove(ParleyHandler.SEND);
-        jar(repository.resolve(FunctionsJar.DEFAULT_RELATIVE_PATH), withoutSend);
+    void aJarWithoutAnyOneCatalogueHandlerIsRefusedNamingTheClass() throws IOException {
+        for (FunctionSpec left : List.of(Catalogue.SEND, Catalogue.SYNC, Catalogue.FANOUT)) {
+            jar(repository.resolve(FunctionsJar.DEFAULT_RELATIVE_PATH),
+                    Catalogue.ALL.stream().filter(spec -> spec != left).toList());
 
-        assertThatThrownBy(() -> FunctionsJar.locate(moduleDir(), null))
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining(ParleyHandler.SEND.handler())
-                .hasMessageContaining("mvn -pl functions -am package");
-    }
-
-    @Test
-    void handlersNotYetBuiltAreLeftOutInsteadOfFailingTheDeploy() throws IOException {
-        EnumSet<ParleyHandler> requiredOnly = EnumSet.noneOf(ParleyHandler.class);
-        Arrays.stream(ParleyHandler.values()).filter(ParleyHandler::required).forEach(requiredOnly::add);
-        jar(repository.resolve(FunctionsJar.DEFAULT_RELATIVE_PATH), requiredOnly);
-
-        FunctionsJar located = FunctionsJar.locate(moduleDir(), null);
-
-        assertThat(located.handlers()).isEqualTo(requiredOnly)
-                .doesNotContain(ParleyHandler.SYNC, ParleyHandler.HISTORY, ParleyHandler.ACK, ParleyHandler.READ);
+            assertThatThrownBy(() -> FunctionsJar.locate(moduleDir(), null))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining(left.handlerClass())
+                    .hasMessageContaining("mvn -pl functions -am package");
+        }
     }
 
     private Path moduleDir() throws IOException {
         return Files.createDirectories(repository.resolve("infra-cdk"));
     }
 
-    private static Path jar(Path path, Collection<ParleyHandler> handlers) throws IOException {
+    private static Path jar(Path path, Collection<FunctionSpec> functions) throws IOException {
         Files.createDirectories(path.getParent());
         try (OutputStream out = Files.newOutputStream(path); ZipOutputStream zip = new ZipOutputStream(out)) {
-            for (ParleyHandler handler : handlers) {
-                zip.putNextEntry(new ZipEntry(handler.classFile()));
+            for (FunctionSpec spec : functions) {
+                zip.putNextEntry(new ZipEntry(spec.classFile()));
                 zip.closeEntry();
             }
         }

@@ -5,6 +5,8 @@ import static dev.parley.infra.SynthesizedStack.function;
 import static dev.parley.infra.SynthesizedStack.ref;
 
 import dev.parley.model.config.Setting;
+import dev.parley.model.routes.Catalogue;
+import dev.parley.model.routes.FunctionSpec;
 import dev.parley.model.tables.TableDefinition;
 import dev.parley.model.tables.Tables;
 import java.util.LinkedHashMap;
@@ -18,43 +20,45 @@ class FunctionsTest {
         TEMPLATE.resourcePropertiesCountIs("AWS::Lambda::Function", Map.of(
                 "Runtime", "java25",
                 "Architectures", java.util.List.of("arm64"),
-                "MemorySize", 1024), ParleyHandler.values().length);
-        for (ParleyHandler handler : ParleyHandler.values()) {
-            TEMPLATE.hasResourceProperties("AWS::Lambda::Function", Map.of("Handler", handler.handler()));
+                "MemorySize", 1024), Catalogue.ALL.size());
+        for (FunctionSpec spec : Catalogue.ALL) {
+            TEMPLATE.hasResourceProperties("AWS::Lambda::Function", Map.of("Handler", spec.lambdaHandler()));
         }
     }
 
     @Test
-    void latencyCriticalFunctionsUseSnapStartAndTheRestDoNot() {
-        for (ParleyHandler handler : ParleyHandler.values()) {
+    void exactlyTheCataloguesSnapStartFunctionsUseSnapStart() {
+        for (FunctionSpec spec : Catalogue.ALL) {
             TEMPLATE.hasResourceProperties("AWS::Lambda::Function", Map.of(
-                    "Handler", handler.handler(),
-                    "SnapStart", handler.latencyCritical()
+                    "Handler", spec.lambdaHandler(),
+                    "SnapStart", spec.snapStart()
                             ? Map.of("ApplyOn", "PublishedVersions")
                             : Match.absent()));
         }
         TEMPLATE.resourcePropertiesCountIs("AWS::Lambda::Function",
                 Map.of("SnapStart", Map.of("ApplyOn", "PublishedVersions")),
-                (int) java.util.Arrays.stream(ParleyHandler.values()).filter(ParleyHandler::latencyCritical).count());
+                (int) Catalogue.ALL.stream().filter(FunctionSpec::snapStart).count());
     }
 
     @Test
     void everyFunctionHasALiveAliasOnItsPublishedVersion() {
-        for (ParleyHandler handler : ParleyHandler.values()) {
+        for (FunctionSpec spec : Catalogue.ALL) {
             TEMPLATE.hasResourceProperties("AWS::Lambda::Alias", Map.of(
                     "Name", "live",
-                    "FunctionName", ref(function(handler).function()),
+                    "FunctionName", ref(function(spec).function()),
                     "FunctionVersion", Match.objectLike(Map.of("Fn::GetAtt", Match.arrayWith(java.util.List.of("Version"))))));
         }
-        TEMPLATE.resourceCountIs("AWS::Lambda::Version", ParleyHandler.values().length);
+        TEMPLATE.resourceCountIs("AWS::Lambda::Version", Catalogue.ALL.size());
     }
 
     @Test
-    void messageHandlersTimeOutInTenSecondsAndFanoutInSixty() {
+    void everyFunctionHasItsCatalogueTimeout() {
+        for (FunctionSpec spec : Catalogue.ALL) {
+            TEMPLATE.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                    "Handler", spec.lambdaHandler(), "Timeout", (int) spec.timeout().toSeconds()));
+        }
         TEMPLATE.hasResourceProperties("AWS::Lambda::Function", Map.of(
-                "Handler", ParleyHandler.SEND.handler(), "Timeout", 10));
-        TEMPLATE.hasResourceProperties("AWS::Lambda::Function", Map.of(
-                "Handler", ParleyHandler.FANOUT.handler(), "Timeout", 60));
+                "Handler", Catalogue.SEND.lambdaHandler(), "Timeout", 10));
     }
 
     @Test
@@ -64,7 +68,7 @@ class FunctionsTest {
             variables.put(setting.name(), setting.defaultValue() == null ? Match.anyValue() : setting.defaultValue());
         }
         for (TableDefinition definition : Tables.ALL) {
-            variables.put(definition.envVar(), ref(SynthesizedStack.STACK.table(definition)));
+            variables.put(definition.envVar(), ref(SynthesizedStack.table(definition)));
         }
         variables.put(Setting.JWT_AUDIENCE.name(), Match.anyValue());
         variables.put(Setting.CONNECTIONS_ENDPOINT.name(), SynthesizedStack.joinContaining(
@@ -73,18 +77,18 @@ class FunctionsTest {
         variables.put(Setting.DYNAMODB_ENDPOINT.name(), Match.absent());
 
         TEMPLATE.resourcePropertiesCountIs("AWS::Lambda::Function",
-                Map.of("Environment", Map.of("Variables", variables)), ParleyHandler.values().length);
+                Map.of("Environment", Map.of("Variables", variables)), Catalogue.ALL.size());
     }
 
     @Test
     void logsAreKeptForAMonth() {
-        for (ParleyHandler handler : ParleyHandler.values()) {
+        for (FunctionSpec spec : Catalogue.ALL) {
             TEMPLATE.hasResourceProperties("AWS::Lambda::Function", Map.of(
-                    "Handler", handler.handler(),
+                    "Handler", spec.lambdaHandler(),
                     "LoggingConfig", Map.of("LogGroup", Match.objectLike(Map.of(
-                            "Ref", Match.stringLikeRegexp("^" + handler.id() + "Logs.*"))))));
+                            "Ref", Match.stringLikeRegexp("^" + spec.id() + "Logs.*"))))));
         }
         TEMPLATE.resourcePropertiesCountIs("AWS::Logs::LogGroup", Map.of("RetentionInDays", 30),
-                ParleyHandler.values().length + 2);
+                Catalogue.ALL.size() + 2);
     }
 }

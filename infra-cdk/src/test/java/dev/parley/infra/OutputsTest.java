@@ -18,19 +18,19 @@ class OutputsTest {
     @Test
     void connectionsEndpointIsTheHttpsAddressOfTheSameStage() {
         TEMPLATE.hasOutput("ConnectionsEndpoint", Map.of("Value", joinContaining(
-                "https://", ref(STACK.getNode().findChild("WebSocketApi")), ".execute-api.", "/" + ParleyStack.STAGE_NAME)));
+                "https://", ref(STACK.webSocket().api()), ".execute-api.", "/" + ParleyStack.STAGE_NAME)));
     }
 
     @Test
     void httpUrlIsTheDefaultStageOfTheHttpApi() {
         TEMPLATE.hasOutput("HttpUrl", Map.of("Value", joinContaining(
-                "https://", ref(STACK.getNode().findChild("HttpApi")), ".execute-api.", "/")));
+                "https://", ref(STACK.http().api()), ".execute-api.", "/")));
     }
 
     @Test
     void userPoolAndClientIdsAreOutputForTheCli() {
-        TEMPLATE.hasOutput("UserPoolId", Map.of("Value", ref(STACK.getNode().findChild("UserPool"))));
+        TEMPLATE.hasOutput("UserPoolId", Map.of("Value", ref(STACK.auth().userPool())));
         TEMPLATE.hasOutput("UserPoolClientId", Map.of("Value",
-                ref(STACK.getNode().findChild("UserPool").getNode().findChild("AppClient"))));
+                ref(STACK.auth().appClient())));
     }
 }

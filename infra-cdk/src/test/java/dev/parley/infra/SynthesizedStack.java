@@ -1,5 +1,8 @@
 package dev.parley.infra;
 
+import dev.parley.model.routes.Catalogue;
+import dev.parley.model.routes.FunctionSpec;
+import dev.parley.model.tables.TableDefinition;
 import io.github.cdklabs.cdknag.AwsSolutionsChecks;
 import io.github.cdklabs.cdknag.NagPackProps;
 import java.io.IOException;
@@ -21,6 +24,7 @@ import software.amazon.awscdk.assertions.Annotations;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Matcher;
 import software.amazon.awscdk.assertions.Template;
+import software.amazon.awscdk.services.dynamodb.Table;
 import software.constructs.IConstruct;
 
 /**
@@ -40,11 +44,14 @@ final class SynthesizedStack {
         App app = new App(AppProps.builder()
                 .context(Map.of(FunctionsJar.CONTEXT_KEY, placeholderJar().toString()))
                 .build());
-        STACK = new ParleyStack(app, "ParleyTest", StackProps.builder().build(),
-                FunctionsJar.locate(Path.of(""), app.getNode().tryGetContext(FunctionsJar.CONTEXT_KEY)), true);
+        // Named as deployed, so that logical ids derived from construct paths are the deployed ones.
+        ParleyStack stack = new ParleyStack(app, ParleyApp.STACK_NAME, StackProps.builder().build(),
+                FunctionsJar.locate(Path.of(""), app.getNode().tryGetContext(FunctionsJar.CONTEXT_KEY)),
+                DeploymentOptions.fromContext(app.getNode()));
         Aspects.of(app).add(new AwsSolutionsChecks(NagPackProps.builder().verbose(true).build()));
-        TEMPLATE = Template.fromStack(STACK);
-        ANNOTATIONS = Annotations.fromStack(STACK);
+        STACK = stack;
+        TEMPLATE = DeepStackSynthesis.template(stack);
+        ANNOTATIONS = DeepStackSynthesis.annotations(stack);
     }
 
     private SynthesizedStack() {}
@@ -69,13 +76,17 @@ final class SynthesizedStack {
         return Match.objectLike(Map.of("Fn::Join", Match.arrayWith(List.of(Match.arrayWith(List.of(parts))))));
     }
 
-    static JavaFunction function(ParleyHandler handler) {
-        return STACK.function(handler);
+    static JavaFunction function(FunctionSpec spec) {
+        return STACK.functions().function(spec);
+    }
+
+    static Table table(TableDefinition definition) {
+        return STACK.tables().table(definition);
     }
 
     /**
      * A tiny stand-in for the functions jar holding an (empty) entry per handler class, so tests
-     * neither need nor copy the real one and see every route.
+     * neither need nor copy the real one.
      */
     private static Path placeholderJar() {
         Path jar = Path.of("target", "test-functions", "placeholder-functions.jar");
@@ -87,8 +98,8 @@ final class SynthesizedStack {
                 zip.putNextEntry(entry);
                 zip.write("placeholder for functions/target/parley-functions.jar".getBytes(StandardCharsets.UTF_8));
                 zip.closeEntry();
-                for (ParleyHandler handler : ParleyHandler.values()) {
-                    ZipEntry classFile = new ZipEntry(handler.classFile());
+                for (FunctionSpec spec : Catalogue.ALL) {
+                    ZipEntry classFile = new ZipEntry(spec.classFile());
                     classFile.setTime(0);
                     zip.putNextEntry(classFile);
                     zip.closeEntry();

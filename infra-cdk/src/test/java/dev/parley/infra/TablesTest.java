@@ -74,7 +74,7 @@ class TablesTest {
                 "DeletionPolicy", "Retain",
                 "UpdateReplacePolicy", "Retain"));
         assertThat(retained.keySet()).containsExactlyInAnyOrderElementsOf(
-                Tables.ALL.stream().map(definition -> logicalId(STACK.table(definition))).toList());
+                Tables.ALL.stream().map(definition -> logicalId(SynthesizedStack.table(definition))).toList());
     }
 
     private static void tableHas(TableDefinition definition, Map<String, Object> properties) {
@@ -82,6 +82,6 @@ class TablesTest {
                 Map.of("Properties", Match.objectLike(properties)));
         assertThat(found)
                 .as("%s with %s", definition.envVar(), properties)
-                .containsKey(logicalId(STACK.table(definition)));
+                .containsKey(logicalId(SynthesizedStack.table(definition)));
     }
 }

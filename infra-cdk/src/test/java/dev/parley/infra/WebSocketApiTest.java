@@ -7,14 +7,17 @@ import static dev.parley.infra.SynthesizedStack.logicalId;
 import static dev.parley.infra.SynthesizedStack.ref;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.parley.model.routes.Catalogue;
+import dev.parley.model.routes.FunctionSpec;
+import dev.parley.model.routes.Trigger;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.assertions.Match;
 
 class WebSocketApiTest {
-    private static final List<String> MESSAGE_ROUTES =
-            List.of("$default", "send", "heartbeat", "sync", "history", "ack", "read");
+    private static final List<String> TWO_WAY_ROUTES = Catalogue.webSocketRoutes().stream()
+            .filter(Trigger.WebSocketRoute::twoWay).map(Trigger.WebSocketRoute::routeKey).toList();
 
     @Test
     void routesSelectOnTheActionFieldOfTheFrame() {
@@ -24,13 +27,17 @@ class WebSocketApiTest {
     }
 
     @Test
-    void everyProtocolRouteExists() {
+    void everyCatalogueRouteIsDeployedAndNoOther() {
         for (String routeKey : List.of("$connect", "$disconnect", "$default", "send", "heartbeat", "sync", "history",
                 "ack", "read")) {
             TEMPLATE.hasResourceProperties("AWS::ApiGatewayV2::Route", Map.of("RouteKey", routeKey));
         }
+        for (Trigger.WebSocketRoute route : Catalogue.webSocketRoutes()) {
+            TEMPLATE.hasResourceProperties("AWS::ApiGatewayV2::Route", Map.of(
+                    "ApiId", ref(SynthesizedStack.STACK.webSocket().api()), "RouteKey", route.routeKey()));
+        }
         TEMPLATE.resourcePropertiesCountIs("AWS::ApiGatewayV2::Route",
-                Map.of("ApiId", ref(SynthesizedStack.STACK.getNode().findChild("WebSocketApi"))), 9);
+                Map.of("ApiId", ref(SynthesizedStack.STACK.webSocket().api())), Catalogue.webSocketRoutes().size());
     }
 
     @Test
@@ -48,37 +55,35 @@ class WebSocketApiTest {
                 "AuthorizerType", "REQUEST",
                 // The one identity source API Gateway checks before calling the authorizer.
                 "IdentitySource", List.of("route.request.querystring.token"),
-                "AuthorizerUri", joinContaining(ref(function(ParleyHandler.CONNECT_AUTHORIZER).live()))));
+                "AuthorizerUri", joinContaining(ref(function(Catalogue.CONNECT_AUTHORIZER).live()))));
     }
 
     @Test
     void authorizerGetsCognitoVerificationSettings() {
         TEMPLATE.hasResourceProperties("AWS::Lambda::Function", Map.of(
-                "Handler", ParleyHandler.CONNECT_AUTHORIZER.handler(),
+                "Handler", Catalogue.CONNECT_AUTHORIZER.lambdaHandler(),
                 "Environment", Map.of("Variables", Match.objectLike(Map.of(
                         "JWKS_URL", joinContaining("https://cognito-idp.", "/.well-known/jwks.json"),
                         "JWT_ISSUER", Match.anyValue(),
-                        "JWT_AUDIENCE", ref(SynthesizedStack.STACK.getNode().findChild("UserPool")
-                                .getNode().findChild("AppClient")))))));
+                        "JWT_AUDIENCE", ref(SynthesizedStack.STACK.auth().appClient()))))));
     }
 
     @Test
-    void everyMessageRouteReturnsTheHandlersReplyToTheCaller() {
-        for (String routeKey : MESSAGE_ROUTES) {
+    void everyTwoWayRouteReturnsTheHandlersReplyToTheCaller() {
+        assertThat(TWO_WAY_ROUTES).contains("$default", "send", "heartbeat", "sync", "history", "ack", "read");
+        for (String routeKey : TWO_WAY_ROUTES) {
             TEMPLATE.hasResourceProperties("AWS::ApiGatewayV2::Route", Map.of(
                     "RouteKey", routeKey,
                     "RouteResponseSelectionExpression", "$default"));
         }
         TEMPLATE.resourcePropertiesCountIs("AWS::ApiGatewayV2::RouteResponse", Map.of("RouteResponseKey", "$default"),
-                MESSAGE_ROUTES.size());
+                TWO_WAY_ROUTES.size());
     }
 
     @Test
     void integrationsInvokeTheLiveAliasSoSnapStartApplies() {
-        List<ParleyHandler> routed = List.of(ParleyHandler.CONNECT, ParleyHandler.DISCONNECT,
-                ParleyHandler.DEFAULT_ROUTE, ParleyHandler.SEND, ParleyHandler.HEARTBEAT, ParleyHandler.SYNC,
-                ParleyHandler.HISTORY, ParleyHandler.ACK, ParleyHandler.READ);
-        for (ParleyHandler handler : routed) {
+        List<FunctionSpec> routed = Catalogue.ALL.stream().filter(spec -> !spec.webSocketRoutes().isEmpty()).toList();
+        for (FunctionSpec handler : routed) {
             TEMPLATE.hasResourceProperties("AWS::ApiGatewayV2::Integration", Map.of(
                     "IntegrationType", "AWS_PROXY",
                     "IntegrationUri", joinContaining(ref(function(handler).live()))));
@@ -88,8 +93,8 @@ class WebSocketApiTest {
                             List.of(logicalId(function(handler).function()), "Arn")))), 0);
         }
         // plus one integration per HTTP API function
-        TEMPLATE.resourceCountIs("AWS::ApiGatewayV2::Integration",
-                routed.size() + (int) ParleyStack.HTTP_ROUTES.values().stream().distinct().count());
+        TEMPLATE.resourceCountIs("AWS::ApiGatewayV2::Integration", Catalogue.webSocketRoutes().size()
+                + (int) Catalogue.ALL.stream().filter(spec -> !spec.httpRoutes().isEmpty()).count());
     }
 
     @Test
@@ -118,8 +123,8 @@ class WebSocketApiTest {
         TEMPLATE.hasResourceProperties("AWS::Lambda::Permission", Map.of(
                 "Action", "lambda:InvokeFunction",
                 "Principal", "apigateway.amazonaws.com",
-                "FunctionName", ref(function(ParleyHandler.CONNECT_AUTHORIZER).live()),
+                "FunctionName", ref(function(Catalogue.CONNECT_AUTHORIZER).live()),
                 "SourceArn", joinContaining(Match.stringLikeRegexp(".*/authorizers/.*"))));
-        assertThat(logicalId(function(ParleyHandler.CONNECT_AUTHORIZER).live())).startsWith("ConnectAuthorizerAliaslive");
+        assertThat(logicalId(function(Catalogue.CONNECT_AUTHORIZER).live())).startsWith("ConnectAuthorizerAliaslive");
     }
 }

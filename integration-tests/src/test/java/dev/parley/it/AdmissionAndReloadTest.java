@@ -36,7 +36,7 @@ class AdmissionAndReloadTest {
 
     @Test
     void connectionsBeyondTheConnectRateAreRefusedWith429BeforeTheUpgradeThenAcceptedAgain() throws Exception {
-        runtime = LocalRuntime.start(LocalRuntime.Options.defaults().withPort(0).withAdmission(100, 2));
+        runtime = LocalRuntime.start(LocalRuntime.Options.builder().port(0).admission(100, 2).build());
         List<WsClient> open = new ArrayList<>();
         try {
             open.add(OwnRuntime.connect(runtime, user("a")));
@@ -55,7 +55,7 @@ class AdmissionAndReloadTest {
 
     @Test
     void connectionsBeyondTheOpenConnectionLimitAreRefusedWith429UntilOneCloses() throws Exception {
-        runtime = LocalRuntime.start(LocalRuntime.Options.defaults().withPort(0).withAdmission(3, 1_000));
+        runtime = LocalRuntime.start(LocalRuntime.Options.builder().port(0).admission(3, 1_000).build());
         List<WsClient> open = new ArrayList<>();
         try {
             for (String name : List.of("a", "b", "c")) {
@@ -90,7 +90,7 @@ class AdmissionAndReloadTest {
 
     @Test
     void aReloadKeepsEverySocketOpenAndChatGoesOnWithSeqContinuing() throws Exception {
-        runtime = LocalRuntime.start(LocalRuntime.Options.defaults().withPort(0));
+        runtime = LocalRuntime.start(LocalRuntime.Options.builder().port(0).build());
         String alice = user("alice");
         String bob = user("bob");
         String conversation = ConversationId.direct(alice, bob);

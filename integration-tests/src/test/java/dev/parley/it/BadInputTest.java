@@ -103,10 +103,20 @@ class BadInputTest {
     }
 
     @Test
-    void aFrameOverTheGatewayLimitIsTooLargeAndTheConnectionStaysOpen() {
+    void aMessageOverThirtyTwoKibibytesInSmallFramesReachesTheFunctionWhichRefusesItsBody() {
         var frame = WsClient.JSON.createObjectNode().put("action", "send").put("to", bob).put("clientMsgId", "huge");
         frame.putObject("body").put("text", "x".repeat(100 * 1024));
         assertThat(client.request(frame).get("code").asText()).isEqualTo("PAYLOAD_TOO_LARGE");
+    }
+
+    @Test
+    void aMessageOverOneHundredTwentyEightKibibytesClosesTheConnectionWith1009AsApiGatewayDoes() {
+        try (WsClient other = Parley.connect(alice)) {
+            var frame = WsClient.JSON.createObjectNode().put("action", "send").put("to", bob).put("clientMsgId", "giant");
+            frame.putObject("body").put("text", "x".repeat(129 * 1024));
+            other.sendText(frame.toString());
+            assertThat(other.awaitClose()).isEqualTo(1009);
+        }
     }
 
     @Test

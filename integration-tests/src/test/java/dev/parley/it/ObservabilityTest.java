@@ -33,8 +33,8 @@ class ObservabilityTest {
     @Test
     void oneMessageCanBeFollowedFromSendToEveryPushByConversationAndSeq(@TempDir Path dir) throws Exception {
         Path log = dir.resolve("parley.log");
-        try (LocalRuntime runtime = LocalRuntime.start(LocalRuntime.Options.defaults().withPort(0)
-                .withSetting(Setting.LOG_FILE, log.toString()))) {
+        try (LocalRuntime runtime = LocalRuntime.start(LocalRuntime.Options.builder().port(0)
+                .setting(Setting.LOG_FILE, log.toString()).build())) {
             String conversation = ConversationId.direct("alice", "bob");
             try (WsClient alice = OwnRuntime.connect(runtime, "alice"); WsClient bob = OwnRuntime.connect(runtime, "bob")) {
                 alice.send("bob", "traced", "follow me");

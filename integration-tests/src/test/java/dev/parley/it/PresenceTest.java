@@ -4,14 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.it.support.OwnRuntime;
 import dev.parley.it.support.WsClient;
 import dev.parley.local.LocalRuntime;
 import dev.parley.model.config.Setting;
 import dev.parley.model.tables.Tables;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -28,8 +25,8 @@ class PresenceTest {
 
     @BeforeAll
     static void start() throws Exception {
-        runtime = LocalRuntime.start(LocalRuntime.Options.defaults().withPort(0)
-                .withSetting(Setting.PRESENCE_GRACE_SECONDS, Integer.toString(GRACE_SECONDS)));
+        runtime = LocalRuntime.start(LocalRuntime.Options.builder().port(0)
+                .setting(Setting.PRESENCE_GRACE_SECONDS, Integer.toString(GRACE_SECONDS)).build());
     }
 
     @AfterAll
@@ -41,12 +38,8 @@ class PresenceTest {
         return name + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    private static WsClient connect(String user) throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create(runtime.connectionsUrl() + "/dev/token"))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"userId\":\"" + user + "\"}")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        return WsClient.connect(runtime.websocketUrl(), WsClient.JSON.readTree(response.body()).get("token").asText());
+    private static WsClient connect(String user) {
+        return OwnRuntime.connect(runtime, user);
     }
 
     private static Predicate<JsonNode> presenceOf(String user, boolean online) {

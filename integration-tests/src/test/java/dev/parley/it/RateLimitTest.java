@@ -28,8 +28,8 @@ class RateLimitTest {
 
     @BeforeAll
     static void start() throws Exception {
-        runtime = LocalRuntime.start(LocalRuntime.Options.defaults().withPort(0)
-                .withSetting(Setting.SEND_RATE, "0.2").withSetting(Setting.SEND_BURST, "10"));
+        runtime = LocalRuntime.start(LocalRuntime.Options.builder().port(0)
+                .setting(Setting.SEND_RATE, "0.2").setting(Setting.SEND_BURST, "10").build());
     }
 
     @AfterAll
@@ -75,10 +75,12 @@ class RateLimitTest {
             assertThat(timeline(conversation)).hasSize(10); // no seq used, nothing stored
             assertThat(phone.heartbeat().get("type").asText()).isEqualTo("pong");
 
-            // A stored clientMsgId is answered even now, and costs nothing.
+            // A resend of a stored clientMsgId counts against the budget like any send (issue 13):
+            // refused now, and it draws no seq.
             JsonNode stored = accepted.get(0);
-            assertThat(phone.send(bob, stored.get("clientMsgId").asText(), "again").get("seq").asLong())
-                    .isEqualTo(stored.get("seq").asLong());
+            JsonNode resent = phone.send(bob, stored.get("clientMsgId").asText(), stored.get("clientMsgId").asText()
+                    .replace("burst-", "n"));
+            assertThat(resent.get("code").asText()).as(resent.toString()).isEqualTo("RATE_LIMITED");
 
             JsonNode first = refused.get(0);
             String refusedClientMsgId = first.get("requestId").asText().replace("r-", "burst-");
@@ -99,19 +101,19 @@ class RateLimitTest {
         }
     }
 
+    /** Issue 13: resends once refunded their token and drew a seq each, flooding gaps; now they count and draw none. */
     @Test
-    void aRetryOfAStoredSendCostsNoBudget() throws Exception {
+    void aResendOfAStoredSendSpendsBudgetButDrawsNoSeq() throws Exception {
         String alice = "alice-" + UUID.randomUUID().toString().substring(0, 8);
         String bob = "bob-" + UUID.randomUUID().toString().substring(0, 8);
         try (WsClient a = OwnRuntime.connect(runtime, alice)) {
             a.send(bob, "only", "once");
-            for (int i = 0; i < 20; i++) {
-                assertThat(a.send(bob, "only", "once").get("seq").asLong()).isEqualTo(1);
-            }
-            // Twenty retries later, the burst is still (almost) whole: 9 new sends pass at once.
             for (int i = 0; i < 9; i++) {
-                assertThat(a.send(bob, "new-" + i, "x").get("type").asText()).as("send %d", i).isEqualTo("sent");
+                assertThat(a.send(bob, "only", "once").get("seq").asLong()).as("resend %d", i).isEqualTo(1);
             }
+            JsonNode overBudget = a.send(bob, "only", "once");
+            assertThat(overBudget.get("code").asText()).as(overBudget.toString()).isEqualTo("RATE_LIMITED");
+            assertThat(timeline(ConversationId.direct(alice, bob))).hasSize(1); // one message, no gaps
         }
     }
 }

@@ -5,22 +5,25 @@ import dev.parley.dynamodb.local.TableBootstrap;
 import dev.parley.local.auth.LocalIssuer;
 import dev.parley.local.functions.FunctionHost;
 import dev.parley.local.functions.FunctionLoader;
-import dev.parley.local.gateway.Admission;
+import dev.parley.local.gateway.GatewayLimits;
 import dev.parley.local.gateway.ConnectionsApi;
 import dev.parley.local.gateway.WebSocketGateway;
 import dev.parley.functions.auth.TokenVerifier;
 import dev.parley.local.http.DevApi;
 import dev.parley.local.http.HttpApi;
+import dev.parley.local.http.JsonErrors;
 import dev.parley.local.http.LocalQueue;
 import dev.parley.local.http.NotFound;
 import dev.parley.local.http.NotificationSink;
 import dev.parley.local.http.WebPage;
 import dev.parley.local.streams.EventSourceMapping;
 import dev.parley.local.streams.StreamPoller;
+import dev.parley.local.streams.WriteSignal;
 import dev.parley.model.config.ParleyConfig;
 import dev.parley.model.config.Setting;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -52,58 +55,121 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 public final class LocalRuntime implements AutoCloseable {
 
     /**
+     * How to run: built with {@link #builder()} (or {@link #toBuilder()} to change one thing).
+     *
      * @param port                0 picks a free port
      * @param dataDirectory       file-backed tables (and issuer key, stream checkpoints) when present
      * @param dynamoInterceptors  interceptors on the functions' DynamoDB client (fault injection, metering)
+     * @param settings            function settings other than their defaults
+     * @param gateway             what the WebSocket gateway enforces (admission, timeouts, fairness)
+     * @param externalDynamoDb    tables on this DynamoDB instead of an embedded DynamoDB Local
      */
     public record Options(int port, Optional<Path> dataDirectory, List<ExecutionInterceptor> dynamoInterceptors,
-                          EventSourceMapping eventSourceMapping, Map<Setting, String> settings, int maxConnections,
-                          int connectRate, Optional<ExternalDynamoDb> externalDynamoDb) {
+                          EventSourceMapping eventSourceMapping, Map<Setting, String> settings, GatewayLimits gateway,
+                          Optional<ExternalDynamoDb> externalDynamoDb) {
+        public Options {
+            dynamoInterceptors = List.copyOf(dynamoInterceptors);
+            settings = Map.copyOf(settings);
+        }
+
         public static Options defaults() {
-            return new Options(8080, Optional.empty(), List.of(), EventSourceMapping.DEFAULT, Map.of(),
-                    Admission.DEFAULT_MAX_CONNECTIONS, Admission.DEFAULT_CONNECT_RATE, Optional.empty());
+            return builder().build();
         }
 
-        /**
-         * Tables and their stream on an external DynamoDB (LocalStack, ...) instead of the embedded
-         * DynamoDB Local: none is started; the functions' client (with the interceptors) and the
-         * stream poller use this endpoint, region and credentials. Tables are created when missing,
-         * named by the {@code *_TABLE} settings. A data directory still keeps the issuer key and the
-         * stream checkpoints.
-         */
-        public Options withExternalDynamoDb(URI endpoint, Region region, AwsCredentialsProvider credentials) {
-            return new Options(port, dataDirectory, dynamoInterceptors, eventSourceMapping, settings, maxConnections,
-                    connectRate, Optional.of(new ExternalDynamoDb(endpoint, region, credentials)));
+        public static Builder builder() {
+            return new Builder();
         }
 
-        /** Admission limits of the gateway: open connections, and new connections per second. */
-        public Options withAdmission(int maxConnections, int connectRate) {
-            return new Options(port, dataDirectory, dynamoInterceptors, eventSourceMapping, settings, maxConnections, connectRate, externalDynamoDb);
+        public Builder toBuilder() {
+            Builder builder = new Builder();
+            builder.port = port;
+            builder.dataDirectory = dataDirectory;
+            builder.dynamoInterceptors.addAll(dynamoInterceptors);
+            builder.eventSourceMapping = eventSourceMapping;
+            builder.settings.putAll(settings);
+            builder.maxConnections = gateway.maxConnections();
+            builder.connectRate = gateway.connectRate();
+            builder.idleTimeout = gateway.idleTimeout();
+            builder.maxConnectionDuration = gateway.maxConnectionDuration();
+            builder.externalDynamoDb = externalDynamoDb;
+            return builder;
         }
 
-        public Options withPort(int port) {
-            return new Options(port, dataDirectory, dynamoInterceptors, eventSourceMapping, settings, maxConnections, connectRate, externalDynamoDb);
-        }
+        /** Builds {@link Options}; every value starts at its default. */
+        public static final class Builder {
+            private int port = 8080;
+            private Optional<Path> dataDirectory = Optional.empty();
+            private final List<ExecutionInterceptor> dynamoInterceptors = new ArrayList<>();
+            private EventSourceMapping eventSourceMapping = EventSourceMapping.DEFAULT;
+            private final Map<Setting, String> settings = new HashMap<>();
+            private int maxConnections = GatewayLimits.DEFAULTS.maxConnections();
+            private int connectRate = GatewayLimits.DEFAULTS.connectRate();
+            private Duration idleTimeout = GatewayLimits.DEFAULTS.idleTimeout();
+            private Duration maxConnectionDuration = GatewayLimits.DEFAULTS.maxConnectionDuration();
+            private Optional<ExternalDynamoDb> externalDynamoDb = Optional.empty();
 
-        public Options withDataDirectory(Path directory) {
-            return new Options(port, Optional.of(directory), dynamoInterceptors, eventSourceMapping, settings, maxConnections, connectRate, externalDynamoDb);
-        }
+            private Builder() {}
 
-        public Options withDynamoInterceptor(ExecutionInterceptor interceptor) {
-            List<ExecutionInterceptor> all = new ArrayList<>(dynamoInterceptors);
-            all.add(interceptor);
-            return new Options(port, dataDirectory, List.copyOf(all), eventSourceMapping, settings, maxConnections, connectRate, externalDynamoDb);
-        }
+            /** The port of every endpoint (default 8080); 0 picks a free one. */
+            public Builder port(int port) {
+                this.port = port;
+                return this;
+            }
 
-        public Options withEventSourceMapping(EventSourceMapping mapping) {
-            return new Options(port, dataDirectory, dynamoInterceptors, mapping, settings, maxConnections, connectRate, externalDynamoDb);
-        }
+            public Builder dataDirectory(Path directory) {
+                this.dataDirectory = Optional.of(directory);
+                return this;
+            }
 
-        /** A function setting other than its default (e.g. a short presence grace period for tests). */
-        public Options withSetting(Setting setting, String value) {
-            Map<Setting, String> all = new HashMap<>(settings);
-            all.put(setting, value);
-            return new Options(port, dataDirectory, dynamoInterceptors, eventSourceMapping, Map.copyOf(all), maxConnections, connectRate, externalDynamoDb);
+            /** One more interceptor on the functions' DynamoDB client. */
+            public Builder dynamoInterceptor(ExecutionInterceptor interceptor) {
+                dynamoInterceptors.add(interceptor);
+                return this;
+            }
+
+            public Builder eventSourceMapping(EventSourceMapping mapping) {
+                this.eventSourceMapping = mapping;
+                return this;
+            }
+
+            /** A function setting other than its default (e.g. a short presence grace period for tests). */
+            public Builder setting(Setting setting, String value) {
+                settings.put(setting, value);
+                return this;
+            }
+
+            /** Admission limits of the gateway: open connections, and new connections per second. */
+            public Builder admission(int maxConnections, int connectRate) {
+                this.maxConnections = maxConnections;
+                this.connectRate = connectRate;
+                return this;
+            }
+
+            /** API Gateway's idle timeout (10 minutes) and maximum connection duration (2 hours), shortened for tests. */
+            public Builder connectionTimeouts(Duration idleTimeout, Duration maxConnectionDuration) {
+                this.idleTimeout = idleTimeout;
+                this.maxConnectionDuration = maxConnectionDuration;
+                return this;
+            }
+
+            /**
+             * Tables and their stream on an external DynamoDB (LocalStack, ...) instead of the embedded
+             * DynamoDB Local: none is started; the functions' client (with the interceptors) and the
+             * stream poller use this endpoint, region and credentials. Tables are created when missing,
+             * named by the {@code *_TABLE} settings. A data directory still keeps the issuer key and the
+             * stream checkpoints.
+             */
+            public Builder externalDynamoDb(URI endpoint, Region region, AwsCredentialsProvider credentials) {
+                this.externalDynamoDb = Optional.of(new ExternalDynamoDb(endpoint, region, credentials));
+                return this;
+            }
+
+            public Options build() {
+                GatewayLimits gateway = new GatewayLimits(maxConnections, connectRate, idleTimeout, maxConnectionDuration,
+                        GatewayLimits.DEFAULTS.queuedFramesPerConnection(), GatewayLimits.DEFAULTS.invocationsPerConnection());
+                return new Options(port, dataDirectory, dynamoInterceptors, eventSourceMapping, settings, gateway,
+                        externalDynamoDb);
+            }
         }
     }
 
@@ -112,6 +178,8 @@ public final class LocalRuntime implements AutoCloseable {
 
     static final String PRESENCE_QUEUE = "parley-presence";
     static final String NOTIFICATIONS_QUEUE = "parley-notifications";
+    /** Read timeout of an HTTP connection (an upgraded WebSocket has the gateway's idle timeout instead). */
+    static final Duration HTTP_IDLE_TIMEOUT = Duration.ofSeconds(20);
 
     private final DynamoDbLocal dynamoDbLocal;
     private final DynamoDbClient dynamo;
@@ -142,23 +210,46 @@ public final class LocalRuntime implements AutoCloseable {
     }
 
     public static LocalRuntime start(Options options) throws Exception {
-        ExecutionInterceptor[] interceptors = options.dynamoInterceptors().toArray(ExecutionInterceptor[]::new);
-        DynamoDbLocal dynamoDbLocal = options.externalDynamoDb().isPresent() ? null
-                : DynamoDbLocal.start(options.dataDirectory().map(dir -> dir.resolve("dynamodb")));
-        DynamoDbClient dynamo = options.externalDynamoDb().map(external -> externalClient(external, interceptors))
-                .orElseGet(() -> dynamoDbLocal.client(interceptors));
-        URI dynamoEndpoint = options.externalDynamoDb().map(ExternalDynamoDb::endpoint)
-                .orElseGet(() -> dynamoDbLocal.endpoint());
-        LocalIssuer issuer = LocalIssuer.create(options.dataDirectory());
-
+        // Bind first: a port in use is the commonest failure, and nothing else has started yet.
         QueuedThreadPool threads = new QueuedThreadPool(200, 8);
         threads.setName("parley-http");
         Server server = new Server(threads);
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
         connector.setPort(options.port());
+        // Slow clients (a byte every few seconds) lose their connection instead of holding a thread.
+        connector.setIdleTimeout(HTTP_IDLE_TIMEOUT.toMillis());
         server.addConnector(connector);
+        server.setErrorHandler(new JsonErrors());
         connector.open();
+        DynamoDbLocal[] started = new DynamoDbLocal[1];
+        try {
+            return start(options, server, connector, started);
+        } catch (Exception | Error failed) {
+            connector.close();
+            if (started[0] != null) {
+                started[0].close();
+            }
+            throw failed;
+        }
+    }
+
+    private static LocalRuntime start(Options options, Server server, ServerConnector connector,
+                                      DynamoDbLocal[] started) throws Exception {
+        // The functions' writes to the messages table wake the stream poller (it rests when idle).
+        WriteSignal messagesWritten = new WriteSignal();
+        List<ExecutionInterceptor> all = new ArrayList<>(options.dynamoInterceptors());
+        all.add(messagesWritten);
+        ExecutionInterceptor[] interceptors = all.toArray(ExecutionInterceptor[]::new);
+        DynamoDbLocal dynamoDbLocal = options.externalDynamoDb().isPresent() ? null
+                : DynamoDbLocal.start(options.dataDirectory().map(dir -> dir.resolve("dynamodb")));
+        started[0] = dynamoDbLocal;
+        DynamoDbClient dynamo = options.externalDynamoDb().map(external -> externalClient(external, interceptors))
+                .orElseGet(() -> dynamoDbLocal.client(interceptors));
+        URI dynamoEndpoint = options.externalDynamoDb().map(ExternalDynamoDb::endpoint)
+                .orElseGet(() -> dynamoDbLocal.endpoint());
+        LocalIssuer issuer = LocalIssuer.create(options.dataDirectory());
+
         int port = connector.getLocalPort();
         String base = "http://127.0.0.1:" + port;
 
@@ -194,8 +285,7 @@ public final class LocalRuntime implements AutoCloseable {
         HttpApi httpApi = new HttpApi(functions::get, TokenVerifier.forJwksUrl(base + DevApi.JWKS_PATH,
                 LocalIssuer.ISSUER, ""));
 
-        WebSocketGateway gateway = new WebSocketGateway(functions::get,
-                new Admission(options.maxConnections(), options.connectRate()));
+        WebSocketGateway gateway = new WebSocketGateway(functions::get, options.gateway());
         ConnectionsApi connectionsApi = new ConnectionsApi(gateway);
         ContextHandler context = new ContextHandler("/");
         WebSocketUpgradeHandler upgrades = WebSocketUpgradeHandler.from(server, context, gateway::configure);
@@ -219,9 +309,11 @@ public final class LocalRuntime implements AutoCloseable {
                 .orElseGet(dynamoDbLocal::streamsClient);
         String streamArn = dynamo.describeTable(d -> d.tableName(config.get(Setting.MESSAGES_TABLE)))
                 .table().latestStreamArn();
+        messagesWritten.watch(config.get(Setting.MESSAGES_TABLE));
         StreamPoller poller = new StreamPoller(streams, streamArn, event -> functions.get().fanout(event),
                 options.eventSourceMapping(),
-                options.dataDirectory().map(dir -> dir.resolve("stream-checkpoints.json")));
+                options.dataDirectory().map(dir -> dir.resolve("stream-checkpoints.json")),
+                messagesWritten, StreamPoller.MAX_IDLE);
         poller.start();
         return new LocalRuntime(dynamoDbLocal, dynamo, server, gateway, connectionsApi, poller, presenceQueue, issuer,
                 config, port, functions);

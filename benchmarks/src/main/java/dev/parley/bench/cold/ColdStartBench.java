@@ -1,3 +1,5 @@
+// Over 400 lines on purpose: one benchmark with its rounds per handler, the primed and AppCDS
+// variants and their report lines kept side by side, so that the figures compare like with like.
 package dev.parley.bench.cold;
 
 import dev.parley.bench.report.Report;

@@ -2,12 +2,10 @@ package dev.parley.bench.live;
 
 import dev.parley.bench.support.BenchSocket;
 import dev.parley.local.LocalRuntime;
+import dev.parley.testsupport.http.ParleyHttp;
 import dev.parley.testsupport.metering.CapacityMeter;
 import dev.parley.model.config.Setting;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,12 +43,12 @@ public final class LiveStack implements AutoCloseable {
         CapacityMeter meter = new CapacityMeter();
         EmptyReads emptyReads = new EmptyReads();
         DynamoCalls dynamoCalls = new DynamoCalls();
-        LocalRuntime.Options options = LocalRuntime.Options.defaults().withPort(0).withDynamoInterceptor(meter)
-                .withDynamoInterceptor(emptyReads).withDynamoInterceptor(dynamoCalls);
+        LocalRuntime.Options.Builder options = LocalRuntime.Options.builder().port(0).dynamoInterceptor(meter)
+                .dynamoInterceptor(emptyReads).dynamoInterceptor(dynamoCalls);
         // The offline check runs after the presence grace period (30 s by default); one second lets a
         // benchmark measure a whole session, and lets closed sockets settle before the next measurement.
-        options = options.withSetting(Setting.PRESENCE_GRACE_SECONDS, Integer.toString(PRESENCE_GRACE_SECONDS));
-        LocalRuntime runtime = LocalRuntime.start(options);
+        options.setting(Setting.PRESENCE_GRACE_SECONDS, Integer.toString(PRESENCE_GRACE_SECONDS));
+        LocalRuntime runtime = LocalRuntime.start(options.build());
         ExecutorService clientThreads = Executors.newFixedThreadPool(4, runnable -> {
             Thread thread = new Thread(runnable, "bench-client");
             thread.setDaemon(true);
@@ -130,21 +128,8 @@ public final class LiveStack implements AutoCloseable {
      * Creates a group through the HTTP API ({@code POST /api/groups}), as a client does; the
      * creator is a member. Returns the conversation id.
      */
-    public String createGroup(String creator, String name, List<String> members) throws Exception {
-        StringBuilder body = new StringBuilder("{\"name\":\"").append(name).append("\",\"members\":[");
-        for (int i = 0; i < members.size(); i++) {
-            body.append(i == 0 ? "" : ",").append('"').append(members.get(i)).append('"');
-        }
-        body.append("]}");
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(runtime.httpUrl() + "/groups"))
-                        .header("Authorization", "Bearer " + token(creator))
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 201) {
-            throw new IllegalStateException("POST /groups answered " + response.statusCode() + ": " + response.body());
-        }
-        return BenchSocket.JSON.readTree(response.body()).path("conversationId").asText();
+    public String createGroup(String creator, String name, List<String> members) {
+        return ParleyHttp.createGroup(http, runtime.httpUrl(), token(creator), name, members);
     }
 
     /** Lets in-flight fan-out and $disconnect work finish before the next measurement. */

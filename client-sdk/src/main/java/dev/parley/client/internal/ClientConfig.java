@@ -15,6 +15,8 @@ public record ClientConfig(
         String deviceId,
         Duration heartbeatInterval,
         Duration requestTimeout,
+        Duration connectTimeout,
+        String httpUrl,
         Backoff backoff,
         CursorStore cursorStore,
         MessageListener listener,

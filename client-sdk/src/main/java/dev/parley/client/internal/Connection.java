@@ -3,11 +3,9 @@ package dev.parley.client.internal;
 import dev.parley.client.AuthFailedException;
 import dev.parley.client.Backoff;
 import dev.parley.client.ClientClosedException;
+import dev.parley.client.ConnectFailedException;
 import dev.parley.client.ConnectionState;
 import dev.parley.client.MessageListener;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -54,6 +52,10 @@ final class Connection {
     private int authRefusals;
     private ScheduledFuture<?> reconnectTask;
     private long requestCounter;
+    private long connectDeadline = Long.MAX_VALUE;
+    private Throwable lastFailure;
+    private String lastFailureText;
+    private boolean giveUpAfterAttempt;
     private final Heartbeat heartbeat;
 
     Connection(ClientConfig config, Loop loop, Transport transport) {
@@ -99,6 +101,8 @@ final class Connection {
     void start(Runnable tick) {
         if (!started && !closed) {
             started = true;
+            long limit = config.connectTimeout().toMillis();
+            connectDeadline = limit > 0 ? loop.now() + limit : Long.MAX_VALUE;
             long period = config.tick().toMillis();
             loop.every(period, tick);
             connect();
@@ -138,7 +142,7 @@ final class Connection {
         int gen = generation;
         ws.send(text).whenComplete((x, error) -> {
             if (error != null) {
-                loop.execute(() -> lost(gen, "write failed: " + describe(error)));
+                loop.execute(() -> lost(gen, "write failed: " + Handshake.describe(error)));
             }
         });
     }
@@ -151,8 +155,16 @@ final class Connection {
         if (closed) {
             return false;
         }
+        if (now >= connectDeadline) {
+            giveUpConnecting();
+        }
         if (state == ConnectionState.CONNECTING && socket == null && now - attemptStartedAt > 3 * timeout) {
             generation++; // a late open of the abandoned attempt is aborted in opened()
+            lastFailureText = "no handshake answer within " + 3 * timeout + " ms";
+            lastFailure = null;
+            if (giveUpAfterAttempt) {
+                giveUpConnecting();
+            }
             disconnected("no handshake answer within " + 3 * timeout + " ms");
             return false;
         }
@@ -184,6 +196,34 @@ final class Connection {
         setState(ConnectionState.CLOSED);
     }
 
+    /**
+     * connect() fails once the connect timeout passed without a caught-up connection; the client
+     * goes on trying in the background (the application may close it).
+     */
+    private void giveUpConnecting() {
+        connectDeadline = Long.MAX_VALUE;
+        if (firstConnected.isDone()) {
+            return;
+        }
+        if (lastFailureText == null && state == ConnectionState.CONNECTING) {
+            // The first attempt is still under way: its outcome is the reason to give.
+            giveUpAfterAttempt = true;
+            return;
+        }
+        giveUpAfterAttempt = false;
+        String last = state == ConnectionState.SYNCING ? "connected, but the first sync did not complete" : lastFailureText;
+        Throwable cause = lastFailure;
+        for (Throwable t = lastFailure; t != null; t = t.getCause()) {
+            if (t instanceof java.net.ConnectException) {
+                cause = t;
+                break;
+            }
+        }
+        ConnectFailedException failure = new ConnectFailedException(config.websocketUrl(), config.connectTimeout(), last, cause);
+        LOG.log(System.Logger.Level.WARNING, "{0}; still trying", failure.getMessage());
+        firstConnected.completeExceptionally(failure);
+    }
+
     // ---------------------------------------------------------------- lifecycle
 
     private void connect() {
@@ -200,7 +240,7 @@ final class Connection {
                 }, loop.tokenThread())
                 .thenCompose(token -> {
                     selfUserId = Wire.subject(token);
-                    return transport.open(connectUri(config.websocketUrl(), token, config.deviceId()),
+                    return transport.open(Handshake.connectUri(config.websocketUrl(), token, config.deviceId()),
                             config.requestTimeout(), new Inbound(gen));
                 })
                 .whenComplete((ws, error) -> {
@@ -221,7 +261,7 @@ final class Connection {
             return;
         }
         if (error != null) {
-            int status = handshakeStatus(error);
+            int status = Handshake.handshakeStatus(error);
             if (status == 401 || status == 403) {
                 authRefusals++;
                 if (authRefusals >= 2) {
@@ -236,10 +276,16 @@ final class Connection {
                 connect();
                 return;
             }
-            disconnected(status > 0 ? "handshake refused with HTTP " + status : "could not connect: " + describe(error));
+            lastFailure = error;
+            lastFailureText = status > 0 ? "handshake refused with HTTP " + status : Handshake.describe(error);
+            disconnected(status > 0 ? lastFailureText : "could not connect to " + config.websocketUrl() + ": " + lastFailureText);
+            if (giveUpAfterAttempt) {
+                giveUpConnecting();
+            }
             return;
         }
         socket = ws;
+        connectDeadline = firstConnected.isDone() ? Long.MAX_VALUE : connectDeadline;
         authRefusals = 0;
         backoff.connected();
         setState(ConnectionState.SYNCING);
@@ -327,38 +373,7 @@ final class Connection {
 
         @Override
         public void onError(Throwable error) {
-            loop.execute(() -> lost(gen, describe(error)));
+            loop.execute(() -> lost(gen, Handshake.describe(error)));
         }
-    }
-
-    static URI connectUri(String websocketUrl, String token, String deviceId) {
-        URI base = URI.create(websocketUrl);
-        StringBuilder uri = new StringBuilder(websocketUrl);
-        if (base.getRawPath() == null || base.getRawPath().isEmpty()) {
-            uri.append('/');
-        }
-        uri.append(base.getRawQuery() == null ? '?' : '&').append("token=").append(URLEncoder.encode(token, StandardCharsets.UTF_8));
-        if (deviceId != null) {
-            uri.append("&deviceId=").append(URLEncoder.encode(deviceId, StandardCharsets.UTF_8));
-        }
-        return URI.create(uri.toString());
-    }
-
-    static int handshakeStatus(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause()) {
-            if (t instanceof HandshakeRefusedException refused) {
-                return refused.status();
-            }
-        }
-        return -1;
-    }
-
-    /** The innermost cause, by class and message. */
-    static String describe(Throwable error) {
-        Throwable root = error;
-        while (root.getCause() != null) {
-            root = root.getCause();
-        }
-        return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
     }
 }

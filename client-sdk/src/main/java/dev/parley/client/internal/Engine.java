@@ -8,6 +8,7 @@ import dev.parley.client.HistoryPage;
 import dev.parley.client.Message;
 import dev.parley.client.MessageListener;
 import dev.parley.client.Presence;
+import dev.parley.client.ProtocolError;
 import dev.parley.client.ReadReceipt;
 import dev.parley.client.Sent;
 import dev.parley.client.ServerErrorException;
@@ -42,13 +43,22 @@ public final class Engine {
     private final Delivery delivery;
     private final HistoryRequests history;
     private final SyncRounds sync;
+    private final HttpApi httpApi;
 
     public Engine(ClientConfig config) {
-        this(config, new JdkTransport(config.httpClient() != null ? config.httpClient() : HttpClient.newHttpClient()));
+        this(config, config.httpClient() != null ? config.httpClient() : HttpClient.newHttpClient());
+    }
+
+    private Engine(ClientConfig config, HttpClient http) {
+        this(config, new JdkTransport(http), http);
     }
 
     /** With a transport of the caller's: tests hand the engine crafted frames through one. */
     public Engine(ClientConfig config, Transport transport) {
+        this(config, transport, HttpClient.newHttpClient());
+    }
+
+    private Engine(ClientConfig config, Transport transport, HttpClient http) {
         this.config = config;
         this.listener = config.listener();
         this.loop = new Loop(config.clock());
@@ -60,6 +70,7 @@ public final class Engine {
         this.receipts = new Receipts(connection, config.ackInterval().toMillis());
         this.delivery = new Delivery(loop, listener, config.cursorStore(), receipts);
         this.history = new HistoryRequests(connection, timeout);
+        this.httpApi = new HttpApi(config.httpUrl(), config.tokens(), http, config.requestTimeout(), loop.tokenThread());
         MembershipProbe probe = new MembershipProbe(loop, history, sequencer);
         this.sync = new SyncRounds(config, connection, loop, sequencer, delivery, probe, () -> pump(loop.now()));
         connection.events(new Connection.Events() {
@@ -101,6 +112,11 @@ public final class Engine {
         }
         if (body.has("text") && !body.get("text").isTextual()) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("body.text must be a string"));
+        }
+        int depth = Wire.depth(body);
+        if (depth > Wire.MAX_BODY_DEPTH) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException(
+                    "the body nests " + depth + " levels deep; at most " + Wire.MAX_BODY_DEPTH + " are allowed"));
         }
         int bytes = Wire.bodyBytes(body);
         if (bytes > Wire.MAX_BODY_BYTES) {
@@ -144,6 +160,11 @@ public final class Engine {
             receipts.markRead(conversationId, seq);
             pump(loop.now());
         });
+    }
+
+    /** The HTTP API, with this client's token supplier. */
+    public HttpApi http() {
+        return httpApi;
     }
 
     public ConnectionState state() {
@@ -228,8 +249,27 @@ public final class Engine {
             onFrame(known.frame(), now);
         } else if (reading instanceof ClientCodec.ErrorReply error) {
             onError(error, now);
+        } else if (reading instanceof ClientCodec.Unreadable unreadable) {
+            onUnreadable(unreadable, text, now);
         } else {
+            // A type of a newer protocol version, or the gateway's own error frame: not ours to use.
             LOG.log(System.Logger.Level.DEBUG, "ignored frame: {0}", text);
+        }
+    }
+
+    /**
+     * A frame that cannot be used is reported and skipped, never retried into a stall: a push
+     * skipped is a missing seq that the gap timer syncs; a history page skipped fails its
+     * request; a sync reply skipped ends the round (see {@link SyncRounds#onUnreadable}).
+     */
+    private void onUnreadable(ClientCodec.Unreadable unreadable, String text, long now) {
+        ProtocolError error = ProtocolError.of(unreadable.type(), unreadable.requestId(), unreadable.reason(), text);
+        LOG.log(System.Logger.Level.WARNING, "skipped an unreadable {0} frame: {1}",
+                unreadable.type() == null ? "" : unreadable.type(), unreadable.reason());
+        loop.callback(() -> listener.onProtocolError(error));
+        String requestId = unreadable.requestId();
+        if (requestId != null && (sync.onUnreadable(requestId, now) || history.onUnreadable(requestId, error))) {
+            pump(now);
         }
     }
 
@@ -252,6 +292,7 @@ public final class Engine {
             pump(now);
         } else if (frame instanceof ServerFrame.HistoryPage page) {
             history.onPage(page);
+            pump(now);
         } else if (frame instanceof ServerFrame.ReadPush read) {
             ReadReceipt receipt = new ReadReceipt(read.conversationId(), read.userId(), read.seq());
             loop.callback(() -> listener.onRead(receipt));

@@ -3,11 +3,15 @@ package dev.parley.client.internal;
 import dev.parley.client.ClientClosedException;
 import dev.parley.client.ErrorCode;
 import dev.parley.client.HistoryPage;
+import dev.parley.client.Message;
+import dev.parley.client.ProtocolError;
+import dev.parley.client.ProtocolException;
 import dev.parley.client.ServerErrorException;
 import dev.parley.model.protocol.ServerFrame;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -16,6 +20,11 @@ import java.util.concurrent.CompletableFuture;
  * {@code history} requests: each waits for a connection, is sent again when its answer does not
  * come within the request timeout or after a retryable error, and ends with its page, a
  * definitive error, or the client's close. On the loop thread.
+ *
+ * <p>The server cuts pages by encoded size as well as by {@code limit} (PROTOCOL.md: no reply
+ * over 128 KB), so a page may hold fewer messages than asked for and still say {@code hasMore}.
+ * A request goes on asking for the older rest until it holds {@code limit} messages or the
+ * server has no more: the application gets what it asked for, whatever the message sizes.
  */
 final class HistoryRequests {
     private final Connection connection;
@@ -25,9 +34,11 @@ final class HistoryRequests {
 
     private static final class Call {
         final String conversationId;
-        final Long beforeSeq;
-        final int limit;
         final CompletableFuture<HistoryPage> future;
+        /** The messages of the pages so far, ascending. */
+        final List<Message> collected = new ArrayList<>();
+        Long beforeSeq;
+        int limit;
         String requestId;
         long transmittedAt = -1;
         long notBefore;
@@ -72,10 +83,24 @@ final class HistoryRequests {
 
     void onPage(ServerFrame.HistoryPage page) {
         Call call = byRequest.get(page.requestId());
-        if (call != null) {
-            forget(call);
-            call.future.complete(new HistoryPage(page.conversationId(), Wire.messages(page.messages()), page.hasMore()));
+        if (call == null) {
+            return;
         }
+        List<Message> messages = Wire.messages(page.messages());
+        call.collected.addAll(0, messages);
+        int missing = call.limit - messages.size();
+        if (page.hasMore() && missing > 0 && !messages.isEmpty()) {
+            // A page cut short by size: ask for the older rest, as a fresh request.
+            byRequest.values().removeIf(c -> c == call);
+            call.beforeSeq = messages.get(0).seq();
+            call.limit = missing;
+            call.transmittedAt = -1;
+            call.notBefore = 0;
+            call.attempts = 0;
+            return;
+        }
+        forget(call);
+        call.future.complete(new HistoryPage(page.conversationId(), call.collected, page.hasMore()));
     }
 
     /** An error answering one of these requests; false if {@code requestId} is not one. */
@@ -92,6 +117,17 @@ final class HistoryRequests {
             call.notBefore = now + (code == ErrorCode.RATE_LIMITED
                     ? Math.max(1, retryAfterMs) : Math.min(5_000, 100L << Math.min(call.attempts, 6)));
         }
+        return true;
+    }
+
+    /** The answer to one of these requests could not be read: the request fails; false if it is not one. */
+    boolean onUnreadable(String requestId, ProtocolError error) {
+        Call call = byRequest.get(requestId);
+        if (call == null) {
+            return false;
+        }
+        forget(call);
+        call.future.completeExceptionally(new ProtocolException(error));
         return true;
     }
 

@@ -39,6 +39,7 @@ final class SyncRounds {
     private boolean wanted;
     private long notBefore;
     private long lastSyncAt;
+    private int unreadableInARow;
 
     SyncRounds(ClientConfig config, Connection connection, Loop loop, Sequencer sequencer, Delivery delivery,
                MembershipProbe probe, Runnable pump) {
@@ -104,6 +105,7 @@ final class SyncRounds {
         if (call == current) {
             current = null;
         }
+        unreadableInARow = 0;
         boolean more = false;
         List<ConversationSummary> summaries = new ArrayList<>();
         for (ServerFrame.ConversationSync conversation : frame.conversations()) {
@@ -148,6 +150,27 @@ final class SyncRounds {
             loop.callback(() -> listener.onConversations(List.copyOf(summaries), total));
             connection.caughtUp();
         }
+    }
+
+    /**
+     * The reply to a sync could not be read (it was reported). Asking again at once would get the
+     * same reply, so the round ends here: the connection counts as caught up (connect() completes
+     * and live pushes of conversations with a known cursor are delivered), and the sync is tried
+     * again after a delay that doubles, from 1 s up to 5 minutes. False if {@code requestId} is
+     * not a sync.
+     */
+    boolean onUnreadable(String requestId, long now) {
+        Call call = unanswered.remove(requestId);
+        if (call == null) {
+            return false;
+        }
+        if (call == current) {
+            current = null;
+        }
+        wanted = true;
+        notBefore = now + Math.min(300_000, 1_000L << Math.min(unreadableInARow++, 9));
+        connection.caughtUp();
+        return true;
     }
 
     /** An error answering a sync; false if {@code requestId} is not one. */

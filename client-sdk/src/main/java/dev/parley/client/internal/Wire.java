@@ -37,6 +37,9 @@ public final class Wire {
     /** PROTOCOL.md: a send's body is at most 16 KiB serialized. */
     public static final int MAX_BODY_BYTES = FrameCodec.MAX_BODY_BYTES;
 
+    /** PROTOCOL.md: the server refuses bodies nested deeper (the body object itself is level 1). */
+    public static final int MAX_BODY_DEPTH = FrameCodec.MAX_BODY_DEPTH;
+
     private Wire() {}
 
     static String send(String requestId, String clientMsgId, To to, JsonNode body) {
@@ -74,12 +77,27 @@ public final class Wire {
     }
 
     static ConversationSummary summary(ServerFrame.ConversationSync c) {
-        return new ConversationSummary(c.conversationId(), c.kind(), c.lastSeq(), c.readSeq(), c.unread());
+        return new ConversationSummary(c.conversationId(), c.kind(), c.name(), c.lastSeq(), c.readSeq(), c.unread());
     }
 
     /** The body's size as the server measures it: compact serialization, UTF-8 bytes. */
     public static int bodyBytes(JsonNode body) {
         return body.toString().getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    /** How deep a tree nests (an empty object or array is 1, a scalar 0); iterative, for any depth. */
+    static int depth(JsonNode root) {
+        int deepest = 0;
+        java.util.ArrayDeque<Map.Entry<JsonNode, Integer>> pending = new java.util.ArrayDeque<>();
+        pending.push(Map.entry(root, 1));
+        while (!pending.isEmpty()) {
+            Map.Entry<JsonNode, Integer> next = pending.pop();
+            if (next.getKey().isContainerNode()) {
+                deepest = Math.max(deepest, next.getValue());
+                next.getKey().forEach(child -> pending.push(Map.entry(child, next.getValue() + 1)));
+            }
+        }
+        return deepest;
     }
 
     /** A body holding only {@code text}. */
@@ -101,7 +119,7 @@ public final class Wire {
         }
     }
 
-    private static JsonNode tree(String json) {
+    static JsonNode tree(String json) {
         if (json == null) {
             return null;
         }

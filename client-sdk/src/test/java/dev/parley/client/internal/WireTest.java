@@ -59,9 +59,9 @@ class WireTest {
 
     @Test
     void theConnectUriCarriesTokenAndDevice() {
-        assertThat(Connection.connectUri("ws://127.0.0.1:1234", "a.b+c", "phone").toString())
+        assertThat(Handshake.connectUri("ws://127.0.0.1:1234", "a.b+c", "phone").toString())
                 .isEqualTo("ws://127.0.0.1:1234/?token=a.b%2Bc&deviceId=phone");
-        assertThat(Connection.connectUri("wss://x.execute-api.eu-west-1.amazonaws.com/prod", "t", null).toString())
+        assertThat(Handshake.connectUri("wss://x.execute-api.eu-west-1.amazonaws.com/prod", "t", null).toString())
                 .isEqualTo("wss://x.execute-api.eu-west-1.amazonaws.com/prod?token=t");
     }
 }

@@ -5,6 +5,7 @@ import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Field;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -13,6 +14,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
@@ -26,12 +30,19 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
  * DynamoDB Local from Maven Central, serving on a loopback port inside this JVM. Clients reach it
  * over HTTP with the real AWS SDK, so retries, interceptors and consumed capacity behave as they do
  * against DynamoDB. {@code -sharedDb} makes every credential and region see the same tables.
+ *
+ * <p>DynamoDB Local accepts any credentials, so whoever reaches its port can read and rewrite every
+ * table. Its command line has no option for the address it listens on, and it listens on every
+ * interface; {@link #start} therefore binds its Jetty connector to {@value #LOOPBACK} before it
+ * starts, and refuses to start if it cannot (docs/security.md, "DynamoDB Local").
  */
 public final class DynamoDbLocal implements AutoCloseable {
     public static final Region REGION = Region.US_EAST_1;
     public static final StaticCredentialsProvider CREDENTIALS =
             StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
     private static final String NATIVE_LIBRARY_PROPERTY = "sqlite4java.library.path";
+    /** The only address DynamoDB Local listens on. */
+    public static final String LOOPBACK = "127.0.0.1";
 
     private final DynamoDBProxyServer server;
     private final URI endpoint;
@@ -64,12 +75,35 @@ public final class DynamoDbLocal implements AutoCloseable {
         System.setOut(System.err);
         try {
             DynamoDBProxyServer server = ServerRunner.createServerFromCommandLineArgs(args.toArray(String[]::new));
+            bindToLoopback(server);
             server.start();
-            return new DynamoDbLocal(server, URI.create("http://127.0.0.1:" + port));
+            return new DynamoDbLocal(server, URI.create("http://" + LOOPBACK + ":" + port));
         } catch (Exception e) {
             throw new IllegalStateException("DynamoDB Local did not start", e);
         } finally {
             System.setOut(out);
+        }
+    }
+
+    /**
+     * DynamoDB Local builds its Jetty server with {@code new Server(port)}: one connector on every
+     * interface. Its host is set to loopback before the server starts; anything unexpected (a
+     * DynamoDB Local version built otherwise) stops the start rather than expose the tables.
+     */
+    private static void bindToLoopback(DynamoDBProxyServer proxy) throws ReflectiveOperationException {
+        Field field = DynamoDBProxyServer.class.getDeclaredField("server");
+        field.setAccessible(true);
+        Server jetty = (Server) field.get(proxy);
+        Connector[] connectors = jetty.getConnectors();
+        if (connectors.length == 0) {
+            throw new IllegalStateException("DynamoDB Local has no connector to bind to " + LOOPBACK);
+        }
+        for (Connector connector : connectors) {
+            if (!(connector instanceof ServerConnector network)) {
+                throw new IllegalStateException("DynamoDB Local has a connector that cannot be bound to " + LOOPBACK
+                        + ": " + connector);
+            }
+            network.setHost(LOOPBACK);
         }
     }
 

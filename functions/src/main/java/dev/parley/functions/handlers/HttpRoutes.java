@@ -10,7 +10,6 @@ import dev.parley.model.errors.RateLimitedException;
 import dev.parley.model.protocol.HttpBodies;
 import dev.parley.model.protocol.JsonTree;
 import java.io.IOException;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -80,6 +79,9 @@ final class HttpRoutes {
         }
         try {
             if (body != null && JsonTree.parse(body) instanceof Map<?, ?> object) {
+                if (!JsonTree.wellFormedText(object)) {
+                    throw new BadRequestException("the body holds a string that is not valid UTF-16 (a lone surrogate)");
+                }
                 return (Map<String, Object>) object;
             }
         } catch (IOException notJson) {
@@ -103,12 +105,18 @@ final class HttpRoutes {
         return strings;
     }
 
+    /**
+     * A path parameter as API Gateway hands it over: already percent-decoded, so it is used as it
+     * is. Decoding it again would turn a {@code +} (allowed in user ids) into a space.
+     */
     static String pathParameter(APIGatewayV2HTTPEvent event, String name) {
         String value = event.getPathParameters() == null ? null : event.getPathParameters().get(name);
         if (value == null || value.isEmpty()) {
             throw new BadRequestException("missing path parameter " + name);
         }
-        return URLDecoder.decode(value, StandardCharsets.UTF_8);
+        // API Gateway hands path parameters over decoded already; decoding again would turn a '+'
+        // of a user id into a space.
+        return value;
     }
 
     static String query(APIGatewayV2HTTPEvent event, String name) {

@@ -39,7 +39,7 @@ public final class PresenceHandler implements RequestHandler<APIGatewayV2HTTPEve
             for (String id : users.split(",")) {
                 ids.add(UserIds.require(id.strip(), "users"));
             }
-            return new HttpRoutes.Result(200, HttpBodies.presence(presence.query(ids)));
+            return new HttpRoutes.Result(200, HttpBodies.presence(presence.query(userId, ids)));
         });
     }
 }

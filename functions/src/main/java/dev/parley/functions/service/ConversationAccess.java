@@ -38,6 +38,21 @@ public final class ConversationAccess {
     }
 
     /**
+     * The caller's membership item, which must exist: for routes that write to a conversation's
+     * items without sending ({@code ack}, {@code read}). A direct conversation has member items
+     * from its first message on; before that there is nothing to acknowledge or read, and the
+     * caller could otherwise make an item for every {@code dm:<me>:<anyone>}.
+     */
+    public Membership requireRecorded(String conversationId, String userId) {
+        if (ConversationId.isDirect(conversationId)) {
+            requireDirectMember(conversationId, userId);
+            return conversations.membership(conversationId, userId)
+                    .orElseThrow(() -> new NotMemberException("no message in " + conversationId + " yet"));
+        }
+        return require(conversationId, userId);
+    }
+
+    /**
      * The same rule without the cursors, for the send path: a direct conversation's members are
      * in its id (no read at all), a group's member item is read by key, projected to nothing.
      */

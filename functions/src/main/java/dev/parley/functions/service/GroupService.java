@@ -22,7 +22,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Groups: creation, adding and removing members, capped at {@code maxMembers}. Rules:
+ * Groups: creation, adding and removing members, capped at {@code maxMembers}: the cap holds
+ * under concurrency, because every addition first reserves room in the member count on the
+ * group's meta item with one conditional write (never a read-then-write). Creation and member
+ * changes each spend the caller's budget. Rules:
  * <ul>
  *   <li>Any member may add members. Added members see the messages sent after they joined
  *       (their {@code joinedSeq} is the group's newest seq when they were added).</li>
@@ -43,14 +46,25 @@ public final class GroupService {
     public static final Duration LEFT_KEPT_FOR = Duration.ofDays(30);
 
     private final ConversationStore conversations;
+    /** Null: no sync store (membership-only service tests). */
     private final InboxStore inbox;
     private final ConversationAccess access;
     private final Broadcaster broadcaster;
     private final Clock clock;
     private final int maxMembers;
+    private final Budget creations;
+    private final Budget memberChanges;
+
+    /** Without a sync store (service tests of membership alone): no entries are started or marked left. */
+    public GroupService(ConversationStore conversations, ConversationAccess access, Broadcaster broadcaster,
+                        Clock clock, int maxMembers, Budget creations, Budget memberChanges) {
+        this(conversations, null, access, broadcaster, clock, maxMembers, creations, memberChanges);
+    }
 
     public GroupService(ConversationStore conversations, InboxStore inbox, ConversationAccess access, Broadcaster broadcaster,
-                        Clock clock, int maxMembers) {
+                        Clock clock, int maxMembers, Budget creations, Budget memberChanges) {
+        this.creations = creations;
+        this.memberChanges = memberChanges;
         this.conversations = conversations;
         this.inbox = inbox;
         this.access = access;
@@ -64,6 +78,7 @@ public final class GroupService {
         if (trimmed.isEmpty() || trimmed.length() > MAX_NAME_CHARS) {
             throw new BadRequestException("name must be 1-" + MAX_NAME_CHARS + " characters");
         }
+        creations.spend(creator);
         Set<String> all = new LinkedHashSet<>();
         all.add(creator);
         all.addAll(validUsers(members));
@@ -78,14 +93,22 @@ public final class GroupService {
     }
 
     public Group addMembers(String caller, String conversationId, List<String> members) {
-        Meta meta = requireGroupMember(conversationId, caller);
         List<String> requested = validUsers(members);
+        memberChanges.spend(caller);
+        Meta meta = requireGroupMember(conversationId, caller);
         List<String> current = conversations.members(conversationId);
-        Set<String> after = new LinkedHashSet<>(current);
-        after.addAll(requested);
-        checkCap(after.size());
-        List<String> added = conversations.addMembers(conversationId, requested.stream()
-                .filter(member -> !current.contains(member)).toList(), meta.lastSeq(), clock.millis());
+        List<String> fresh = requested.stream().distinct().filter(member -> !current.contains(member)).toList();
+        checkCap(current.size() + fresh.size());
+        List<String> added = List.of();
+        if (!fresh.isEmpty()) {
+            if (!conversations.reserveMembers(conversationId, fresh.size(), maxMembers)) {
+                throw new BadRequestException("a group has at most " + maxMembers + " members");
+            }
+            added = conversations.addMembers(conversationId, fresh, meta.lastSeq(), clock.millis());
+            if (added.size() < fresh.size()) {
+                conversations.releaseMembers(conversationId, fresh.size() - added.size()); // added meanwhile by another
+            }
+        }
         long now = clock.millis();
         added.forEach(member -> startEntry(member, conversationId, meta.name(), meta.lastSeq(), now));
         Group group = new Group(conversationId, meta.name(), conversations.members(conversationId));
@@ -96,6 +119,7 @@ public final class GroupService {
     }
 
     public void removeMember(String caller, String conversationId, String member) {
+        memberChanges.spend(caller);
         Meta meta = requireGroupMember(conversationId, caller);
         if (!member.equals(caller) && !caller.equals(meta.createdBy())) {
             throw new ForbiddenException("only the group's creator may remove other members");
@@ -103,7 +127,10 @@ public final class GroupService {
         if (!conversations.removeMember(conversationId, member)) {
             throw new NotFoundException(member + " is not a member of " + conversationId);
         }
-        inbox.markLeft(member, conversationId, clock.millis(), LEFT_KEPT_FOR);
+        conversations.releaseMembers(conversationId, 1);
+        if (inbox != null) {
+            inbox.markLeft(member, conversationId, clock.millis(), LEFT_KEPT_FOR);
+        }
         Group group = new Group(conversationId, meta.name(), conversations.members(conversationId));
         announce(group, List.of(), List.of(member), caller, List.of(member));
     }
@@ -113,6 +140,9 @@ public final class GroupService {
      * left entry (a member added back); keeps one fan-out created meanwhile (it is newer).
      */
     private void startEntry(String member, String conversationId, String name, long joinedSeq, long now) {
+        if (inbox == null) {
+            return;
+        }
         OptionalLong expected = inbox.entry(member, conversationId).filter(InboxEntry::left)
                 .map(entry -> OptionalLong.of(entry.version())).orElse(OptionalLong.empty());
         inbox.replace(new InboxEntry(member, conversationId, "group", name, joinedSeq, joinedSeq, joinedSeq, 0, 0, 0,

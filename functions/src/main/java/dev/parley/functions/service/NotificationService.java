@@ -44,15 +44,28 @@ public final class NotificationService {
     /** Null: notices are delivered inline by fan-out. */
     private final Supplier<NotificationQueue> queue;
 
+    private final Budget registrations;
+
     public NotificationService(DeviceStore devices, Unread unread, dev.parley.functions.store.InboxStore inbox,
                                Supplier<PushNotifier> notifier, Clock clock) {
-        this(devices, unread, inbox, notifier, clock, null);
+        this(devices, unread, inbox, notifier, clock, null, Budget.unlimited("devices"));
     }
 
     /** @param queue where fan-out's notices go; null: delivered inline by fan-out */
     public NotificationService(DeviceStore devices, Unread unread, dev.parley.functions.store.InboxStore inbox,
                                Supplier<PushNotifier> notifier, Clock clock, Supplier<NotificationQueue> queue) {
+        this(devices, unread, inbox, notifier, clock, queue, Budget.unlimited("devices"));
+    }
+
+    /**
+     * @param queue where fan-out's notices go; null: delivered inline by fan-out
+     * @param registrations the per-user budget of device registrations and removals
+     */
+    public NotificationService(DeviceStore devices, Unread unread, dev.parley.functions.store.InboxStore inbox,
+                               Supplier<PushNotifier> notifier, Clock clock, Supplier<NotificationQueue> queue,
+                               Budget registrations) {
         this.queue = queue;
+        this.registrations = registrations;
         this.devices = devices;
         this.unread = unread;
         this.inbox = inbox;
@@ -62,6 +75,7 @@ public final class NotificationService {
 
     /** {@code PUT /devices/{deviceId}}: the caller's device, and only the caller's. */
     public void register(String userId, String deviceId, String platform, String pushToken) {
+        registrations.spend(userId);
         DeviceIds.require(deviceId);
         if (!"apns".equals(platform) && !"fcm".equals(platform)) {
             throw new BadRequestException("platform must be apns or fcm");
@@ -74,6 +88,7 @@ public final class NotificationService {
 
     /** {@code DELETE /devices/{deviceId}}: the registration and the device's ack positions go. */
     public void unregister(String userId, String deviceId) {
+        registrations.spend(userId);
         DeviceIds.require(deviceId);
         devices.unregister(userId, deviceId);
         inbox.removeDevice(userId, deviceId);

@@ -38,10 +38,12 @@ public final class PresenceService {
     private final Clock clock;
     private final Duration grace;
     private final Duration timeout;
+    private final Budget queries;
 
     public PresenceService(ConnectionStore connections, ConversationAccess access, PresenceStore presence,
                            Broadcaster broadcaster, Supplier<OfflineCheckScheduler> scheduler, Clock clock,
-                           Duration grace, Duration timeout) {
+                           Duration grace, Duration timeout, Budget queries) {
+        this.queries = queries;
         this.connections = connections;
         this.access = access;
         this.presence = presence;
@@ -82,7 +84,8 @@ public final class PresenceService {
     }
 
     /** Presence of some users, as observers would see it now. */
-    public List<PresenceState> query(List<String> userIds) {
+    public List<PresenceState> query(String caller, List<String> userIds) {
+        queries.spend(caller);
         if (userIds.size() > MAX_USERS_PER_QUERY) {
             throw new BadRequestException("at most " + MAX_USERS_PER_QUERY + " users per presence query");
         }

@@ -26,9 +26,13 @@ public final class ReceiptService {
     private final ConversationAccess access;
     private final Broadcaster broadcaster;
     private final Clock clock;
+    private final Budget acks;
+    private final Budget reads;
 
     public ReceiptService(ConversationStore conversations, InboxStore inbox, InboxStore.UnreadTally tally,
-                          ConversationAccess access, Broadcaster broadcaster, Clock clock) {
+                          ConversationAccess access, Broadcaster broadcaster, Clock clock, Budget acks, Budget reads) {
+        this.acks = acks;
+        this.reads = reads;
         this.conversations = conversations;
         this.inbox = inbox;
         this.tally = tally;
@@ -37,8 +41,10 @@ public final class ReceiptService {
         this.clock = clock;
     }
 
+    /** Only in a conversation the caller is in (NOT_MEMBER otherwise, and nothing is written). */
     public void ack(Caller caller, ClientCommand.Ack command) {
-        access.check(command.conversationId(), caller.userId());
+        acks.spend(caller.userId());
+        access.requireRecorded(command.conversationId(), caller.userId());
         inbox.advanceAck(caller.userId(), caller.deviceId(), command.conversationId(), command.seq(), clock.millis(),
                 ACK_KEPT_FOR);
     }
@@ -49,8 +55,9 @@ public final class ReceiptService {
      * pushed is not retried: the cursor is stored, and {@code sync} reports it.
      */
     public void read(Caller caller, ClientCommand.Read command) {
+        reads.spend(caller.userId());
         String conversationId = command.conversationId();
-        Membership membership = access.require(conversationId, caller.userId());
+        Membership membership = access.requireRecorded(conversationId, caller.userId());
         long lastSeq = conversations.meta(conversationId).map(ConversationStore.Meta::lastSeq).orElse(0L);
         long seq = Math.min(command.seq(), lastSeq);
         long now = clock.millis();

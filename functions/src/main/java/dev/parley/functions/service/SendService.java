@@ -8,23 +8,36 @@ import dev.parley.model.domain.ConversationId;
 import dev.parley.model.domain.Gap;
 import dev.parley.model.domain.Message;
 import dev.parley.model.domain.TimelineEntry;
+import dev.parley.model.errors.ConflictException;
 import dev.parley.model.errors.RateLimitedException;
 import dev.parley.model.protocol.ClientCommand;
 import java.time.Clock;
 import java.time.Duration;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
 import java.util.Optional;
 
 /**
- * Accepts a message: membership, seq, idempotency, storage. The guarantees, and how:
+ * Accepts a message: membership, budget, idempotency, seq, storage. The guarantees, and how:
  * <ul>
  *   <li>Ordered: the seq comes from the conversation's atomic counter before anything is stored.</li>
- *   <li>Idempotent: the first attempt of a (conversation, sender, clientMsgId) claims it with a
- *       conditional write; every later or concurrent attempt reads the claimed seq from the failed
- *       condition and answers with it, so one message is stored and every reply carries one seq.</li>
- *   <li>Gaps declared: a seq this call allocated but did not use (a duplicate, or a failure after
+ *   <li>Idempotent: a resend of a stored (conversation, sender, clientMsgId) is found by a
+ *       strongly consistent read of its idempotency record before the counter, and answered with
+ *       the stored seq: it draws no seq and writes nothing. Two first attempts racing each other
+ *       both miss the record; the conditional claim then lets one win, and the loser answers with
+ *       the winner's seq and declares its own seq a gap (the only case where a retry writes a gap).</li>
+ *   <li>Consistent: the record keeps a hash of the content (as Powertools' payload validation
+ *       does); a clientMsgId reused with another body or recipient answers {@code CONFLICT} and
+ *       stores nothing.</li>
+ *   <li>Budgeted: every attempt, resends included, spends a token of the sender's send budget.</li>
+ *   <li>Gaps declared: a seq this call allocated but did not use (a lost race, or a failure after
  *       allocation) is written as a gap marker, which only succeeds if the seq is still empty.</li>
  * </ul>
- * Write cost of a first send: three writes (counter, claim, message); see docs/data-model.md.
+ * Cost of a first send: one strongly consistent read (the record) and four writes (budget,
+ * counter, claim, message); of a resend: one write (budget) and two reads (record, message).
+ * See docs/data-model.md.
  */
 public final class SendService {
     private static final int MAX_PLACEMENT_ATTEMPTS = 3;
@@ -54,17 +67,27 @@ public final class SendService {
                 : command.conversationId();
         access.check(conversationId, caller.userId());
         IdempotencyStore.Key key = new IdempotencyStore.Key(conversationId, caller.userId(), command.clientMsgId());
+        String hash = contentHash(command.bodyJson());
 
-        // The rate limit comes before the seq: a refused send uses no seq and stores nothing.
+        // The budget comes before everything else: a refused send reads nothing, stores nothing
+        // and uses no seq; a resend spends a token like any send (resends are not free).
         long retryAfterMs = limiter.acquire(caller.userId());
         if (retryAfterMs > 0) {
-            // A retry of a send that is already stored is answered, whatever the budget.
-            Optional<SendReceipt> stored = storedSend(command, conversationId, caller.userId(), key);
-            if (stored.isPresent()) {
-                return stored.get();
-            }
             throw new RateLimitedException("over the send rate limit; resend the same clientMsgId after retryAfterMs",
                     retryAfterMs);
+        }
+
+        Optional<IdempotencyStore.Record> stored = idempotency.find(key);
+        if (stored.isPresent()) {
+            requireSameContent(stored.get(), hash, command);
+            if (messages.get(conversationId, stored.get().seq()).orElse(null) instanceof Message message
+                    && message.senderId().equals(caller.userId()) && message.clientMsgId().equals(command.clientMsgId())) {
+                return new SendReceipt(conversationId, command.clientMsgId(), message.seq(), message.sentAt());
+            }
+            // Stored already (the usual resend), or claimed by an attempt that has not stored it
+            // yet: place() finds it or stores it at the claimed seq, drawing no seq of its own.
+            IdempotencyStore.Record placed = place(caller, command, conversationId, key, stored.get());
+            return new SendReceipt(conversationId, command.clientMsgId(), placed.seq(), placed.sentAt());
         }
 
         long now = clock.millis();
@@ -75,19 +98,39 @@ public final class SendService {
                 conversations.recordDirectMembers(conversationId, ConversationId.directMembers(conversationId), now);
             }
             long expiresAt = now / 1000 + idempotencyWindow.toSeconds();
-            Optional<IdempotencyStore.Record> earlier = idempotency.claim(key, seq, now, expiresAt);
-            IdempotencyStore.Record record = earlier.orElse(new IdempotencyStore.Record(seq, now));
+            Optional<IdempotencyStore.Record> earlier = idempotency.claim(key, seq, now, hash, expiresAt);
+            IdempotencyStore.Record record = earlier.orElse(new IdempotencyStore.Record(seq, now, hash));
             if (earlier.isPresent()) {
-                declareGap(conversationId, seq);
-                limiter.refund(caller.userId()); // a retry costs no budget
+                declareGap(conversationId, seq); // a concurrent attempt won the claim
+                requireSameContent(earlier.get(), hash, command);
             }
             IdempotencyStore.Record placed = place(caller, command, conversationId, key, record);
             return new SendReceipt(conversationId, command.clientMsgId(), placed.seq(), placed.sentAt());
+        } catch (ConflictException conflict) {
+            throw conflict;
         } catch (RuntimeException failure) {
             // If this call's message is already stored at seq the gap write is refused, harmlessly;
             // otherwise the seq is declared a gap and a client retry finds a fresh one.
             declareGapQuietly(conversationId, seq, failure);
             throw failure;
+        }
+    }
+
+    /** SHA-256 of the body (the recipient and sender are in the key), base64. */
+    static String contentHash(String bodyJson) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(bodyJson.getBytes(StandardCharsets.UTF_8));
+            return Base64.getEncoder().withoutPadding().encodeToString(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+
+    /** A record written before hashes were kept has none, and is taken to match. */
+    private static void requireSameContent(IdempotencyStore.Record record, String hash, ClientCommand.Send command) {
+        if (record.contentHash() != null && !record.contentHash().equals(hash)) {
+            throw new ConflictException("clientMsgId " + command.clientMsgId()
+                    + " was already used for a different message; use a new clientMsgId for new content");
         }
     }
 
@@ -107,7 +150,7 @@ public final class SendService {
             }
             if (occupant.get() instanceof Message stored && stored.senderId().equals(caller.userId())
                     && stored.clientMsgId().equals(command.clientMsgId())) {
-                return new IdempotencyStore.Record(stored.seq(), stored.sentAt());
+                return new IdempotencyStore.Record(stored.seq(), stored.sentAt(), record.contentHash());
             }
             long fresh = conversations.allocateSeq(conversationId, clock.millis()).seq();
             IdempotencyStore.Record moved = idempotency.reassign(key, record.seq(), fresh, clock.millis());
@@ -118,16 +161,6 @@ public final class SendService {
         }
         throw new IllegalStateException("message " + key + " could not be placed after "
                 + MAX_PLACEMENT_ATTEMPTS + " attempts");
-    }
-
-    private Optional<SendReceipt> storedSend(ClientCommand.Send command, String conversationId, String userId,
-                                             IdempotencyStore.Key key) {
-        Optional<IdempotencyStore.Record> record = idempotency.find(key);
-        if (record.isPresent() && messages.get(conversationId, record.get().seq()).orElse(null) instanceof Message stored
-                && stored.senderId().equals(userId) && stored.clientMsgId().equals(command.clientMsgId())) {
-            return Optional.of(new SendReceipt(conversationId, command.clientMsgId(), stored.seq(), stored.sentAt()));
-        }
-        return Optional.empty();
     }
 
     private void declareGap(String conversationId, long seq) {

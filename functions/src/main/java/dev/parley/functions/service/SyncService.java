@@ -1,6 +1,5 @@
 package dev.parley.functions.service;
 
-import dev.parley.functions.ratelimit.RateLimiter;
 import dev.parley.functions.store.ConversationStore;
 import dev.parley.functions.store.ConversationStore.Membership;
 import dev.parley.functions.store.ConversationStore.Meta;
@@ -14,7 +13,6 @@ import dev.parley.model.domain.ConversationSummary;
 import dev.parley.model.domain.MessagePage;
 import dev.parley.model.errors.NotFoundException;
 import dev.parley.model.errors.NotMemberException;
-import dev.parley.model.errors.RateLimitedException;
 import dev.parley.model.protocol.ClientCommand;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -43,25 +41,31 @@ public final class SyncService {
     private final InboxStore inbox;
     private final ConversationAccess access;
     private final TimelineReader timeline;
-    private final RateLimiter limiter;
+    private final Budgets budgets;
     private final java.time.Clock clock;
 
+    /**
+     * The caller's cursors of conversations the byMember index does not list are looked up one
+     * by one (two reads each at most); beyond this many per sync they are left out of the reply,
+     * to be answered by a later sync once the index lists them. Bounds what one sync can cost.
+     */
+    public static final int MAX_UNLISTED_CURSORS = 20;
+
+    /** The budgets of sync (v1 and v2), of history and message pages, and of the conversation list. */
+    public record Budgets(Budget sync, Budget pages, Budget list) {
+        public static Budgets unlimited() {
+            return new Budgets(Budget.unlimited("sync"), Budget.unlimited("history"), Budget.unlimited("conversations"));
+        }
+    }
+
     public SyncService(ConversationStore conversations, InboxStore inbox, ConversationAccess access,
-                       TimelineReader timeline, RateLimiter limiter, java.time.Clock clock) {
+                       TimelineReader timeline, Budgets budgets, java.time.Clock clock) {
         this.conversations = conversations;
         this.inbox = inbox;
         this.access = access;
         this.timeline = timeline;
-        this.limiter = limiter;
+        this.budgets = budgets;
         this.clock = clock;
-    }
-
-    /** sync, history and message pages share one budget per user, apart from sends. */
-    private void admit(String userId) {
-        long retryAfterMs = limiter.acquire(userId);
-        if (retryAfterMs > 0) {
-            throw new RateLimitedException("over the sync and history rate limit; retry after retryAfterMs", retryAfterMs);
-        }
     }
 
     /**
@@ -70,13 +74,14 @@ public final class SyncService {
      * device and start from the beginning of the caller's membership.
      */
     public List<ConversationUpdate> sync(Caller caller, ClientCommand.Sync command) {
-        admit(caller.userId());
+        budgets.sync().spend(caller.userId());
         Map<String, Membership> memberships = new LinkedHashMap<>();
         for (Membership membership : conversations.conversationsOf(caller.userId())) {
             memberships.put(membership.conversationId(), membership);
         }
+        int unlisted = 0;
         for (String conversationId : command.cursors().keySet()) {
-            if (!memberships.containsKey(conversationId)) {
+            if (!memberships.containsKey(conversationId) && unlisted++ < MAX_UNLISTED_CURSORS) {
                 // Not (yet) in the eventually consistent index, or no longer a member: a device
                 // removed from a group keeps a cursor for it, which must not break its sync.
                 try {
@@ -104,6 +109,7 @@ public final class SyncService {
 
     /** The caller's conversations with cursors and unread counts, without messages (GET /conversations). */
     public List<ConversationSummary> conversations(String userId) {
+        budgets.list().spend(userId);
         List<Membership> memberships = conversations.conversationsOf(userId);
         Map<String, InboxEntry> entries = entries(userId, memberships.stream().map(Membership::conversationId).toList());
         List<ConversationSummary> result = new ArrayList<>();
@@ -120,7 +126,7 @@ public final class SyncService {
      * {@code limit} > 0 each listed conversation also carries its newest messages.
      */
     public Changes changes(Caller caller, ClientCommand.SyncChanges command) {
-        admit(caller.userId());
+        budgets.sync().spend(caller.userId());
         InboxStore.ChangePage page = inbox.changes(caller.userId(), SyncCursor.parse(command.since()),
                 command.pageSize(), clock.millis());
         List<ChangedConversation> result = new ArrayList<>(page.entries().size());
@@ -138,6 +144,7 @@ public final class SyncService {
 
     /** {@code GET /conversations?limit=&cursor=}: one page, newest activity first, from the sync store. */
     public ConversationPage conversationPage(String userId, String cursor, int limit) {
+        budgets.list().spend(userId);
         InboxStore.ActivityPage page = inbox.byActivity(userId, ActivityCursor.parse(cursor), limit);
         return new ConversationPage(page.entries().stream().map(SyncService::state).toList(),
                 page.next() == null ? null : page.next().token());
@@ -159,7 +166,7 @@ public final class SyncService {
      * given, else before {@code beforeSeq} (or the newest).
      */
     public MessagePage messages(String userId, String conversationId, Long beforeSeq, Long afterSeq, int limit) {
-        admit(userId);
+        budgets.pages().spend(userId);
         Membership membership = access.require(conversationId, userId);
         Meta meta = conversations.meta(conversationId).orElse(Meta.empty(conversationId));
         TimelineReader.Page page = afterSeq != null
@@ -170,7 +177,7 @@ public final class SyncService {
 
     /** A page of older messages of one conversation ({@code history}). */
     public MessagePage history(Caller caller, ClientCommand.History command) {
-        admit(caller.userId());
+        budgets.pages().spend(caller.userId());
         Membership membership = access.require(command.conversationId(), caller.userId());
         Meta meta = conversations.meta(command.conversationId()).orElse(Meta.empty(command.conversationId()));
         TimelineReader.Page page = timeline.before(meta, command.beforeSeq(), membership.joinedSeq(), command.limit());

@@ -37,10 +37,21 @@ public interface ConversationStore {
     }
 
     /**
-     * Creates a group: its {@code #meta} item (refused if the id exists) and one member item per
-     * member, all joined at seq 0.
+     * Creates a group: its {@code #meta} item (refused if the id exists) holding the member count,
+     * and one member item per member, all joined at seq 0.
      */
     void createGroup(String conversationId, String name, String createdBy, List<String> members, long now);
+
+    /**
+     * Reserves room for {@code count} more members in the group's member count (kept on its
+     * {@code #meta} item), with one conditional write that keeps the count at most {@code max}:
+     * concurrent additions can never pass the cap together. False, and nothing changed, when
+     * they would.
+     */
+    boolean reserveMembers(String conversationId, int count, int max);
+
+    /** Gives back room reserved or held: members who turned out to be in already, or who left. */
+    void releaseMembers(String conversationId, int count);
 
     /** Adds members who joined after {@code joinedSeq}; returns those who were not members yet. */
     List<String> addMembers(String conversationId, List<String> members, long joinedSeq, long now);

@@ -8,13 +8,14 @@ public interface IdempotencyStore {
     /** One message's identity: the same clientMsgId from another sender or conversation is another message. */
     record Key(String conversationId, String senderId, String clientMsgId) {}
 
-    record Record(long seq, long sentAt) {}
+    /** {@code contentHash}: of the first attempt's content; null on records written before hashes were kept. */
+    record Record(long seq, long sentAt, String contentHash) {}
 
     /**
      * Claims the key for {@code seq} with a conditional write. Returns empty when this call made
      * the claim, or the record that holds the key (an earlier or concurrent attempt).
      */
-    Optional<Record> claim(Key key, long seq, long sentAt, long expiresAtEpochSecond);
+    Optional<Record> claim(Key key, long seq, long sentAt, String contentHash, long expiresAtEpochSecond);
 
     /**
      * Moves a claim from {@code fromSeq} to {@code toSeq}, only if it still points at

@@ -13,6 +13,7 @@ import dev.parley.functions.notify.WebhookPushNotifier;
 import dev.parley.functions.presence.SqsOfflineCheckScheduler;
 import dev.parley.functions.service.NotificationService;
 import dev.parley.functions.service.Broadcaster;
+import dev.parley.functions.service.Budget;
 import dev.parley.functions.service.ConversationAccess;
 import dev.parley.functions.service.GroupService;
 import dev.parley.functions.service.PresenceService;
@@ -125,6 +126,9 @@ public final class Wiring {
 
     public ConnectionService connectionService() {
         return new ConnectionService(connectionStore(), presenceService(), clock, config.getInt(Setting.CONNECTION_TTL_SECONDS),
+                new ConnectionService.Limits(config.getInt(Setting.MAX_CONNECTIONS_PER_USER),
+                        Duration.ofSeconds(config.getInt(Setting.PRESENCE_TIMEOUT_SECONDS)),
+                        budget("heartbeat", Setting.HEARTBEAT_RATE, Setting.HEARTBEAT_BURST)),
                 inboxStore());
     }
 
@@ -134,13 +138,16 @@ public final class Wiring {
                 new DynamoPresenceStore(dynamo, config.get(Setting.PRESENCE_TABLE)), broadcaster(),
                 Lazy.of(() -> new SqsOfflineCheckScheduler(sqs.get(), config.get(Setting.PRESENCE_QUEUE_URL))),
                 clock, Duration.ofSeconds(config.getInt(Setting.PRESENCE_GRACE_SECONDS)),
-                Duration.ofSeconds(config.getInt(Setting.PRESENCE_TIMEOUT_SECONDS)));
+                Duration.ofSeconds(config.getInt(Setting.PRESENCE_TIMEOUT_SECONDS)),
+                budget("presence", Setting.PRESENCE_QUERY_RATE, Setting.PRESENCE_QUERY_BURST));
     }
 
     public GroupService groupService() {
         DynamoConversationStore conversations = conversationStore();
         return new GroupService(conversations, inboxStore(), new ConversationAccess(conversations), broadcaster(), clock,
-                config.getInt(Setting.MAX_GROUP_MEMBERS));
+                config.getInt(Setting.MAX_GROUP_MEMBERS),
+                budget("group-create", Setting.GROUP_CREATE_RATE, Setting.GROUP_CREATE_BURST),
+                budget("members", Setting.MEMBER_CHANGE_RATE, Setting.MEMBER_CHANGE_BURST));
     }
 
     public SendService sendService() {
@@ -172,7 +179,7 @@ public final class Wiring {
                 ? Lazy.of(() -> new SqsNotificationQueue(sqs.get(), config.get(Setting.NOTIFY_QUEUE_URL)))
                 : null;
         return new NotificationService(new DynamoDeviceStore(dynamo, config.get(Setting.DEVICES_TABLE)), unread(), inboxStore(),
-                notifier, clock, queue);
+                notifier, clock, queue, budget("devices", Setting.DEVICES_RATE, Setting.DEVICES_BURST));
     }
 
     private Broadcaster broadcaster() {
@@ -208,19 +215,28 @@ public final class Wiring {
         DynamoConversationStore conversations = conversationStore();
         DynamoMessageStore messages = messageStore();
         return new SyncService(conversations, inboxStore(), new ConversationAccess(conversations),
-                new TimelineReader(messages, clock), rateLimiter("fetch", Setting.FETCH_RATE, Setting.FETCH_BURST), clock);
+                new TimelineReader(messages, clock), new SyncService.Budgets(
+                        budget("sync", Setting.SYNC_RATE, Setting.SYNC_BURST),
+                        budget("fetch", Setting.FETCH_RATE, Setting.FETCH_BURST),
+                        budget("conversations", Setting.CONVERSATIONS_LIST_RATE, Setting.CONVERSATIONS_LIST_BURST)), clock);
     }
 
     /** Read receipts post to connections; acks post nothing (the @connections client is built on first use). */
     public ReceiptService receiptService() {
         DynamoConversationStore conversations = conversationStore();
         return new ReceiptService(conversations, inboxStore(), new MessageStoreTally(messageStore()),
-                new ConversationAccess(conversations), broadcaster(), clock);
+                new ConversationAccess(conversations), broadcaster(), clock,
+                budget("ack", Setting.ACK_RATE, Setting.ACK_BURST), budget("read", Setting.READ_RATE, Setting.READ_BURST));
     }
 
     public TokenVerifier tokenVerifier() {
         return TokenVerifier.forJwksUrl(config.get(Setting.JWKS_URL), config.get(Setting.JWT_ISSUER),
                 config.get(Setting.JWT_AUDIENCE));
+    }
+
+    /** A route's per-user budget: a token bucket under its own key in the rate-limits table. */
+    private Budget budget(String route, Setting rate, Setting burst) {
+        return new Budget(route, rateLimiter(route, rate, burst));
     }
 
     private DynamoRateLimiter rateLimiter(String purpose, Setting rate, Setting burst) {

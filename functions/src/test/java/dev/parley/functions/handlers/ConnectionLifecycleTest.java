@@ -9,6 +9,7 @@ import dev.parley.functions.support.Fixtures;
 import dev.parley.functions.support.TestDynamo;
 import dev.parley.functions.push.ConnectionPusher;
 import dev.parley.functions.service.Broadcaster;
+import dev.parley.functions.service.Budget;
 import dev.parley.functions.service.ConversationAccess;
 import dev.parley.functions.service.Poster;
 import dev.parley.functions.service.ConnectionService;
@@ -44,8 +45,9 @@ class ConnectionLifecycleTest {
                                     () -> (connectionId, frame) -> ConnectionPusher.Outcome.DELIVERED),
                             Executors.newFixedThreadPool(2)),
                     () -> (userId, delay) -> scheduledChecks.add(userId + " after " + delay.toSeconds() + "s"),
-                    Clock.systemUTC(), Duration.ofSeconds(30), Duration.ofSeconds(90)),
-            Clock.systemUTC(), Long.parseLong(Setting.CONNECTION_TTL_SECONDS.defaultValue()));
+                    Clock.systemUTC(), Duration.ofSeconds(30), Duration.ofSeconds(90), Budget.unlimited("presence")),
+            Clock.systemUTC(), Long.parseLong(Setting.CONNECTION_TTL_SECONDS.defaultValue()),
+            new ConnectionService.Limits(3, Duration.ofSeconds(90), Budget.unlimited("heartbeat")));
     private final String user = "alice-" + UUID.randomUUID().toString().substring(0, 8);
 
     private APIGatewayV2WebSocketEvent event(String fixture) {
@@ -114,5 +116,23 @@ class ConnectionLifecycleTest {
         JsonNode error = JSON.readTree(new DefaultRouteHandler().handleRequest(event, null).getBody());
         assertThat(error.get("code").asText()).isEqualTo("UNKNOWN_ACTION");
         assertThat(error.get("requestId").asText()).isEqualTo("t-9");
+    }
+
+    @Test
+    void aUserOverTheirShareOfConnectionsIsRefusedWith429AndNothingIsWritten() {
+        for (int i = 0; i < 3; i++) {
+            String connectionId = "conn-" + i;
+            var response = new ConnectHandler(connections).handleRequest(Fixtures.event("websocket-connect.json",
+                    APIGatewayV2WebSocketEvent.class, text -> text.replace("\"userId\": \"alice\"", "\"userId\": \"" + user + "\"")
+                            .replace("TZFc-eYyIAMCJwQ=", connectionId)), null);
+            assertThat(response.getStatusCode()).isEqualTo(200);
+        }
+        var refused = new ConnectHandler(connections).handleRequest(event("websocket-connect.json"), null);
+        assertThat(refused.getStatusCode()).isEqualTo(429);
+        assertThat(mapping()).isEmpty();
+        // Another user is not affected.
+        var other = new ConnectHandler(connections).handleRequest(Fixtures.event("websocket-connect.json",
+                APIGatewayV2WebSocketEvent.class, text -> text.replace("\"userId\": \"alice\"", "\"userId\": \"other-" + user + "\"")), null);
+        assertThat(other.getStatusCode()).isEqualTo(200);
     }
 }

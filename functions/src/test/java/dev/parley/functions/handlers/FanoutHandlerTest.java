@@ -11,6 +11,7 @@ import dev.parley.functions.service.NotificationService;
 import dev.parley.functions.store.Device;
 import dev.parley.functions.store.dynamodb.DynamoDeviceStore;
 import dev.parley.functions.store.dynamodb.DynamoMessageStore;
+import dev.parley.functions.service.Budget;
 import dev.parley.functions.service.ConversationAccess;
 import dev.parley.functions.service.FanoutService;
 import dev.parley.functions.service.Poster;
@@ -62,7 +63,7 @@ class FanoutHandlerTest {
                         }
                         notified.add(notification);
                         return PushNotifier.Outcome.SENT;
-                    }, java.time.Clock.systemUTC()),
+                    }, java.time.Clock.systemUTC(), null, Budget.unlimited("devices")),
             new InboxWriter(inbox, new DynamoMessageStore(TestDynamo.client(), TestDynamo.table(Setting.MESSAGES_TABLE)),
                     conversations, pool, java.time.Clock.systemUTC())),
             new DynamoTimelineStream());

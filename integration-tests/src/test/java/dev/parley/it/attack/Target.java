@@ -13,6 +13,9 @@ import dev.parley.model.config.Setting;
 import dev.parley.model.domain.ConversationId;
 import dev.parley.testsupport.metering.CapacityMeter;
 import dev.parley.testsupport.tables.StoredItems;
+import java.net.URLEncoder;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.UUID;
 
@@ -44,8 +47,8 @@ final class Target {
     static synchronized Target defaults() {
         if (defaults == null) {
             try {
-                LocalRuntime started = LocalRuntime.start(LocalRuntime.Options.defaults().withPort(0)
-                        .withDynamoInterceptor(METER).withSetting(Setting.LOG_LEVEL, "WARN"));
+                LocalRuntime started = LocalRuntime.start(LocalRuntime.Options.builder().port(0)
+                        .dynamoInterceptor(METER).setting(Setting.LOG_LEVEL, "WARN").build());
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                     try {
                         started.close();
@@ -88,6 +91,27 @@ final class Target {
 
     StoredItems stored() {
         return new StoredItems(runtime.dynamo(), runtime.config());
+    }
+
+    /** A handshake's outcome: the open connection (status 101), or the refusal's HTTP status. */
+    record Attempt(WsClient client, int status) {}
+
+    /** Connects to the URI (token in its query), keeping the connection when the handshake succeeds. */
+    static Attempt attempt(String uri) {
+        try {
+            return new Attempt(WsClient.connect(uri), 101);
+        } catch (IllegalStateException failed) {
+            for (Throwable cause = failed; cause != null; cause = cause.getCause()) {
+                if (cause instanceof WebSocketHandshakeException refused) {
+                    return new Attempt(null, refused.getResponse().statusCode());
+                }
+            }
+            throw failed;
+        }
+    }
+
+    String uriFor(String userId) {
+        return runtime.websocketUrl() + "/?token=" + URLEncoder.encode(token(userId), StandardCharsets.UTF_8);
     }
 
     /** The connection still answers frames. */

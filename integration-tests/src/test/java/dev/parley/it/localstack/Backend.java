@@ -30,17 +30,17 @@ public final class Backend {
      * runtime's stream poller must not replay another's messages. Skips the calling test when
      * LocalStack's preconditions are missing (see {@link LocalStack}).
      */
-    public static LocalRuntime.Options options() {
-        LocalRuntime.Options options = LocalRuntime.Options.defaults();
+    public static LocalRuntime.Options.Builder options() {
+        LocalRuntime.Options.Builder options = LocalRuntime.Options.builder();
         if (!isLocalStack()) {
             return options;
         }
         LocalStack.Endpoint localStack = LocalStack.endpoint();
         String prefix = "it-" + UUID.randomUUID().toString().substring(0, 8) + "-";
         for (Setting table : Arrays.stream(Setting.values()).filter(s -> s.name().endsWith("_TABLE")).toList()) {
-            options = options.withSetting(table, prefix + table.defaultValue());
+            options.setting(table, prefix + table.defaultValue());
         }
-        return options.withExternalDynamoDb(localStack.uri(), localStack.region(), localStack.credentials());
+        return options.externalDynamoDb(localStack.uri(), localStack.region(), localStack.credentials());
     }
 
     public static Region region() {

@@ -43,8 +43,8 @@ class LocalStackBackendTest {
         if (runtime != null) {
             return;
         }
-        LocalRuntime.Options options = Backend.options(); // skips when LocalStack cannot run here
-        runtime = LocalRuntime.start(options.withPort(0));
+        LocalRuntime.Options.Builder options = Backend.options(); // skips when LocalStack cannot run here
+        runtime = LocalRuntime.start(options.port(0).build());
         LocalStack.Endpoint endpoint = LocalStack.endpoint();
         localStack = DynamoDbClient.builder()
                 .endpointOverride(endpoint.uri())

@@ -14,8 +14,8 @@ final class Backends {
     private Backends() {}
 
     /** WARN and above only: one INFO line per request would bury what the suites print. */
-    static LocalRuntime.Options options() {
-        return Backend.options().withSetting(Setting.LOG_LEVEL, "WARN");
+    static LocalRuntime.Options.Builder options() {
+        return Backend.options().setting(Setting.LOG_LEVEL, "WARN");
     }
 
     /** The name a table will have in a runtime started with {@code options}. */

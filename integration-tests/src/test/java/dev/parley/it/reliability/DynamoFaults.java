@@ -18,7 +18,7 @@ import software.amazon.awssdk.services.dynamodb.model.ThrottlingException;
 
 /**
  * Faults on the functions' own DynamoDB client (the real AWS SDK client, through
- * {@code LocalRuntime.Options.withDynamoInterceptor}). Nothing is mocked: an injected fault is an
+ * {@code LocalRuntime.Options.Builder.dynamoInterceptor}). Nothing is mocked: an injected fault is an
  * exception the SDK raises where DynamoDB's answer would be, and the SDK's own retry policy, the
  * functions' error handling and the stream mapping's retries decide what happens next.
  *

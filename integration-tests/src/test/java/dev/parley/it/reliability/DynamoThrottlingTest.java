@@ -42,9 +42,9 @@ class DynamoThrottlingTest {
         if (runtime != null) {
             return;
         }
-        LocalRuntime.Options options = Backends.options().withPort(0);
+        LocalRuntime.Options options = Backends.options().port(0).build();
         faults = new DynamoFaults(Backends.table(options, Setting.CONNECTIONS_TABLE));
-        runtime = LocalRuntime.start(options.withDynamoInterceptor(faults));
+        runtime = LocalRuntime.start(options.toBuilder().dynamoInterceptor(faults).build());
         endpoint = Endpoint.of(runtime);
         stored = Timeline.storedIn(runtime);
     }

@@ -56,9 +56,9 @@ class FanoutFailureTest {
         if (runtime != null) {
             return;
         }
-        LocalRuntime.Options options = Backends.options().withPort(0);
+        LocalRuntime.Options options = Backends.options().port(0).build();
         dynamoFaults = new DynamoFaults(Backends.table(options, Setting.CONNECTIONS_TABLE));
-        runtime = LocalRuntime.start(options.withDynamoInterceptor(dynamoFaults));
+        runtime = LocalRuntime.start(options.toBuilder().dynamoInterceptor(dynamoFaults).build());
         postFaults = new PostFaults(runtime);
         runtime.connectionsApi().setFaults(postFaults);
         endpoint = Endpoint.of(runtime);

@@ -52,12 +52,14 @@ final class Sdk {
      * lost answers are retried within a test's patience.
      */
     static ParleyClient.Builder builder(String websocketUrl, String userId, String deviceId, App app) {
-        return builder(websocketUrl, () -> Parley.token(userId, deviceId), deviceId, app);
+        return builder(websocketUrl, () -> Parley.token(userId, deviceId), deviceId, app)
+                .httpUrl(Parley.runtime().httpUrl());
     }
 
     /** A client of a runtime of the test's own (not the shared one). */
     static ParleyClient.Builder builder(LocalRuntime runtime, String userId, String deviceId, App app) {
-        return builder(runtime.websocketUrl(), () -> token(runtime, userId, deviceId), deviceId, app);
+        return builder(runtime.websocketUrl(), () -> token(runtime, userId, deviceId), deviceId, app)
+                .httpUrl(runtime.httpUrl());
     }
 
     private static ParleyClient.Builder builder(String websocketUrl, TokenSupplier tokens, String deviceId, App app) {

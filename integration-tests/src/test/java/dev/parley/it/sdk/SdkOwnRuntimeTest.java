@@ -67,8 +67,8 @@ class SdkOwnRuntimeTest {
     @Test
     void dynamoDbThrottlingLosesNothingAndDuplicatesNothing() throws Exception {
         Throttler throttler = new Throttler();
-        try (LocalRuntime runtime = LocalRuntime.start(LocalRuntime.Options.defaults().withPort(0)
-                .withDynamoInterceptor(throttler))) {
+        try (LocalRuntime runtime = LocalRuntime.start(LocalRuntime.Options.builder().port(0)
+                .dynamoInterceptor(throttler).build())) {
             String alice = Parley.user("alice");
             String bob = Parley.user("bob");
             String carol = Parley.user("carol");
@@ -107,7 +107,7 @@ class SdkOwnRuntimeTest {
 
     @Test
     void clientsReconnectWithBackoffAndConvergeAcrossAHardRestartOnTheSameData(@TempDir Path data) throws Exception {
-        LocalRuntime first = LocalRuntime.start(LocalRuntime.Options.defaults().withPort(0).withDataDirectory(data));
+        LocalRuntime first = LocalRuntime.start(LocalRuntime.Options.builder().port(0).dataDirectory(data).build());
         int port = first.port();
         String alice = Parley.user("alice");
         String bob = Parley.user("bob");
@@ -130,7 +130,7 @@ class SdkOwnRuntimeTest {
                 sent.add(a.sendText(To.user(bob), "while down " + i)); // queued, retried after the restart
             }
 
-            second = LocalRuntime.start(LocalRuntime.Options.defaults().withPort(port).withDataDirectory(data));
+            second = LocalRuntime.start(LocalRuntime.Options.builder().port(port).dataDirectory(data).build());
             for (int i = 0; i < 10; i++) {
                 sent.add(b.sendText(To.user(alice), "after " + i));
             }

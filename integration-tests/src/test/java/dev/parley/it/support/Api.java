@@ -1,10 +1,12 @@
 package dev.parley.it.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.testsupport.http.ParleyHttp;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 
 /** The HTTP API over real HTTP, as a client calls it: {@code Authorization: Bearer <token>}. */
 public final class Api {
@@ -59,14 +61,6 @@ public final class Api {
 
     /** Creates a group and returns its conversation id. */
     public String createGroup(String name, String... members) {
-        var array = WsClient.JSON.createArrayNode();
-        for (String member : members) {
-            array.add(member);
-        }
-        Reply reply = post("/groups", WsClient.JSON.createObjectNode().put("name", name).set("members", array).toString());
-        if (reply.status() != 201) {
-            throw new AssertionError("group not created: " + reply);
-        }
-        return reply.body().get("conversationId").asText();
+        return ParleyHttp.createGroup(HTTP, baseUrl, token, name, List.of(members));
     }
 }

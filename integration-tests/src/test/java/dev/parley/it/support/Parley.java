@@ -1,12 +1,9 @@
 package dev.parley.it.support;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.local.LocalRuntime;
 import dev.parley.model.config.Setting;
-import java.net.URI;
+import dev.parley.testsupport.http.ParleyHttp;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.UUID;
 
 /**
@@ -14,6 +11,20 @@ import java.util.UUID;
  * in memory. Tests keep out of each other's way with unique user names ({@link #user}).
  */
 public final class Parley {
+    /** Every per-user budget and the per-user connection share lifted (the attack suite tests them on runtimes of its own). */
+    public static final java.util.Map<Setting, String> WITHOUT_BUDGETS = budgetsLifted();
+
+    private static java.util.Map<Setting, String> budgetsLifted() {
+        java.util.Map<Setting, String> settings = new java.util.EnumMap<>(Setting.class);
+        for (Setting setting : Setting.values()) {
+            if (setting.name().endsWith("_RATE") || setting.name().endsWith("_BURST")) {
+                settings.put(setting, "100000");
+            }
+        }
+        settings.put(Setting.MAX_CONNECTIONS_PER_USER, "100000");
+        return settings;
+    }
+
     private static LocalRuntime runtime;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -26,10 +37,14 @@ public final class Parley {
                 // Send limits out of the way: tests send hundreds of messages as fast as they can;
                 // the rate limit has tests of its own (RateLimitTest).
                 // Backend.options(): DynamoDB Local, or LocalStack under -Plocalstack.
-                runtime = LocalRuntime.start(dev.parley.it.localstack.Backend.options().withPort(0)
-                        .withSetting(Setting.LOG_LEVEL, "WARN")
-                        .withSetting(Setting.SEND_RATE, "100000").withSetting(Setting.SEND_BURST, "100000")
-                        .withSetting(Setting.FETCH_RATE, "100000").withSetting(Setting.FETCH_BURST, "100000"));
+                LocalRuntime.Options.Builder options = dev.parley.it.localstack.Backend.options().port(0)
+                        .setting(Setting.LOG_LEVEL, "WARN")
+                        .setting(Setting.SEND_RATE, "100000").setting(Setting.SEND_BURST, "100000")
+                        .setting(Setting.FETCH_RATE, "100000").setting(Setting.FETCH_BURST, "100000");
+                for (var lifted : WITHOUT_BUDGETS.entrySet()) {
+                    options.setting(lifted.getKey(), lifted.getValue());
+                }
+                runtime = LocalRuntime.start(options.build());
             } catch (Exception e) {
                 throw new IllegalStateException("the local runtime did not start", e);
             }
@@ -52,21 +67,7 @@ public final class Parley {
 
     /** A token from the local issuer, fetched over HTTP as a client would. */
     public static String token(String userId, String deviceId) {
-        String body = deviceId == null
-                ? "{\"userId\":\"" + userId + "\"}"
-                : "{\"userId\":\"" + userId + "\",\"deviceId\":\"" + deviceId + "\"}";
-        try {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
-                            URI.create(runtime().connectionsUrl() + "/dev/token"))
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200) {
-                throw new IllegalStateException("token refused: " + response.body());
-            }
-            JsonNode json = WsClient.JSON.readTree(response.body());
-            return json.get("token").asText();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return ParleyHttp.devToken(HTTP, runtime().connectionsUrl(), userId, deviceId);
     }
 
     public static WsClient connect(String userId) {

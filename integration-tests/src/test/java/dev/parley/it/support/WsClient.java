@@ -112,6 +112,10 @@ public final class WsClient implements AutoCloseable {
         socket.sendText(text, true).join();
     }
 
+    public void sendBinary(byte[] data) {
+        socket.sendBinary(java.nio.ByteBuffer.wrap(data), true).join();
+    }
+
     /** Sends the frame with a fresh requestId and waits for the reply that echoes it. */
     public JsonNode request(ObjectNode frame) {
         String requestId = UUID.randomUUID().toString();

@@ -14,6 +14,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
@@ -22,6 +25,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chromium.ChromiumNetworkConditions;
 
@@ -86,6 +91,7 @@ class WebChatBrowserTest {
         assertThat(alice.awaitMessage(hello, "sent").seq()).isEqualTo("1");
 
         bob.awaitUnread(conversation, 1);
+        bob.await("the unread count in the tab title", d -> "(1) Parley".equals(d.getTitle()));
         bob.openFromList(conversation);
         ChatPage.Shown received = bob.awaitMessage(hello);
         assertThat(received.sender()).isEqualTo(a);
@@ -169,6 +175,14 @@ class WebChatBrowserTest {
         assertThat(bob.messages()).hasSize(30);
         assertThat(bob.messages().get(0).text()).isEqualTo("message 11");
         assertThat(bob.loadOlderShown()).isTrue();
+        // Everything is unread: the "new messages" line stands above the first message held, and
+        // the conversation opened there, not at the bottom.
+        assertThat(bobWindow.executeScript(
+                "const divider = document.querySelector('[data-testid=\"unread-divider\"]');"
+                        + " return divider !== null && divider.nextElementSibling.dataset.seq === '11'"
+                        + " && divider.getBoundingClientRect().top"
+                        + " < document.getElementById('timeline').getBoundingClientRect().top + 40;"))
+                .as("the unread divider above message 11, at the top of the timeline").isEqualTo(true);
 
         // Scrolling to the top pages back through `history`.
         bob.scrollTimelineToTop();
@@ -222,6 +236,51 @@ class WebChatBrowserTest {
             String members = d.findElement(By.id("conversation-members")).getText();
             return members.contains(carol) && !members.contains(b);
         });
+    }
+
+    /**
+     * The main screens at a desktop width and a phone's (390 px), kept as build artifacts under
+     * integration-tests/target/screenshots/. At both widths the page itself does not scroll (the
+     * list and the timeline do) and the message box is on screen.
+     */
+    @Test
+    void theMainScreensFitDesktopAndPhoneWidthsAndAreKeptAsScreenshots() throws Exception {
+        String a = Parley.user("alice");
+        String b = Parley.user("bob");
+        Path folder = Files.createDirectories(Path.of("target", "screenshots"));
+        try {
+            for (int[] size : new int[][] {{1100, 900}, {390, 844}}) {
+                String width = size[0] + "px";
+                aliceWindow.manage().window().setSize(new Dimension(size[0], size[1]));
+                aliceWindow.get(Parley.runtime().connectionsUrl() + "/");
+                aliceWindow.executeScript("sessionStorage.clear(); localStorage.clear();");
+                aliceWindow.navigate().refresh();
+                alice.await("the sign-in form", d -> d.findElement(By.id("login-user")).isDisplayed());
+                shoot(aliceWindow, folder.resolve("sign-in-" + width + ".png"));
+
+                alice.signIn(a);
+                alice.openChatWith(b);
+                for (int i = 1; i <= 25; i++) {
+                    alice.send("message " + i + " at " + width + (i % 5 == 0 ? ", a longer one that wraps onto a second line on a phone" : ""));
+                }
+                alice.awaitMessage("message 25 at " + width + ", a longer one that wraps onto a second line on a phone", "sent");
+                assertThat(aliceWindow.executeScript(
+                        "return document.documentElement.scrollHeight <= window.innerHeight + 1"
+                                + " && document.body.scrollHeight <= window.innerHeight + 1"))
+                        .as("the page itself does not scroll at " + width).isEqualTo(true);
+                assertThat(aliceWindow.executeScript(
+                        "const r = document.getElementById('composer-text').getBoundingClientRect();"
+                                + " return r.top >= 0 && r.bottom <= window.innerHeight && r.right <= window.innerWidth;"))
+                        .as("the message box is on screen at " + width).isEqualTo(true);
+                shoot(aliceWindow, folder.resolve("conversation-" + width + ".png"));
+            }
+        } finally {
+            aliceWindow.manage().window().setSize(new Dimension(1100, 900));
+        }
+    }
+
+    private static void shoot(ChromeDriver window, Path file) throws Exception {
+        Files.copy(window.getScreenshotAs(OutputType.FILE).toPath(), file, StandardCopyOption.REPLACE_EXISTING);
     }
 
     private static ChromiumNetworkConditions offline() {

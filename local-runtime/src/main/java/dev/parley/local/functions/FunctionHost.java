@@ -12,21 +12,29 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import dev.parley.functions.wiring.HandlerSet;
+import dev.parley.local.gateway.Integrations;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
 
 /**
- * The deployed functions, as the local gateway and stream poller invoke them: the handler classes
- * of functions/, built by {@link HandlerSet} with local endpoints and configuration.
+ * The deployed functions, as the local gateway, HTTP API, queue and stream poller invoke them:
+ * the handler classes of functions/ and the routes of the catalogue, both read from the same
+ * loaded code (so a reload can add a route of either kind).
  */
-public final class FunctionHost {
+public final class FunctionHost implements Integrations {
     private static final long TIMEOUT_MILLIS = 30_000;
 
     private final Map<String, RequestHandler<?, ?>> handlers;
+    private final Map<String, Route> webSocketRoutes;
+    private final List<String> httpRoutes;
     private final ClassLoader code;
 
-    FunctionHost(Map<String, RequestHandler<?, ?>> handlers, ClassLoader code) {
+    FunctionHost(Map<String, RequestHandler<?, ?>> handlers, Map<String, Route> webSocketRoutes,
+                 List<String> httpRoutes, ClassLoader code) {
         this.handlers = handlers;
+        this.webSocketRoutes = Map.copyOf(webSocketRoutes);
+        this.httpRoutes = List.copyOf(httpRoutes);
         this.code = code;
     }
 
@@ -35,29 +43,28 @@ public final class FunctionHost {
         return code;
     }
 
-    /** The WebSocket route keys that have a handler ({@code $connect}, {@code send}, ...). */
-    public Set<String> routeKeys() {
-        return handlers.keySet();
+    /** Every HTTP API route key of the loaded catalogue ({@code GET /conversations}, ...). */
+    public List<String> httpRoutes() {
+        return httpRoutes;
     }
 
-    /** Whether a WebSocket route key has a handler ({@code $default} always does). */
-    public boolean hasRoute(String routeKey) {
-        if (routeKey.startsWith("$")) {
-            return routeKey.equals("$default");
-        }
-        return !routeKey.startsWith(HandlerSet.HTTP) && handlers.containsKey(routeKey);
+    @Override
+    public Optional<Route> route(String routeKey) {
+        return Optional.ofNullable(webSocketRoutes.get(routeKey));
     }
 
+    @Override
     @SuppressWarnings("unchecked")
     public IamPolicyResponseV1 authorize(APIGatewayCustomAuthorizerEvent event) {
         var handler = (RequestHandler<APIGatewayCustomAuthorizerEvent, IamPolicyResponseV1>) handlers.get(HandlerSet.AUTHORIZER);
         return handler.handleRequest(event, new LocalContext("authorizer", TIMEOUT_MILLIS));
     }
 
+    @Override
     @SuppressWarnings("unchecked")
-    public APIGatewayV2WebSocketResponse route(String routeKey, APIGatewayV2WebSocketEvent event) {
+    public APIGatewayV2WebSocketResponse invoke(String routeKey, APIGatewayV2WebSocketEvent event) {
         var handler = (RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse>) handlers.get(routeKey);
-        if (handler == null) {
+        if (handler == null || !webSocketRoutes.containsKey(routeKey)) {
             throw new IllegalArgumentException("no handler for route " + routeKey);
         }
         return handler.handleRequest(event, new LocalContext(routeKey, TIMEOUT_MILLIS));

@@ -2,6 +2,8 @@ package dev.parley.local.functions;
 
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import dev.parley.functions.wiring.HandlerSet;
+import dev.parley.local.gateway.Integrations;
+import dev.parley.model.routes.Catalogue;
 import dev.parley.model.protocol.FrameCodec;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -13,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -21,7 +24,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * Loads the function code (Parley's functions and shared model) in a class loader of its own, so
+ * Loads the function code (Parley's functions and shared model, with its route {@link Catalogue})
+ * in a class loader of its own, so
  * it can be loaded anew while the gateway, its connections and the AWS clients stay: what a
  * deploy on API Gateway does. Everything else (AWS SDK, aws-lambda-java types, Jackson) comes
  * from the runtime's own class path and is shared, which is why {@link HandlerSet#create} takes
@@ -60,12 +64,27 @@ public final class FunctionLoader {
                     Supplier.class, Clock.class);
             Map<String, RequestHandler<?, ?>> handlers = (Map<String, RequestHandler<?, ?>>) create.invoke(
                     null, environment, dynamo, management, sqs, clock);
-            return new FunctionHost(handlers, loader);
+            Class<?> catalogue = loader.loadClass(Catalogue.class.getName());
+            Map<String, Integrations.Route> webSocketRoutes = new LinkedHashMap<>();
+            for (Object route : (List<?>) catalogue.getMethod("webSocketRoutes").invoke(null)) {
+                String key = (String) accessor(route, "routeKey");
+                webSocketRoutes.put(key, new Integrations.Route(key, (Boolean) accessor(route, "twoWay")));
+            }
+            List<String> httpRoutes = new ArrayList<>();
+            for (Object route : (List<?>) catalogue.getMethod("httpRoutes").invoke(null)) {
+                httpRoutes.add((String) accessor(route, "routeKey"));
+            }
+            return new FunctionHost(handlers, webSocketRoutes, httpRoutes, loader);
         } catch (InvocationTargetException e) {
             throw new IllegalStateException("the function code failed to initialize", e.getCause());
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("the function code could not be loaded", e);
         }
+    }
+
+    /** A record component of a catalogue entry, read across class loaders. */
+    private static Object accessor(Object record, String name) throws ReflectiveOperationException {
+        return record.getClass().getMethod(name).invoke(record);
     }
 
     static URL[] codeLocations() {

@@ -1,6 +1,8 @@
 package dev.parley.local.gateway;
 
 import dev.parley.local.Json;
+import dev.parley.local.http.LocalOnly;
+import dev.parley.model.aws.AwsLimits;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +24,7 @@ import org.eclipse.jetty.util.Callback;
  */
 public final class ConnectionsApi extends Handler.Abstract {
     public static final String PREFIX = "/@connections/";
-    private static final int MAX_POST_BYTES = 128 * 1024;
+    private static final int MAX_POST_BYTES = AwsLimits.WEBSOCKET_MESSAGE_BYTES;
 
     private final WebSocketGateway gateway;
     private volatile PostFaults faults = PostFaults.NONE;
@@ -50,14 +52,19 @@ public final class ConnectionsApi extends Handler.Abstract {
         if (!path.startsWith(PREFIX)) {
             return false;
         }
+        if (!LocalOnly.allows(request)) {
+            error(response, callback, 403, "ForbiddenException", "Forbidden");
+            return true;
+        }
         String connectionId = URLDecoder.decode(path.substring(PREFIX.length()), StandardCharsets.UTF_8);
         String method = request.getMethod();
         if (HttpMethod.POST.is(method)) {
-            String frame = Content.Source.asString(request, StandardCharsets.UTF_8);
-            if (frame.getBytes(StandardCharsets.UTF_8).length > MAX_POST_BYTES) {
+            byte[] data = readAtMost(request, MAX_POST_BYTES);
+            if (data == null) {
                 error(response, callback, 413, "PayloadTooLargeException", "Payload too large");
                 return true;
             }
+            String frame = new String(data, StandardCharsets.UTF_8);
             int injected = faults.statusFor(connectionId, frame);
             if (injected == 410 || (injected == 0 && !gateway.post(connectionId, frame))) {
                 error(response, callback, 410, "GoneException", "Gone");
@@ -90,6 +97,18 @@ public final class ConnectionsApi extends Handler.Abstract {
             error(response, callback, 405, "MethodNotAllowed", "Method not allowed");
         }
         return true;
+    }
+
+    /** The request body, or null when it is longer than {@code limit} (read no further than that). */
+    public static byte[] readAtMost(Request request, int limit) throws java.io.IOException {
+        long declared = request.getLength();
+        if (declared > limit) {
+            return null;
+        }
+        try (java.io.InputStream in = Content.Source.asInputStream(request)) {
+            byte[] data = in.readNBytes(limit + 1);
+            return data.length > limit ? null : data;
+        }
     }
 
     private static void error(Response response, Callback callback, int status, String type, String message) {

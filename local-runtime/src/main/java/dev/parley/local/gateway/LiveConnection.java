@@ -1,20 +1,33 @@
 package dev.parley.local.gateway;
 
+import dev.parley.model.aws.AwsLimits;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 
 /**
- * One client connection held by the gateway, apart from any function code. Until the socket is
- * open (while {@code $connect} runs), frames posted to it are queued, as API Gateway holds
- * messages for a connection that is being established.
+ * One client connection held by the gateway, apart from any function code.
+ *
+ * <p>Outgoing: until the socket is open (while {@code $connect} runs), frames posted to it are
+ * queued, as API Gateway holds messages for a connection that is being established; sends are
+ * serialized, so frames reach the client in the order they were sent.
+ *
+ * <p>Incoming: frames wait in a bounded inbox and at most {@code invocationsPerConnection} of them
+ * are being invoked at once, each taking its turn on the shared invocation threads. When the inbox
+ * is full the gateway stops reading the socket (no demand), so a flooding client is slowed by TCP
+ * and cannot queue work ahead of other users' frames.
  */
 final class LiveConnection {
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(10);
+    /** At most 3 bytes of UTF-8 per char (4 per surrogate pair): a fragment stays within 32 KB. */
+    private static final int FRAGMENT_CHARS = AwsLimits.WEBSOCKET_FRAME_BYTES / 4;
 
     final String id;
     final Map<String, Object> authorizerContext;
@@ -25,6 +38,12 @@ final class LiveConnection {
     private Session session;
     private final List<String> pending = new ArrayList<>();
     private boolean closed;
+    private Runnable onClose = () -> {};
+
+    private final Object inboxLock = new Object();
+    private final ArrayDeque<String> inbox = new ArrayDeque<>();
+    private int invoking;
+    private boolean demandWithheld;
 
     LiveConnection(String id, Map<String, Object> authorizerContext, long connectedAt, String sourceIp, String userAgent) {
         this.id = id;
@@ -44,9 +63,8 @@ final class LiveConnection {
     }
 
     /**
-     * Sends one text frame and waits until it is written. Sends to one connection are serialized,
-     * so frames reach the client in the order they were sent. Returns false if the connection is
-     * closed.
+     * Sends one text frame and waits until it is written. Returns false if the connection is
+     * closed or the frame could not be written.
      */
     synchronized boolean send(String frame) {
         if (closed) {
@@ -63,10 +81,23 @@ final class LiveConnection {
         if (!session.isOpen()) {
             return false;
         }
-        Callback.Completable written = new Callback.Completable();
-        session.sendText(frame, written);
         try {
-            written.get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            // API Gateway sends a message over its 32 KB frame limit in several frames; so does this.
+            int start = 0;
+            do {
+                int end = Math.min(frame.length(), start + FRAGMENT_CHARS);
+                if (end < frame.length() && Character.isHighSurrogate(frame.charAt(end - 1))) {
+                    end--;
+                }
+                Callback.Completable written = new Callback.Completable();
+                if (start == 0 && end == frame.length()) {
+                    session.sendText(frame, written);
+                } else {
+                    session.sendPartialText(frame.substring(start, end), end == frame.length(), written);
+                }
+                written.get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                start = end;
+            } while (start < frame.length());
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -76,9 +107,76 @@ final class LiveConnection {
         }
     }
 
+    /**
+     * A frame read from the socket: queued, invoked in turn, and more read only while the inbox
+     * has room.
+     */
+    void received(String frame, GatewayLimits limits, Executor invocations, BiConsumer<LiveConnection, String> dispatch) {
+        boolean demand;
+        synchronized (inboxLock) {
+            inbox.add(frame);
+            demand = inbox.size() < limits.queuedFramesPerConnection();
+            demandWithheld = !demand;
+        }
+        if (demand) {
+            demand();
+        }
+        startInvocations(limits, invocations, dispatch);
+    }
+
+    private void startInvocations(GatewayLimits limits, Executor invocations, BiConsumer<LiveConnection, String> dispatch) {
+        while (true) {
+            String next;
+            synchronized (inboxLock) {
+                if (invoking >= limits.invocationsPerConnection() || inbox.isEmpty()) {
+                    return;
+                }
+                next = inbox.poll();
+                invoking++;
+            }
+            invocations.execute(() -> {
+                try {
+                    dispatch.accept(this, next);
+                } finally {
+                    boolean demand;
+                    synchronized (inboxLock) {
+                        invoking--;
+                        demand = demandWithheld && inbox.size() < limits.queuedFramesPerConnection();
+                        if (demand) {
+                            demandWithheld = false;
+                        }
+                    }
+                    if (demand) {
+                        demand();
+                    }
+                    startInvocations(limits, invocations, dispatch);
+                }
+            });
+        }
+    }
+
+    void demand() {
+        Session open;
+        synchronized (this) {
+            open = closed ? null : session;
+        }
+        if (open != null && open.isOpen()) {
+            open.demand();
+        }
+    }
+
+    /** Runs once the connection is closed, whichever side closed it. */
+    synchronized void onClose(Runnable action) {
+        this.onClose = action;
+    }
+
     synchronized void markClosed() {
         closed = true;
+        onClose.run();
         pending.clear();
+        synchronized (inboxLock) {
+            inbox.clear();
+        }
     }
 
     synchronized void close(int status, String reason) {

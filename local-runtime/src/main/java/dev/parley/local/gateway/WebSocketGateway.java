@@ -4,13 +4,10 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayCustomAuthorizerEv
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
 import com.amazonaws.services.lambda.runtime.events.IamPolicyResponseV1;
-import dev.parley.local.functions.FunctionHost;
-import dev.parley.model.errors.ErrorCode;
-import dev.parley.model.protocol.FrameCodec;
-import dev.parley.model.protocol.ServerFrame;
+import dev.parley.model.aws.AwsLimits;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collection;
@@ -23,6 +20,9 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.server.Request;
@@ -33,53 +33,72 @@ import org.eclipse.jetty.websocket.server.ServerUpgradeRequest;
 import org.eclipse.jetty.websocket.server.ServerUpgradeResponse;
 import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
 import org.eclipse.jetty.websocket.server.WebSocketCreator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An emulator of an API Gateway WebSocket API, holding the client connections apart from the
- * function code (which it reaches through a {@link FunctionHost} supplier, so code can be swapped
- * under live connections):
+ * function code (which it reaches through an {@link Integrations} supplier, so code can be swapped
+ * under live connections). It knows nothing of Parley's protocol:
  * <ul>
  *   <li>{@code $connect}: the REQUEST authorizer runs before the upgrade; a refusal is answered
  *       with HTTP 401 (authorizer failed "Unauthorized"), 403 (Deny policy) or 500, and no
  *       WebSocket is opened. The authorizer's context reaches every later route.</li>
- *   <li>Route selection on {@code $request.body.action}; frames that are not JSON, have no action
- *       or an action without a route go to {@code $default}. A handler's response body is the
- *       route response sent back on the connection.</li>
+ *   <li>Route selection on {@code $request.body.action} read as plain JSON ({@link RouteSelection}).
+ *       The body a two-way route's integration answers is its route response (an empty frame when
+ *       it answers no body); a one-way route sends nothing back.</li>
  *   <li>Admission: beyond the open-connection limit or the new-connection rate, the upgrade is
  *       refused with HTTP 429 ({@link Admission}).</li>
- *   <li>Limits: frames over 32 KiB are answered with a {@code PAYLOAD_TOO_LARGE} error (the
- *       connection stays open); 10 minutes without a frame closes the connection, as does API
- *       Gateway's 2-hour maximum.</li>
+ *   <li>Limits ({@link GatewayLimits}, from {@code AwsLimits}): a frame over 32 KB or a message over
+ *       128 KB closes the connection with 1009; a binary frame closes it with 1003; no frame either
+ *       way for the idle timeout, or the maximum connection duration, closes it with 1001. A route
+ *       response over 128 KB is not delivered.</li>
+ *   <li>Fairness: each connection's frames are invoked a few at a time from a bounded inbox
+ *       ({@link LiveConnection}), so one connection's flood does not delay other users.</li>
  * </ul>
  */
 public final class WebSocketGateway {
-    public static final int MAX_FRAME_BYTES = 32 * 1024;
-    public static final Duration IDLE_TIMEOUT = Duration.ofMinutes(10);
-    public static final Duration MAX_CONNECTION_DURATION = Duration.ofHours(2);
+    /** The close code API Gateway sends for a binary frame. */
+    public static final int CLOSE_UNSUPPORTED_DATA = 1003;
     static final String METHOD_ARN = "arn:aws:execute-api:us-east-1:000000000000:local/local/$connect";
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Logger LOG = LoggerFactory.getLogger(WebSocketGateway.class);
+    /** Human-readable lines per connect, disconnect and message ({@code ./parley local}'s terminal). */
+    private static final Logger ACTIVITY = LoggerFactory.getLogger("parley.activity");
+    /** The route whose messages the activity log shows (others at DEBUG). */
+    private static final String MESSAGE_ROUTE = "send";
 
-    private final Supplier<FunctionHost> functions;
+    private final Supplier<? extends Integrations> functions;
+    private final GatewayLimits limits;
     private final Admission admission;
     private final Map<String, LiveConnection> connections = new ConcurrentHashMap<>();
     private final ExecutorService invocations;
+    private final ScheduledExecutorService timers;
 
-    public WebSocketGateway(Supplier<FunctionHost> functions, Admission admission) {
+    public WebSocketGateway(Supplier<? extends Integrations> functions, GatewayLimits limits) {
         this.functions = functions;
-        this.admission = admission;
-        this.invocations = Executors.newFixedThreadPool(64, runnable -> {
-            Thread thread = new Thread(runnable, "gateway-route");
+        this.limits = limits;
+        this.admission = new Admission(limits.maxConnections(), limits.connectRate());
+        this.invocations = Executors.newFixedThreadPool(64, daemon("gateway-route"));
+        this.timers = Executors.newSingleThreadScheduledExecutor(daemon("gateway-timer"));
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, name);
             thread.setDaemon(true);
             return thread;
-        });
+        };
     }
 
     /** Applies API Gateway's limits to the Jetty container and maps the upgrade path. */
     public void configure(ServerWebSocketContainer container) {
-        container.setIdleTimeout(IDLE_TIMEOUT);
-        // Read whole messages up to 1 MiB so that oversized ones can be answered, not dropped.
-        container.setMaxTextMessageSize(1024 * 1024);
-        container.setMaxFrameSize(1024 * 1024);
+        container.setIdleTimeout(limits.idleTimeout());
+        // Jetty closes with 1009 (MESSAGE_TOO_BIG) past either limit, as API Gateway does.
+        container.setMaxFrameSize(AwsLimits.WEBSOCKET_FRAME_BYTES);
+        container.setMaxTextMessageSize(AwsLimits.WEBSOCKET_MESSAGE_BYTES);
+        container.setMaxBinaryMessageSize(AwsLimits.WEBSOCKET_MESSAGE_BYTES);
+        container.setAutoFragment(false);
         container.addMapping("/", (WebSocketCreator) this::upgrade);
     }
 
@@ -96,7 +115,10 @@ public final class WebSocketGateway {
     /** What {@code GET @connections/{id}} reports. Times are epoch milliseconds. */
     public record ConnectionInfo(long connectedAt, long lastActiveAt, String sourceIp, String userAgent) {}
 
-    /** {@code POST @connections/{id}}: false when the connection is gone (the API answers 410). */
+    /**
+     * {@code POST @connections/{id}}: false when the connection is gone (the API answers 410). The
+     * caller has refused frames over 128 KB already (413).
+     */
     public boolean post(String connectionId, String frame) {
         LiveConnection connection = connections.get(connectionId);
         return connection != null && connection.send(frame);
@@ -112,9 +134,11 @@ public final class WebSocketGateway {
         return true;
     }
 
-    /** Closes every connection, as a gateway shutting down would. */
+    /** Closes every connection, as a gateway shutting down would, and stops its threads. */
     public void closeAll() {
         List.copyOf(connections.values()).forEach(connection -> connection.close(1001, "Going away"));
+        timers.shutdownNow();
+        invocations.shutdown();
     }
 
     private Object upgrade(ServerUpgradeRequest request, ServerUpgradeResponse response,
@@ -130,7 +154,7 @@ public final class WebSocketGateway {
         Map<String, String> query = query(request);
         String sourceIp = Request.getRemoteAddr(request);
         String userAgent = headers.getOrDefault("User-Agent", "");
-        FunctionHost host = functions.get();
+        Integrations host = functions.get();
 
         Map<String, Object> authorizerContext;
         try {
@@ -160,7 +184,7 @@ public final class WebSocketGateway {
             APIGatewayV2WebSocketEvent event = event(connection, "$connect", "CONNECT", null);
             event.setHeaders(headers);
             event.setQueryStringParameters(query.isEmpty() ? null : query);
-            APIGatewayV2WebSocketResponse result = host.route("$connect", event);
+            APIGatewayV2WebSocketResponse result = host.invoke("$connect", event);
             int status = result == null ? 200 : result.getStatusCode();
             if (status < 200 || status > 299) {
                 connections.remove(connection.id);
@@ -173,11 +197,18 @@ public final class WebSocketGateway {
             Response.writeError(request, response, callback, 500);
             return null;
         }
+        ScheduledFuture<?> expiry = timers.schedule(() -> connection.close(1001, "Going away"),
+                limits.maxConnectionDuration().toMillis(), TimeUnit.MILLISECONDS);
+        connection.onClose(() -> expiry.cancel(false));
+        ACTIVITY.info("connected    {} ({} open)", who(connection), connections.size());
         return new Endpoint(this, connection);
     }
 
-    /** The Jetty listener of one connection (public: Jetty looks its methods up reflectively). */
-    public static final class Endpoint implements Session.Listener.AutoDemanding {
+    /**
+     * The Jetty listener of one connection (public: Jetty looks its methods up reflectively). It
+     * demands frames itself: one at a time while the connection's inbox has room.
+     */
+    public static final class Endpoint implements Session.Listener {
         private final WebSocketGateway gateway;
         private final LiveConnection connection;
 
@@ -189,16 +220,20 @@ public final class WebSocketGateway {
         @Override
         public void onWebSocketOpen(Session session) {
             connection.opened(session);
+            connection.demand();
         }
 
         @Override
         public void onWebSocketText(String text) {
             connection.lastActiveAt = System.currentTimeMillis();
-            if (connection.lastActiveAt - connection.connectedAt > MAX_CONNECTION_DURATION.toMillis()) {
-                connection.close(1001, "Going away");
-                return;
-            }
-            gateway.invocations.execute(() -> gateway.dispatch(connection, text));
+            connection.received(text, gateway.limits, gateway.invocations, gateway::dispatch);
+        }
+
+        /** API Gateway does not take binary frames: it closes the connection with 1003. */
+        @Override
+        public void onWebSocketBinary(ByteBuffer payload, org.eclipse.jetty.websocket.api.Callback callback) {
+            callback.succeed();
+            connection.close(CLOSE_UNSUPPORTED_DATA, "Binary frames are not supported");
         }
 
         @Override
@@ -213,40 +248,46 @@ public final class WebSocketGateway {
     }
 
     private void dispatch(LiveConnection connection, String text) {
-        if (text.getBytes(StandardCharsets.UTF_8).length > MAX_FRAME_BYTES) {
-            connection.send(FrameCodec.encode(ServerFrame.Error.of(FrameCodec.requestIdOrNull(text),
-                    ErrorCode.PAYLOAD_TOO_LARGE, "frames are limited to " + MAX_FRAME_BYTES + " bytes")));
-            return;
+        Integrations host = functions.get();
+        String routeKey = RouteSelection.select(text, key -> host.route(key).isPresent());
+        boolean twoWay = host.route(routeKey).map(Integrations.Route::twoWay).orElse(false);
+        if (MESSAGE_ROUTE.equals(routeKey)) {
+            ACTIVITY.info("message from {} ({} bytes)", who(connection), text.length());
+        } else if (ACTIVITY.isDebugEnabled()) {
+            ACTIVITY.debug("{} from {} ({} bytes)", routeKey, who(connection), text.length());
         }
-        FunctionHost host = functions.get();
-        String routeKey = selectRoute(host, text);
+        APIGatewayV2WebSocketResponse result;
         try {
-            APIGatewayV2WebSocketResponse result = host.route(routeKey, event(connection, routeKey, "MESSAGE", text));
-            if (result != null && result.getBody() != null) {
-                connection.send(result.getBody());
-            }
+            result = host.invoke(routeKey, event(connection, routeKey, "MESSAGE", text));
         } catch (RuntimeException failed) {
             warn(routeKey + " failed", connection.id, failed);
             // What API Gateway sends when an integration fails.
             connection.send("{\"message\": \"Internal server error\", \"connectionId\":\"" + connection.id
                     + "\", \"requestId\":\"" + UUID.randomUUID() + "\"}");
+            return;
         }
-    }
-
-    /** {@code $request.body.action}, falling back to {@code $default} as API Gateway does. */
-    private static String selectRoute(FunctionHost host, String text) {
-        String action = FrameCodec.actionOrNull(text);
-        return action != null && host.hasRoute(action) ? action : "$default";
+        if (!twoWay) {
+            return; // a one-way route: API Gateway passes nothing back
+        }
+        String body = result == null || result.getBody() == null ? "" : result.getBody();
+        if (body.getBytes(StandardCharsets.UTF_8).length > AwsLimits.WEBSOCKET_MESSAGE_BYTES) {
+            LOG.warn("route response of {} over {} bytes not delivered (connection {})", routeKey,
+                    AwsLimits.WEBSOCKET_MESSAGE_BYTES, connection.id);
+            return;
+        }
+        // A two-way route whose integration answers no body still sends a frame: an empty one.
+        connection.send(body);
     }
 
     private void closed(LiveConnection connection, int statusCode) {
         if (connections.remove(connection.id, connection)) {
             connection.markClosed();
+            ACTIVITY.info("disconnected {} ({}, {} open)", who(connection), statusCode, connections.size());
             invocations.execute(() -> {
                 try {
                     APIGatewayV2WebSocketEvent event = event(connection, "$disconnect", "DISCONNECT", null);
                     event.getRequestContext().setStatus(Integer.toString(statusCode));
-                    functions.get().route("$disconnect", event);
+                    functions.get().invoke("$disconnect", event);
                 } catch (RuntimeException ignored) {
                     // $disconnect is best effort on API Gateway too; stale mappings are cleaned on 410.
                 }
@@ -331,11 +372,15 @@ public final class WebSocketGateway {
         return query;
     }
 
+    /** The user and device of a connection, as the authorizer named them. */
+    private static String who(LiveConnection connection) {
+        Object user = connection.authorizerContext.getOrDefault("userId", connection.authorizerContext.get("principalId"));
+        Object device = connection.authorizerContext.get("deviceId");
+        return user + (device == null ? "" : "/" + device);
+    }
+
     private static void warn(String what, String connectionId, Throwable failure) {
-        System.err.println("{\"level\":\"WARN\",\"what\":\"gateway\",\"message\":\"" + what
-                + "\",\"connectionId\":\"" + connectionId + "\",\"error\":\""
-                + String.valueOf(failure).replace("\\", "\\\\").replace("\"", "\\\"") + "\"}");
-        failure.printStackTrace();
+        LOG.warn("{} (connection {})", what, connectionId, failure);
     }
 
     /** Ids shaped like API Gateway's: 12 random bytes, base64, ending in '='. */

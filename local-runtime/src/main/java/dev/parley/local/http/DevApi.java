@@ -31,6 +31,9 @@ public final class DevApi extends Handler.Abstract {
     public static final java.util.List<String> ROUTES = java.util.List.of(
             "POST /dev/token", "GET " + JWKS_PATH, "POST /dev/reload", "GET " + NotificationSink.PATH);
 
+    /** The longest token the local issuer signs (a week). */
+    static final Duration MAX_TTL = Duration.ofDays(7);
+
     private final LocalIssuer issuer;
     private final Supplier<Integer> reload;
 
@@ -43,6 +46,10 @@ public final class DevApi extends Handler.Abstract {
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         String path = Request.getPathInContext(request);
+        if (path.startsWith("/dev/") && !LocalOnly.allows(request)) {
+            error(response, callback, 403, "FORBIDDEN", LocalOnly.REFUSAL);
+            return true;
+        }
         if (path.equals(JWKS_PATH) && HttpMethod.GET.is(request.getMethod())) {
             json(response, callback, 200, issuer.jwks());
             return true;
@@ -72,6 +79,12 @@ public final class DevApi extends Handler.Abstract {
             }
             JsonNode deviceId = body.get("deviceId");
             JsonNode ttl = body.get("ttlSeconds");
+            if (ttl != null && (!ttl.canConvertToLong() || !ttl.isIntegralNumber() || ttl.longValue() < 1
+                    || ttl.longValue() > MAX_TTL.toSeconds())) {
+                error(response, callback, 400, "BAD_REQUEST", "ttlSeconds must be a whole number from 1 to "
+                        + MAX_TTL.toSeconds());
+                return true;
+            }
             String token = issuer.token(userId.textValue(),
                     deviceId != null && deviceId.isTextual() ? deviceId.textValue() : null,
                     ttl != null && ttl.canConvertToLong() ? Duration.ofSeconds(ttl.longValue()) : LocalIssuer.DEFAULT_TTL);

@@ -4,6 +4,8 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.parley.functions.auth.TokenVerifier;
 import dev.parley.local.functions.FunctionHost;
+import dev.parley.local.gateway.ConnectionsApi;
+import dev.parley.model.aws.AwsLimits;
 import dev.parley.model.routes.Catalogue;
 import dev.parley.model.routes.Trigger;
 import java.nio.ByteBuffer;
@@ -31,7 +33,11 @@ import org.eclipse.jetty.util.Fields;
  */
 public final class HttpApi extends Handler.Abstract {
     public static final String PREFIX = "/api";
-    /** Every route of the HTTP API, as API Gateway route keys. */
+    /**
+     * Every route of the HTTP API in the catalogue this runtime was built with, as API Gateway
+     * route keys. Requests are matched against the routes of the code now loaded instead
+     * ({@link FunctionHost#httpRoutes()}), so a reload can add one.
+     */
     public static final List<String> ROUTES = Catalogue.httpRoutes().stream().map(Trigger.HttpRoute::routeKey).toList();
 
     private final Supplier<FunctionHost> functions;
@@ -52,8 +58,15 @@ public final class HttpApi extends Handler.Abstract {
         String method = request.getMethod();
         // Read the whole body before any answer: answering a request whose body is unread makes
         // Jetty close the connection, which a keep-alive client then finds dead on its next request.
-        String body = Content.Source.asString(request, StandardCharsets.UTF_8);
-        Match match = match(method, path);
+        byte[] data = ConnectionsApi.readAtMost(request, AwsLimits.HTTP_PAYLOAD_BYTES);
+        if (data == null) {
+            DevApi.error(response, callback, 413, "PAYLOAD_TOO_LARGE",
+                    "request bodies are limited to " + AwsLimits.HTTP_PAYLOAD_BYTES + " bytes");
+            return true;
+        }
+        String body = new String(data, StandardCharsets.UTF_8);
+        FunctionHost host = functions.get();
+        Match match = match(host.httpRoutes(), method, path);
         if (match == null) {
             DevApi.json(response, callback, 404, "{\"message\":\"Not Found\"}");
             return true;
@@ -66,7 +79,7 @@ public final class HttpApi extends Handler.Abstract {
         APIGatewayV2HTTPEvent event = event(request, match, path, claims, body.isEmpty() ? null : body);
         APIGatewayV2HTTPResponse result;
         try {
-            result = functions.get().http(match.routeKey(), event);
+            result = host.http(match.routeKey(), event);
         } catch (RuntimeException failed) {
             DevApi.json(response, callback, 500, "{\"message\":\"Internal Server Error\"}");
             return true;
@@ -83,9 +96,9 @@ public final class HttpApi extends Handler.Abstract {
     private record Match(String routeKey, Map<String, String> pathParameters) {}
 
     /** The route whose template matches; path parameters are single segments, as in API Gateway. */
-    static Match match(String method, String path) {
+    static Match match(List<String> routes, String method, String path) {
         String[] segments = path.split("/", -1);
-        for (String route : ROUTES) {
+        for (String route : routes) {
             String[] parts = route.split(" ", 2);
             if (!parts[0].equals(method)) {
                 continue;

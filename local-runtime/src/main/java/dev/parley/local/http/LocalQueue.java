@@ -20,6 +20,8 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An SQS emulator, one instance per queue (instances are chained with {@link #orElse}: a request
@@ -32,6 +34,7 @@ public final class LocalQueue extends Handler.Abstract {
     public static final String PREFIX = "/sqs";
     private static final int MAX_RECEIVES = 3;
     private static final long VISIBILITY_TIMEOUT_SECONDS = 5;
+    private static final Logger LOG = LoggerFactory.getLogger(LocalQueue.class);
 
     private final String queueName;
     private final String queueArn;
@@ -114,8 +117,7 @@ public final class LocalQueue extends Handler.Abstract {
         if (failed && receiveCount < MAX_RECEIVES) {
             timer.schedule(() -> deliver(messageId, body, md5, receiveCount + 1), VISIBILITY_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } else if (failed) {
-            System.err.println("{\"level\":\"WARN\",\"what\":\"local-queue\",\"message\":\"message dropped after "
-                    + MAX_RECEIVES + " receives\",\"messageId\":\"" + messageId + "\"}");
+            LOG.warn("queue {}: message {} dropped after {} receives", queueName, messageId, MAX_RECEIVES);
         }
     }
 

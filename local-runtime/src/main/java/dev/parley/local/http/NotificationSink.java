@@ -31,6 +31,10 @@ public final class NotificationSink extends Handler.Abstract {
         if (!PATH.equals(Request.getPathInContext(request))) {
             return false;
         }
+        if (!LocalOnly.allows(request)) {
+            DevApi.error(response, callback, 403, "FORBIDDEN", LocalOnly.REFUSAL);
+            return true;
+        }
         if (HttpMethod.POST.is(request.getMethod())) {
             JsonNode notification = Json.MAPPER.readTree(Content.Source.asString(request, StandardCharsets.UTF_8));
             String userId = notification.path("userId").asText("");

@@ -1,13 +1,18 @@
+// Over 400 lines on purpose: the event-source-mapping semantics (batching, partial failures, bisect,
+// bounded retries, record age, checkpoints, lanes) all act on one shard position and its retry
+// state; split apart they would pass that state through every call. Each rule has its own test.
 package dev.parley.local.streams;
 
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.fasterxml.jackson.core.type.TypeReference;
+import dev.parley.functions.observability.Telemetry;
 import dev.parley.local.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,10 +24,15 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Function;
 import software.amazon.awssdk.services.dynamodb.model.ExpiredIteratorException;
 import software.amazon.awssdk.services.dynamodb.model.GetRecordsResponse;
 import software.amazon.awssdk.services.dynamodb.model.Record;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.Shard;
 import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
 import software.amazon.awssdk.services.dynamodb.model.TrimmedDataAccessException;
@@ -34,52 +44,119 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
  * <ul>
  *   <li>records in stream order, in batches of at most {@link EventSourceMapping#batchSize()};
  *       a child shard is read only after its parent is finished, so order per key holds;</li>
+ *   <li>with a parallelization factor above 1, a shard's batch is split by item key (partition
+ *       and sort key) into that many concurrent invocations: order holds per item only, as on
+ *       AWS (the fan-out mapping deploys factor 1, which keeps one conversation's pushes in seq
+ *       order);</li>
  *   <li>a batch response naming failed items checkpoints before the first failed record and
- *       retries from it; a thrown error retries the whole batch, bisecting it when configured;</li>
+ *       retries from it; an invocation that fails (throws, or crashes with an error) retries the
+ *       whole batch, bisecting it when configured;</li>
  *   <li>after {@link EventSourceMapping#maxRetryAttempts()} retries, or past the maximum record
  *       age, the records go to the on-failure destination ({@link #deadLetters()}) and the
  *       shard moves on;</li>
  *   <li>with a checkpoint file (file-backed runtime) processing resumes after the last
  *       checkpointed record when the runtime restarts.</li>
  * </ul>
+ *
+ * <p>Between polls that find nothing it backs off, from {@value #FIRST_IDLE_MILLIS} ms doubling up
+ * to 640 ms and then the maximum idle wait (5 s by default), and a {@link WriteSignal} on the writers' DynamoDB
+ * client wakes it at once when the streamed table is written: an idle runtime costs next to no
+ * CPU and a push leaves as soon as its record can be read. (Lambda polls each shard about four
+ * times a second; a wait here never delays a record a writer signalled.)
  */
 public final class StreamPoller implements AutoCloseable {
-    private static final long IDLE_SLEEP_MILLIS = 5;
-    private static final long DESCRIBE_EVERY_MILLIS = 1_000;
+    /** The longest rest between two polls that found nothing. */
+    public static final Duration MAX_IDLE = Duration.ofSeconds(5);
+    static final long FIRST_IDLE_MILLIS = 5;
+    /** Short waits (5, 10, ... 640 ms: 1.3 s after the last write) find a record that lags its write. */
+    static final long LAST_SHORT_IDLE_MILLIS = 640;
+    /** Shards are listed again this often, and at once when one is finished (its children follow). */
+    private static final long DESCRIBE_EVERY_MILLIS = 10_000;
 
     /** What the on-failure destination receives: the range of records given up on, and why. */
     public record DeadLetter(String shardId, String firstSequenceNumber, String lastSequenceNumber, int records,
                              String reason) {}
+
+    /**
+     * How an invocation of the function goes: the default calls it. Fault injection (the soak run)
+     * replaces it to make invocations crash before or after the function ran, as a Lambda
+     * invocation can (out of memory, timeout, runtime exit).
+     */
+    @FunctionalInterface
+    public interface Invocations {
+        Invocations PLAIN = (event, function) -> function.apply(event);
+
+        StreamsEventResponse invoke(DynamodbEvent event, Function<DynamodbEvent, StreamsEventResponse> function);
+    }
 
     private final DynamoDbStreamsClient streams;
     private final String streamArn;
     private final Function<DynamodbEvent, StreamsEventResponse> function;
     private final EventSourceMapping mapping;
     private final Optional<Path> checkpointFile;
+    private final WriteSignal wakeup;
+    private final long maxIdleMillis;
     private final Map<String, String> checkpoints = new ConcurrentHashMap<>();
     private final List<DeadLetter> deadLetters = new CopyOnWriteArrayList<>();
     private final Map<String, String> iterators = new HashMap<>();
     private final Set<String> finishedShards = new HashSet<>();
     private final Map<String, String> parents = new LinkedHashMap<>();
     private final Thread thread;
+    private final ExecutorService lanes;
     private volatile boolean running = true;
+    private volatile Invocations invocations = Invocations.PLAIN;
+    private volatile boolean resting;
     private long describedAt;
+    private boolean shardFinished;
 
+    /** A poller that wakes only on its own back-off (no writer signals it). */
     public StreamPoller(DynamoDbStreamsClient streams, String streamArn,
                         Function<DynamodbEvent, StreamsEventResponse> function, EventSourceMapping mapping,
                         Optional<Path> checkpointFile) {
+        this(streams, streamArn, function, mapping, checkpointFile, WriteSignal.none(), MAX_IDLE);
+    }
+
+    /**
+     * @param wakeup  raised by the writers of the streamed table (see {@link WriteSignal})
+     * @param maxIdle the longest rest between polls when nothing is signalled
+     */
+    public StreamPoller(DynamoDbStreamsClient streams, String streamArn,
+                        Function<DynamodbEvent, StreamsEventResponse> function, EventSourceMapping mapping,
+                        Optional<Path> checkpointFile, WriteSignal wakeup, Duration maxIdle) {
         this.streams = streams;
         this.streamArn = streamArn;
         this.function = function;
         this.mapping = mapping;
         this.checkpointFile = checkpointFile;
+        this.wakeup = wakeup;
+        this.maxIdleMillis = Math.max(FIRST_IDLE_MILLIS, maxIdle.toMillis());
         checkpointFile.ifPresent(this::loadCheckpoints);
         this.thread = new Thread(this::run, "stream-poller");
         thread.setDaemon(true);
+        this.lanes = mapping.parallelizationFactor() == 1 ? null
+                : Executors.newFixedThreadPool(mapping.parallelizationFactor(), runnable -> {
+                    Thread lane = new Thread(runnable, "stream-poller-lane");
+                    lane.setDaemon(true);
+                    return lane;
+                });
     }
 
     public void start() {
         thread.start();
+    }
+
+    public EventSourceMapping mapping() {
+        return mapping;
+    }
+
+    /** Replaces how the function is invoked (fault injection); {@link Invocations#PLAIN} restores it. */
+    public void setInvocations(Invocations invocations) {
+        this.invocations = invocations;
+    }
+
+    /** Whether the poller is in its longest wait (nothing read for a while); for tests. */
+    boolean resting() {
+        return resting;
     }
 
     public List<DeadLetter> deadLetters() {
@@ -95,22 +172,36 @@ public final class StreamPoller implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (lanes != null) {
+            lanes.shutdownNow();
+        }
     }
 
     private void run() {
+        long idleMillis = 0;
         while (running) {
             try {
-                if (!pollOnce()) {
-                    Thread.sleep(IDLE_SLEEP_MILLIS);
+                long writesSeen = wakeup.writes();
+                if (pollOnce()) {
+                    idleMillis = 0;
+                    continue;
+                }
+                idleMillis = idleMillis == 0 ? FIRST_IDLE_MILLIS
+                        : idleMillis >= LAST_SHORT_IDLE_MILLIS ? maxIdleMillis
+                        : Math.min(maxIdleMillis, idleMillis * 2);
+                resting = idleMillis == maxIdleMillis;
+                boolean woken = wakeup.awaitWriteAfter(writesSeen, idleMillis);
+                resting = false;
+                if (woken) {
+                    idleMillis = 0; // a write: poll now, then briefly, until its record shows up
                 }
             } catch (InterruptedException e) {
                 return;
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 if (!running) {
                     return;
                 }
-                System.err.println("{\"level\":\"WARN\",\"what\":\"stream-poller\",\"error\":"
-                        + quote(String.valueOf(e)) + "}");
+                Telemetry.event("stream-poller").field("outcome", "poll-failed").failure(e).emit(Telemetry.Level.WARN);
                 sleepQuietly(200);
             }
         }
@@ -119,7 +210,8 @@ public final class StreamPoller implements AutoCloseable {
     /** One pass over the readable shards; true when any records were processed. */
     private boolean pollOnce() {
         long now = System.currentTimeMillis();
-        if (now - describedAt > DESCRIBE_EVERY_MILLIS || iterators.isEmpty()) {
+        if (now - describedAt > DESCRIBE_EVERY_MILLIS || iterators.isEmpty() || shardFinished) {
+            shardFinished = false;
             describeShards();
             describedAt = now;
         }
@@ -142,12 +234,15 @@ public final class StreamPoller implements AutoCloseable {
                 continue;
             }
             if (!response.records().isEmpty()) {
-                deliver(shardId, response.records());
+                if (!deliver(shardId, response.records())) {
+                    return false; // closing: the batch was not finished, nor checkpointed
+                }
                 processed = true;
             }
             if (response.nextShardIterator() == null) {
                 iterators.remove(shardId);
                 finishedShards.add(shardId);
+                shardFinished = true;
             } else {
                 iterators.put(shardId, response.nextShardIterator());
             }
@@ -178,7 +273,7 @@ public final class StreamPoller implements AutoCloseable {
                 return streams.getShardIterator(get -> get.streamArn(streamArn).shardId(shardId)
                         .shardIteratorType(ShardIteratorType.AFTER_SEQUENCE_NUMBER).sequenceNumber(checkpoint))
                         .shardIterator();
-            } catch (TrimmedDataAccessException | software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException gone) {
+            } catch (TrimmedDataAccessException | ResourceNotFoundException gone) {
                 // The checkpointed record has aged out of the stream: start from the oldest one kept.
             }
         }
@@ -186,13 +281,59 @@ public final class StreamPoller implements AutoCloseable {
                 .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
     }
 
-    /** Delivers one batch read from a shard, with retries, bisection and the on-failure destination. */
-    private void deliver(String shardId, List<Record> batch) {
-        deliver(shardId, batch, 0);
+    /**
+     * Delivers one batch read from a shard, with retries, bisection and the on-failure
+     * destination, then checkpoints after its last record.
+     *
+     * @return false when the poller closed before the batch was done (nothing is checkpointed)
+     */
+    private boolean deliver(String shardId, List<Record> batch) {
+        if (lanes == null) {
+            deliver(shardId, batch, 0, true);
+        } else {
+            deliverInLanes(shardId, batch);
+        }
+        if (!running) {
+            return false;
+        }
         checkpoint(shardId, batch.get(batch.size() - 1).dynamodb().sequenceNumber());
+        return true;
     }
 
-    private void deliver(String shardId, List<Record> records, int retriesSoFar) {
+    /**
+     * Parallelization factor above 1: the batch is split by item key into concurrent lanes, each
+     * delivered in order with its own retries. Two records of one item always share a lane; two
+     * items of one conversation need not, so their order across lanes is not kept.
+     */
+    private void deliverInLanes(String shardId, List<Record> batch) {
+        Map<Integer, List<Record>> byLane = new LinkedHashMap<>();
+        for (Record record : batch) {
+            int lane = Math.floorMod(record.dynamodb().keys().hashCode(), mapping.parallelizationFactor());
+            byLane.computeIfAbsent(lane, any -> new ArrayList<>()).add(record);
+        }
+        List<Future<?>> inFlight = new ArrayList<>();
+        for (List<Record> records : byLane.values()) {
+            inFlight.add(lanes.submit(() -> deliver(shardId, records, 0, false)));
+        }
+        for (Future<?> lane : inFlight) {
+            try {
+                lane.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (ExecutionException e) {
+                Telemetry.event("stream-poller").field("outcome", "lane-failed").failure(e.getCause())
+                        .emit(Telemetry.Level.WARN);
+            }
+        }
+    }
+
+    /**
+     * @param checkpointWithin whether a partial batch failure checkpoints before the failed record
+     *                         (records are delivered one range at a time in stream order; not so
+     *                         across concurrent lanes)
+     */
+    private void deliver(String shardId, List<Record> records, int retriesSoFar, boolean checkpointWithin) {
         List<Record> pending = records;
         int retries = retriesSoFar;
         while (!pending.isEmpty() && running) {
@@ -203,12 +344,14 @@ public final class StreamPoller implements AutoCloseable {
             pending = fresh;
             StreamsEventResponse response;
             try {
-                response = function.apply(StreamRecords.event(pending, streamArn));
-            } catch (RuntimeException functionError) {
+                response = invocations.invoke(StreamRecords.event(pending, streamArn), function);
+            } catch (RuntimeException | Error functionError) {
+                // Lambda reports a thrown error, a crash of the runtime and a timeout alike: the
+                // invocation failed, and the whole batch is retried.
                 if (mapping.bisectOnError() && pending.size() > 1) {
                     int half = pending.size() / 2;
-                    deliver(shardId, pending.subList(0, half), retries + 1);
-                    deliver(shardId, pending.subList(half, pending.size()), retries + 1);
+                    deliver(shardId, pending.subList(0, half), retries + 1, checkpointWithin);
+                    deliver(shardId, pending.subList(half, pending.size()), retries + 1, checkpointWithin);
                     return;
                 }
                 pending = retryOrGiveUp(shardId, pending, retries++, "function error: " + functionError);
@@ -219,6 +362,9 @@ public final class StreamPoller implements AutoCloseable {
                 return;
             }
             // Lambda checkpoints before the first failed record and retries from there.
+            if (checkpointWithin && firstFailed > 0) {
+                checkpoint(shardId, pending.get(firstFailed - 1).dynamodb().sequenceNumber());
+            }
             pending = retryOrGiveUp(shardId, pending.subList(firstFailed, pending.size()), retries++,
                     "batch item failure");
         }
@@ -275,11 +421,13 @@ public final class StreamPoller implements AutoCloseable {
         DeadLetter letter = new DeadLetter(shardId, records.get(0).dynamodb().sequenceNumber(),
                 records.get(records.size() - 1).dynamodb().sequenceNumber(), records.size(), reason);
         deadLetters.add(letter);
-        System.err.println("{\"level\":\"WARN\",\"what\":\"stream-on-failure-destination\",\"shardId\":" + quote(shardId)
-                + ",\"records\":" + records.size() + ",\"reason\":" + quote(reason) + "}");
+        Telemetry.event("stream-on-failure-destination").field("shardId", shardId)
+                .field("firstSequenceNumber", letter.firstSequenceNumber())
+                .field("lastSequenceNumber", letter.lastSequenceNumber()).field("records", records.size())
+                .field("reason", reason).emit(Telemetry.Level.WARN);
     }
 
-    private void checkpoint(String shardId, String sequenceNumber) {
+    private synchronized void checkpoint(String shardId, String sequenceNumber) {
         checkpoints.put(shardId, sequenceNumber);
         checkpointFile.ifPresent(file -> {
             try {
@@ -287,7 +435,8 @@ public final class StreamPoller implements AutoCloseable {
                 Files.writeString(temporary, Json.MAPPER.writeValueAsString(checkpoints));
                 Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException e) {
-                System.err.println("{\"level\":\"WARN\",\"what\":\"stream-checkpoint\",\"error\":" + quote(e.toString()) + "}");
+                Telemetry.event("stream-poller").field("outcome", "checkpoint-failed").failure(e)
+                        .emit(Telemetry.Level.WARN);
             }
         });
     }
@@ -307,14 +456,6 @@ public final class StreamPoller implements AutoCloseable {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private static String quote(String value) {
-        try {
-            return Json.MAPPER.writeValueAsString(value);
-        } catch (IOException e) {
-            return "\"?\"";
         }
     }
 

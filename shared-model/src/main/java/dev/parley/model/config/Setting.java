@@ -36,10 +36,47 @@ public enum Setting {
     SEND_RATE("20"),
     /** Sends a user may make at once before the sustained rate applies. */
     SEND_BURST("50"),
-    /** sync and history requests per second per user, sustained. */
+    /** history requests and GET /conversations/{id}/messages pages per second per user, sustained. */
     FETCH_RATE("10"),
-    /** sync and history requests a user may make at once. */
+    /** history requests and message pages a user may make at once. */
     FETCH_BURST("30"),
+    /*
+     * Per-user budgets of every other route (docs/security.md): a token bucket per user and route,
+     * RATE per second sustained, BURST at once. Over budget: RATE_LIMITED with retryAfterMs, and
+     * nothing is done. Each decision is one conditional write to the rate-limits table.
+     */
+    /** sync requests per second per user (every device together). */
+    SYNC_RATE("5"),
+    SYNC_BURST("20"),
+    /** heartbeats per second per user: a device heartbeats about every 30 s. */
+    HEARTBEAT_RATE("2"),
+    HEARTBEAT_BURST("20"),
+    /** ack frames per second per user: a device acks about once a second per active conversation. */
+    ACK_RATE("20"),
+    ACK_BURST("100"),
+    /** read frames per second per user. */
+    READ_RATE("10"),
+    READ_BURST("50"),
+    /** GET /conversations per second per user. */
+    CONVERSATIONS_LIST_RATE("2"),
+    CONVERSATIONS_LIST_BURST("20"),
+    /** GET /presence per second per user (each asks about up to 100 users). */
+    PRESENCE_QUERY_RATE("2"),
+    PRESENCE_QUERY_BURST("20"),
+    /** Groups a user may create per second, sustained (one every 10 s), and at once. */
+    GROUP_CREATE_RATE("0.1"),
+    GROUP_CREATE_BURST("10"),
+    /** Member additions and removals per second per user, and at once. */
+    MEMBER_CHANGE_RATE("1"),
+    MEMBER_CHANGE_BURST("30"),
+    /** Device registrations and removals per second per user, and at once. */
+    DEVICES_RATE("1"),
+    DEVICES_BURST("10"),
+    /**
+     * Live connections one user may hold (every device); a $connect beyond it is refused with
+     * HTTP 429, so one user cannot take every connection slot.
+     */
+    MAX_CONNECTIONS_PER_USER("10"),
     /** Offline notifications are POSTed as JSON here when set (the local runtime's sink); else Amazon SNS. */
     PUSH_WEBHOOK_URL(""),
     /** SNS platform application for APNs tokens; empty: APNs devices get no notification. */

@@ -9,6 +9,10 @@ public enum ErrorCode {
     /** A member asking for what only another member may do (e.g. removing others from a group). */
     FORBIDDEN(403),
     NOT_FOUND(404),
+    /** A clientMsgId reused with different content: the first content stands. */
+    CONFLICT(409),
+    /** The recipient has blocked the sender (PROTOCOL.md v2). */
+    BLOCKED(403),
     RATE_LIMITED(429),
     INTERNAL(500);
 
@@ -35,6 +39,8 @@ public enum ErrorCode {
         if (failure instanceof ForbiddenException) return FORBIDDEN;
         if (failure instanceof NotFoundException) return NOT_FOUND;
         if (failure instanceof RateLimitedException) return RATE_LIMITED;
+        if (failure instanceof ConflictException) return CONFLICT;
+        if (failure instanceof BlockedException) return BLOCKED;
         return INTERNAL;
     }
 }

@@ -35,6 +35,13 @@ public final class FrameCodec {
     /** The nesting depth every client must be able to parse: a body plus the frames around it. */
     public static final int MAX_FRAME_DEPTH = 64;
     public static final int MAX_REQUEST_ID_CHARS = 64;
+    /**
+     * The most cursors one {@code sync} may carry; more is BAD_REQUEST. A frame of API Gateway's
+     * 32 KB holds about 700, so this refuses only frames no real client sends; the reads a sync
+     * may spend on cursors of conversations the caller is not listed in are capped separately
+     * (the sync service looks up at most a few of them).
+     */
+    public static final int MAX_SYNC_CURSORS = 1000;
     public static final int DEFAULT_PAGE = 50;
     public static final int MAX_PAGE = 200;
     /** Conversations per v2 {@code synced} reply unless {@code pageSize} says fewer. */
@@ -64,6 +71,9 @@ public final class FrameCodec {
         }
         if (!(parsed instanceof Map<?, ?>)) {
             throw new BadRequestException("frame must be a JSON object");
+        }
+        if (!JsonTree.wellFormedText(parsed)) {
+            throw new BadRequestException("frame holds a string that is not valid UTF-16 (a lone surrogate)");
         }
         Map<String, Object> object = (Map<String, Object>) parsed;
         Object requestIdValue = object.get("requestId");
@@ -154,6 +164,9 @@ public final class FrameCodec {
         if (body.isEmpty()) {
             throw new BadRequestException("body must have text and/or application fields");
         }
+        if (JsonTree.depth(body) > MAX_BODY_DEPTH) {
+            throw new BadRequestException("body is nested deeper than " + MAX_BODY_DEPTH + " levels");
+        }
         Object text = body.get("text");
         if (text != null && !(text instanceof String)) {
             throw new BadRequestException("body.text must be a string");
@@ -202,6 +215,9 @@ public final class FrameCodec {
         }
         if (!(json.get("cursors") instanceof Map<?, ?> object)) {
             throw new BadRequestException("cursors must be an object of conversationId to seq");
+        }
+        if (object.size() > MAX_SYNC_CURSORS) {
+            throw new BadRequestException("at most " + MAX_SYNC_CURSORS + " cursors per sync");
         }
         Map<String, Long> cursors = new LinkedHashMap<>();
         for (Map.Entry<?, ?> entry : object.entrySet()) {

@@ -44,6 +44,66 @@ public final class JsonTree {
         }
     }
 
+    /** Nesting depth: a scalar is 0, an object or array holding only scalars is 1. */
+    public static int depth(Object value) {
+        int deepest = 0;
+        if (value instanceof Map<?, ?> object) {
+            for (Object child : object.values()) {
+                deepest = Math.max(deepest, depth(child));
+            }
+            return deepest + 1;
+        }
+        if (value instanceof List<?> array) {
+            for (Object child : array) {
+                deepest = Math.max(deepest, depth(child));
+            }
+            return deepest + 1;
+        }
+        return 0;
+    }
+
+    /**
+     * Whether every string of the tree (object keys included) is well-formed UTF-16: JSON lets a
+     * {@code \uD800} escape stand alone, but no UTF-8 encoder can store or send such a string
+     * (it would become {@code ?}), so Parley refuses it on the way in.
+     */
+    public static boolean wellFormedText(Object value) {
+        if (value instanceof String text) {
+            return wellFormed(text);
+        }
+        if (value instanceof Map<?, ?> object) {
+            for (Map.Entry<?, ?> entry : object.entrySet()) {
+                if (!wellFormed(String.valueOf(entry.getKey())) || !wellFormedText(entry.getValue())) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (value instanceof List<?> array) {
+            for (Object child : array) {
+                if (!wellFormedText(child)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static boolean wellFormed(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 >= text.length() || !Character.isLowSurrogate(text.charAt(i + 1))) {
+                    return false;
+                }
+                i++;
+            } else if (Character.isLowSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Parses one JSON value and requires that nothing but whitespace follows it. */
     static Object parse(JsonFactory factory, String text) throws IOException {
         try (JsonParser parser = factory.createParser(text)) {

@@ -58,7 +58,10 @@ public final class Catalogue {
             HANDLERS + "ConnectAuthorizerHandler", List.of(new ConnectAuthorizer()), List.of(),
             false, true, MESSAGE_TIMEOUT);
 
-    /** Records the connection, marks the user online and tells their direct peers (410s remove gone connections). */
+    /**
+     * Counts the user's live connections (their share), records the connection, marks the user
+     * online and tells their direct peers (410s remove gone connections).
+     */
     public static final FunctionSpec CONNECT = new FunctionSpec("Connect", HANDLERS + "ConnectHandler",
             List.of(new WebSocketRoute("$connect", false)),
             List.of(TableAccess.of(CONNECTIONS, PUT_ITEM, QUERY, DELETE_ITEM), TableAccess.of(PRESENCE, UPDATE_ITEM),
@@ -88,7 +91,8 @@ public final class Catalogue {
 
     public static final FunctionSpec HEARTBEAT = new FunctionSpec("Heartbeat", HANDLERS + "HeartbeatHandler",
             List.of(new WebSocketRoute("heartbeat", true)),
-            List.of(TableAccess.of(CONNECTIONS, UPDATE_ITEM)), false, true, MESSAGE_TIMEOUT);
+            List.of(TableAccess.of(CONNECTIONS, UPDATE_ITEM), TableAccess.of(RATE_LIMITS, UPDATE_ITEM)),
+            false, true, MESSAGE_TIMEOUT);
 
     /** Reading a page may declare an old hole a gap (a conditional PutItem on the messages table). */
     public static final FunctionSpec SYNC = new FunctionSpec("Sync", HANDLERS + "SyncHandler",
@@ -106,7 +110,8 @@ public final class Catalogue {
     /** Acks are written in the caller's own partition of the sync store. */
     public static final FunctionSpec ACK = new FunctionSpec("Ack", HANDLERS + "AckHandler",
             List.of(new WebSocketRoute("ack", true)),
-            List.of(TableAccess.of(CONVERSATIONS, GET_ITEM), TableAccess.of(INBOX, UPDATE_ITEM)),
+            List.of(TableAccess.of(CONVERSATIONS, GET_ITEM), TableAccess.of(INBOX, UPDATE_ITEM),
+                    TableAccess.of(RATE_LIMITS, UPDATE_ITEM)),
             false, true, MESSAGE_TIMEOUT);
 
     /**
@@ -117,14 +122,16 @@ public final class Catalogue {
     public static final FunctionSpec READ_CURSOR = new FunctionSpec("Read", HANDLERS + "ReadHandler",
             List.of(new WebSocketRoute("read", true)),
             List.of(TableAccess.of(CONVERSATIONS, GET_ITEM), TableAccess.of(CONNECTIONS, QUERY, DELETE_ITEM),
-                    TableAccess.of(INBOX, UPDATE_ITEM), TableAccess.of(MESSAGES, QUERY)),
+                    TableAccess.of(INBOX, UPDATE_ITEM), TableAccess.of(MESSAGES, QUERY),
+                    TableAccess.of(RATE_LIMITS, UPDATE_ITEM)),
             true, true, MESSAGE_TIMEOUT);
 
     public static final FunctionSpec GROUPS = new FunctionSpec("Groups", HANDLERS + "GroupsHandler",
             List.of(new HttpRoute("POST", "/groups"), new HttpRoute("POST", "/groups/{id}/members"),
                     new HttpRoute("DELETE", "/groups/{id}/members/{userId}")),
-            List.of(TableAccess.of(CONVERSATIONS, GET_ITEM, QUERY, PUT_ITEM, BATCH_WRITE_ITEM, DELETE_ITEM),
-                    TableAccess.of(CONNECTIONS, QUERY, DELETE_ITEM), TableAccess.of(INBOX, GET_ITEM, PUT_ITEM, UPDATE_ITEM)),
+            List.of(TableAccess.of(CONVERSATIONS, GET_ITEM, QUERY, PUT_ITEM, UPDATE_ITEM, BATCH_WRITE_ITEM, DELETE_ITEM),
+                    TableAccess.of(CONNECTIONS, QUERY, DELETE_ITEM), TableAccess.of(INBOX, GET_ITEM, PUT_ITEM, UPDATE_ITEM),
+                    TableAccess.of(RATE_LIMITS, UPDATE_ITEM)),
             true, true, MESSAGE_TIMEOUT);
 
     public static final FunctionSpec CONVERSATIONS_LIST = new FunctionSpec("Conversations",
@@ -137,12 +144,14 @@ public final class Catalogue {
     /** Removing a device also removes its ack positions from the sync store. */
     public static final FunctionSpec DEVICES_ROUTES = new FunctionSpec("Devices", HANDLERS + "DevicesHandler",
             List.of(new HttpRoute("PUT", "/devices/{deviceId}"), new HttpRoute("DELETE", "/devices/{deviceId}")),
-            List.of(TableAccess.of(DEVICES, PUT_ITEM, DELETE_ITEM), TableAccess.of(INBOX, QUERY, BATCH_WRITE_ITEM)),
+            List.of(TableAccess.of(DEVICES, PUT_ITEM, DELETE_ITEM), TableAccess.of(INBOX, QUERY, BATCH_WRITE_ITEM),
+                    TableAccess.of(RATE_LIMITS, UPDATE_ITEM)),
             false, false, MESSAGE_TIMEOUT);
 
     public static final FunctionSpec PRESENCE_QUERY = new FunctionSpec("Presence", HANDLERS + "PresenceHandler",
             List.of(new HttpRoute("GET", "/presence")),
-            List.of(TableAccess.of(CONNECTIONS, QUERY), TableAccess.of(PRESENCE, GET_ITEM)), false, true, MESSAGE_TIMEOUT);
+            List.of(TableAccess.of(CONNECTIONS, QUERY), TableAccess.of(PRESENCE, GET_ITEM), TableAccess.of(RATE_LIMITS, UPDATE_ITEM)),
+            false, true, MESSAGE_TIMEOUT);
 
     /** Consumes the presence queue: publishes "offline" once the reconnect grace period is over. */
     public static final FunctionSpec PRESENCE_CHECK = new FunctionSpec("PresenceCheck", HANDLERS + "PresenceCheckHandler",

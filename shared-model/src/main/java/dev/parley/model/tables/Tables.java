@@ -95,12 +95,15 @@ public final class Tables {
 
     /**
      * Idempotency records of sends: key {@code <conversationId>|<senderId>|<clientMsgId>}, holding
-     * the seq the send was given. Expires after the idempotency window (48 hours by default).
+     * the seq the send was given and a hash of its content (a reused clientMsgId with other content
+     * is a conflict). Expires after the idempotency window (48 hours by default).
      */
     public static final class Idempotency {
         public static final String KEY = "key";
         public static final String SEQ = "seq";
         public static final String SENT_AT = "sentAt";
+        /** SHA-256 of the send's content (base64), as Powertools' payload validation keeps it. */
+        public static final String CONTENT_HASH = "hash";
         public static final String EXPIRES_AT = "expiresAt";
 
         public static final TableDefinition DEFINITION = new TableDefinition(

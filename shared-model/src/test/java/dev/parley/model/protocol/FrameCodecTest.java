@@ -83,4 +83,41 @@ class FrameCodecTest {
             return ErrorCode.of(e);
         }
     }
+
+    private static String nested(int depth) {
+        return "{\"a\":".repeat(depth - 1) + "{\"text\":\"deep\"}" + "}".repeat(depth - 1);
+    }
+
+    @Test
+    void aBodyNestedDeeperThanTheLimitIsBadRequestAndOneAtTheLimitPasses() {
+        String frame = "{\"action\":\"send\",\"to\":\"bob\",\"clientMsgId\":\"c\",\"body\":%s}";
+        assertThat(FrameCodec.decode(frame.formatted(nested(FrameCodec.MAX_BODY_DEPTH)))).isInstanceOf(ClientCommand.Send.class);
+        assertThatThrownBy(() -> FrameCodec.decode(frame.formatted(nested(FrameCodec.MAX_BODY_DEPTH + 1))))
+                .isInstanceOf(BadRequestException.class).hasMessageContaining("nested");
+        assertThatThrownBy(() -> FrameCodec.decode(frame.formatted(nested(997))))
+                .isInstanceOf(BadRequestException.class);
+    }
+
+    @Test
+    void aLoneSurrogateAnywhereInAFrameIsBadRequest() {
+        for (String text : new String[] {"\\ud800", "x\\udc00y", "\\ud83d\\u0041"}) {
+            assertThatThrownBy(() -> FrameCodec.decode("{\"action\":\"send\",\"to\":\"bob\",\"clientMsgId\":\"c\","
+                    + "\"body\":{\"text\":\"" + text + "\"}}")).as(text).isInstanceOf(BadRequestException.class);
+        }
+        assertThatThrownBy(() -> FrameCodec.decode("{\"action\":\"heartbeat\",\"\\udfff\":1}"))
+                .isInstanceOf(BadRequestException.class);
+        var send = (ClientCommand.Send) FrameCodec.decode("{\"action\":\"send\",\"to\":\"bob\",\"clientMsgId\":\"c\","
+                + "\"body\":{\"text\":\"\\ud83d\\ude00\"}}");
+        assertThat(send.bodyJson()).contains("\ud83d\ude00");
+    }
+
+    @Test
+    void aSyncWithMoreCursorsThanTheLimitIsBadRequest() {
+        StringBuilder cursors = new StringBuilder();
+        for (int i = 0; i <= FrameCodec.MAX_SYNC_CURSORS; i++) {
+            cursors.append(i == 0 ? "" : ",").append("\"g:c").append(i).append("\":0");
+        }
+        assertThatThrownBy(() -> FrameCodec.decode("{\"action\":\"sync\",\"cursors\":{" + cursors + "}}"))
+                .isInstanceOf(BadRequestException.class).hasMessageContaining("cursors");
+    }
 }

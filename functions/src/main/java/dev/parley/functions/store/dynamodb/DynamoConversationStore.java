@@ -18,6 +18,7 @@ import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
 /** {@link ConversationStore} on the conversations table: a {@code #meta} item and member items. */
@@ -34,6 +35,10 @@ public final class DynamoConversationStore implements ConversationStore {
     static final String LAST_SEQ_AT = "lastSeqAt";
     static final String DEVICE_ITEM_PREFIX = "d#";
     static final String ACK_SEQ = "ackSeq";
+    /** Members of a group, kept on its meta item so the cap is one conditional write. */
+    static final String MEMBER_COUNT = "memberCount";
+    /** Room for n more: the count after adding stays at most the cap. */
+    static final String ROOM_FOR_MORE = "attribute_exists(#item) AND #count <= :limit";
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -113,6 +118,7 @@ public final class DynamoConversationStore implements ConversationStore {
         meta.put(LAST_SEQ_AT, n(now));
         meta.put(Conversations.CREATED_AT, n(now));
         meta.put(MEMBERS_RECORDED, AttributeValue.fromBool(true));
+        meta.put(MEMBER_COUNT, n(members.size()));
         dynamo.putItem(put -> put.tableName(table).item(meta)
                 .conditionExpression("attribute_not_exists(#item)")
                 .expressionAttributeNames(Map.of("#item", Conversations.ITEM)));
@@ -131,6 +137,55 @@ public final class DynamoConversationStore implements ConversationStore {
                 var unprocessed = dynamo.batchWriteItem(b -> b.requestItems(current)).unprocessedItems();
                 batch = unprocessed == null || unprocessed.isEmpty() ? Map.of() : unprocessed;
             }
+        }
+    }
+
+    @Override
+    public boolean reserveMembers(String conversationId, int count, int max) {
+        for (int attempt = 0; attempt < 2; attempt++) {
+            try {
+                dynamo.updateItem(update -> update.tableName(table).key(metaKey(conversationId))
+                        .updateExpression("SET #count = #count + :n")
+                        .conditionExpression(ROOM_FOR_MORE)
+                        .expressionAttributeNames(Map.of("#count", MEMBER_COUNT, "#item", Conversations.ITEM))
+                        .expressionAttributeValues(Map.of(":n", n(count), ":limit", n(max - count)))
+                        .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+                return true;
+            } catch (ConditionalCheckFailedException refused) {
+                boolean counted = refused.hasItem() && refused.item().containsKey(MEMBER_COUNT);
+                if (counted || !refused.hasItem() || refused.item().isEmpty() || attempt > 0) {
+                    return false;
+                }
+                countMembers(conversationId); // a group from before the count was kept
+            }
+        }
+        return false;
+    }
+
+    /** Starts the count of a group created before counts were kept, from its member items. */
+    private void countMembers(String conversationId) {
+        int current = memberships(conversationId).size();
+        try {
+            dynamo.updateItem(update -> update.tableName(table).key(metaKey(conversationId))
+                    .updateExpression("SET #count = :current")
+                    .conditionExpression("attribute_exists(#item) AND attribute_not_exists(#count)")
+                    .expressionAttributeNames(Map.of("#count", MEMBER_COUNT, "#item", Conversations.ITEM))
+                    .expressionAttributeValues(Map.of(":current", n(current))));
+        } catch (ConditionalCheckFailedException countedMeanwhile) {
+            // Another request started the count: use theirs.
+        }
+    }
+
+    @Override
+    public void releaseMembers(String conversationId, int count) {
+        try {
+            dynamo.updateItem(update -> update.tableName(table).key(metaKey(conversationId))
+                    .updateExpression("SET #count = #count - :n")
+                    .conditionExpression("attribute_exists(#count)")
+                    .expressionAttributeNames(Map.of("#count", MEMBER_COUNT))
+                    .expressionAttributeValues(Map.of(":n", n(count))));
+        } catch (ConditionalCheckFailedException notCounted) {
+            // A group from before counts were kept: its count starts at the next addition.
         }
     }
 

@@ -6,6 +6,7 @@ import static dev.parley.functions.store.dynamodb.Attr.s;
 import dev.parley.functions.store.IdempotencyStore;
 import dev.parley.model.tables.Tables.Idempotency;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -34,15 +35,19 @@ public final class DynamoIdempotencyStore implements IdempotencyStore {
     }
 
     @Override
-    public Optional<Record> claim(Key message, long seq, long sentAt, long expiresAtEpochSecond) {
+    public Optional<Record> claim(Key message, long seq, long sentAt, String contentHash, long expiresAtEpochSecond) {
         String key = key(message);
+        Map<String, AttributeValue> record = new HashMap<>(Map.of(
+                Idempotency.KEY, s(key),
+                Idempotency.SEQ, n(seq),
+                Idempotency.SENT_AT, n(sentAt),
+                Idempotency.EXPIRES_AT, n(expiresAtEpochSecond)));
+        if (contentHash != null) {
+            record.put(Idempotency.CONTENT_HASH, s(contentHash));
+        }
         try {
             dynamo.putItem(put -> put.tableName(table)
-                    .item(Map.of(
-                            Idempotency.KEY, s(key),
-                            Idempotency.SEQ, n(seq),
-                            Idempotency.SENT_AT, n(sentAt),
-                            Idempotency.EXPIRES_AT, n(expiresAtEpochSecond)))
+                    .item(record)
                     .conditionExpression(CLAIM_CONDITION)
                     .expressionAttributeNames(Map.of("#key", Idempotency.KEY, "#expires", Idempotency.EXPIRES_AT))
                     .expressionAttributeValues(Map.of(":nowSeconds", n(clock.millis() / 1000)))
@@ -89,6 +94,7 @@ public final class DynamoIdempotencyStore implements IdempotencyStore {
     }
 
     private static Record toRecord(Map<String, AttributeValue> item) {
-        return new Record(Attr.number(item, Idempotency.SEQ, 0), Attr.number(item, Idempotency.SENT_AT, 0));
+        return new Record(Attr.number(item, Idempotency.SEQ, 0), Attr.number(item, Idempotency.SENT_AT, 0),
+                Attr.string(item, Idempotency.CONTENT_HASH));
     }
 }

@@ -88,19 +88,4 @@ public final class DynamoRateLimiter implements RateLimiter {
             return Math.max(1, (Long.parseLong(tat.n()) - limit + 999) / 1000);
         }
     }
-
-    @Override
-    public void refund(String userId) {
-        long now = clock.millis() * 1000;
-        try {
-            dynamo.updateItem(update -> update.tableName(table)
-                    .key(Map.of(RateLimits.KEY, s(purpose + "#" + userId)))
-                    .updateExpression("SET #tat = #tat - :interval")
-                    .conditionExpression("#tat > :now")
-                    .expressionAttributeNames(Map.of("#tat", RateLimits.TAT))
-                    .expressionAttributeValues(Map.of(":interval", n(intervalMicros), ":now", n(now))));
-        } catch (ConditionalCheckFailedException alreadyFull) {
-            // Nothing to give back.
-        }
-    }
 }

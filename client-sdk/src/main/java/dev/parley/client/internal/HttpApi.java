@@ -1,0 +1,155 @@
+package dev.parley.client.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parley.client.ClientClosedException;
+import dev.parley.client.ConversationList;
+import dev.parley.client.ConversationSummary;
+import dev.parley.client.Group;
+import dev.parley.client.Platform;
+import dev.parley.client.Presence;
+import dev.parley.client.ServerErrorException;
+import dev.parley.client.TokenSupplier;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * PROTOCOL.md's HTTP API (groups, conversations, presence, devices), typed. Every call takes a
+ * token from the supplier (on the client's token thread, since a supplier may block) and fails
+ * with {@link ServerErrorException} carrying the API's {@code code} when refused.
+ */
+public final class HttpApi {
+    private final String baseUrl;
+    private final TokenSupplier tokens;
+    private final HttpClient http;
+    private final Duration timeout;
+    private final Executor tokenThread;
+
+    HttpApi(String baseUrl, TokenSupplier tokens, HttpClient http, Duration timeout, Executor tokenThread) {
+        this.baseUrl = baseUrl == null ? null : baseUrl.replaceAll("/+$", "");
+        this.tokens = tokens;
+        this.http = http;
+        this.timeout = timeout;
+        this.tokenThread = tokenThread;
+    }
+
+    public CompletableFuture<Group> createGroup(String name, Collection<String> members) {
+        ObjectNode body = Wire.JSON.createObjectNode().put("name", name);
+        members.forEach(body.putArray("members")::add);
+        return call("POST", "/groups", body, 201).thenApply(HttpApi::group);
+    }
+
+    public CompletableFuture<Group> addMembers(String groupId, Collection<String> members) {
+        ObjectNode body = Wire.JSON.createObjectNode();
+        members.forEach(body.putArray("members")::add);
+        return call("POST", "/groups/" + segment(groupId) + "/members", body, 200).thenApply(HttpApi::group);
+    }
+
+    public CompletableFuture<Void> removeMember(String groupId, String userId) {
+        return call("DELETE", "/groups/" + segment(groupId) + "/members/" + segment(userId), null, 204)
+                .thenApply(x -> null);
+    }
+
+    public CompletableFuture<ConversationList> conversations() {
+        return call("GET", "/conversations", null, 200).thenApply(json -> {
+            List<ConversationSummary> conversations = new ArrayList<>();
+            for (JsonNode c : json.path("conversations")) {
+                conversations.add(new ConversationSummary(c.path("conversationId").asText(), c.path("kind").asText(null),
+                        c.path("name").asText(null), c.path("lastSeq").asLong(), c.path("readSeq").asLong(), c.path("unread").asLong()));
+            }
+            return new ConversationList(conversations, json.path("totalUnread").asLong());
+        });
+    }
+
+    public CompletableFuture<List<Presence>> presence(Collection<String> userIds) {
+        String users = String.join(",", userIds.stream().map(HttpApi::segment).toList());
+        return call("GET", "/presence?users=" + users, null, 200).thenApply(json -> {
+            List<Presence> presence = new ArrayList<>();
+            for (JsonNode p : json.path("presence")) {
+                presence.add(new Presence(p.path("userId").asText(), p.path("online").asBoolean(),
+                        p.path("lastActiveAt").asLong()));
+            }
+            return List.copyOf(presence);
+        });
+    }
+
+    public CompletableFuture<Void> registerDevice(String deviceId, Platform platform, String pushToken) {
+        ObjectNode body = Wire.JSON.createObjectNode().put("platform", platform.wire()).put("pushToken", pushToken);
+        return call("PUT", "/devices/" + segment(deviceId), body, 204).thenApply(x -> null);
+    }
+
+    public CompletableFuture<Void> unregisterDevice(String deviceId) {
+        return call("DELETE", "/devices/" + segment(deviceId), null, 204).thenApply(x -> null);
+    }
+
+    private CompletableFuture<JsonNode> call(String method, String path, JsonNode body, int expected) {
+        if (baseUrl == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException(
+                    "the HTTP API needs ParleyClient.Builder.httpUrl (the local runtime's is http://127.0.0.1:PORT/api)"));
+        }
+        CompletableFuture<String> token;
+        try {
+            token = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return tokens.token();
+                } catch (Exception e) {
+                    throw new CompletionException("the token supplier failed", e);
+                }
+            }, tokenThread);
+        } catch (RejectedExecutionException closed) {
+            return CompletableFuture.failedFuture(new ClientClosedException("the client is closed"));
+        }
+        return token.thenCompose(t -> {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
+                    .timeout(timeout)
+                    .header("Authorization", "Bearer " + t)
+                    .header("Accept", "application/json");
+            if (body != null) {
+                request.header("Content-Type", "application/json");
+            }
+            request.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body.toString()));
+            return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString());
+        }).thenApply(response -> answer(response, expected));
+    }
+
+    private static JsonNode answer(HttpResponse<String> response, int expected) {
+        JsonNode json;
+        try {
+            json = response.body() == null || response.body().isEmpty() ? Wire.JSON.createObjectNode()
+                    : Wire.JSON.readTree(response.body());
+        } catch (Exception notJson) {
+            json = null;
+        }
+        if (response.statusCode() == expected) {
+            return json == null ? Wire.JSON.createObjectNode() : json;
+        }
+        if (json != null && json.hasNonNull("code")) {
+            throw new ServerErrorException(json.get("code").asText(), json.path("message").asText(""));
+        }
+        throw new ServerErrorException("HTTP_" + response.statusCode(),
+                "unexpected answer from " + response.request().method() + " " + response.uri());
+    }
+
+    private static Group group(JsonNode json) {
+        List<String> members = new ArrayList<>();
+        json.path("members").forEach(m -> members.add(m.asText()));
+        return new Group(json.path("conversationId").asText(), json.path("name").asText(null), members);
+    }
+
+    private static String segment(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,129 @@
+package dev.parley.client.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.client.Backoff;
+import dev.parley.client.CursorStore;
+import dev.parley.client.HistoryPage;
+import dev.parley.client.InMemoryCursorStore;
+import dev.parley.client.Message;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The server cuts {@code synced} and {@code history} pages by encoded size (no reply over 128 KB),
+ * so a page may hold fewer entries than the limit and still say {@code hasMore}: the client must
+ * page on by {@code hasMore}, never by counting.
+ */
+class PagingTest {
+    private final FakeServer server = new FakeServer();
+    private final EngineTest.App app = new EngineTest.App();
+    private Engine engine;
+
+    @AfterEach
+    void close() {
+        if (engine != null) {
+            engine.close();
+        }
+    }
+
+    private void start(CursorStore cursors) {
+        engine = new Engine(new ClientConfig("ws://fake", () -> "a.eyJzdWIiOiJhbGljZSJ9.sig", "phone",
+                Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(30), null, Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(100)),
+                cursors, app, Duration.ofMillis(200), Duration.ofSeconds(1), 500, 100, Duration.ofMillis(10), Duration.ZERO,
+                Duration.ofMillis(20), Clock.systemUTC(), null), server);
+    }
+
+    @Test
+    void aReconnectSyncPagesOnThroughShortPagesUntilTheServerHasNoMore() throws Exception {
+        InMemoryCursorStore cursors = new InMemoryCursorStore();
+        cursors.save("dm:alice:bob", 0);
+        start(cursors);
+        CompletableFuture<Void> connected = engine.connect();
+
+        JsonNode first = server.next("sync");
+        assertThat(first.at("/cursors/dm:alice:bob").asLong()).isZero();
+        assertThat(first.get("limit").asInt()).isEqualTo(100);
+        server.push(EngineTest.synced(first, EngineTest.page("dm:alice:bob", 7, true, 1, 2)));
+
+        JsonNode second = server.next("sync");
+        assertThat(second.at("/cursors/dm:alice:bob").asLong()).isEqualTo(2);
+        assertThat(connected).isNotDone();
+        server.push(EngineTest.synced(second, EngineTest.page("dm:alice:bob", 7, true, 3)));
+
+        JsonNode third = server.next("sync");
+        assertThat(third.at("/cursors/dm:alice:bob").asLong()).isEqualTo(3);
+        assertThat(connected).isNotDone();
+        server.push(EngineTest.synced(third, EngineTest.page("dm:alice:bob", 7, false, 4, 5, 7)));
+
+        connected.get(10, TimeUnit.SECONDS);
+        app.awaitSeqs("dm:alice:bob", 6);
+        assertThat(app.seqs("dm:alice:bob")).containsExactly(1L, 2L, 3L, 4L, 5L, 7L); // 6 was a gap
+        assertThat(cursors.load()).containsEntry("dm:alice:bob", 7L);
+    }
+
+    @Test
+    void aNewDevicesNewestPageCutShortIsFollowedFromItsCursor() throws Exception {
+        start(new InMemoryCursorStore());
+        CompletableFuture<Void> connected = engine.connect();
+        JsonNode first = server.next("sync");
+        // The newest page was cut by size at seq 8, below lastSeq 9.
+        server.push(EngineTest.synced(first, EngineTest.page("grp:x", 9, true, 7, 8)));
+        JsonNode second = server.next("sync");
+        assertThat(second.at("/cursors/grp:x").asLong()).isEqualTo(8);
+        server.push(EngineTest.synced(second, EngineTest.page("grp:x", 9, false, 9)));
+        connected.get(10, TimeUnit.SECONDS);
+        app.awaitSeqs("grp:x", 3);
+        assertThat(app.seqs("grp:x")).containsExactly(7L, 8L, 9L);
+    }
+
+    @Test
+    void historyAsksForTheOlderRestUntilItHoldsTheLimitOrTheStart() throws Exception {
+        start(new InMemoryCursorStore());
+        CompletableFuture<Void> connected = engine.connect();
+        server.push(EngineTest.synced(server.next("sync")));
+        connected.get(10, TimeUnit.SECONDS);
+
+        CompletableFuture<HistoryPage> five = engine.history("dm:alice:bob", null, 5);
+        JsonNode first = server.next("history");
+        assertThat(first.has("beforeSeq")).isFalse();
+        assertThat(first.get("limit").asInt()).isEqualTo(5);
+        server.push(history(first, true, 9, 10));
+        JsonNode second = server.next("history");
+        assertThat(second.get("beforeSeq").asLong()).isEqualTo(9);
+        assertThat(second.get("limit").asInt()).isEqualTo(3);
+        server.push(history(second, true, 7, 8));
+        JsonNode third = server.next("history");
+        assertThat(third.get("beforeSeq").asLong()).isEqualTo(7);
+        assertThat(third.get("limit").asInt()).isEqualTo(1);
+        assertThat(five).isNotDone();
+        server.push(history(third, true, 5));
+        HistoryPage page = five.get(10, TimeUnit.SECONDS);
+        assertThat(page.messages()).extracting(Message::seq).containsExactly(5L, 7L, 8L, 9L, 10L);
+        assertThat(page.hasMore()).isTrue();
+
+        CompletableFuture<HistoryPage> rest = engine.history("dm:alice:bob", 5L, 50);
+        JsonNode last = server.next("history");
+        server.push(history(last, false, 1, 2));
+        assertThat(rest.get(10, TimeUnit.SECONDS).messages()).extracting(Message::seq).containsExactly(1L, 2L);
+        assertThat(rest.join().hasMore()).isFalse();
+    }
+
+    private static String history(JsonNode request, boolean hasMore, long... seqs) {
+        List<String> messages = new ArrayList<>();
+        for (long seq : seqs) {
+            messages.add(EngineTest.message(seq, "{\"text\":\"m" + seq + "\"}"));
+        }
+        return "{\"type\":\"history\",\"requestId\":\"" + request.get("requestId").asText() + "\",\"conversationId\":\""
+                + request.get("conversationId").asText() + "\",\"messages\":[" + String.join(",", messages)
+                + "],\"hasMore\":" + hasMore + "}";
+    }
+
+}

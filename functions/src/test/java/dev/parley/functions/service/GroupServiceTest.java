@@ -1,0 +1,66 @@
+package dev.parley.functions.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.parley.functions.push.ConnectionPusher;
+import dev.parley.functions.support.memory.CountingRateLimiter;
+import dev.parley.functions.support.memory.InMemoryConnectionStore;
+import dev.parley.functions.support.memory.InMemoryConversationStore;
+import dev.parley.model.domain.Group;
+import dev.parley.model.errors.BadRequestException;
+import dev.parley.model.errors.RateLimitedException;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/** Group rules against in-memory stores: the cap through the member count, and the budgets. */
+class GroupServiceTest {
+    private final InMemoryConversationStore conversations = new InMemoryConversationStore();
+    private final InMemoryConnectionStore connections = new InMemoryConnectionStore();
+    private final Broadcaster broadcaster = new Broadcaster(connections,
+            new Poster(connections, () -> (id, frame) -> ConnectionPusher.Outcome.DELIVERED), Executors.newFixedThreadPool(2));
+
+    private GroupService groups(int cap, Budget creations, Budget changes) {
+        return new GroupService(conversations, new ConversationAccess(conversations), broadcaster, Clock.systemUTC(), cap,
+                creations, changes);
+    }
+
+    private static List<String> users(String prefix, int count) {
+        return IntStream.range(0, count).mapToObj(i -> prefix + i).toList();
+    }
+
+    @Test
+    void theMemberCountFollowsAdditionsRepeatsAndRemovals() {
+        GroupService service = groups(10, Budget.unlimited("c"), Budget.unlimited("m"));
+        Group group = service.create("alice", "team", List.of("bob"));
+        service.addMembers("alice", group.conversationId(), List.of("bob", "carol", "carol", "dave"));
+        service.removeMember("alice", group.conversationId(), "dave");
+        assertThat(conversations.members(group.conversationId())).containsExactlyInAnyOrder("alice", "bob", "carol");
+        assertThat(conversations.memberCount(group.conversationId())).isEqualTo(3);
+    }
+
+    @Test
+    void anAdditionPastTheCapIsRefusedAndAddsNobody() {
+        GroupService service = groups(5, Budget.unlimited("c"), Budget.unlimited("m"));
+        Group group = service.create("alice", "team", users("m", 3));
+        assertThatThrownBy(() -> service.addMembers("alice", group.conversationId(), users("n", 2)))
+                .isInstanceOf(BadRequestException.class);
+        assertThat(conversations.members(group.conversationId())).hasSize(4);
+    }
+
+    @Test
+    void groupCreationAndMemberChangesSpendTheirBudgets() {
+        GroupService service = groups(500, new Budget("group-create", new CountingRateLimiter(2)),
+                new Budget("members", new CountingRateLimiter(1)));
+        Group group = service.create("alice", "one", List.of());
+        service.create("alice", "two", List.of());
+        assertThatThrownBy(() -> service.create("alice", "three", List.of())).isInstanceOf(RateLimitedException.class);
+        service.addMembers("alice", group.conversationId(), List.of("victim"));
+        assertThatThrownBy(() -> service.removeMember("alice", group.conversationId(), "victim"))
+                .isInstanceOf(RateLimitedException.class);
+        assertThat(conversations.members(group.conversationId())).contains("victim");
+    }
+}

@@ -1,0 +1,95 @@
+package dev.parley.infra;
+
+import dev.parley.model.routes.Catalogue;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.services.cloudwatch.Alarm;
+import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
+import software.amazon.awscdk.services.cloudwatch.IMetric;
+import software.amazon.awscdk.services.cloudwatch.MetricOptions;
+import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
+import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
+import software.amazon.awscdk.services.sns.Topic;
+import software.amazon.awscdk.services.sns.subscriptions.EmailSubscription;
+import software.constructs.Construct;
+
+/**
+ * What an operator must hear about, each alarm sending to one SNS topic ({@code -c alarmEmail=...}
+ * subscribes an address): errors and throttles of every function, dead-lettered stream records and
+ * offline checks, and fan-out falling behind the stream. No datapoints (no traffic) is never an alarm.
+ */
+final class Alarms extends Concern {
+    private static final MetricOptions FIVE_MINUTE_SUM = MetricOptions.builder()
+            .period(Duration.minutes(5)).statistic("Sum").build();
+    private static final MetricOptions FIVE_MINUTE_MAXIMUM = MetricOptions.builder()
+            .period(Duration.minutes(5)).statistic("Maximum").build();
+
+    private final Topic topic;
+
+    Alarms(Construct scope, String id, String email) {
+        super(scope, id);
+        topic = Topic.Builder.create(this, "AlarmTopic")
+                .displayName("Parley alarms")
+                .enforceSsl(true)
+                .build();
+        if (!email.isBlank()) {
+            topic.addSubscription(new EmailSubscription(email));
+        }
+        Nag.suppress(topic, "AwsSolutions-SNS2",
+                "Alarm notifications carry metric names and thresholds, no user data. CloudWatch cannot "
+                        + "publish to a topic encrypted with the AWS-managed SNS key, and a customer-managed "
+                        + "key would add a fixed monthly charge to an otherwise idle deployment.");
+    }
+
+    Topic topic() {
+        return topic;
+    }
+
+    /** Errors and throttles of every function. */
+    void functions(Functions functions) {
+        for (JavaFunction function : functions.all()) {
+            String id = function.spec().id();
+            // The authorizer refuses a bad token by failing the invocation (API Gateway then answers
+            // 401), so its errors count rejected clients too; a burst means a broken JWKS/issuer
+            // setting or someone hammering with bad tokens.
+            double errorThreshold = function.spec() == Catalogue.CONNECT_AUTHORIZER ? 25 : 1;
+            alarm(id + "Errors", function.function().metricErrors(FIVE_MINUTE_SUM), errorThreshold,
+                    ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, 1,
+                    id + " function invocations failed.");
+            alarm(id + "Throttles", function.function().metricThrottles(FIVE_MINUTE_SUM), 1,
+                    ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, 1,
+                    id + " function invocations were throttled: account concurrency is exhausted.");
+        }
+    }
+
+    /** Records given up and the stream lag of fan-out. */
+    void fanout(Fanout fanout) {
+        alarm("FanoutDeadLetters", fanout.deadLetters().metricApproximateNumberOfMessagesVisible(FIVE_MINUTE_MAXIMUM),
+                0, ComparisonOperator.GREATER_THAN_THRESHOLD, 1,
+                "Fan-out gave up on stream records: some recipients missed live pushes (they recover on sync).");
+        alarm("FanoutIteratorAge", fanout.function().function().metric("IteratorAge",
+                        MetricOptions.builder().period(Duration.minutes(1)).statistic("Maximum").build()),
+                60_000, ComparisonOperator.GREATER_THAN_THRESHOLD, 5,
+                "Fan-out lags the messages stream by more than a minute: live delivery is delayed.");
+    }
+
+    /** Offline checks given up. */
+    void presence(Presence presence) {
+        alarm("PresenceDeadLetters", presence.deadLetters().metricApproximateNumberOfMessagesVisible(FIVE_MINUTE_MAXIMUM),
+                0, ComparisonOperator.GREATER_THAN_THRESHOLD, 1,
+                "Offline checks failed repeatedly: some users may be shown online after they left.");
+    }
+
+    private void alarm(String id, IMetric metric, double threshold, ComparisonOperator comparison,
+                       int evaluationPeriods, String description) {
+        Alarm alarm = Alarm.Builder.create(this, id + "Alarm")
+                .metric(metric)
+                .alarmDescription(description)
+                .threshold(threshold)
+                .comparisonOperator(comparison)
+                .evaluationPeriods(evaluationPeriods)
+                // No datapoints means no invocations, no messages: nothing is wrong.
+                .treatMissingData(TreatMissingData.NOT_BREACHING)
+                .build();
+        alarm.addAlarmAction(new SnsAction(topic));
+    }
+}

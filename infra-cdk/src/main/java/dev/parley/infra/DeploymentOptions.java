@@ -1,0 +1,39 @@
+package dev.parley.infra;
+
+import java.util.Arrays;
+import java.util.List;
+import software.constructs.Node;
+
+/**
+ * What a deployment may choose, each a CDK context value ({@code cdk deploy -c key=value}); the
+ * README's "Deploy to AWS" section documents them.
+ *
+ * @param retainData       {@code retainData}: keep tables, the user pool and logs when the stack is
+ *                         deleted (default true; false only for throwaway deployments)
+ * @param alarmEmail       {@code alarmEmail}: an address subscribed to the alarm topic, or empty
+ * @param corsAllowOrigins {@code corsAllowOrigins}: comma-separated origins the HTTP API allows (default *)
+ * @param apnsApplication  {@code apnsPlatformApplicationArn}: SNS platform application for APNs, or empty
+ * @param fcmApplication   {@code fcmPlatformApplicationArn}: SNS platform application for FCM, or empty
+ */
+public record DeploymentOptions(boolean retainData, String alarmEmail, List<String> corsAllowOrigins,
+                                String apnsApplication, String fcmApplication) {
+    public DeploymentOptions {
+        corsAllowOrigins = List.copyOf(corsAllowOrigins);
+    }
+
+    /** The options in a construct tree's context (the app's, in practice), defaults for what is absent. */
+    public static DeploymentOptions fromContext(Node node) {
+        return new DeploymentOptions(
+                Boolean.parseBoolean(string(node, "retainData", "true")),
+                string(node, "alarmEmail", ""),
+                Arrays.stream(string(node, "corsAllowOrigins", "*").split(",")).map(String::trim)
+                        .filter(origin -> !origin.isEmpty()).toList(),
+                string(node, "apnsPlatformApplicationArn", ""),
+                string(node, "fcmPlatformApplicationArn", ""));
+    }
+
+    private static String string(Node node, String key, String fallback) {
+        Object value = node.tryGetContext(key);
+        return value == null ? fallback : value.toString().trim();
+    }
+}
