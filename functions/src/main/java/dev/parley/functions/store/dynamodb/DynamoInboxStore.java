@@ -409,17 +409,32 @@ public final class DynamoInboxStore implements InboxStore {
 
     @Override
     public long badge(String userId, long now) {
-        Map<String, AttributeValue> item = dynamo.getItem(get -> get.tableName(table).key(badgeKey(userId))).item();
-        long checkedAt = item == null ? 0 : Attr.number(item, BADGE_CHECKED_AT, 0);
-        long counted = item == null ? -1 : Attr.number(item, Inbox.UNREAD, -1);
-        if (counted >= 0 && checkedAt > now - BADGE_RECHECK.toMillis()) {
-            return counted;
+        long total = 0;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            Map<String, AttributeValue> item = dynamo.getItem(get -> get.tableName(table).key(badgeKey(userId))).item();
+            boolean present = item != null && !item.isEmpty() && item.containsKey(Inbox.UNREAD);
+            long checkedAt = present ? Attr.number(item, BADGE_CHECKED_AT, 0) : 0;
+            long counted = present ? Attr.number(item, Inbox.UNREAD, -1) : -1;
+            if (counted >= 0 && checkedAt > now - BADGE_RECHECK.toMillis()) {
+                return counted;
+            }
+            total = totalUnread(userId);
+            long computed = total;
+            // Conditional on the counter read above: a writer's ADD between that read and this SET
+            // would otherwise be overwritten by a total counted before its entry write (lost).
+            try {
+                dynamo.updateItem(update -> update.tableName(table).key(badgeKey(userId))
+                        .updateExpression("SET #unread = :total, #checked = :now")
+                        .conditionExpression(present ? "#unread = :counted" : "attribute_not_exists(#unread)")
+                        .expressionAttributeNames(Map.of("#unread", Inbox.UNREAD, "#checked", BADGE_CHECKED_AT))
+                        .expressionAttributeValues(present
+                                ? Map.of(":total", n(computed), ":now", n(now), ":counted", n(counted))
+                                : Map.of(":total", n(computed), ":now", n(now))));
+                return computed;
+            } catch (ConditionalCheckFailedException movedMeanwhile) {
+                // recount with the counter as it is now
+            }
         }
-        long total = totalUnread(userId);
-        dynamo.updateItem(update -> update.tableName(table).key(badgeKey(userId))
-                .updateExpression("SET #unread = :total, #checked = :now")
-                .expressionAttributeNames(Map.of("#unread", Inbox.UNREAD, "#checked", BADGE_CHECKED_AT))
-                .expressionAttributeValues(Map.of(":total", n(total), ":now", n(now))));
         return total;
     }
 
