@@ -33,7 +33,7 @@ class ConsumedCapacityTest {
     }
 
     @Test
-    void aDirectMessageCostsFourWriteUnitsOneReadUnitAndOneReadUnitPerRecipientUser() throws Exception {
+    void aDirectMessageCostsFourWriteUnitsPlusFivePerMemberInTheSyncStoreAndOneReadUnitPerRecipientUser() throws Exception {
         try (WsClient alice = WsClient.connect(runtime.websocketUrl(), token("alice"));
              WsClient bob = WsClient.connect(runtime.websocketUrl(), token("bob"))) {
             alice.send("bob", "first", "hello"); // the first message also records the two members
@@ -47,10 +47,15 @@ class ConsumedCapacityTest {
 
             System.out.println("CAPACITY direct message write units " + METER.writeUnits());
             System.out.println("CAPACITY direct message read units " + METER.readUnits());
-            // rate-limit bucket + counter + idempotency claim + message, each under 1 KB
-            assertThat(METER.totalWriteUnits()).isEqualTo(4.0);
+            // rate-limit bucket + counter + idempotency claim + message, each under 1 KB; then fan-out
+            // applies the message to both members' sync-store entries: per entry 1 WRU for the item
+            // and 2 + 2 for moving it in the byChange and byActivity indexes, plus 1 for the
+            // recipient's badge counter (docs/data-model.md)
+            assertThat(METER.writeUnits()).containsEntry("parley-inbox UpdateItem", 11.0);
+            assertThat(METER.totalWriteUnits()).isEqualTo(4.0 + 11.0);
             assertThat(METER.writeUnits()).containsOnlyKeys("parley-rate-limits UpdateItem",
-                    "parley-conversations UpdateItem", "parley-idempotency PutItem", "parley-messages PutItem");
+                    "parley-conversations UpdateItem", "parley-idempotency PutItem", "parley-messages PutItem",
+                    "parley-inbox UpdateItem");
             // the send: one strongly consistent read of its idempotency record before the counter
             // (a resend is answered from it without drawing a seq, issue 13);
             // fan-out: one strongly consistent Query of the connections of each of the two members,

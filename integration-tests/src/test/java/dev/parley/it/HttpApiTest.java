@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.it.support.Api;
+import dev.parley.it.support.Inbox;
 import dev.parley.it.support.Parley;
 import dev.parley.it.support.WsClient;
 import dev.parley.model.domain.ConversationId;
@@ -110,6 +111,8 @@ class HttpApiTest {
             c.sendTo(group, "g1", "hello all");
             a.sendTo(group, "g2", "hi");
         }
+        Inbox.awaitApplied(bob, ConversationId.direct(alice, bob), 2);
+        Inbox.awaitApplied(bob, group, 2);
         Api.Reply list = Api.as(bob).get("/conversations");
         assertThat(list.status()).isEqualTo(200);
         List<String> ids = new ArrayList<>();

@@ -177,6 +177,7 @@ public final class LocalRuntime implements AutoCloseable {
     public record ExternalDynamoDb(URI endpoint, Region region, AwsCredentialsProvider credentials) {}
 
     static final String PRESENCE_QUEUE = "parley-presence";
+    static final String NOTIFICATIONS_QUEUE = "parley-notifications";
     /** Read timeout of an HTTP connection (an upgraded WebSocket has the gateway's idle timeout instead). */
     static final Duration HTTP_IDLE_TIMEOUT = Duration.ofSeconds(20);
 
@@ -259,6 +260,7 @@ public final class LocalRuntime implements AutoCloseable {
         environment.put(Setting.DYNAMODB_ENDPOINT.name(), dynamoEndpoint.toString());
         environment.put(Setting.SQS_ENDPOINT.name(), base + LocalQueue.PREFIX);
         environment.put(Setting.PRESENCE_QUEUE_URL.name(), LocalQueue.queueUrl(base, PRESENCE_QUEUE));
+        environment.put(Setting.NOTIFY_QUEUE_URL.name(), LocalQueue.queueUrl(base, NOTIFICATIONS_QUEUE));
         environment.put(Setting.PUSH_WEBHOOK_URL.name(), base + NotificationSink.PATH);
         options.settings().forEach((setting, value) -> environment.put(setting.name(), value));
         ParleyConfig config = ParleyConfig.fromEnvironment(environment);
@@ -278,7 +280,8 @@ public final class LocalRuntime implements AutoCloseable {
                 .build();
         FunctionLoader loader = new FunctionLoader(environment, dynamo, () -> management, () -> sqs, Clock.systemUTC());
         AtomicReference<FunctionHost> functions = new AtomicReference<>(loader.load());
-        LocalQueue presenceQueue = new LocalQueue(PRESENCE_QUEUE, event -> functions.get().presenceCheck(event));
+        LocalQueue presenceQueue = new LocalQueue(PRESENCE_QUEUE, event -> functions.get().presenceCheck(event))
+                .orElse(new LocalQueue(NOTIFICATIONS_QUEUE, event -> functions.get().notifications(event)));
         HttpApi httpApi = new HttpApi(functions::get, TokenVerifier.forJwksUrl(base + DevApi.JWKS_PATH,
                 LocalIssuer.ISSUER, ""));
 

@@ -20,10 +20,10 @@ public final class SoakRuntime {
         Path data = Path.of(args[1]);
         long seed = Long.parseLong(args[2]);
         SoakFaults faults = new SoakFaults(seed);
-        LocalRuntime runtime = LocalRuntime.start(LocalRuntime.Options.defaults().withPort(port)
-                .withDataDirectory(data)
-                .withSetting(Setting.LOG_LEVEL, "ERROR")
-                .withDynamoInterceptor(faults.throttling()));
+        LocalRuntime runtime = LocalRuntime.start(LocalRuntime.Options.builder().port(port)
+                .dataDirectory(data)
+                .setting(Setting.LOG_LEVEL, "ERROR")
+                .dynamoInterceptor(faults.throttling()).build());
         faults.attach(runtime);
         faults.startDropping();
         System.out.println(runtime.readyLine());

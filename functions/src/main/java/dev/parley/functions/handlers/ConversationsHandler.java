@@ -31,7 +31,18 @@ public final class ConversationsHandler implements RequestHandler<APIGatewayV2HT
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         return HttpRoutes.handle(event, (userId, request) -> {
             if ("GET /conversations".equals(request.getRouteKey())) {
-                return new HttpRoutes.Result(200, HttpBodies.conversations(sync.conversations(userId)));
+                Long limit = HttpRoutes.queryLong(request, "limit");
+                String cursor = request.getQueryStringParameters() == null ? null
+                        : request.getQueryStringParameters().get("cursor");
+                if (limit == null && cursor == null) {
+                    return new HttpRoutes.Result(200, HttpBodies.conversations(sync.conversations(userId)));
+                }
+                if (limit != null && limit < 1) {
+                    throw new BadRequestException("limit must be a positive integer");
+                }
+                int pageSize = (int) Math.min(limit == null ? FrameCodec.DEFAULT_CHANGES_PAGE : limit, FrameCodec.MAX_PAGE);
+                SyncService.ConversationPage page = sync.conversationPage(userId, cursor, pageSize);
+                return new HttpRoutes.Result(200, HttpBodies.conversationPage(page.conversations(), page.cursor()));
             }
             if ("GET /conversations/{id}/messages".equals(request.getRouteKey())) {
                 String id = ConversationId.require(HttpRoutes.pathParameter(request, "id"));

@@ -9,7 +9,10 @@ import dev.parley.functions.wiring.Wiring;
 import dev.parley.model.errors.UnknownActionException;
 import dev.parley.model.protocol.ClientCommand;
 
-/** The {@code sync} route: what the device is missing, per conversation, answered with {@code synced}. */
+/**
+ * The {@code sync} route, answered with {@code synced}: v1 (a cursor per conversation, every
+ * conversation) or v2 (one cursor per device, only what changed: a frame with {@code since}).
+ */
 public final class SyncHandler implements RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse> {
     private final SyncService sync;
 
@@ -30,6 +33,9 @@ public final class SyncHandler implements RequestHandler<APIGatewayV2WebSocketEv
         return WebSocketRoutes.handle(event, (caller, command) -> {
             if (command instanceof ClientCommand.Sync request) {
                 return WebSocketRoutes.synced(request.requestId(), sync.sync(caller, request));
+            }
+            if (command instanceof ClientCommand.SyncChanges request) {
+                return WebSocketRoutes.syncedChanges(request.requestId(), sync.changes(caller, request));
             }
             throw new UnknownActionException("the sync route only takes sync frames");
         });

@@ -111,6 +111,15 @@ final class WebSocketRoutes {
         return new ServerFrame.Synced(requestId, conversations);
     }
 
+    static ServerFrame syncedChanges(String requestId, SyncService.Changes changes) {
+        List<ServerFrame.ChangedConversation> conversations = new ArrayList<>(changes.conversations().size());
+        for (SyncService.ChangedConversation changed : changes.conversations()) {
+            conversations.add(new ServerFrame.ChangedConversation(changed.state(), changed.page().messages(),
+                    changed.page().hasMore()));
+        }
+        return new ServerFrame.SyncedChanges(requestId, conversations, changes.cursor(), changes.hasMore());
+    }
+
     static ServerFrame history(String requestId, String conversationId, MessagePage page) {
         return new ServerFrame.HistoryPage(requestId, conversationId, page.messages(), page.hasMore());
     }

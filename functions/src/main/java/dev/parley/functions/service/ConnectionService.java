@@ -3,6 +3,7 @@ package dev.parley.functions.service;
 import dev.parley.functions.observability.Telemetry;
 import dev.parley.functions.store.Connection;
 import dev.parley.functions.store.ConnectionStore;
+import dev.parley.functions.store.InboxStore;
 import java.time.Clock;
 import java.time.Duration;
 
@@ -13,6 +14,8 @@ public final class ConnectionService {
     private final Clock clock;
     private final long ttlSeconds;
     private final Limits limits;
+    /** Null: nothing device-scoped to clean up (tests without a sync store). */
+    private final InboxStore inbox;
 
     /**
      * {@code maxPerUser}: live connections one user may hold; {@code liveFor}: a connection not
@@ -27,6 +30,12 @@ public final class ConnectionService {
 
     public ConnectionService(ConnectionStore connections, PresenceService presence, Clock clock, long ttlSeconds,
                              Limits limits) {
+        this(connections, presence, clock, ttlSeconds, limits, null);
+    }
+
+    public ConnectionService(ConnectionStore connections, PresenceService presence, Clock clock, long ttlSeconds,
+                             Limits limits, InboxStore inbox) {
+        this.inbox = inbox;
         this.connections = connections;
         this.presence = presence;
         this.clock = clock;
@@ -58,8 +67,21 @@ public final class ConnectionService {
         }
     }
 
+    /**
+     * Removes the connection and tells presence. A device without an id of its own (its id is the
+     * connection id) ends with its connection: its ack positions go too (best effort; they expire
+     * anyway).
+     */
     public void disconnect(Caller caller) {
         connections.delete(caller.userId(), caller.connectionId());
+        if (inbox != null && caller.deviceId().equals(caller.connectionId())) {
+            try {
+                inbox.removeDevice(caller.userId(), caller.deviceId());
+            } catch (RuntimeException failed) {
+                Telemetry.event("disconnect").field("userId", caller.userId()).field("outcome", "acks-kept")
+                        .field("error", failed.toString()).emit(Telemetry.Level.WARN);
+            }
+        }
         presence.disconnected(caller.userId());
     }
 

@@ -26,7 +26,8 @@ import java.util.concurrent.Future;
  * <p>Four steps, each its own class: the {@link FanoutLookups lookups} (members, connections),
  * the {@link FanoutPlan plan} (who gets what, in which order), the {@link Poster poster} (with
  * its retry policy, concurrently across connections and in order within one), and the
- * {@link FanoutReport report}. Offline notifications follow, best effort. Every post is awaited
+ * {@link FanoutReport report}. Before posting, the {@link InboxWriter} applies each entry to the
+ * members' sync-store entries. Offline notifications follow, best effort. Every post is awaited
  * before {@link #deliver} returns.
  */
 public final class FanoutService {
@@ -38,13 +39,15 @@ public final class FanoutService {
     private final Poster poster;
     private final ExecutorService executor;
     private final NotificationService notifications;
+    private final InboxWriter inbox;
 
     public FanoutService(ConversationAccess access, ConnectionStore connections, Poster poster,
-                         ExecutorService executor, NotificationService notifications) {
+                         ExecutorService executor, NotificationService notifications, InboxWriter inbox) {
         this.lookups = new FanoutLookups(access, connections, executor);
         this.poster = poster;
         this.executor = executor;
         this.notifications = notifications;
+        this.inbox = inbox;
     }
 
     /** Delivers the batch and returns the ids of the deliveries that must be retried. */
@@ -55,6 +58,9 @@ public final class FanoutService {
         failed.addAll(found.failed());
         Set<String> gone = ConcurrentHashMap.newKeySet();
         FanoutReport report = new FanoutReport(deliveries);
+        // The sync store first, so that a device syncing on the push finds the conversation moved;
+        // an entry that could not be applied fails its delivery (retried; applying is idempotent).
+        failed.addAll(inbox.apply(inSeqOrder, found.membersByConversation(), found.failed()));
 
         Map<Connection, List<FanoutPlan.Post>> plan = FanoutPlan.posts(inSeqOrder, found, found.failed(),
                 delivery -> PushFrames.entry(delivery.entry()));
@@ -105,18 +111,23 @@ public final class FanoutService {
         }
     }
 
-    /** Offline notifications for the messages of the batch; best effort, after every push was made. */
+    /**
+     * Offline notifications for the messages of the batch, after every push was made: one notice
+     * per message, queued (or delivered inline without a queue). Best effort.
+     */
     private int notifyOffline(List<Delivery> deliveries, FanoutLookups.Found found, Set<String> gone) {
         Map<String, List<Connection>> live = new HashMap<>();
         found.connectionsByUser().forEach((user, all) -> live.put(user,
                 all.stream().filter(connection -> !gone.contains(connection.connectionId())).toList()));
-        int notified = 0;
+        List<Message> messages = new ArrayList<>();
+        Map<String, List<String>> recipients = new HashMap<>();
         for (Delivery delivery : deliveries) {
             Map<String, Long> members = found.membersByConversation().get(delivery.entry().conversationId());
             if (delivery.entry() instanceof Message message && members != null) {
-                notified += notifications.afterDelivery(message, FanoutPlan.recipients(members, message.seq()), live);
+                messages.add(message);
+                recipients.put(NotificationService.key(message), FanoutPlan.recipients(members, message.seq()));
             }
         }
-        return notified;
+        return notifications.afterBatch(messages, recipients, live);
     }
 }

@@ -3,6 +3,8 @@ package dev.parley.functions.service;
 import dev.parley.functions.push.PushFrames;
 import dev.parley.functions.store.ConversationStore;
 import dev.parley.functions.store.ConversationStore.Meta;
+import dev.parley.functions.store.InboxEntry;
+import dev.parley.functions.store.InboxStore;
 import dev.parley.model.domain.ConversationId;
 import dev.parley.model.domain.Group;
 import dev.parley.model.domain.UserIds;
@@ -11,6 +13,8 @@ import dev.parley.model.errors.ForbiddenException;
 import dev.parley.model.errors.NotFoundException;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.OptionalLong;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashSet;
@@ -30,13 +34,20 @@ import java.util.Set;
  *       longer read the group at all.</li>
  *   <li>Every change is pushed as a {@code members} frame to the members after the change and to
  *       those it removed (best effort: the member list is also readable).</li>
+ *   <li>Each member's sync-store entry starts when they join (so the group is listed before its
+ *       first message) and is marked left when they go (so their devices drop it on sync).</li>
  * </ul>
  */
 public final class GroupService {
     private static final int MAX_NAME_CHARS = 100;
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    /** A left group's entry stays this long, for devices that sync rarely, then expires. */
+    public static final Duration LEFT_KEPT_FOR = Duration.ofDays(30);
+
     private final ConversationStore conversations;
+    /** Null: no sync store (membership-only service tests). */
+    private final InboxStore inbox;
     private final ConversationAccess access;
     private final Broadcaster broadcaster;
     private final Clock clock;
@@ -44,11 +55,18 @@ public final class GroupService {
     private final Budget creations;
     private final Budget memberChanges;
 
+    /** Without a sync store (service tests of membership alone): no entries are started or marked left. */
     public GroupService(ConversationStore conversations, ConversationAccess access, Broadcaster broadcaster,
+                        Clock clock, int maxMembers, Budget creations, Budget memberChanges) {
+        this(conversations, null, access, broadcaster, clock, maxMembers, creations, memberChanges);
+    }
+
+    public GroupService(ConversationStore conversations, InboxStore inbox, ConversationAccess access, Broadcaster broadcaster,
                         Clock clock, int maxMembers, Budget creations, Budget memberChanges) {
         this.creations = creations;
         this.memberChanges = memberChanges;
         this.conversations = conversations;
+        this.inbox = inbox;
         this.access = access;
         this.broadcaster = broadcaster;
         this.clock = clock;
@@ -66,7 +84,9 @@ public final class GroupService {
         all.addAll(validUsers(members));
         checkCap(all.size());
         String conversationId = ConversationId.group(randomToken());
-        conversations.createGroup(conversationId, trimmed, creator, List.copyOf(all), clock.millis());
+        long now = clock.millis();
+        conversations.createGroup(conversationId, trimmed, creator, List.copyOf(all), now);
+        all.forEach(member -> startEntry(member, conversationId, trimmed, 0, now));
         Group group = new Group(conversationId, trimmed, List.copyOf(all));
         announce(group, List.copyOf(all), List.of(), creator, List.of());
         return group;
@@ -89,6 +109,8 @@ public final class GroupService {
                 conversations.releaseMembers(conversationId, fresh.size() - added.size()); // added meanwhile by another
             }
         }
+        long now = clock.millis();
+        added.forEach(member -> startEntry(member, conversationId, meta.name(), meta.lastSeq(), now));
         Group group = new Group(conversationId, meta.name(), conversations.members(conversationId));
         if (!added.isEmpty()) {
             announce(group, added, List.of(), caller, List.of());
@@ -106,8 +128,25 @@ public final class GroupService {
             throw new NotFoundException(member + " is not a member of " + conversationId);
         }
         conversations.releaseMembers(conversationId, 1);
+        if (inbox != null) {
+            inbox.markLeft(member, conversationId, clock.millis(), LEFT_KEPT_FOR);
+        }
         Group group = new Group(conversationId, meta.name(), conversations.members(conversationId));
         announce(group, List.of(), List.of(member), caller, List.of(member));
+    }
+
+    /**
+     * The member's entry from the seq they joined after: nothing read, nothing unread. Replaces a
+     * left entry (a member added back); keeps one fan-out created meanwhile (it is newer).
+     */
+    private void startEntry(String member, String conversationId, String name, long joinedSeq, long now) {
+        if (inbox == null) {
+            return;
+        }
+        OptionalLong expected = inbox.entry(member, conversationId).filter(InboxEntry::left)
+                .map(entry -> OptionalLong.of(entry.version())).orElse(OptionalLong.empty());
+        inbox.replace(new InboxEntry(member, conversationId, "group", name, joinedSeq, joinedSeq, joinedSeq, 0, 0, 0,
+                now, now, false, 0, false, 0, java.util.Set.of()), expected);
     }
 
     private Meta requireGroupMember(String conversationId, String userId) {

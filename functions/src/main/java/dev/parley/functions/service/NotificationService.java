@@ -1,6 +1,8 @@
 package dev.parley.functions.service;
 
 import dev.parley.functions.notify.Notification;
+import dev.parley.functions.notify.NotificationQueue;
+import dev.parley.functions.notify.OfflineNotice;
 import dev.parley.functions.notify.PushNotifier;
 import dev.parley.functions.observability.Telemetry;
 import dev.parley.functions.store.Connection;
@@ -11,7 +13,10 @@ import dev.parley.model.domain.Message;
 import dev.parley.model.errors.BadRequestException;
 import dev.parley.model.protocol.JsonTree;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,7 +28,9 @@ import java.util.regex.Pattern;
  * member but the sender that has no live connection gets one notification, with a preview and
  * the user's total unread as badge; a device with a live connection got the push frame instead.
  * Best effort by design: a failing notification is logged and never fails, delays or loses the
- * message's delivery (fan-out retries only what its pushes need).
+ * message's delivery (fan-out retries only what its pushes need). Fan-out hands each batch's
+ * notices to a queue when one is configured ({@code NOTIFY_QUEUE_URL}); the notification function
+ * ({@code NotifyHandler}) then reads devices and badges once per user per batch.
  */
 public final class NotificationService {
     public static final int PREVIEW_CHARS = 100;
@@ -31,16 +38,37 @@ public final class NotificationService {
 
     private final DeviceStore devices;
     private final Unread unread;
+    private final dev.parley.functions.store.InboxStore inbox;
     private final Supplier<PushNotifier> notifier;
     private final Clock clock;
+    /** Null: notices are delivered inline by fan-out. */
+    private final Supplier<NotificationQueue> queue;
 
     private final Budget registrations;
 
-    public NotificationService(DeviceStore devices, Unread unread, Supplier<PushNotifier> notifier, Clock clock,
+    public NotificationService(DeviceStore devices, Unread unread, dev.parley.functions.store.InboxStore inbox,
+                               Supplier<PushNotifier> notifier, Clock clock) {
+        this(devices, unread, inbox, notifier, clock, null, Budget.unlimited("devices"));
+    }
+
+    /** @param queue where fan-out's notices go; null: delivered inline by fan-out */
+    public NotificationService(DeviceStore devices, Unread unread, dev.parley.functions.store.InboxStore inbox,
+                               Supplier<PushNotifier> notifier, Clock clock, Supplier<NotificationQueue> queue) {
+        this(devices, unread, inbox, notifier, clock, queue, Budget.unlimited("devices"));
+    }
+
+    /**
+     * @param queue where fan-out's notices go; null: delivered inline by fan-out
+     * @param registrations the per-user budget of device registrations and removals
+     */
+    public NotificationService(DeviceStore devices, Unread unread, dev.parley.functions.store.InboxStore inbox,
+                               Supplier<PushNotifier> notifier, Clock clock, Supplier<NotificationQueue> queue,
                                Budget registrations) {
+        this.queue = queue;
         this.registrations = registrations;
         this.devices = devices;
         this.unread = unread;
+        this.inbox = inbox;
         this.notifier = notifier;
         this.clock = clock;
     }
@@ -58,59 +86,101 @@ public final class NotificationService {
         devices.register(new Device(userId, deviceId, platform, pushToken), clock.millis());
     }
 
+    /** {@code DELETE /devices/{deviceId}}: the registration and the device's ack positions go. */
     public void unregister(String userId, String deviceId) {
         registrations.spend(userId);
         DeviceIds.require(deviceId);
         devices.unregister(userId, deviceId);
+        inbox.removeDevice(userId, deviceId);
     }
 
     /**
-     * Notifies the offline devices of the members of a message just pushed. {@code live} holds the
-     * connections the push reached (gone ones excluded). Never throws; returns the number of
-     * notifications sent.
+     * After a fan-out batch's pushes: one notice per message (its recipients but the sender, each
+     * with the devices the push reached). With a queue the notices go to the notification
+     * function, so fan-out's time does not depend on how many recipients are offline or have
+     * devices; without one (no {@code NOTIFY_QUEUE_URL}) they are delivered here. Never throws;
+     * returns the notifications sent here (0 when queued).
      */
-    public int afterDelivery(Message message, List<String> members, Map<String, List<Connection>> live) {
-        int sent = 0;
-        for (String member : members) {
-            if (member.equals(message.senderId())) {
-                continue;
+    public int afterBatch(List<Message> messages, Map<String, List<String>> recipientsByMessage,
+                          Map<String, List<Connection>> live) {
+        List<OfflineNotice> notices = new ArrayList<>();
+        for (Message message : messages) {
+            Map<String, List<String>> recipients = new LinkedHashMap<>();
+            for (String member : recipientsByMessage.getOrDefault(key(message), List.of())) {
+                if (!member.equals(message.senderId())) {
+                    recipients.put(member, live.getOrDefault(member, List.of()).stream().map(Connection::deviceId).toList());
+                }
             }
-            try {
-                sent += notifyMember(message, member, live.getOrDefault(member, List.of()));
-            } catch (RuntimeException failed) {
-                Telemetry.event("notification").field("userId", member).field("conversationId", message.conversationId())
-                        .field("seq", message.seq()).field("outcome", "failed")
-                        .field("error", failed.toString()).emit(Telemetry.Level.WARN);
+            if (!recipients.isEmpty()) {
+                notices.add(new OfflineNotice(message.conversationId(), message.seq(), message.senderId(),
+                        preview(message.bodyJson()), recipients));
             }
         }
-        return sent;
+        if (notices.isEmpty()) {
+            return 0;
+        }
+        if (queue != null) {
+            try {
+                for (OfflineNotice notice : notices) {
+                    for (OfflineNotice part : notice.split(OfflineNotice.MAX_RECIPIENTS_PER_MESSAGE)) {
+                        queue.get().enqueue(OfflineNotice.encode(List.of(part)));
+                    }
+                }
+            } catch (RuntimeException failed) {
+                Telemetry.event("notification").field("outcome", "not-queued").field("error", failed.toString())
+                        .emit(Telemetry.Level.WARN);
+            }
+            return 0;
+        }
+        return deliver(notices);
     }
 
-    private int notifyMember(Message message, String member, List<Connection> connections) {
-        List<Device> registered = devices.forUser(member);
-        if (registered.isEmpty()) {
-            return 0;
-        }
-        Set<String> online = new HashSet<>();
-        connections.forEach(connection -> online.add(connection.deviceId()));
-        List<Device> offline = registered.stream().filter(device -> !online.contains(device.deviceId())).toList();
-        if (offline.isEmpty()) {
-            return 0;
-        }
-        long badge = unread.total(member);
-        String preview = preview(message.bodyJson());
+    /** The key of a message in {@link #afterBatch}'s recipient map. */
+    public static String key(Message message) {
+        return message.conversationId() + '#' + message.seq();
+    }
+
+    /**
+     * Sends the notifications of a batch of notices, in order. Per user, the registered devices are
+     * read once and the badge (their total unread, from the sync store) once, however many messages
+     * the batch holds for them; every offline device gets one notification per message. Never
+     * throws for one user's failure; returns the number sent.
+     */
+    public int deliver(List<OfflineNotice> notices) {
+        Map<String, List<Device>> devicesByUser = new HashMap<>();
+        Map<String, Long> badges = new HashMap<>();
         int sent = 0;
-        for (Device device : offline) {
-            Notification notification = new Notification(member, device.deviceId(), device.platform(), device.pushToken(),
-                    message.conversationId(), message.seq(), message.senderId(), preview, badge);
-            PushNotifier.Outcome outcome = notifier.get().send(notification);
-            if (outcome == PushNotifier.Outcome.TOKEN_INVALID) {
-                devices.unregister(member, device.deviceId());
+        for (OfflineNotice notice : notices) {
+            for (Map.Entry<String, List<String>> recipient : notice.onlineDevicesByRecipient().entrySet()) {
+                String member = recipient.getKey();
+                try {
+                    List<Device> registered = devicesByUser.computeIfAbsent(member, devices::forUser);
+                    Set<String> online = new HashSet<>(recipient.getValue());
+                    for (Device device : registered) {
+                        if (online.contains(device.deviceId())) {
+                            continue;
+                        }
+                        long badge = badges.computeIfAbsent(member, unread::total);
+                        Notification notification = new Notification(member, device.deviceId(), device.platform(),
+                                device.pushToken(), notice.conversationId(), notice.seq(), notice.senderId(),
+                                notice.preview(), badge);
+                        PushNotifier.Outcome outcome = notifier.get().send(notification);
+                        if (outcome == PushNotifier.Outcome.TOKEN_INVALID) {
+                            devices.unregister(member, device.deviceId());
+                            devicesByUser.put(member, registered.stream()
+                                    .filter(other -> !other.deviceId().equals(device.deviceId())).toList());
+                        }
+                        sent += outcome == PushNotifier.Outcome.SENT ? 1 : 0;
+                        Telemetry.event("notification").field("userId", member).field("deviceId", device.deviceId())
+                                .field("conversationId", notice.conversationId()).field("seq", notice.seq())
+                                .field("outcome", outcome.name()).emit(Telemetry.Level.INFO);
+                    }
+                } catch (RuntimeException failed) {
+                    Telemetry.event("notification").field("userId", member).field("conversationId", notice.conversationId())
+                            .field("seq", notice.seq()).field("outcome", "failed")
+                            .field("error", failed.toString()).emit(Telemetry.Level.WARN);
+                }
             }
-            sent += outcome == PushNotifier.Outcome.SENT ? 1 : 0;
-            Telemetry.event("notification").field("userId", member).field("deviceId", device.deviceId())
-                    .field("conversationId", message.conversationId()).field("seq", message.seq())
-                    .field("outcome", outcome.name()).emit(Telemetry.Level.INFO);
         }
         return sent;
     }

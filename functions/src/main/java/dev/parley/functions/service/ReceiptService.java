@@ -3,34 +3,50 @@ package dev.parley.functions.service;
 import dev.parley.functions.push.PushFrames;
 import dev.parley.functions.store.ConversationStore;
 import dev.parley.functions.store.ConversationStore.Membership;
+import dev.parley.functions.store.InboxStore;
+import java.time.Clock;
+import java.time.Duration;
 import dev.parley.model.domain.ConversationId;
 import dev.parley.model.protocol.ClientCommand;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
-/** {@code ack} (per device) and {@code read} (per user, with receipts). */
+/**
+ * {@code ack} (per device) and {@code read} (per user, with receipts), both written in the
+ * caller's own partition of the sync store: nothing on the conversation's key.
+ */
 public final class ReceiptService {
+    /** An ack position expires this long after its last move (abandoned devices). */
+    public static final Duration ACK_KEPT_FOR = Duration.ofDays(30);
+
     private final ConversationStore conversations;
+    private final InboxStore inbox;
+    private final InboxStore.UnreadTally tally;
     private final ConversationAccess access;
     private final Broadcaster broadcaster;
+    private final Clock clock;
     private final Budget acks;
     private final Budget reads;
 
-    public ReceiptService(ConversationStore conversations, ConversationAccess access, Broadcaster broadcaster,
-                          Budget acks, Budget reads) {
+    public ReceiptService(ConversationStore conversations, InboxStore inbox, InboxStore.UnreadTally tally,
+                          ConversationAccess access, Broadcaster broadcaster, Clock clock, Budget acks, Budget reads) {
         this.acks = acks;
         this.reads = reads;
         this.conversations = conversations;
+        this.inbox = inbox;
+        this.tally = tally;
         this.access = access;
         this.broadcaster = broadcaster;
+        this.clock = clock;
     }
 
     /** Only in a conversation the caller is in (NOT_MEMBER otherwise, and nothing is written). */
     public void ack(Caller caller, ClientCommand.Ack command) {
         acks.spend(caller.userId());
         access.requireRecorded(command.conversationId(), caller.userId());
-        conversations.advanceAck(command.conversationId(), caller.userId(), caller.deviceId(), command.seq());
+        inbox.advanceAck(caller.userId(), caller.deviceId(), command.conversationId(), command.seq(), clock.millis(),
+                ACK_KEPT_FOR);
     }
 
     /**
@@ -44,8 +60,17 @@ public final class ReceiptService {
         Membership membership = access.requireRecorded(conversationId, caller.userId());
         long lastSeq = conversations.meta(conversationId).map(ConversationStore.Meta::lastSeq).orElse(0L);
         long seq = Math.min(command.seq(), lastSeq);
-        if (seq <= membership.readSeq() || !conversations.advanceRead(conversationId, caller.userId(), seq)) {
+        long now = clock.millis();
+        if (inbox.markRead(caller.userId(), conversationId, seq, membership.joinedSeq(), tally, now)
+                != InboxStore.ReadOutcome.MOVED) {
             return;
+        }
+        if (ConversationId.isDirect(conversationId)) {
+            for (String peer : ConversationId.directMembers(conversationId)) {
+                if (!peer.equals(caller.userId())) {
+                    inbox.advancePeerRead(peer, conversationId, seq, now);
+                }
+            }
         }
         // The caller's other devices, and in a direct conversation the peer (a group's members
         // learn of reads by sync, not by a push per read).

@@ -3,7 +3,12 @@ package dev.parley.functions.service;
 import dev.parley.functions.store.ConversationStore;
 import dev.parley.functions.store.ConversationStore.Membership;
 import dev.parley.functions.store.ConversationStore.Meta;
+import dev.parley.functions.store.ActivityCursor;
+import dev.parley.functions.store.InboxEntry;
+import dev.parley.functions.store.InboxStore;
+import dev.parley.functions.store.SyncCursor;
 import dev.parley.model.domain.ConversationKind;
+import dev.parley.model.domain.ConversationState;
 import dev.parley.model.domain.ConversationSummary;
 import dev.parley.model.domain.MessagePage;
 import dev.parley.model.errors.NotFoundException;
@@ -23,11 +28,21 @@ public final class SyncService {
     /** One conversation of a sync: the member's view of it and the page the device is missing. */
     public record ConversationUpdate(ConversationSummary summary, MessagePage page) {}
 
+    /** One conversation of a v2 sync: its state in the sync store and, when asked for, its newest messages. */
+    public record ChangedConversation(ConversationState state, MessagePage page) {}
+
+    /** A v2 sync's answer: what changed, the cursor to send next, whether more follows at once. */
+    public record Changes(List<ChangedConversation> conversations, String cursor, boolean hasMore) {}
+
+    /** A page of the conversation list, newest activity first; {@code cursor} null on the last page. */
+    public record ConversationPage(List<ConversationState> conversations, String cursor) {}
+
     private final ConversationStore conversations;
-    private final Unread unread;
+    private final InboxStore inbox;
     private final ConversationAccess access;
     private final TimelineReader timeline;
     private final Budgets budgets;
+    private final java.time.Clock clock;
 
     /**
      * The caller's cursors of conversations the byMember index does not list are looked up one
@@ -36,20 +51,21 @@ public final class SyncService {
      */
     public static final int MAX_UNLISTED_CURSORS = 20;
 
-    /** The budgets of sync, of history and message pages, and of the conversation list. */
+    /** The budgets of sync (v1 and v2), of history and message pages, and of the conversation list. */
     public record Budgets(Budget sync, Budget pages, Budget list) {
         public static Budgets unlimited() {
             return new Budgets(Budget.unlimited("sync"), Budget.unlimited("history"), Budget.unlimited("conversations"));
         }
     }
 
-    public SyncService(ConversationStore conversations, Unread unread, ConversationAccess access,
-                       TimelineReader timeline, Budgets budgets) {
+    public SyncService(ConversationStore conversations, InboxStore inbox, ConversationAccess access,
+                       TimelineReader timeline, Budgets budgets, java.time.Clock clock) {
         this.conversations = conversations;
-        this.unread = unread;
+        this.inbox = inbox;
         this.access = access;
         this.timeline = timeline;
         this.budgets = budgets;
+        this.clock = clock;
     }
 
     /**
@@ -76,6 +92,7 @@ public final class SyncService {
             }
         }
         boolean freshDevice = command.cursors().isEmpty();
+        Map<String, InboxEntry> entries = entries(caller.userId(), memberships.keySet());
         List<ConversationUpdate> result = new ArrayList<>();
         for (Membership membership : memberships.values()) {
             String conversationId = membership.conversationId();
@@ -84,7 +101,8 @@ public final class SyncService {
                     ? timeline.before(meta, null, membership.joinedSeq(), command.limit())
                     : timeline.after(meta, Math.max(membership.joinedSeq(),
                             command.cursors().getOrDefault(conversationId, membership.joinedSeq())), command.limit());
-            result.add(new ConversationUpdate(summary(membership, meta), new MessagePage(page.messages(), page.hasMore())));
+            result.add(new ConversationUpdate(summary(membership, meta, entries.get(conversationId)),
+                    new MessagePage(page.messages(), page.hasMore())));
         }
         return result;
     }
@@ -92,12 +110,55 @@ public final class SyncService {
     /** The caller's conversations with cursors and unread counts, without messages (GET /conversations). */
     public List<ConversationSummary> conversations(String userId) {
         budgets.list().spend(userId);
+        List<Membership> memberships = conversations.conversationsOf(userId);
+        Map<String, InboxEntry> entries = entries(userId, memberships.stream().map(Membership::conversationId).toList());
         List<ConversationSummary> result = new ArrayList<>();
-        for (Membership membership : conversations.conversationsOf(userId)) {
+        for (Membership membership : memberships) {
             Meta meta = conversations.meta(membership.conversationId()).orElse(Meta.empty(membership.conversationId()));
-            result.add(summary(membership, meta));
+            result.add(summary(membership, meta, entries.get(membership.conversationId())));
         }
         return result;
+    }
+
+    /**
+     * The v2 single-cursor sync: the caller's conversations changed since the device's cursor, one
+     * Query of the caller's partition per page, whatever the number of conversations. With
+     * {@code limit} > 0 each listed conversation also carries its newest messages.
+     */
+    public Changes changes(Caller caller, ClientCommand.SyncChanges command) {
+        budgets.sync().spend(caller.userId());
+        InboxStore.ChangePage page = inbox.changes(caller.userId(), SyncCursor.parse(command.since()),
+                command.pageSize(), clock.millis());
+        List<ChangedConversation> result = new ArrayList<>(page.entries().size());
+        for (InboxEntry entry : page.entries()) {
+            MessagePage messages = new MessagePage(List.of(), false);
+            if (command.limit() > 0 && !entry.left()) {
+                Meta meta = conversations.meta(entry.conversationId()).orElse(Meta.empty(entry.conversationId()));
+                TimelineReader.Page newest = timeline.before(meta, null, entry.joinedSeq(), command.limit());
+                messages = new MessagePage(newest.messages(), newest.hasMore());
+            }
+            result.add(new ChangedConversation(state(entry), messages));
+        }
+        return new Changes(result, page.next().token(), page.hasMore());
+    }
+
+    /** {@code GET /conversations?limit=&cursor=}: one page, newest activity first, from the sync store. */
+    public ConversationPage conversationPage(String userId, String cursor, int limit) {
+        budgets.list().spend(userId);
+        InboxStore.ActivityPage page = inbox.byActivity(userId, ActivityCursor.parse(cursor), limit);
+        return new ConversationPage(page.entries().stream().map(SyncService::state).toList(),
+                page.next() == null ? null : page.next().token());
+    }
+
+    private Map<String, InboxEntry> entries(String userId, java.util.Collection<String> conversationIds) {
+        Map<String, InboxEntry> entries = new java.util.HashMap<>();
+        inbox.entries(userId, List.copyOf(conversationIds)).forEach(entry -> entries.put(entry.conversationId(), entry));
+        return entries;
+    }
+
+    static ConversationState state(InboxEntry entry) {
+        return new ConversationState(entry.conversationId(), entry.kind(), entry.name(), entry.lastSeq(), entry.readSeq(),
+                entry.unread(), entry.unreadMentions(), entry.lastActivity(), entry.muted(), entry.peerReadSeq(), entry.left());
     }
 
     /**
@@ -123,8 +184,14 @@ public final class SyncService {
         return new MessagePage(page.messages(), page.hasMore());
     }
 
-    private ConversationSummary summary(Membership membership, Meta meta) {
+    /**
+     * Read position and unread from the sync store; a conversation without an entry has had no
+     * message applied since the store exists (nothing unread that it counts; see
+     * docs/data-model.md on rebuilding older conversations).
+     */
+    private static ConversationSummary summary(Membership membership, Meta meta, InboxEntry entry) {
+        long readSeq = entry == null ? Math.max(membership.readSeq(), membership.joinedSeq()) : entry.readSeq();
         return new ConversationSummary(membership.conversationId(), ConversationKind.of(membership.conversationId()).wire(),
-                meta.name(), meta.lastSeq(), membership.readSeq(), unread.count(membership, meta));
+                meta.name(), meta.lastSeq(), readSeq, entry == null ? 0 : entry.unread());
     }
 }

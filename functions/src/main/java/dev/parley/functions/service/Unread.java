@@ -1,37 +1,22 @@
 package dev.parley.functions.service;
 
-import dev.parley.functions.store.ConversationStore;
-import dev.parley.functions.store.ConversationStore.Membership;
-import dev.parley.functions.store.ConversationStore.Meta;
-import dev.parley.functions.store.MessageStore;
+import dev.parley.functions.store.InboxStore;
 
 /**
  * The one unread rule, read by {@code sync}, {@code GET /conversations} and the notification
- * badge alike: the messages after the member's read cursor (and after they joined) that others
- * sent, up to the conversation's newest seq. Gaps are not messages and never count.
+ * badge alike: the messages after the member's read position (and after they joined) that others
+ * sent. The sync store keeps it per conversation, exact under retries and concurrent reads
+ * (docs/data-model.md, "inbox"); nothing here counts messages.
  */
 public final class Unread {
-    private final ConversationStore conversations;
-    private final MessageStore messages;
+    private final InboxStore inbox;
 
-    public Unread(ConversationStore conversations, MessageStore messages) {
-        this.conversations = conversations;
-        this.messages = messages;
+    public Unread(InboxStore inbox) {
+        this.inbox = inbox;
     }
 
-    /** The member's unread count in one conversation whose counter state is {@code meta}. */
-    public long count(Membership membership, Meta meta) {
-        long after = Math.max(membership.readSeq(), membership.joinedSeq());
-        return messages.countFromOthers(membership.conversationId(), after, meta.lastSeq(), membership.userId());
-    }
-
-    /** The sum over every conversation of the user: what {@code totalUnread} and a badge show. */
+    /** The sum over every conversation of the user: what a badge shows (the store's per-user counter). */
     public long total(String userId) {
-        long total = 0;
-        for (Membership membership : conversations.conversationsOf(userId)) {
-            total += count(membership, conversations.meta(membership.conversationId())
-                    .orElse(Meta.empty(membership.conversationId())));
-        }
-        return total;
+        return inbox.badge(userId, System.currentTimeMillis());
     }
 }

@@ -5,6 +5,8 @@ import dev.parley.functions.push.ApiGatewayPusher;
 import dev.parley.functions.service.ConnectionService;
 import dev.parley.functions.service.FanoutService;
 import dev.parley.functions.notify.PushNotifier;
+import dev.parley.functions.notify.NotificationQueue;
+import dev.parley.functions.notify.SqsNotificationQueue;
 import dev.parley.functions.observability.Telemetry;
 import dev.parley.functions.notify.SnsPushNotifier;
 import dev.parley.functions.notify.WebhookPushNotifier;
@@ -21,6 +23,9 @@ import dev.parley.functions.service.SyncService;
 import dev.parley.functions.service.Poster;
 import dev.parley.functions.service.TimelineReader;
 import dev.parley.functions.service.Unread;
+import dev.parley.functions.service.InboxWriter;
+import dev.parley.functions.service.MessageStoreTally;
+import dev.parley.functions.store.dynamodb.DynamoInboxStore;
 import dev.parley.functions.store.TimelineStream;
 import dev.parley.functions.store.dynamodb.DynamoTimelineStream;
 import dev.parley.functions.store.dynamodb.DynamoConnectionStore;
@@ -123,7 +128,8 @@ public final class Wiring {
         return new ConnectionService(connectionStore(), presenceService(), clock, config.getInt(Setting.CONNECTION_TTL_SECONDS),
                 new ConnectionService.Limits(config.getInt(Setting.MAX_CONNECTIONS_PER_USER),
                         Duration.ofSeconds(config.getInt(Setting.PRESENCE_TIMEOUT_SECONDS)),
-                        budget("heartbeat", Setting.HEARTBEAT_RATE, Setting.HEARTBEAT_BURST)));
+                        budget("heartbeat", Setting.HEARTBEAT_RATE, Setting.HEARTBEAT_BURST)),
+                inboxStore());
     }
 
     /** Posting and scheduling clients are built on first use: a heartbeat never needs them. */
@@ -138,7 +144,7 @@ public final class Wiring {
 
     public GroupService groupService() {
         DynamoConversationStore conversations = conversationStore();
-        return new GroupService(conversations, new ConversationAccess(conversations), broadcaster(), clock,
+        return new GroupService(conversations, inboxStore(), new ConversationAccess(conversations), broadcaster(), clock,
                 config.getInt(Setting.MAX_GROUP_MEMBERS),
                 budget("group-create", Setting.GROUP_CREATE_RATE, Setting.GROUP_CREATE_BURST),
                 budget("members", Setting.MEMBER_CHANGE_RATE, Setting.MEMBER_CHANGE_BURST));
@@ -154,7 +160,8 @@ public final class Wiring {
     }
 
     public FanoutService fanoutService() {
-        return new FanoutService(conversationAccess(), connectionStore(), poster(), posters(), notificationService());
+        return new FanoutService(conversationAccess(), connectionStore(), poster(), posters(), notificationService(),
+                new InboxWriter(inboxStore(), messageStore(), conversationStore(), posters(), clock));
     }
 
     /** Reads the messages stream's images for fan-out. */
@@ -168,8 +175,11 @@ public final class Wiring {
                 ? Lazy.of(() -> new WebhookPushNotifier(URI.create(config.get(Setting.PUSH_WEBHOOK_URL))))
                 : Lazy.of(() -> new SnsPushNotifier(sns.get(), config.get(Setting.APNS_PLATFORM_APPLICATION_ARN),
                         config.get(Setting.FCM_PLATFORM_APPLICATION_ARN)));
-        return new NotificationService(new DynamoDeviceStore(dynamo, config.get(Setting.DEVICES_TABLE)), unread(),
-                notifier, clock, budget("devices", Setting.DEVICES_RATE, Setting.DEVICES_BURST));
+        Supplier<NotificationQueue> queue = config.isSet(Setting.NOTIFY_QUEUE_URL)
+                ? Lazy.of(() -> new SqsNotificationQueue(sqs.get(), config.get(Setting.NOTIFY_QUEUE_URL)))
+                : null;
+        return new NotificationService(new DynamoDeviceStore(dynamo, config.get(Setting.DEVICES_TABLE)), unread(), inboxStore(),
+                notifier, clock, queue, budget("devices", Setting.DEVICES_RATE, Setting.DEVICES_BURST));
     }
 
     private Broadcaster broadcaster() {
@@ -182,7 +192,7 @@ public final class Wiring {
     }
 
     private Unread unread() {
-        return new Unread(conversationStore(), messageStore());
+        return new Unread(inboxStore());
     }
 
     private ConversationAccess conversationAccess() {
@@ -204,17 +214,18 @@ public final class Wiring {
     public SyncService syncService() {
         DynamoConversationStore conversations = conversationStore();
         DynamoMessageStore messages = messageStore();
-        return new SyncService(conversations, unread(), new ConversationAccess(conversations),
+        return new SyncService(conversations, inboxStore(), new ConversationAccess(conversations),
                 new TimelineReader(messages, clock), new SyncService.Budgets(
                         budget("sync", Setting.SYNC_RATE, Setting.SYNC_BURST),
                         budget("fetch", Setting.FETCH_RATE, Setting.FETCH_BURST),
-                        budget("conversations", Setting.CONVERSATIONS_LIST_RATE, Setting.CONVERSATIONS_LIST_BURST)));
+                        budget("conversations", Setting.CONVERSATIONS_LIST_RATE, Setting.CONVERSATIONS_LIST_BURST)), clock);
     }
 
     /** Read receipts post to connections; acks post nothing (the @connections client is built on first use). */
     public ReceiptService receiptService() {
         DynamoConversationStore conversations = conversationStore();
-        return new ReceiptService(conversations, new ConversationAccess(conversations), broadcaster(),
+        return new ReceiptService(conversations, inboxStore(), new MessageStoreTally(messageStore()),
+                new ConversationAccess(conversations), broadcaster(), clock,
                 budget("ack", Setting.ACK_RATE, Setting.ACK_BURST), budget("read", Setting.READ_RATE, Setting.READ_BURST));
     }
 
@@ -235,6 +246,10 @@ public final class Wiring {
 
     private DynamoMessageStore messageStore() {
         return new DynamoMessageStore(dynamo, config.get(Setting.MESSAGES_TABLE));
+    }
+
+    private DynamoInboxStore inboxStore() {
+        return new DynamoInboxStore(dynamo, config.get(Setting.INBOX_TABLE));
     }
 
     private DynamoConnectionStore connectionStore() {

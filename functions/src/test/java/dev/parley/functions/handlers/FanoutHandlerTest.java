@@ -16,6 +16,8 @@ import dev.parley.functions.service.ConversationAccess;
 import dev.parley.functions.service.FanoutService;
 import dev.parley.functions.service.Poster;
 import dev.parley.functions.service.Unread;
+import dev.parley.functions.service.InboxWriter;
+import dev.parley.functions.store.dynamodb.DynamoInboxStore;
 import dev.parley.functions.store.dynamodb.DynamoTimelineStream;
 import dev.parley.functions.store.Connection;
 import dev.parley.functions.store.dynamodb.DynamoConnectionStore;
@@ -49,18 +51,21 @@ class FanoutHandlerTest {
     private volatile boolean notifierBroken;
     private final DynamoConversationStore conversations =
             new DynamoConversationStore(TestDynamo.client(), TestDynamo.table(Setting.CONVERSATIONS_TABLE));
+    private final DynamoInboxStore inbox = new DynamoInboxStore(TestDynamo.client(), TestDynamo.table(Setting.INBOX_TABLE));
+    private final java.util.concurrent.ExecutorService pool = Executors.newFixedThreadPool(4);
     private final FanoutHandler handler = new FanoutHandler(new FanoutService(
             new ConversationAccess(conversations), connections, new Poster(connections, () -> pusher),
-            Executors.newFixedThreadPool(4),
-            new NotificationService(devices,
-                    new Unread(conversations, new DynamoMessageStore(TestDynamo.client(), TestDynamo.table(Setting.MESSAGES_TABLE))),
+            pool,
+            new NotificationService(devices, new Unread(inbox), inbox,
                     () -> notification -> {
                         if (notifierBroken) {
                             throw new IllegalStateException("injected: SNS is down");
                         }
                         notified.add(notification);
                         return PushNotifier.Outcome.SENT;
-                    }, java.time.Clock.systemUTC(), Budget.unlimited("devices"))),
+                    }, java.time.Clock.systemUTC(), null, Budget.unlimited("devices")),
+            new InboxWriter(inbox, new DynamoMessageStore(TestDynamo.client(), TestDynamo.table(Setting.MESSAGES_TABLE)),
+                    conversations, pool, java.time.Clock.systemUTC())),
             new DynamoTimelineStream());
 
     /** The fixture's conversation dm:alice:bob, with this test's unique user names. */

@@ -3,9 +3,12 @@ package dev.parley.functions.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.functions.store.ConversationStore;
+import dev.parley.functions.store.dynamodb.DynamoInboxStore;
+import dev.parley.functions.support.TestDynamo;
 import dev.parley.functions.support.memory.InMemoryConversationStore;
 import dev.parley.functions.support.memory.InMemoryMessageStore;
 import dev.parley.model.domain.ConversationId;
+import dev.parley.model.config.Setting;
 import dev.parley.model.protocol.ClientCommand;
 import java.lang.reflect.Proxy;
 import java.time.Clock;
@@ -28,8 +31,11 @@ class SyncServiceTest {
                 }
                 return method.invoke(store, args);
             });
-    private final SyncService sync = new SyncService(counting, new Unread(counting, messages),
-            new ConversationAccess(counting), new TimelineReader(messages, Clock.systemUTC()), SyncService.Budgets.unlimited());
+    /** Unread counts come from the sync store (DynamoDB Local); it reads nothing on the conversation store. */
+    private final SyncService sync = new SyncService(counting,
+            new DynamoInboxStore(TestDynamo.client(), TestDynamo.table(Setting.INBOX_TABLE)),
+            new ConversationAccess(counting), new TimelineReader(messages, Clock.systemUTC()), SyncService.Budgets.unlimited(),
+            Clock.systemUTC());
 
     /** Issue 13: 1,500 cursors of groups the caller is not in cost about 3,000 reads. */
     @Test

@@ -91,6 +91,7 @@ class CatalogueGrantsTest {
         webSocket(Catalogue.SYNC, alice, "A1", "{\"action\":\"sync\",\"requestId\":\"s1\"}");
         webSocket(Catalogue.SYNC, alice, "A1", "{\"action\":\"sync\",\"requestId\":\"s2\",\"cursors\":{\"" + direct
                 + "\":0,\"g:nobody-has-this\":0}}");
+        webSocket(Catalogue.SYNC, alice, "A1", "{\"action\":\"sync\",\"requestId\":\"s3\",\"since\":\"\",\"limit\":5}");
         webSocket(Catalogue.HISTORY, alice, "A1", "{\"action\":\"history\",\"requestId\":\"y1\",\"conversationId\":\""
                 + direct + "\"}");
         webSocket(Catalogue.ACK, bob, "B1", "{\"action\":\"ack\",\"conversationId\":\"" + direct + "\",\"seq\":1}");
@@ -98,6 +99,7 @@ class CatalogueGrantsTest {
         webSocket(Catalogue.DEFAULT_ROUTE, bob, "B1", "not json");
 
         http(Catalogue.CONVERSATIONS_LIST, bob, "GET /conversations", Map.of(), null);
+        http(Catalogue.CONVERSATIONS_LIST, bob, "GET /conversations", Map.of(), null, Map.of("limit", "1"));
         http(Catalogue.CONVERSATIONS_LIST, bob, "GET /conversations/{id}/messages", Map.of("id", direct), null);
         http(Catalogue.DEVICES_ROUTES, bob, "PUT /devices/{deviceId}", Map.of("deviceId", "bob-phone"),
                 "{\"platform\":\"fcm\",\"pushToken\":\"token-12345678\"}");
@@ -107,6 +109,14 @@ class CatalogueGrantsTest {
         handler(Catalogue.FANOUT, DynamodbEvent.class).handleRequest(Fixtures.event("dynamodb-stream-batch.json",
                 DynamodbEvent.class, text -> text.replace("dm:alice:bob", direct)
                         .replace("\"senderId\": {\"S\": \"alice\"}", "\"senderId\": {\"S\": \"" + alice + "\"}")), null);
+        // The notification function: a notice for bob's offline phone (registered above).
+        SQSEvent.SQSMessage notice = new SQSEvent.SQSMessage();
+        notice.setMessageId("n1");
+        notice.setBody("{\"notices\":[{\"c\":\"" + direct + "\",\"s\":1,\"f\":\"" + alice
+                + "\",\"p\":\"hi\",\"r\":{\"" + bob + "\":[]}}]}");
+        SQSEvent notices = new SQSEvent();
+        notices.setRecords(List.of(notice));
+        handler(Catalogue.NOTIFY, SQSEvent.class).handleRequest(notices, null);
         SQSEvent.SQSMessage check = new SQSEvent.SQSMessage();
         check.setMessageId("m1");
         check.setBody(bob);

@@ -199,7 +199,9 @@ class ApiDocumentsTest {
     private static Set<String> clientActionsTheCodeKnows() {
         Set<String> actions = new TreeSet<>();
         for (Class<?> command : ClientCommand.class.getPermittedSubclasses()) {
-            String action = Character.toLowerCase(command.getSimpleName().charAt(0)) + command.getSimpleName().substring(1);
+            // SyncChanges is the v2 form of sync (a frame with since): same action.
+            String action = command == ClientCommand.SyncChanges.class ? "sync"
+                    : Character.toLowerCase(command.getSimpleName().charAt(0)) + command.getSimpleName().substring(1);
             if (!acceptedByTheCodec(action)) {
                 fail("ClientCommand." + command.getSimpleName() + " has no action '" + action + "' in FrameCodec.decode:"
                         + " teach this test its wire name");

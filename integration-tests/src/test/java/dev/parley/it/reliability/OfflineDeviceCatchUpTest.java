@@ -80,6 +80,9 @@ class OfflineDeviceCatchUpTest {
             long expectedUnread = messages.stream().filter(m -> m.seq() > readSeq && !m.senderId().equals(carol)).count();
             long afterCursor = messages.stream().filter(m -> m.seq() > readSeq).count();
             assertThat(expectedUnread).as("carol's own messages after her cursor are not unread").isLessThan(afterCursor);
+            // Unread is kept by fan-out in the sync store: wait until it has applied every message.
+            Awaitility.await().atMost(Duration.ofSeconds(60))
+                    .until(() -> unreadOverHttp(endpoint, carol, group) == expectedUnread);
 
             // The protocol underneath: pages of at most 50, ascending, never a seq twice, hasMore
             // until the last, and the same unread count on every page.
@@ -160,6 +163,15 @@ class OfflineDeviceCatchUpTest {
             total += c.get("unread").asLong();
         }
         return total;
+    }
+
+    private static long unreadOverHttp(Endpoint endpoint, String userId, String conversationId) {
+        for (JsonNode c : endpoint.conversations(userId).get("conversations")) {
+            if (c.get("conversationId").asText().equals(conversationId)) {
+                return c.get("unread").asLong();
+            }
+        }
+        return -1;
     }
 
     private static long readSeqOverHttp(Endpoint endpoint, String userId, String conversationId) {

@@ -99,6 +99,7 @@ class SdkChatTest {
             }
             Sdk.await().until(() -> a.pendingSends() == 0);
         }
+        dev.parley.it.support.Inbox.awaitApplied(bob, conversation, 130);
         Sdk.App bobApp = new Sdk.App("bob");
         try (ParleyClient b = Sdk.builder(Parley.runtime().websocketUrl(), bob, "tablet", bobApp).syncPageSize(50).build()) {
             b.connect().join();

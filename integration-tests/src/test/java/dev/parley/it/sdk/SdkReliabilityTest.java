@@ -182,6 +182,7 @@ class SdkReliabilityTest {
             clients.forEach(ParleyClient::close);
         }
         assertThat(Sdk.storedSeqs(group)).hasSize(500);
+        dev.parley.it.support.Inbox.awaitApplied(bob, group, 500); // unread is applied by fan-out
 
         // Back online: nothing is pushed any more, so all 500 come by sync, 100 per page.
         Sdk.App after = new Sdk.App("bob-after", bobCursors);

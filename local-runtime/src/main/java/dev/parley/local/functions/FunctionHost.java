@@ -85,6 +85,14 @@ public final class FunctionHost implements Integrations {
         return handler.handleRequest(event, new LocalContext("presence-check", TIMEOUT_MILLIS));
     }
 
+    /** The notification function, on the notifications queue (fan-out's offline notices). */
+    @SuppressWarnings("unchecked")
+    public SQSBatchResponse notifications(SQSEvent event) {
+        var handler = (RequestHandler<SQSEvent, SQSBatchResponse>) handlers.get(
+                HandlerSet.key(new dev.parley.model.routes.Trigger.QueueMessages(dev.parley.model.routes.Queues.NOTIFICATIONS)));
+        return handler.handleRequest(event, new LocalContext("notify", TIMEOUT_MILLIS));
+    }
+
     @SuppressWarnings("unchecked")
     public StreamsEventResponse fanout(DynamodbEvent event) {
         var handler = (RequestHandler<DynamodbEvent, StreamsEventResponse>) handlers.get(HandlerSet.FANOUT);

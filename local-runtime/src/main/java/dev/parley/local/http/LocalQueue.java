@@ -24,7 +24,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A one-queue SQS emulator: {@code SendMessage} as the AWS SDK's SqsClient sends it (AWS JSON
+ * An SQS emulator, one instance per queue (instances are chained with {@link #orElse}: a request
+ * for another queue's URL goes to the next one): {@code SendMessage} as the AWS SDK's SqsClient sends it (AWS JSON
  * protocol 1.0, with the MD5 the SDK verifies), delivery after {@code DelaySeconds} to a function
  * as an SQS event with Lambda's semantics (reported batch item failures are redelivered after a
  * visibility timeout, up to a maximum receive count).
@@ -35,9 +36,10 @@ public final class LocalQueue extends Handler.Abstract {
     private static final long VISIBILITY_TIMEOUT_SECONDS = 5;
     private static final Logger LOG = LoggerFactory.getLogger(LocalQueue.class);
 
-    private final String name;
+    private final String queueName;
     private final String queueArn;
     private final Function<SQSEvent, SQSBatchResponse> consumer;
+    private LocalQueue next;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "local-queue");
         thread.setDaemon(true);
@@ -45,12 +47,18 @@ public final class LocalQueue extends Handler.Abstract {
     });
 
     public LocalQueue(String queueName, Function<SQSEvent, SQSBatchResponse> consumer) {
-        this.name = queueName;
+        this.queueName = queueName;
         this.queueArn = "arn:aws:sqs:us-east-1:000000000000:" + queueName;
         this.consumer = consumer;
     }
 
-    /** The queue URL to configure (any URL under the endpoint names this one queue). */
+    /** Sends requests naming another queue's URL to {@code other}; returns this queue. */
+    public LocalQueue orElse(LocalQueue other) {
+        this.next = other;
+        return this;
+    }
+
+    /** The queue URL to configure (the last queue of a chain also takes URLs no queue names). */
     public static String queueUrl(String base, String queueName) {
         return base + PREFIX + "/000000000000/" + queueName;
     }
@@ -69,6 +77,14 @@ public final class LocalQueue extends Handler.Abstract {
             return true;
         }
         JsonNode send = Json.MAPPER.readTree(Content.Source.asString(request, StandardCharsets.UTF_8));
+        return accept(send, response, callback);
+    }
+
+    private boolean accept(JsonNode send, Response response, Callback callback) throws Exception {
+        String url = send.path("QueueUrl").asText("");
+        if (next != null && !url.endsWith("/" + queueName)) {
+            return next.accept(send, response, callback);
+        }
         String body = send.path("MessageBody").asText();
         int delay = send.path("DelaySeconds").asInt(0);
         String messageId = UUID.randomUUID().toString();
@@ -101,11 +117,14 @@ public final class LocalQueue extends Handler.Abstract {
         if (failed && receiveCount < MAX_RECEIVES) {
             timer.schedule(() -> deliver(messageId, body, md5, receiveCount + 1), VISIBILITY_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } else if (failed) {
-            LOG.warn("queue {}: message {} dropped after {} receives", name, messageId, MAX_RECEIVES);
+            LOG.warn("queue {}: message {} dropped after {} receives", queueName, messageId, MAX_RECEIVES);
         }
     }
 
     public void close() {
         timer.shutdownNow();
+        if (next != null) {
+            next.close();
+        }
     }
 }

@@ -15,6 +15,7 @@ public enum Setting {
     PRESENCE_TABLE(Tables.Presence.DEFINITION.defaultName()),
     RATE_LIMITS_TABLE(Tables.RateLimits.DEFINITION.defaultName()),
     DEVICES_TABLE(Tables.Devices.DEFINITION.defaultName()),
+    INBOX_TABLE(Tables.Inbox.DEFINITION.defaultName()),
     /** JWKS that $connect tokens are verified against (Cognito's, or the local issuer's). */
     JWKS_URL(null),
     /** Required {@code iss} of tokens. */
@@ -92,6 +93,11 @@ public enum Setting {
     MAX_GROUP_MEMBERS("500"),
     /** SQS queue whose delayed messages trigger the offline check after the grace period. */
     PRESENCE_QUEUE_URL(null),
+    /**
+     * SQS queue of fan-out's offline notices, consumed by the notification function; empty: fan-out
+     * delivers notifications itself (as before the queue existed).
+     */
+    NOTIFY_QUEUE_URL(""),
     /** Override of the SQS endpoint (the local runtime's queue emulator); empty on AWS. */
     SQS_ENDPOINT(""),
     /** A user who reconnects within this many seconds is never shown offline. */

@@ -122,6 +122,11 @@ public final class ClientCodec {
                 }
                 g.writeEndObject();
                 g.writeNumberField("limit", sync.limit());
+            } else if (command instanceof ClientCommand.SyncChanges sync) {
+                start(g, "sync", sync.requestId());
+                g.writeStringField("since", sync.since());
+                g.writeNumberField("limit", sync.limit());
+                g.writeNumberField("pageSize", sync.pageSize());
             } else if (command instanceof ClientCommand.History history) {
                 start(g, "history", history.requestId());
                 g.writeStringField("conversationId", history.conversationId());

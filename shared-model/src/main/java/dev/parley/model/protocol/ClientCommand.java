@@ -19,6 +19,13 @@ public sealed interface ClientCommand {
     /** {@code cursors}: conversationId to the last seq the device holds. */
     record Sync(String requestId, Map<String, Long> cursors, int limit) implements ClientCommand {}
 
+    /**
+     * The v2 {@code sync} with one cursor per device (a frame with {@code since}): the
+     * conversations changed since the cursor ({@code ""}: all), at most {@code pageSize}, each
+     * with its newest {@code limit} messages (0: none).
+     */
+    record SyncChanges(String requestId, String since, int limit, int pageSize) implements ClientCommand {}
+
     /** {@code beforeSeq} is exclusive; null means "from the newest". */
     record History(String requestId, String conversationId, Long beforeSeq, int limit) implements ClientCommand {}
 

@@ -44,6 +44,10 @@ public final class FrameCodec {
     public static final int MAX_SYNC_CURSORS = 1000;
     public static final int DEFAULT_PAGE = 50;
     public static final int MAX_PAGE = 200;
+    /** Conversations per v2 {@code synced} reply unless {@code pageSize} says fewer. */
+    public static final int DEFAULT_CHANGES_PAGE = 100;
+    /** A v2 sync cursor is an opaque token the server made; anything longer is not one. */
+    public static final int MAX_CURSOR_CHARS = 512;
     private static final Pattern CLIENT_MSG_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
     private static final JsonFactory FACTORY = new JsonFactory();
@@ -121,6 +125,9 @@ public final class FrameCodec {
             case "heartbeat":
                 return new ClientCommand.Heartbeat(requestId);
             case "sync":
+                if (present(json, "since")) {
+                    return decodeSyncChanges(json, requestId);
+                }
                 return new ClientCommand.Sync(requestId, cursors(json), limit(json));
             case "history": {
                 Long beforeSeq = present(json, "beforeSeq") ? nonNegative(json, "beforeSeq") : null;
@@ -175,6 +182,31 @@ public final class FrameCodec {
             throw new PayloadTooLargeException("body is " + bytes + " bytes serialized; the limit is " + MAX_BODY_BYTES);
         }
         return new ClientCommand.Send(requestId, conversationId, to, clientMsgId, bodyJson);
+    }
+
+    /** v2: one opaque cursor ({@code since}), messages per conversation default 0, pages of at most 200. */
+    private static ClientCommand.SyncChanges decodeSyncChanges(Map<String, Object> json, String requestId) {
+        if (present(json, "cursors")) {
+            throw new BadRequestException("give since (one cursor) or cursors (one per conversation), not both");
+        }
+        if (!(json.get("since") instanceof String since) || since.length() > MAX_CURSOR_CHARS) {
+            throw new BadRequestException("since must be the cursor of the previous synced, or \"\"");
+        }
+        int limit = 0;
+        if (present(json, "limit")) {
+            if (!(json.get("limit") instanceof Long messages) || messages < 0) {
+                throw new BadRequestException("limit must be a non-negative integer");
+            }
+            limit = (int) Math.min(messages, MAX_PAGE);
+        }
+        int pageSize = DEFAULT_CHANGES_PAGE;
+        if (present(json, "pageSize")) {
+            if (!(json.get("pageSize") instanceof Long size) || size < 1) {
+                throw new BadRequestException("pageSize must be a positive integer");
+            }
+            pageSize = (int) Math.min(size, MAX_PAGE);
+        }
+        return new ClientCommand.SyncChanges(requestId, since, limit, pageSize);
     }
 
     private static Map<String, Long> cursors(Map<String, Object> json) {
@@ -292,6 +324,20 @@ public final class FrameCodec {
             }
             g.writeEndArray();
             g.writeNumberField("totalUnread", synced.totalUnread());
+        } else if (frame instanceof ServerFrame.SyncedChanges synced) {
+            g.writeStringField("type", "synced");
+            optional(g, "requestId", synced.requestId());
+            g.writeArrayFieldStart("conversations");
+            for (ServerFrame.ChangedConversation conversation : synced.conversations()) {
+                g.writeStartObject();
+                writeConversationState(conversation.state(), g);
+                writeMessages(conversation.messages(), g);
+                g.writeBooleanField("hasMore", conversation.hasMore());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeStringField("cursor", synced.cursor());
+            g.writeBooleanField("hasMore", synced.hasMore());
         } else if (frame instanceof ServerFrame.HistoryPage page) {
             g.writeStringField("type", "history");
             optional(g, "requestId", page.requestId());
@@ -346,6 +392,26 @@ public final class FrameCodec {
             g.writeEndObject();
         }
         g.writeEndArray();
+    }
+
+    /** The fields of a conversation in v2 {@code synced} and the paged {@code GET /conversations}. */
+    public static void writeConversationState(dev.parley.model.domain.ConversationState state, JsonGenerator g)
+            throws IOException {
+        g.writeStringField("conversationId", state.conversationId());
+        g.writeStringField("kind", state.kind());
+        optional(g, "name", state.name());
+        g.writeNumberField("lastSeq", state.lastSeq());
+        g.writeNumberField("readSeq", state.readSeq());
+        g.writeNumberField("unread", state.unread());
+        g.writeNumberField("unreadMentions", state.unreadMentions());
+        g.writeNumberField("lastActivity", state.lastActivity());
+        g.writeBooleanField("muted", state.muted());
+        if ("direct".equals(state.kind())) {
+            g.writeNumberField("peerReadSeq", state.peerReadSeq());
+        }
+        if (state.left()) {
+            g.writeBooleanField("left", true);
+        }
     }
 
     /** The fields of a {@code message} object, shared by pushes and by sync and history pages. */

@@ -51,6 +51,28 @@ public final class HttpBodies {
         });
     }
 
+    /**
+     * {@code GET /conversations?limit=&cursor=}: a page of conversations, newest activity first,
+     * the page's unread total, and {@code cursor} when more follow.
+     */
+    public static String conversationPage(List<dev.parley.model.domain.ConversationState> page, String cursor) {
+        return object(g -> {
+            g.writeArrayFieldStart("conversations");
+            long total = 0;
+            for (dev.parley.model.domain.ConversationState state : page) {
+                g.writeStartObject();
+                FrameCodec.writeConversationState(state, g);
+                g.writeEndObject();
+                total += state.unread();
+            }
+            g.writeEndArray();
+            g.writeNumberField("totalUnread", total);
+            if (cursor != null) {
+                g.writeStringField("cursor", cursor);
+            }
+        });
+    }
+
     /** {@code GET /conversations/{id}/messages}. */
     public static String messages(MessagePage page) {
         return object(g -> {

@@ -33,6 +33,16 @@ public sealed interface ServerFrame {
         }
     }
 
+    /** One conversation of a v2 {@code synced}: its state, and its newest messages when asked for. */
+    record ChangedConversation(dev.parley.model.domain.ConversationState state, List<Message> messages, boolean hasMore) {}
+
+    /**
+     * The reply to a v2 {@code sync}: the conversations changed since the device's cursor, the
+     * cursor to send next, and whether more changes follow at once ({@code hasMore}).
+     */
+    record SyncedChanges(String requestId, List<ChangedConversation> conversations, String cursor, boolean hasMore)
+            implements ServerFrame {}
+
     /** The reply to {@code history}: messages ascending, {@code hasMore} when older ones exist. */
     record HistoryPage(String requestId, String conversationId, List<Message> messages, boolean hasMore)
             implements ServerFrame {}

@@ -1,5 +1,6 @@
 package dev.parley.model.routes;
 
+import static dev.parley.model.routes.TableOp.BATCH_GET_ITEM;
 import static dev.parley.model.routes.TableOp.BATCH_WRITE_ITEM;
 import static dev.parley.model.routes.TableOp.DELETE_ITEM;
 import static dev.parley.model.routes.TableOp.GET_ITEM;
@@ -51,6 +52,7 @@ public final class Catalogue {
     private static final TableDefinition PRESENCE = Tables.Presence.DEFINITION;
     private static final TableDefinition RATE_LIMITS = Tables.RateLimits.DEFINITION;
     private static final TableDefinition DEVICES = Tables.Devices.DEFINITION;
+    private static final TableDefinition INBOX = Tables.Inbox.DEFINITION;
 
     public static final FunctionSpec CONNECT_AUTHORIZER = new FunctionSpec("ConnectAuthorizer",
             HANDLERS + "ConnectAuthorizerHandler", List.of(new ConnectAuthorizer()), List.of(),
@@ -66,10 +68,13 @@ public final class Catalogue {
                     TableAccess.of(CONVERSATIONS, QUERY_INDEX)),
             true, true, MESSAGE_TIMEOUT);
 
-    /** Runs after the socket is gone; nobody waits for it. Schedules the offline check on the presence queue. */
+    /**
+     * Runs after the socket is gone; nobody waits for it. Schedules the offline check on the
+     * presence queue; a device whose id is its connection id loses its ack positions with it.
+     */
     public static final FunctionSpec DISCONNECT = new FunctionSpec("Disconnect", HANDLERS + "DisconnectHandler",
             List.of(new WebSocketRoute("$disconnect", false)),
-            List.of(TableAccess.of(CONNECTIONS, DELETE_ITEM, QUERY)),
+            List.of(TableAccess.of(CONNECTIONS, DELETE_ITEM, QUERY), TableAccess.of(INBOX, QUERY, BATCH_WRITE_ITEM)),
             false, false, MESSAGE_TIMEOUT);
 
     /** Answers unknown actions with an error frame; a rare path. */
@@ -93,7 +98,7 @@ public final class Catalogue {
     public static final FunctionSpec SYNC = new FunctionSpec("Sync", HANDLERS + "SyncHandler",
             List.of(new WebSocketRoute("sync", true)),
             List.of(TableAccess.of(CONVERSATIONS, QUERY_INDEX, GET_ITEM), TableAccess.of(MESSAGES, QUERY, PUT_ITEM, GET_ITEM),
-                    TableAccess.of(RATE_LIMITS, UPDATE_ITEM)),
+                    TableAccess.of(RATE_LIMITS, UPDATE_ITEM), TableAccess.of(INBOX, QUERY_INDEX, BATCH_GET_ITEM)),
             false, true, MESSAGE_TIMEOUT);
 
     public static final FunctionSpec HISTORY = new FunctionSpec("History", HANDLERS + "HistoryHandler",
@@ -102,15 +107,22 @@ public final class Catalogue {
                     TableAccess.of(RATE_LIMITS, UPDATE_ITEM)),
             false, true, MESSAGE_TIMEOUT);
 
+    /** Acks are written in the caller's own partition of the sync store. */
     public static final FunctionSpec ACK = new FunctionSpec("Ack", HANDLERS + "AckHandler",
             List.of(new WebSocketRoute("ack", true)),
-            List.of(TableAccess.of(CONVERSATIONS, GET_ITEM, UPDATE_ITEM), TableAccess.of(RATE_LIMITS, UPDATE_ITEM)),
+            List.of(TableAccess.of(CONVERSATIONS, GET_ITEM), TableAccess.of(INBOX, UPDATE_ITEM),
+                    TableAccess.of(RATE_LIMITS, UPDATE_ITEM)),
             false, true, MESSAGE_TIMEOUT);
 
-    /** Read receipts are posted to connections; a 410 removes the gone connection. */
+    /**
+     * Read positions live in the sync store (the reader's entry, the peer's {@code peerReadSeq});
+     * a partial read recounts the messages after it. Receipts are posted to connections; a 410
+     * removes the gone connection.
+     */
     public static final FunctionSpec READ_CURSOR = new FunctionSpec("Read", HANDLERS + "ReadHandler",
             List.of(new WebSocketRoute("read", true)),
-            List.of(TableAccess.of(CONVERSATIONS, GET_ITEM, UPDATE_ITEM), TableAccess.of(CONNECTIONS, QUERY, DELETE_ITEM),
+            List.of(TableAccess.of(CONVERSATIONS, GET_ITEM), TableAccess.of(CONNECTIONS, QUERY, DELETE_ITEM),
+                    TableAccess.of(INBOX, UPDATE_ITEM), TableAccess.of(MESSAGES, QUERY),
                     TableAccess.of(RATE_LIMITS, UPDATE_ITEM)),
             true, true, MESSAGE_TIMEOUT);
 
@@ -118,19 +130,22 @@ public final class Catalogue {
             List.of(new HttpRoute("POST", "/groups"), new HttpRoute("POST", "/groups/{id}/members"),
                     new HttpRoute("DELETE", "/groups/{id}/members/{userId}")),
             List.of(TableAccess.of(CONVERSATIONS, GET_ITEM, QUERY, PUT_ITEM, UPDATE_ITEM, BATCH_WRITE_ITEM, DELETE_ITEM),
-                    TableAccess.of(CONNECTIONS, QUERY, DELETE_ITEM), TableAccess.of(RATE_LIMITS, UPDATE_ITEM)),
+                    TableAccess.of(CONNECTIONS, QUERY, DELETE_ITEM), TableAccess.of(INBOX, GET_ITEM, PUT_ITEM, UPDATE_ITEM),
+                    TableAccess.of(RATE_LIMITS, UPDATE_ITEM)),
             true, true, MESSAGE_TIMEOUT);
 
     public static final FunctionSpec CONVERSATIONS_LIST = new FunctionSpec("Conversations",
             HANDLERS + "ConversationsHandler",
             List.of(new HttpRoute("GET", "/conversations"), new HttpRoute("GET", "/conversations/{id}/messages")),
             List.of(TableAccess.of(CONVERSATIONS, QUERY_INDEX, GET_ITEM), TableAccess.of(MESSAGES, QUERY, PUT_ITEM, GET_ITEM),
-                    TableAccess.of(RATE_LIMITS, UPDATE_ITEM)),
+                    TableAccess.of(RATE_LIMITS, UPDATE_ITEM), TableAccess.of(INBOX, QUERY_INDEX, BATCH_GET_ITEM)),
             false, true, MESSAGE_TIMEOUT);
 
+    /** Removing a device also removes its ack positions from the sync store. */
     public static final FunctionSpec DEVICES_ROUTES = new FunctionSpec("Devices", HANDLERS + "DevicesHandler",
             List.of(new HttpRoute("PUT", "/devices/{deviceId}"), new HttpRoute("DELETE", "/devices/{deviceId}")),
-            List.of(TableAccess.of(DEVICES, PUT_ITEM, DELETE_ITEM), TableAccess.of(RATE_LIMITS, UPDATE_ITEM)),
+            List.of(TableAccess.of(DEVICES, PUT_ITEM, DELETE_ITEM), TableAccess.of(INBOX, QUERY, BATCH_WRITE_ITEM),
+                    TableAccess.of(RATE_LIMITS, UPDATE_ITEM)),
             false, false, MESSAGE_TIMEOUT);
 
     public static final FunctionSpec PRESENCE_QUERY = new FunctionSpec("Presence", HANDLERS + "PresenceHandler",
@@ -148,19 +163,31 @@ public final class Catalogue {
     /**
      * The messages-stream consumer. No SnapStart: the stream poller keeps it warm while traffic
      * flows and a cold start is paid once per batch, not once per request. Its timeout covers a
-     * full batch of @connections posts. Offline notifications read the badge (memberships, meta,
-     * unread counts) and unregister devices whose token the platform refused.
+     * full batch of @connections posts. It applies every entry to the members' sync-store entries
+     * (rebuilding one older than the store from the timeline); offline notifications read the
+     * badge from the store and unregister devices whose token the platform refused.
      */
     public static final FunctionSpec FANOUT = new FunctionSpec("Fanout", HANDLERS + "FanoutHandler",
             List.of(new MessagesStream()),
             List.of(TableAccess.of(CONNECTIONS, QUERY, DELETE_ITEM), TableAccess.of(CONVERSATIONS, QUERY, QUERY_INDEX, GET_ITEM),
-                    TableAccess.of(MESSAGES, QUERY), TableAccess.of(DEVICES, QUERY, DELETE_ITEM)),
+                    TableAccess.of(MESSAGES, QUERY), TableAccess.of(DEVICES, QUERY, DELETE_ITEM),
+                    TableAccess.of(INBOX, UPDATE_ITEM, GET_ITEM, PUT_ITEM, QUERY)),
             true, false, Duration.ofSeconds(60));
+
+    /**
+     * Consumes the notifications queue (fan-out's offline notices): reads each user's devices and
+     * badge (the sync store) once per batch, sends through SNS, unregisters refused tokens. Until
+     * the CDK app deploys the queue, fan-out sends notifications itself ({@code NOTIFY_QUEUE_URL} empty).
+     */
+    public static final FunctionSpec NOTIFY = new FunctionSpec("Notify", HANDLERS + "NotifyHandler",
+            List.of(new QueueMessages(Queues.NOTIFICATIONS)),
+            List.of(TableAccess.of(DEVICES, QUERY, DELETE_ITEM), TableAccess.of(INBOX, QUERY, GET_ITEM, UPDATE_ITEM)),
+            false, false, Duration.ofSeconds(60));
 
     /** Every function, in the order the CDK app declares them. */
     public static final List<FunctionSpec> ALL = List.of(CONNECT_AUTHORIZER, CONNECT, DISCONNECT, DEFAULT_ROUTE, SEND,
             HEARTBEAT, SYNC, HISTORY, ACK, READ_CURSOR, GROUPS, CONVERSATIONS_LIST, DEVICES_ROUTES, PRESENCE_QUERY,
-            PRESENCE_CHECK, FANOUT);
+            PRESENCE_CHECK, FANOUT, NOTIFY);
 
     private Catalogue() {}
 

@@ -4,6 +4,8 @@ package dev.parley.model.routes;
 public final class Queues {
     /** Delayed offline checks that wait out the reconnect grace period. */
     public static final String PRESENCE = "presence";
+    /** Fan-out's offline notices, consumed by the notification function (issue 19). */
+    public static final String NOTIFICATIONS = "notifications";
 
     private Queues() {}
 }

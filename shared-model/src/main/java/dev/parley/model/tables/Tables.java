@@ -172,7 +172,74 @@ public final class Tables {
         private Devices() {}
     }
 
+    /**
+     * The sync store: one partition per user holding what that user's devices need to catch up,
+     * so that sync, the conversation list and unread cost what changed, not what exists
+     * (docs/data-model.md, "inbox"). Items: {@code c#<conversationId>} (the user's entry for a
+     * conversation: positions, counters, activity) and {@code k#<deviceId>#<conversationId>}
+     * (a device's ack position). {@code byChange} lists the entries changed since a cursor;
+     * {@code byActivity} lists them newest activity first.
+     */
+    public static final class Inbox {
+        public static final String USER_ID = "userId";
+        public static final String ITEM = "item";
+        public static final String ENTRY_PREFIX = "c#";
+        public static final String ACK_PREFIX = "k#";
+        public static final String CONVERSATION_ID = "conversationId";
+        public static final String KIND = "kind";
+        public static final String NAME = "name";
+        public static final String JOINED_SEQ = "joinedSeq";
+        /** The highest seq applied to the entry (message or gap). */
+        public static final String LAST_SEQ = "lastSeq";
+        public static final String READ_SEQ = "readSeq";
+        public static final String UNREAD = "unread";
+        public static final String UNREAD_MENTIONS = "unreadMentions";
+        /** Seqs below {@code lastSeq} not applied yet (arrived out of order): a number set, usually absent. */
+        public static final String PENDING = "pending";
+        /** Incremented by every change of the entry: readers' optimistic-concurrency token. */
+        public static final String VERSION = "ver";
+        /** {@code sentAt} of the newest message applied (epoch ms). */
+        public static final String LAST_ACTIVITY = "lastActivity";
+        /** When the newest message was applied (epoch ms): the {@code byActivity} sort key. */
+        public static final String ACTIVE_AT = "activeAt";
+        /** When the entry last changed in any way (epoch ms): the {@code byChange} sort key. */
+        public static final String CHANGED_AT = "changedAt";
+        public static final String MUTED = "muted";
+        /** Direct conversations: the peer's read position (read receipts). */
+        public static final String PEER_READ_SEQ = "peerReadSeq";
+        /** The user is no longer a member; kept so devices learn it, then expires. */
+        public static final String LEFT = "left";
+        public static final String DEVICE_ID = "deviceId";
+        public static final String ACK_SEQ = "ackSeq";
+        public static final String EXPIRES_AT = "expiresAt";
+        public static final String BY_CHANGE_INDEX = "byChange";
+        public static final String BY_ACTIVITY_INDEX = "byActivity";
+
+        public static final TableDefinition DEFINITION = new TableDefinition(
+                "INBOX_TABLE", "parley-inbox",
+                new Key(USER_ID, AttributeType.STRING), Optional.of(new Key(ITEM, AttributeType.STRING)),
+                Optional.of(EXPIRES_AT), false,
+                List.of(new Index(BY_CHANGE_INDEX, new Key(USER_ID, AttributeType.STRING),
+                                Optional.of(new Key(CHANGED_AT, AttributeType.NUMBER))),
+                        new Index(BY_ACTIVITY_INDEX, new Key(USER_ID, AttributeType.STRING),
+                                Optional.of(new Key(ACTIVE_AT, AttributeType.NUMBER)))));
+
+        public static String entryItem(String conversationId) {
+            return ENTRY_PREFIX + conversationId;
+        }
+
+        public static String ackItem(String deviceId, String conversationId) {
+            return ackPrefix(deviceId) + conversationId;
+        }
+
+        public static String ackPrefix(String deviceId) {
+            return ACK_PREFIX + deviceId + '#';
+        }
+
+        private Inbox() {}
+    }
+
     public static final List<TableDefinition> ALL = List.of(
             Connections.DEFINITION, Conversations.DEFINITION, Messages.DEFINITION, Idempotency.DEFINITION,
-            Presence.DEFINITION, RateLimits.DEFINITION, Devices.DEFINITION);
+            Presence.DEFINITION, RateLimits.DEFINITION, Devices.DEFINITION, Inbox.DEFINITION);
 }
