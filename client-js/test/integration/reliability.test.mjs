@@ -49,7 +49,8 @@ test('exactly once and in seq order while connections are cut at random under bo
   let cuts = 0;
   try {
     await Promise.all([alice.client.connect(), bob.client.connect(), bobPhone.client.connect()]);
-    // The fault: every 100-300 ms one live connection through the proxy is cut.
+    // The fault: every 100-300 ms one live connection through the proxy is cut. This pause is the
+    // fault's schedule, not a wait for anything.
     const cutter = (async () => {
       while (cutting) {
         await new Promise((r) => setTimeout(r, 100 + Math.floor(random() * 200)));
@@ -61,7 +62,11 @@ test('exactly once and in seq order while connections are cut at random under bo
     for (let i = 1; i <= PER_SENDER; i++) {
       sends.push(alice.client.sendText({ userId: b }, `a${i}`));
       sends.push(bob.client.sendText({ userId: a }, `b${i}`));
-      if (i % 10 === 0) await new Promise((r) => setTimeout(r, 150));
+      if (i % 10 === 0) {
+        // Each burst of sends meets a fresh cut: wait for the proxy to drop another connection.
+        const before = cuts;
+        await until(() => cuts > before, 'the proxy to cut another connection');
+      }
     }
     const sent = await Promise.all(sends);
     cutting = false;

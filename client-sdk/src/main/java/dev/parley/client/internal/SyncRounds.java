@@ -160,29 +160,36 @@ final class SyncRounds {
      * not a sync.
      */
     boolean onUnreadable(String requestId, long now) {
-        Call call = unanswered.remove(requestId);
-        if (call == null) {
+        if (end(requestId) == null) {
             return false;
         }
-        if (call == current) {
-            current = null;
-        }
-        wanted = true;
         notBefore = now + Math.min(300_000, 1_000L << Math.min(unreadableInARow++, 9));
         connection.caughtUp();
         return true;
     }
 
-    /** An error answering a sync; false if {@code requestId} is not one. */
-    boolean onError(String requestId, ErrorCode code, String rawCode, String message, long retryAfterMs, long now) {
+    /**
+     * Ends the round a sync request belonged to without an answer, so that another is wanted; null
+     * if {@code requestId} is not an unanswered sync.
+     */
+    private Call end(String requestId) {
         Call call = unanswered.remove(requestId);
         if (call == null) {
-            return false;
+            return null;
         }
         if (call == current) {
             current = null;
         }
         wanted = true;
+        return call;
+    }
+
+    /** An error answering a sync; false if {@code requestId} is not one. */
+    boolean onError(String requestId, ErrorCode code, String rawCode, String message, long retryAfterMs, long now) {
+        Call call = end(requestId);
+        if (call == null) {
+            return false;
+        }
         switch (code) {
             case RATE_LIMITED -> notBefore = now + Math.max(100, retryAfterMs);
             case NOT_MEMBER, NOT_FOUND -> probe.probe(call.cursors().keySet(), () -> {
