@@ -71,7 +71,8 @@ public final class SyncService {
     /**
      * Every conversation of the caller. With no cursors (a new device): the newest page of each.
      * With cursors: the page after each cursor; conversations without a cursor are new to the
-     * device and start from the beginning of the caller's membership.
+     * device and start from the beginning of the caller's membership. The reply stays within
+     * {@link ReplyBudget}: pages are filled in order until it runs out, the rest say {@code hasMore}.
      */
     public List<ConversationUpdate> sync(Caller caller, ClientCommand.Sync command) {
         budgets.sync().spend(caller.userId());
@@ -93,14 +94,22 @@ public final class SyncService {
         }
         boolean freshDevice = command.cursors().isEmpty();
         Map<String, InboxEntry> entries = entries(caller.userId(), memberships.keySet());
-        List<ConversationUpdate> result = new ArrayList<>();
+        Map<String, Meta> metas = new LinkedHashMap<>();
+        ReplyBudget budget = ReplyBudget.ofReply();
         for (Membership membership : memberships.values()) {
             String conversationId = membership.conversationId();
             Meta meta = conversations.meta(conversationId).orElse(Meta.empty(conversationId));
+            metas.put(conversationId, meta);
+            budget.reserveConversation(conversationId, meta.name());
+        }
+        List<ConversationUpdate> result = new ArrayList<>();
+        for (Membership membership : memberships.values()) {
+            String conversationId = membership.conversationId();
+            Meta meta = metas.get(conversationId);
             TimelineReader.Page page = freshDevice
-                    ? timeline.before(meta, null, membership.joinedSeq(), command.limit())
-                    : timeline.after(meta, Math.max(membership.joinedSeq(),
-                            command.cursors().getOrDefault(conversationId, membership.joinedSeq())), command.limit());
+                    ? budget.fitBackward(timeline.before(meta, null, membership.joinedSeq(), command.limit()))
+                    : budget.fitForward(timeline.after(meta, Math.max(membership.joinedSeq(),
+                            command.cursors().getOrDefault(conversationId, membership.joinedSeq())), command.limit()));
             result.add(new ConversationUpdate(summary(membership, meta, entries.get(conversationId)),
                     new MessagePage(page.messages(), page.hasMore())));
         }
@@ -130,11 +139,14 @@ public final class SyncService {
         InboxStore.ChangePage page = inbox.changes(caller.userId(), SyncCursor.parse(command.since()),
                 command.pageSize(), clock.millis());
         List<ChangedConversation> result = new ArrayList<>(page.entries().size());
+        ReplyBudget budget = ReplyBudget.ofReply();
+        page.entries().forEach(entry -> budget.reserveConversation(entry.conversationId(), entry.name()));
         for (InboxEntry entry : page.entries()) {
             MessagePage messages = new MessagePage(List.of(), false);
             if (command.limit() > 0 && !entry.left()) {
                 Meta meta = conversations.meta(entry.conversationId()).orElse(Meta.empty(entry.conversationId()));
-                TimelineReader.Page newest = timeline.before(meta, null, entry.joinedSeq(), command.limit());
+                TimelineReader.Page newest = budget.fitBackward(
+                        timeline.before(meta, null, entry.joinedSeq(), command.limit()));
                 messages = new MessagePage(newest.messages(), newest.hasMore());
             }
             result.add(new ChangedConversation(state(entry), messages));
@@ -180,7 +192,8 @@ public final class SyncService {
         budgets.pages().spend(caller.userId());
         Membership membership = access.require(command.conversationId(), caller.userId());
         Meta meta = conversations.meta(command.conversationId()).orElse(Meta.empty(command.conversationId()));
-        TimelineReader.Page page = timeline.before(meta, command.beforeSeq(), membership.joinedSeq(), command.limit());
+        TimelineReader.Page page = ReplyBudget.ofReply().fitBackward(
+                timeline.before(meta, command.beforeSeq(), membership.joinedSeq(), command.limit()));
         return new MessagePage(page.messages(), page.hasMore());
     }
 

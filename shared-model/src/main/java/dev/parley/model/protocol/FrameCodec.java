@@ -414,6 +414,40 @@ public final class FrameCodec {
         }
     }
 
+    /**
+     * The UTF-8 bytes a message takes in a {@code synced} or {@code history} page, with the comma
+     * that separates it from the next: what a page spends of {@code AwsLimits.REPLY_BUDGET_BYTES}.
+     */
+    public static int pageEntryBytes(Message message) {
+        StringWriter out = new StringWriter(256 + message.bodyJson().length());
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            g.writeStartObject();
+            writeMessageFields(message, g);
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return utf8Length(out.getBuffer()) + 1;
+    }
+
+    private static int utf8Length(CharSequence text) {
+        int bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                bytes += 1;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c)) {
+                bytes += 4; // with its low surrogate: one code point, four bytes
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
+    }
+
     /** The fields of a {@code message} object, shared by pushes and by sync and history pages. */
     public static void writeMessageFields(Message message, JsonGenerator g) throws IOException {
         g.writeStringField("conversationId", message.conversationId());
