@@ -74,6 +74,7 @@ public final class WebSocketGateway {
     private final Map<String, LiveConnection> connections = new ConcurrentHashMap<>();
     private final ExecutorService invocations;
     private final ScheduledExecutorService timers;
+    private final java.util.concurrent.atomic.AtomicLong oversizedReplies = new java.util.concurrent.atomic.AtomicLong();
 
     public WebSocketGateway(Supplier<? extends Integrations> functions, GatewayLimits limits) {
         this.functions = functions;
@@ -104,6 +105,14 @@ public final class WebSocketGateway {
 
     public int connectionCount() {
         return connections.size();
+    }
+
+    /**
+     * Route responses not delivered because they were over 128 KB, since start: on AWS such a
+     * reply never arrives, so a client waiting for it waits forever. Tests assert it stays 0.
+     */
+    public long oversizedReplies() {
+        return oversizedReplies.get();
     }
 
     public Optional<ConnectionInfo> info(String connectionId) {
@@ -271,6 +280,7 @@ public final class WebSocketGateway {
         }
         String body = result == null || result.getBody() == null ? "" : result.getBody();
         if (body.getBytes(StandardCharsets.UTF_8).length > AwsLimits.WEBSOCKET_MESSAGE_BYTES) {
+            oversizedReplies.incrementAndGet();
             LOG.warn("route response of {} over {} bytes not delivered (connection {})", routeKey,
                     AwsLimits.WEBSOCKET_MESSAGE_BYTES, connection.id);
             return;

@@ -107,6 +107,7 @@ class WebSocketLimitsTest {
         await().until(() -> client.messages().contains("echo:17"));
         assertThat(client.messages()).containsExactly("echo:17");
         assertThat(client.closed).isNotDone();
+        assertThat(harness.gateway.oversizedReplies()).isEqualTo(1);
     }
 
     @Test
