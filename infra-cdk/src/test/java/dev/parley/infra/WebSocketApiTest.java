@@ -70,7 +70,7 @@ class WebSocketApiTest {
 
     @Test
     void everyTwoWayRouteReturnsTheHandlersReplyToTheCaller() {
-        assertThat(TWO_WAY_ROUTES).contains("$default", "send", "heartbeat", "sync", "history", "ack", "read");
+        assertThat(TWO_WAY_ROUTES).contains("$default", "send", "heartbeat", "sync", "history");
         for (String routeKey : TWO_WAY_ROUTES) {
             TEMPLATE.hasResourceProperties("AWS::ApiGatewayV2::Route", Map.of(
                     "RouteKey", routeKey,
@@ -78,6 +78,22 @@ class WebSocketApiTest {
         }
         TEMPLATE.resourcePropertiesCountIs("AWS::ApiGatewayV2::RouteResponse", Map.of("RouteResponseKey", "$default"),
                 TWO_WAY_ROUTES.size());
+    }
+
+    /**
+     * Issue 12: a two-way route whose handler answers no body still sends an empty message on AWS,
+     * so ack and read are one-way (no route response); their refusals are posted to the caller,
+     * which needs the @connections grant (docs/local-runtime.md, "two-way routes").
+     */
+    @Test
+    void ackAndReadAreOneWayRoutesThatMayPostTheirRefusals() {
+        for (String routeKey : List.of("ack", "read")) {
+            assertThat(TWO_WAY_ROUTES).doesNotContain(routeKey);
+            TEMPLATE.hasResourceProperties("AWS::ApiGatewayV2::Route", Map.of(
+                    "RouteKey", routeKey, "RouteResponseSelectionExpression", Match.absent()));
+        }
+        assertThat(Catalogue.ACK.postsToConnections()).isTrue();
+        assertThat(Catalogue.READ_CURSOR.postsToConnections()).isTrue();
     }
 
     @Test

@@ -4,35 +4,40 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
+import dev.parley.functions.push.ConnectionPusher;
 import dev.parley.functions.service.ReceiptService;
 import dev.parley.functions.wiring.Wiring;
 import dev.parley.model.errors.UnknownActionException;
 import dev.parley.model.protocol.ClientCommand;
+import java.util.function.Supplier;
 
-/** The {@code ack} route: this device holds everything up to seq. No direct reply unless refused. */
+/** The {@code ack} route: this device holds everything up to seq. One-way: nothing is sent back unless refused (the error frame, posted to the caller). */
 public final class AckHandler implements RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse> {
     private final ReceiptService receipts;
+    private final Supplier<ConnectionPusher> replies;
 
     public AckHandler() {
         this(Wiring.fromEnvironment());
     }
 
     public AckHandler(Wiring wiring) {
-        this(wiring.receiptService());
+        this(wiring.receiptService(), wiring.connectionPusher());
     }
 
-    public AckHandler(ReceiptService receipts) {
+    /** {@code replies}: where a refusal's error frame is posted (a one-way route has no route response). */
+    public AckHandler(ReceiptService receipts, Supplier<ConnectionPusher> replies) {
         this.receipts = receipts;
+        this.replies = replies;
     }
 
     @Override
     public APIGatewayV2WebSocketResponse handleRequest(APIGatewayV2WebSocketEvent event, Context context) {
-        return WebSocketRoutes.handle(event, (caller, command) -> {
+        return WebSocketRoutes.handleOneWay(event, (caller, command) -> {
             if (command instanceof ClientCommand.Ack ack) {
                 receipts.ack(caller, ack);
                 return null;
             }
             throw new UnknownActionException("the ack route only takes ack frames");
-        });
+        }, replies);
     }
 }

@@ -3,6 +3,7 @@ package dev.parley.functions.handlers;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
 import dev.parley.functions.observability.Telemetry;
+import dev.parley.functions.push.ConnectionPusher;
 import dev.parley.functions.service.Caller;
 import dev.parley.functions.service.SendReceipt;
 import dev.parley.functions.service.SyncService;
@@ -79,6 +80,29 @@ final class WebSocketRoutes {
                     .metric("Requests", 1, "Count").metric("LatencyMs", log.elapsedMillis(), "Milliseconds")
                     .emit(level);
         }
+    }
+
+    /**
+     * A one-way route ({@code ack}, {@code read}): API Gateway sends nothing back on success, and
+     * the handler answers no body. A refusal is still answered with its error frame, posted to the
+     * caller's connection over @connections (one attempt: a client that sent a bad frame and left
+     * misses nothing it needs).
+     */
+    static APIGatewayV2WebSocketResponse handleOneWay(APIGatewayV2WebSocketEvent event, Route route,
+                                                      java.util.function.Supplier<ConnectionPusher> replies) {
+        APIGatewayV2WebSocketResponse response = handle(event, route);
+        if (response.getBody() != null) {
+            String connectionId = event.getRequestContext() == null ? null : event.getRequestContext().getConnectionId();
+            try {
+                if (connectionId != null) {
+                    replies.get().post(connectionId, response.getBody());
+                }
+            } catch (RuntimeException failed) {
+                Telemetry.event("refusal-post-failed").field("connectionId", connectionId).failure(failed)
+                        .emit(Telemetry.Level.WARN);
+            }
+        }
+        return ok();
     }
 
     static Caller caller(APIGatewayV2WebSocketEvent event) {

@@ -2,6 +2,7 @@ package dev.parley.functions.wiring;
 
 import dev.parley.functions.auth.TokenVerifier;
 import dev.parley.functions.push.ApiGatewayPusher;
+import dev.parley.functions.push.ConnectionPusher;
 import dev.parley.functions.service.ConnectionService;
 import dev.parley.functions.service.FanoutService;
 import dev.parley.functions.notify.PushNotifier;
@@ -189,6 +190,14 @@ public final class Wiring {
     /** The @connections client is built on first post: a heartbeat or a read that tells nobody never needs it. */
     private Poster poster() {
         return new Poster(connectionStore(), Lazy.of(() -> new ApiGatewayPusher(management.get())));
+    }
+
+    /**
+     * The @connections client for one-way routes that post their refusals to the caller (built
+     * on first use: a route that refuses nothing never needs it).
+     */
+    public Supplier<ConnectionPusher> connectionPusher() {
+        return Lazy.of(() -> new ApiGatewayPusher(management.get()));
     }
 
     private Unread unread() {

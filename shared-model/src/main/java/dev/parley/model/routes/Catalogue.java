@@ -107,20 +107,24 @@ public final class Catalogue {
                     TableAccess.of(RATE_LIMITS, UPDATE_ITEM)),
             false, true, MESSAGE_TIMEOUT);
 
-    /** Acks are written in the caller's own partition of the sync store. */
+    /**
+     * Acks are written in the caller's own partition of the sync store. A one-way route (issue 12:
+     * a two-way route whose handler answers no body still sends an empty message on AWS): nothing
+     * goes back on success; a refusal's error frame is posted to the caller's connection.
+     */
     public static final FunctionSpec ACK = new FunctionSpec("Ack", HANDLERS + "AckHandler",
-            List.of(new WebSocketRoute("ack", true)),
+            List.of(new WebSocketRoute("ack", false)),
             List.of(TableAccess.of(CONVERSATIONS, GET_ITEM), TableAccess.of(INBOX, UPDATE_ITEM),
                     TableAccess.of(RATE_LIMITS, UPDATE_ITEM)),
-            false, true, MESSAGE_TIMEOUT);
+            true, true, MESSAGE_TIMEOUT);
 
     /**
      * Read positions live in the sync store (the reader's entry, the peer's {@code peerReadSeq});
      * a partial read recounts the messages after it. Receipts are posted to connections; a 410
-     * removes the gone connection.
+     * removes the gone connection. One-way, as {@link #ACK}: a refusal is posted to the caller.
      */
     public static final FunctionSpec READ_CURSOR = new FunctionSpec("Read", HANDLERS + "ReadHandler",
-            List.of(new WebSocketRoute("read", true)),
+            List.of(new WebSocketRoute("read", false)),
             List.of(TableAccess.of(CONVERSATIONS, GET_ITEM), TableAccess.of(CONNECTIONS, QUERY, DELETE_ITEM),
                     TableAccess.of(INBOX, UPDATE_ITEM), TableAccess.of(MESSAGES, QUERY),
                     TableAccess.of(RATE_LIMITS, UPDATE_ITEM)),
