@@ -48,7 +48,7 @@ public final class AttachmentRules {
     /** The declared size in bytes, or BAD_REQUEST (PAYLOAD_TOO_LARGE above the maximum). */
     public long size(Object value) {
         if (!(value instanceof Long size)) {
-            if (value instanceof Number) {
+            if (value instanceof java.math.BigInteger) { // an integer beyond 64 bits
                 throw new PayloadTooLargeException("size is over the limit of " + maxBytes + " bytes");
             }
             throw new BadRequestException("size must be an integer number of bytes");

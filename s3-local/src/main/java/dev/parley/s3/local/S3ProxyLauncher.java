@@ -3,10 +3,12 @@ package dev.parley.s3.local;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.IntSupplier;
 import org.gaul.s3proxy.AuthenticationType;
+import org.gaul.s3proxy.CrossOriginResourceSharing;
 import org.gaul.s3proxy.S3Proxy;
 import org.jclouds.ContextBuilder;
 import org.jclouds.blobstore.BlobStore;
@@ -38,6 +40,9 @@ public final class S3ProxyLauncher implements AutoCloseable, IntSupplier {
                 .blobStore(store)
                 .endpoint(URI.create("http://127.0.0.1:0"))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, settings.get("identity"), settings.get("credential"))
+                // The deployed bucket's CORS rule: browsers PUT and GET through presigned URLs from any origin.
+                .corsRules(new CrossOriginResourceSharing(List.of("*"), List.of("GET", "PUT", "HEAD"), List.of("*"),
+                        List.of("ETag"), "false"))
                 .build();
         try {
             proxy.start();
