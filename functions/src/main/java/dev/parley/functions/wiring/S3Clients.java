@@ -5,9 +5,11 @@ import dev.parley.model.config.Setting;
 import java.net.URI;
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
@@ -24,6 +26,17 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  * thumbnails whose integrity the signed payload hash already covers.
  */
 public record S3Clients(Supplier<S3Client> client, Supplier<S3Presigner> presigner) {
+
+    /**
+     * With the SDK's default credentials chain and the region of {@code AWS_REGION}, all built on
+     * first use (a handler that never touches S3 pays nothing at init).
+     */
+    public static S3Clients withDefaults(ParleyConfig config) {
+        Supplier<S3Clients> clients = Lazy.of(() -> of(config,
+                Region.of(System.getenv().getOrDefault("AWS_REGION", "us-east-1")),
+                DefaultCredentialsProvider.builder().build(), UrlConnectionHttpClient.create()));
+        return new S3Clients(() -> clients.get().client().get(), () -> clients.get().presigner().get());
+    }
 
     public static S3Clients of(ParleyConfig config, Region region, AwsCredentialsProvider credentials, SdkHttpClient http) {
         boolean custom = config.isSet(Setting.S3_ENDPOINT);

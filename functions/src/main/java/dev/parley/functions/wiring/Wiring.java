@@ -82,10 +82,7 @@ public final class Wiring {
     /** S3 (attachments) with the SDK's default credentials and the region of {@code AWS_REGION}. */
     public Wiring(ParleyConfig config, DynamoDbClient dynamo, Supplier<ApiGatewayManagementApiClient> management,
                   Supplier<SqsClient> sqs, Clock clock) {
-        this(config, dynamo, management, sqs, S3Clients.of(config,
-                Region.of(System.getenv().getOrDefault("AWS_REGION", "us-east-1")),
-                software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider.builder().build(),
-                UrlConnectionHttpClient.create()), clock);
+        this(config, dynamo, management, sqs, S3Clients.withDefaults(config), clock);
     }
 
     public Wiring(ParleyConfig config, DynamoDbClient dynamo, Supplier<ApiGatewayManagementApiClient> management,
