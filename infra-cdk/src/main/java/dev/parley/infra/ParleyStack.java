@@ -44,6 +44,7 @@ public final class ParleyStack extends Stack {
     private final Functions functions;
     private final HttpEndpoint http;
     private final Fanout fanout;
+    private final Attachments attachments;
 
     public ParleyStack(Construct scope, String id, StackProps props, FunctionsJar functionsJar,
                        DeploymentOptions options) {
@@ -54,6 +55,7 @@ public final class ParleyStack extends Stack {
         alarms = new Alarms(this, "Alarms", options.alarmEmail());
         webSocket = new WebSocketEndpoint(this, "WebSocket", retainData);
         presence = new Presence(this, "Presence");
+        attachments = new Attachments(this, "Attachments", retainData, options.corsAllowOrigins());
 
         FunctionEnvironment environment = new FunctionEnvironment()
                 .set(Setting.APNS_PLATFORM_APPLICATION_ARN, options.apnsApplication())
@@ -62,7 +64,8 @@ public final class ParleyStack extends Stack {
                 .set(Setting.JWKS_URL, auth.jwksUrl())
                 .set(Setting.JWT_ISSUER, auth.issuer())
                 .set(Setting.JWT_AUDIENCE, auth.appClient().getUserPoolClientId())
-                .set(Setting.CONNECTIONS_ENDPOINT, webSocket.callbackUrl());
+                .set(Setting.CONNECTIONS_ENDPOINT, webSocket.callbackUrl())
+                .set(Setting.ATTACHMENTS_BUCKET, attachments.bucketName());
         tables.all().forEach((definition, table) -> environment.set(Setting.valueOf(definition.envVar()), table.getTableName()));
         functions = new Functions(this, "Functions", functionsJar, environment.toMap(), tables, retainData);
 
@@ -70,6 +73,7 @@ public final class ParleyStack extends Stack {
         http = new HttpEndpoint(this, "Http", functions, auth, options.corsAllowOrigins(), retainData);
         fanout = new Fanout(this, "Fanout", functions, tables.table(Tables.Messages.DEFINITION));
         presence.connect(functions);
+        attachments.connect(functions);
         new Notifications(this, "Notifications", functions, options.apnsApplication(), options.fcmApplication());
 
         alarms.functions(functions);
@@ -115,6 +119,10 @@ public final class ParleyStack extends Stack {
 
     Presence presence() {
         return presence;
+    }
+
+    Attachments attachments() {
+        return attachments;
     }
 
     static ThrottleSettings stageThrottle() {

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 class NotificationsTest {
 
-    private static JsonNode notificationsOf(String userId) {
+    static JsonNode notificationsOf(String userId) {
         try {
             HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
                     Parley.runtime().connectionsUrl() + "/dev/notifications?userId=" + userId)).GET().build(),

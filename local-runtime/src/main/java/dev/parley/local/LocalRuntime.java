@@ -16,11 +16,13 @@ import dev.parley.local.http.LocalQueue;
 import dev.parley.local.http.NotFound;
 import dev.parley.local.http.NotificationSink;
 import dev.parley.local.http.WebPage;
+import dev.parley.local.s3.LocalS3;
 import dev.parley.local.streams.EventSourceMapping;
 import dev.parley.local.streams.StreamPoller;
 import dev.parley.local.streams.WriteSignal;
 import dev.parley.model.config.ParleyConfig;
 import dev.parley.model.config.Setting;
+import dev.parley.model.routes.Bucket;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,6 +47,8 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -192,10 +196,12 @@ public final class LocalRuntime implements AutoCloseable {
     private final ParleyConfig config;
     private final int port;
     private final AtomicReference<FunctionHost> functions;
+    private final LocalS3 s3;
 
     private LocalRuntime(DynamoDbLocal dynamoDbLocal, DynamoDbClient dynamo, Server server, WebSocketGateway gateway,
                          ConnectionsApi connectionsApi, StreamPoller poller, LocalQueue presenceQueue, LocalIssuer issuer,
-                         ParleyConfig config, int port, AtomicReference<FunctionHost> functions) {
+                         ParleyConfig config, int port, AtomicReference<FunctionHost> functions, LocalS3 s3) {
+        this.s3 = s3;
         this.dynamoDbLocal = dynamoDbLocal;
         this.dynamo = dynamo;
         this.server = server;
@@ -222,20 +228,22 @@ public final class LocalRuntime implements AutoCloseable {
         server.addConnector(connector);
         server.setErrorHandler(new JsonErrors());
         connector.open();
-        DynamoDbLocal[] started = new DynamoDbLocal[1];
+        AutoCloseable[] started = new AutoCloseable[2];
         try {
             return start(options, server, connector, started);
         } catch (Exception | Error failed) {
             connector.close();
-            if (started[0] != null) {
-                started[0].close();
+            for (AutoCloseable part : started) {
+                if (part != null) {
+                    part.close();
+                }
             }
             throw failed;
         }
     }
 
     private static LocalRuntime start(Options options, Server server, ServerConnector connector,
-                                      DynamoDbLocal[] started) throws Exception {
+                                      AutoCloseable[] started) throws Exception {
         // The functions' writes to the messages table wake the stream poller (it rests when idle).
         WriteSignal messagesWritten = new WriteSignal();
         List<ExecutionInterceptor> all = new ArrayList<>(options.dynamoInterceptors());
@@ -249,6 +257,11 @@ public final class LocalRuntime implements AutoCloseable {
         URI dynamoEndpoint = options.externalDynamoDb().map(ExternalDynamoDb::endpoint)
                 .orElseGet(() -> dynamoDbLocal.endpoint());
         LocalIssuer issuer = LocalIssuer.create(options.dataDirectory());
+        AtomicReference<FunctionHost> functions = new AtomicReference<>();
+        LocalS3 s3 = LocalS3.start(options.dataDirectory().map(dir -> dir.resolve("s3")),
+                options.settings().getOrDefault(Setting.ATTACHMENTS_BUCKET, Setting.ATTACHMENTS_BUCKET.defaultValue()),
+                Bucket.UPLOADS, event -> functions.get().objectCreated(event));
+        started[1] = s3;
 
         int port = connector.getLocalPort();
         String base = "http://127.0.0.1:" + port;
@@ -262,6 +275,7 @@ public final class LocalRuntime implements AutoCloseable {
         environment.put(Setting.PRESENCE_QUEUE_URL.name(), LocalQueue.queueUrl(base, PRESENCE_QUEUE));
         environment.put(Setting.NOTIFY_QUEUE_URL.name(), LocalQueue.queueUrl(base, NOTIFICATIONS_QUEUE));
         environment.put(Setting.PUSH_WEBHOOK_URL.name(), base + NotificationSink.PATH);
+        environment.put(Setting.S3_ENDPOINT.name(), s3.endpoint().toString());
         options.settings().forEach((setting, value) -> environment.put(setting.name(), value));
         ParleyConfig config = ParleyConfig.fromEnvironment(environment);
         TableBootstrap.createMissing(dynamo, config);
@@ -278,8 +292,11 @@ public final class LocalRuntime implements AutoCloseable {
                 .credentialsProvider(DynamoDbLocal.CREDENTIALS)
                 .httpClient(UrlConnectionHttpClient.create())
                 .build();
-        FunctionLoader loader = new FunctionLoader(environment, dynamo, () -> management, () -> sqs, Clock.systemUTC());
-        AtomicReference<FunctionHost> functions = new AtomicReference<>(loader.load());
+        S3Client s3Client = s3.client();
+        S3Presigner s3Presigner = s3.presigner();
+        FunctionLoader loader = new FunctionLoader(environment, dynamo, () -> management, () -> sqs, () -> s3Client,
+                () -> s3Presigner, Clock.systemUTC());
+        functions.set(loader.load());
         LocalQueue presenceQueue = new LocalQueue(PRESENCE_QUEUE, event -> functions.get().presenceCheck(event))
                 .orElse(new LocalQueue(NOTIFICATIONS_QUEUE, event -> functions.get().notifications(event)));
         HttpApi httpApi = new HttpApi(functions::get, TokenVerifier.forJwksUrl(base + DevApi.JWKS_PATH,
@@ -316,7 +333,7 @@ public final class LocalRuntime implements AutoCloseable {
                 messagesWritten, StreamPoller.MAX_IDLE);
         poller.start();
         return new LocalRuntime(dynamoDbLocal, dynamo, server, gateway, connectionsApi, poller, presenceQueue, issuer,
-                config, port, functions);
+                config, port, functions, s3);
     }
 
     public int port() {
@@ -371,6 +388,11 @@ public final class LocalRuntime implements AutoCloseable {
         return poller;
     }
 
+    /** The local S3 server (attachments): its endpoint, and clients for tests. */
+    public LocalS3 s3() {
+        return s3;
+    }
+
     @Override
     public void close() throws Exception {
         poller.close();
@@ -378,6 +400,7 @@ public final class LocalRuntime implements AutoCloseable {
         gateway.closeAll();
         server.stop();
         dynamo.close();
+        s3.close();
         if (dynamoDbLocal != null) {
             dynamoDbLocal.close(); // an external DynamoDB is not ours to stop
         }

@@ -185,7 +185,11 @@ public final class NotificationService {
         return sent;
     }
 
-    /** At most 100 characters of {@code body.text}, cut on a code point boundary; empty without text. */
+    /**
+     * At most 100 characters of {@code body.text}, cut on a code point boundary; without text, the
+     * kind of the first attachment ("Photo", "Video", "Audio", "File"; the send path stored its
+     * verified content type); else empty.
+     */
     static String preview(String bodyJson) {
         try {
             if (JsonTree.parse(bodyJson) instanceof Map<?, ?> body && body.get("text") instanceof String text) {
@@ -193,9 +197,27 @@ public final class NotificationService {
                         ? text
                         : text.substring(0, text.offsetByCodePoints(0, PREVIEW_CHARS));
             }
+            if (JsonTree.parse(bodyJson) instanceof Map<?, ?> body && body.get("attachments") instanceof List<?> files
+                    && !files.isEmpty() && files.get(0) instanceof Map<?, ?> first) {
+                return attachmentKind(first.get("contentType") instanceof String type ? type : "");
+            }
         } catch (java.io.IOException unreadable) {
             // stored bodies are valid JSON; no preview otherwise
         }
         return "";
+    }
+
+    /** How a notification names an attachment without text. */
+    static String attachmentKind(String contentType) {
+        if (contentType.startsWith("image/")) {
+            return "Photo";
+        }
+        if (contentType.startsWith("video/")) {
+            return "Video";
+        }
+        if (contentType.startsWith("audio/")) {
+            return "Audio";
+        }
+        return "File";
     }
 }

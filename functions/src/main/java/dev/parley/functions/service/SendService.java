@@ -1,5 +1,6 @@
 package dev.parley.functions.service;
 
+import dev.parley.functions.attachments.AttachmentCheck;
 import dev.parley.functions.ratelimit.RateLimiter;
 import dev.parley.functions.store.ConversationStore;
 import dev.parley.functions.store.IdempotencyStore;
@@ -49,6 +50,7 @@ public final class SendService {
     private final RateLimiter limiter;
     private final Clock clock;
     private final Duration idempotencyWindow;
+    private AttachmentCheck attachments = AttachmentCheck.none();
 
     public SendService(ConversationStore conversations, MessageStore messages, IdempotencyStore idempotency,
                        RateLimiter limiter, Clock clock, Duration idempotencyWindow) {
@@ -59,6 +61,12 @@ public final class SendService {
         this.limiter = limiter;
         this.clock = clock;
         this.idempotencyWindow = idempotencyWindow;
+    }
+
+    /** The check of {@code body.attachments} (without one, a body referencing attachments is refused). */
+    public SendService withAttachments(AttachmentCheck check) {
+        this.attachments = check;
+        return this;
     }
 
     public SendReceipt send(Caller caller, ClientCommand.Send command) {
@@ -76,6 +84,7 @@ public final class SendService {
             throw new RateLimitedException("over the send rate limit; resend the same clientMsgId after retryAfterMs",
                     retryAfterMs);
         }
+        command = attachments.verified(caller.userId(), conversationId, command); // BAD_REQUEST before anything is stored
 
         Optional<IdempotencyStore.Record> stored = idempotency.find(key);
         if (stored.isPresent()) {

@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -29,6 +31,8 @@ public final class HandlerSet {
     public static final String AUTHORIZER = "$authorizer";
     public static final String FANOUT = "$fanout";
     public static final String PRESENCE_CHECK = "$presence-check";
+    /** The attachments bucket's object-created notifications. */
+    public static final String OBJECT_CREATED = "$object-created";
     /** HTTP API handlers are keyed by this prefix and their route key, e.g. {@code http:POST /groups}. */
     public static final String HTTP = "http:";
 
@@ -38,6 +42,15 @@ public final class HandlerSet {
                                                            Supplier<ApiGatewayManagementApiClient> management,
                                                            Supplier<SqsClient> sqs, Clock clock) {
         return create(new Wiring(ParleyConfig.fromEnvironment(environment), dynamo, management, sqs, clock));
+    }
+
+    /** The same, with the S3 client and presigner of the attachments bucket given (the local runtime's). */
+    public static Map<String, RequestHandler<?, ?>> create(Map<String, String> environment, DynamoDbClient dynamo,
+                                                           Supplier<ApiGatewayManagementApiClient> management,
+                                                           Supplier<SqsClient> sqs, Supplier<S3Client> s3,
+                                                           Supplier<S3Presigner> presigner, Clock clock) {
+        return create(new Wiring(ParleyConfig.fromEnvironment(environment), dynamo, management, sqs,
+                new S3Clients(s3, presigner), clock));
     }
 
     /** Every handler of the catalogue, built on one wiring, under every key it is invoked by. */
@@ -65,6 +78,9 @@ public final class HandlerSet {
         }
         if (trigger instanceof Trigger.MessagesStream) {
             return FANOUT;
+        }
+        if (trigger instanceof Trigger.BucketObjectCreated) {
+            return OBJECT_CREATED;
         }
         if (trigger instanceof Trigger.QueueMessages queue) {
             return queue.queue().equals(Queues.PRESENCE) ? PRESENCE_CHECK : "$queue:" + queue.queue();

@@ -1,6 +1,12 @@
 package dev.parley.functions.wiring;
 
+import dev.parley.functions.attachments.AttachmentCheck;
+import dev.parley.functions.attachments.AttachmentRules;
+import dev.parley.functions.attachments.AttachmentService;
+import dev.parley.functions.attachments.Thumbnails;
 import dev.parley.functions.auth.TokenVerifier;
+import dev.parley.functions.store.dynamodb.DynamoAttachmentStore;
+import dev.parley.functions.store.s3.S3ObjectStore;
 import dev.parley.functions.push.ApiGatewayPusher;
 import dev.parley.functions.push.ConnectionPusher;
 import dev.parley.functions.service.ConnectionService;
@@ -71,10 +77,18 @@ public final class Wiring {
     private final Supplier<SqsClient> sqs;
     private final Supplier<SnsClient> sns;
     private final Clock clock;
+    private final S3Clients s3;
     private ExecutorService posters;
 
+    /** S3 (attachments) with the SDK's default credentials and the region of {@code AWS_REGION}. */
     public Wiring(ParleyConfig config, DynamoDbClient dynamo, Supplier<ApiGatewayManagementApiClient> management,
                   Supplier<SqsClient> sqs, Clock clock) {
+        this(config, dynamo, management, sqs, S3Clients.withDefaults(config), clock);
+    }
+
+    public Wiring(ParleyConfig config, DynamoDbClient dynamo, Supplier<ApiGatewayManagementApiClient> management,
+                  Supplier<SqsClient> sqs, S3Clients s3, Clock clock) {
+        this.s3 = s3;
         this.config = config;
         this.dynamo = dynamo;
         this.management = Lazy.of(management);
@@ -118,7 +132,8 @@ public final class Wiring {
             }
             return builder.build();
         };
-        return new Wiring(config, dynamo.build(), management, sqs, Clock.systemUTC());
+        return new Wiring(config, dynamo.build(), management, sqs, S3Clients.of(config, region, credentials, http),
+                Clock.systemUTC());
     }
 
     public ParleyConfig config() {
@@ -157,7 +172,33 @@ public final class Wiring {
                 new DynamoMessageStore(dynamo, config.get(Setting.MESSAGES_TABLE)),
                 new DynamoIdempotencyStore(dynamo, config.get(Setting.IDEMPOTENCY_TABLE), clock),
                 rateLimiter("send", Setting.SEND_RATE, Setting.SEND_BURST),
-                clock, Duration.ofHours(config.getInt(Setting.IDEMPOTENCY_TTL_HOURS)));
+                clock, Duration.ofHours(config.getInt(Setting.IDEMPOTENCY_TTL_HOURS)))
+                .withAttachments(attachmentCheck());
+    }
+
+    /** The send path's check of {@code body.attachments} (HeadObject per attachment). */
+    public AttachmentCheck attachmentCheck() {
+        return new AttachmentCheck(attachmentStore(), objectStore());
+    }
+
+    public AttachmentService attachmentService() {
+        return new AttachmentService(attachmentStore(), objectStore(), conversationAccess(),
+                new AttachmentRules(Long.parseLong(config.get(Setting.MAX_ATTACHMENT_BYTES))),
+                budget("attachments", Setting.ATTACHMENT_RATE, Setting.ATTACHMENT_BURST),
+                budget("attachment-get", Setting.FETCH_RATE, Setting.FETCH_BURST), clock);
+    }
+
+    /** The object-created function's work: uploaded state and thumbnails. */
+    public Thumbnails thumbnails() {
+        return new Thumbnails(attachmentStore(), objectStore());
+    }
+
+    private DynamoAttachmentStore attachmentStore() {
+        return new DynamoAttachmentStore(dynamo, config.get(Setting.ATTACHMENTS_TABLE));
+    }
+
+    private S3ObjectStore objectStore() {
+        return new S3ObjectStore(s3.client(), s3.presigner(), config.get(Setting.ATTACHMENTS_BUCKET));
     }
 
     public FanoutService fanoutService() {

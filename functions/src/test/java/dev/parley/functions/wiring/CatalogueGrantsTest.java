@@ -7,7 +7,9 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
+import com.amazonaws.services.lambda.runtime.events.S3Event;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.amazonaws.services.lambda.runtime.events.models.s3.S3EventNotification;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.parley.dynamodb.local.DynamoDbLocal;
@@ -104,6 +106,14 @@ class CatalogueGrantsTest {
         http(Catalogue.DEVICES_ROUTES, bob, "PUT /devices/{deviceId}", Map.of("deviceId", "bob-phone"),
                 "{\"platform\":\"fcm\",\"pushToken\":\"token-12345678\"}");
         http(Catalogue.PRESENCE_QUERY, bob, "GET /presence", Map.of(), null, Map.of("users", alice + "," + bob));
+        // Presigning calls nothing; the object-created function reads the record of an upload (none here).
+        http(Catalogue.ATTACHMENTS, alice, "POST /attachments", Map.of(), "{\"conversationId\":\"" + direct
+                + "\",\"contentType\":\"image/png\",\"size\":10,\"fileName\":\"a.png\"}");
+        handler(Catalogue.THUMBNAILS, S3Event.class).handleRequest(new S3Event(List.of(
+                new S3EventNotification.S3EventNotificationRecord("us-east-1", "ObjectCreated:Put", "aws:s3", null, "2.1",
+                        null, null, new S3EventNotification.S3Entity("id", new S3EventNotification.S3BucketEntity("b", null, null),
+                        new S3EventNotification.S3ObjectEntity("uploads/no-such-attachment", 10L, null, null, null), "1.0"),
+                        null))), null);
 
         // bob's connection answers 410 and his push token is refused: both are removed.
         handler(Catalogue.FANOUT, DynamodbEvent.class).handleRequest(Fixtures.event("dynamodb-stream-batch.json",
@@ -192,7 +202,9 @@ class CatalogueGrantsTest {
         Wiring wiring = new Wiring(config, TestDynamo.client(guard), () -> ApiGatewayManagementApiClient.builder()
                 .endpointOverride(URI.create(config.get(Setting.CONNECTIONS_ENDPOINT)))
                 .region(DynamoDbLocal.REGION).credentialsProvider(DynamoDbLocal.CREDENTIALS)
-                .httpClient(UrlConnectionHttpClient.create()).build(), () -> null, Clock.systemUTC());
+                .httpClient(UrlConnectionHttpClient.create()).build(), () -> null, S3Clients.of(
+                config.with(Setting.S3_ENDPOINT, "http://127.0.0.1:9"), DynamoDbLocal.REGION, DynamoDbLocal.CREDENTIALS,
+                UrlConnectionHttpClient.create()), Clock.systemUTC());
         try {
             return (RequestHandler<I, Object>) Class.forName(spec.handlerClass()).getConstructor(Wiring.class)
                     .newInstance(wiring);

@@ -93,6 +93,13 @@ public final class FunctionHost implements Integrations {
         return handler.handleRequest(event, new LocalContext("notify", TIMEOUT_MILLIS));
     }
 
+    /** The attachments bucket's object-created function (an asynchronous invocation: no answer). */
+    @SuppressWarnings("unchecked")
+    public void objectCreated(com.amazonaws.services.lambda.runtime.events.S3Event event) {
+        var handler = (RequestHandler<com.amazonaws.services.lambda.runtime.events.S3Event, ?>) handlers.get(HandlerSet.OBJECT_CREATED);
+        handler.handleRequest(event, new LocalContext("thumbnails", TIMEOUT_MILLIS));
+    }
+
     @SuppressWarnings("unchecked")
     public StreamsEventResponse fanout(DynamodbEvent event) {
         var handler = (RequestHandler<DynamodbEvent, StreamsEventResponse>) handlers.get(HandlerSet.FANOUT);

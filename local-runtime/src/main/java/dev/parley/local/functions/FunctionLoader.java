@@ -21,6 +21,8 @@ import java.util.Map;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -43,10 +45,15 @@ public final class FunctionLoader {
     private final DynamoDbClient dynamo;
     private final Supplier<ApiGatewayManagementApiClient> management;
     private final Supplier<SqsClient> sqs;
+    private final Supplier<S3Client> s3;
+    private final Supplier<S3Presigner> presigner;
     private final Clock clock;
 
     public FunctionLoader(Map<String, String> environment, DynamoDbClient dynamo,
-                          Supplier<ApiGatewayManagementApiClient> management, Supplier<SqsClient> sqs, Clock clock) {
+                          Supplier<ApiGatewayManagementApiClient> management, Supplier<SqsClient> sqs,
+                          Supplier<S3Client> s3, Supplier<S3Presigner> presigner, Clock clock) {
+        this.s3 = s3;
+        this.presigner = presigner;
         this.environment = environment;
         this.dynamo = dynamo;
         this.management = management;
@@ -61,9 +68,9 @@ public final class FunctionLoader {
         try {
             Class<?> handlerSet = loader.loadClass(HandlerSet.class.getName());
             Method create = handlerSet.getMethod("create", Map.class, DynamoDbClient.class, Supplier.class,
-                    Supplier.class, Clock.class);
+                    Supplier.class, Supplier.class, Supplier.class, Clock.class);
             Map<String, RequestHandler<?, ?>> handlers = (Map<String, RequestHandler<?, ?>>) create.invoke(
-                    null, environment, dynamo, management, sqs, clock);
+                    null, environment, dynamo, management, sqs, s3, presigner, clock);
             Class<?> catalogue = loader.loadClass(Catalogue.class.getName());
             Map<String, Integrations.Route> webSocketRoutes = new LinkedHashMap<>();
             for (Object route : (List<?>) catalogue.getMethod("webSocketRoutes").invoke(null)) {

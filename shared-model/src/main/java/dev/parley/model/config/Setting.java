@@ -103,7 +103,19 @@ public enum Setting {
     /** A user who reconnects within this many seconds is never shown offline. */
     PRESENCE_GRACE_SECONDS("30"),
     /** A connection without a heartbeat (or connect) for this long no longer counts as online. */
-    PRESENCE_TIMEOUT_SECONDS("90");
+    PRESENCE_TIMEOUT_SECONDS("90"),
+
+    // Attachments (docs/protocol.md, "Attachments").
+    ATTACHMENTS_TABLE(Tables.Attachments.DEFINITION.defaultName()),
+    /** The bucket attachments are uploaded to (the CDK app sets the deployed bucket's name). */
+    ATTACHMENTS_BUCKET("parley-attachments"),
+    /** Override of the S3 endpoint (the local runtime's S3-compatible server, path-style); empty on AWS. */
+    S3_ENDPOINT(""),
+    /** Largest attachment, in bytes (100 MB). */
+    MAX_ATTACHMENT_BYTES("104857600"),
+    /** Attachment uploads started per second per user, and at once. */
+    ATTACHMENT_RATE("2"),
+    ATTACHMENT_BURST("20");
 
     private final String defaultValue;
 

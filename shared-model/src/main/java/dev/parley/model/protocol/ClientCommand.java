@@ -12,7 +12,12 @@ public sealed interface ClientCommand {
      * re-serialized compactly; its UTF-8 length is within {@link FrameCodec#MAX_BODY_BYTES}.
      */
     record Send(String requestId, String conversationId, String to, String clientMsgId, String bodyJson)
-            implements ClientCommand {}
+            implements ClientCommand {
+        /** The same send with another body (the attachments check stores verified references). */
+        public Send withBody(String body) {
+            return new Send(requestId, conversationId, to, clientMsgId, body);
+        }
+    }
 
     record Heartbeat(String requestId) implements ClientCommand {}
 

@@ -9,6 +9,7 @@ import static dev.parley.model.routes.TableOp.QUERY;
 import static dev.parley.model.routes.TableOp.QUERY_INDEX;
 import static dev.parley.model.routes.TableOp.UPDATE_ITEM;
 
+import dev.parley.model.routes.Trigger.BucketObjectCreated;
 import dev.parley.model.routes.Trigger.ConnectAuthorizer;
 import dev.parley.model.routes.Trigger.HttpRoute;
 import dev.parley.model.routes.Trigger.MessagesStream;
@@ -18,6 +19,7 @@ import dev.parley.model.tables.TableDefinition;
 import dev.parley.model.tables.Tables;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -53,6 +55,7 @@ public final class Catalogue {
     private static final TableDefinition RATE_LIMITS = Tables.RateLimits.DEFINITION;
     private static final TableDefinition DEVICES = Tables.Devices.DEFINITION;
     private static final TableDefinition INBOX = Tables.Inbox.DEFINITION;
+    private static final TableDefinition ATTACHMENTS_TABLE = Tables.Attachments.DEFINITION;
 
     public static final FunctionSpec CONNECT_AUTHORIZER = new FunctionSpec("ConnectAuthorizer",
             HANDLERS + "ConnectAuthorizerHandler", List.of(new ConnectAuthorizer()), List.of(),
@@ -86,7 +89,8 @@ public final class Catalogue {
             List.of(TableAccess.of(CONVERSATIONS, GET_ITEM, UPDATE_ITEM, PUT_ITEM),
                     TableAccess.of(MESSAGES, PUT_ITEM, GET_ITEM),
                     TableAccess.of(IDEMPOTENCY, GET_ITEM, PUT_ITEM, UPDATE_ITEM),
-                    TableAccess.of(RATE_LIMITS, UPDATE_ITEM)),
+                    TableAccess.of(RATE_LIMITS, UPDATE_ITEM),
+                    TableAccess.of(ATTACHMENTS_TABLE, GET_ITEM)),
             false, true, MESSAGE_TIMEOUT);
 
     public static final FunctionSpec HEARTBEAT = new FunctionSpec("Heartbeat", HANDLERS + "HeartbeatHandler",
@@ -188,10 +192,43 @@ public final class Catalogue {
             List.of(TableAccess.of(DEVICES, QUERY, DELETE_ITEM), TableAccess.of(INBOX, QUERY, GET_ITEM, UPDATE_ITEM)),
             false, false, Duration.ofSeconds(60));
 
+    /**
+     * Starts uploads (a presigned PUT, after checking the caller is a member of the conversation)
+     * and answers presigned GETs to members. Presigning calls nothing; the URL carries this
+     * function's permission, so it holds the actions its URLs perform.
+     */
+    public static final FunctionSpec ATTACHMENTS = new FunctionSpec("Attachments", HANDLERS + "AttachmentsHandler",
+            List.of(new HttpRoute("POST", "/attachments"), new HttpRoute("GET", "/attachments/{attachmentId}")),
+            List.of(TableAccess.of(ATTACHMENTS_TABLE, PUT_ITEM, GET_ITEM), TableAccess.of(CONVERSATIONS, GET_ITEM),
+                    TableAccess.of(RATE_LIMITS, UPDATE_ITEM)),
+            false, true, MESSAGE_TIMEOUT);
+
+    /**
+     * The bucket's object-created notifications for uploads: marks the attachment uploaded and
+     * makes an image's thumbnail (at most 320 px) under {@link Bucket#THUMBNAILS}. Nobody waits on it.
+     */
+    public static final FunctionSpec THUMBNAILS = new FunctionSpec("Thumbnails", HANDLERS + "ThumbnailHandler",
+            List.of(new BucketObjectCreated(Bucket.UPLOADS)),
+            List.of(TableAccess.of(ATTACHMENTS_TABLE, GET_ITEM, UPDATE_ITEM)),
+            false, false, Duration.ofSeconds(60));
+
+    /** What each function does in the attachments bucket, by function id; the CDK app grants exactly this. */
+    private static final Map<String, List<Bucket.Access>> BUCKET_ACCESS = Map.of(
+            SEND.id(), Bucket.access(Bucket.Access.of(Bucket.UPLOADS, Bucket.Op.GET_OBJECT)),
+            ATTACHMENTS.id(), Bucket.access(Bucket.Access.of(Bucket.UPLOADS, Bucket.Op.GET_OBJECT, Bucket.Op.PUT_OBJECT),
+                    Bucket.Access.of(Bucket.THUMBNAILS, Bucket.Op.GET_OBJECT)),
+            THUMBNAILS.id(), Bucket.access(Bucket.Access.of(Bucket.UPLOADS, Bucket.Op.GET_OBJECT),
+                    Bucket.Access.of(Bucket.THUMBNAILS, Bucket.Op.PUT_OBJECT)));
+
     /** Every function, in the order the CDK app declares them. */
     public static final List<FunctionSpec> ALL = List.of(CONNECT_AUTHORIZER, CONNECT, DISCONNECT, DEFAULT_ROUTE, SEND,
             HEARTBEAT, SYNC, HISTORY, ACK, READ_CURSOR, GROUPS, CONVERSATIONS_LIST, DEVICES_ROUTES, PRESENCE_QUERY,
-            PRESENCE_CHECK, FANOUT, NOTIFY);
+            PRESENCE_CHECK, FANOUT, NOTIFY, ATTACHMENTS, THUMBNAILS);
+
+    /** What a function does in the attachments bucket (empty: nothing). */
+    public static List<Bucket.Access> bucketAccess(FunctionSpec spec) {
+        return BUCKET_ACCESS.getOrDefault(spec.id(), List.of());
+    }
 
     private Catalogue() {}
 

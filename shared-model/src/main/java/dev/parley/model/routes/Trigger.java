@@ -25,4 +25,7 @@ public sealed interface Trigger {
 
     /** An SQS queue of Parley's, by its name in {@link Queues}. */
     record QueueMessages(String queue) implements Trigger {}
+
+    /** The attachments bucket's object-created notifications for keys under {@code prefix} ({@link Bucket}). */
+    record BucketObjectCreated(String prefix) implements Trigger {}
 }

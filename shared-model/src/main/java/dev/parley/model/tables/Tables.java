@@ -239,7 +239,35 @@ public final class Tables {
         private Inbox() {}
     }
 
+    /**
+     * Attachments: one item per upload started with {@code POST /attachments}, holding what its
+     * owner declared (conversation, content type, size, file name) and, once the object-created
+     * function has seen the object, its state and thumbnail. Keyed by the attachment id alone:
+     * {@code GET /attachments/{id}} and a send's reference name nothing else.
+     */
+    public static final class Attachments {
+        public static final String ATTACHMENT_ID = "attachmentId";
+        public static final String OWNER_ID = "ownerId";
+        public static final String CONVERSATION_ID = "conversationId";
+        public static final String CONTENT_TYPE = "contentType";
+        public static final String SIZE = "size";
+        public static final String FILE_NAME = "fileName";
+        /** {@code pending} until the object-created function has seen the object, then {@code uploaded}. */
+        public static final String STATE = "state";
+        public static final String CREATED_AT = "createdAt";
+        /** Object key of the thumbnail, for images the object-created function could read. */
+        public static final String THUMBNAIL_KEY = "thumbnailKey";
+
+        public static final TableDefinition DEFINITION = new TableDefinition(
+                "ATTACHMENTS_TABLE", "parley-attachments",
+                new Key(ATTACHMENT_ID, AttributeType.STRING), Optional.empty(),
+                Optional.empty(), false, List.of());
+
+        private Attachments() {}
+    }
+
     public static final List<TableDefinition> ALL = List.of(
             Connections.DEFINITION, Conversations.DEFINITION, Messages.DEFINITION, Idempotency.DEFINITION,
-            Presence.DEFINITION, RateLimits.DEFINITION, Devices.DEFINITION, Inbox.DEFINITION);
+            Presence.DEFINITION, RateLimits.DEFINITION, Devices.DEFINITION, Inbox.DEFINITION,
+            Attachments.DEFINITION);
 }
