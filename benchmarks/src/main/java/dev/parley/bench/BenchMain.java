@@ -5,6 +5,7 @@ import dev.parley.bench.cost.CostModel;
 import dev.parley.bench.jmh.Microbenchmarks;
 import dev.parley.bench.live.DirectLatencyBench;
 import dev.parley.bench.live.FanoutBench;
+import dev.parley.bench.live.FeaturesBench;
 import dev.parley.bench.live.LiveStack;
 import dev.parley.bench.live.SyncBench;
 import dev.parley.bench.live.ThroughputBench;
@@ -27,7 +28,7 @@ import java.util.Set;
  * writing bench-results.json at the repository root.
  *
  * <p>Options: {@code --quick} (the minimum counts the issue allows: under 3 minutes on 2 cores),
- * {@code --only a,b} (a subset of jar, cold, latency, fanout, throughput, sync, cost, jmh), {@code --out FILE},
+ * {@code --only a,b} (a subset of jar, cold, latency, fanout, throughput, sync, features, cost, jmh), {@code --out FILE},
  * {@code --cold-java PATH} (the java that runs the cold-start JVMs; default: this one).
  */
 public final class BenchMain {
@@ -39,7 +40,7 @@ public final class BenchMain {
         static final Mode FULL = new Mode("full", 10, 300, 500, 5_000, List.of(10, 100, 500), 10, true, 64, 2, 10, 60, true);
     }
 
-    private static final Set<String> PARTS = Set.of("jar", "cold", "latency", "fanout", "throughput", "sync", "cost", "jmh");
+    private static final Set<String> PARTS = Set.of("jar", "cold", "latency", "fanout", "throughput", "sync", "features", "cost", "jmh");
 
     private BenchMain() {}
 
@@ -95,7 +96,8 @@ public final class BenchMain {
                 warmMillis = cold[0].warmMillis();
             }
         }
-        if (only.contains("latency") || only.contains("fanout") || only.contains("throughput") || only.contains("sync")) {
+        if (only.contains("latency") || only.contains("fanout") || only.contains("throughput") || only.contains("sync")
+                || only.contains("features")) {
             try (LiveStack stack = LiveStack.start()) {
                 if (only.contains("latency")) {
                     attempt(report, "direct latency", () -> DirectLatencyBench.run(stack, report, mode.latencyWarmup(),
@@ -110,6 +112,10 @@ public final class BenchMain {
                     // sync at 0, 100 and 1,000 unread (the quick run stops at 100).
                     attempt(report, "sync store", () -> SyncBench.run(stack, report, 5_000,
                             mode == Mode.QUICK ? List.of(0, 100) : List.of(0, 100, 1_000)));
+                }
+                if (only.contains("features")) {
+                    // Protocol v2 (issue 15): an edit, a reaction, a delete and a typing signal.
+                    attempt(report, "v2 events", () -> FeaturesBench.run(stack, report));
                 }
                 if (only.contains("throughput")) {
                     attempt(report, "throughput", () -> ThroughputBench.run(stack, report, mode.throughputPairs(),

@@ -18,6 +18,27 @@ public interface MessageListener {
      */
     void onMessage(Message message);
 
+    /**
+     * Protocol v2: an edit of a message (its body is the new body), in seq order with the
+     * conversation's messages. {@link #onMessageChanged} follows with the message's new state.
+     */
+    default void onEdit(Message edit) {}
+
+    /** Protocol v2: a message was deleted (by its sender or a group admin). */
+    default void onDelete(Message delete) {}
+
+    /** Protocol v2: a reaction was added ({@code remove} false) or taken back. */
+    default void onReaction(Message reaction) {}
+
+    /**
+     * The state of a message the client holds changed (an edit, a deletion or a reaction was
+     * applied), right after {@link #onEdit}, {@link #onDelete} or {@link #onReaction}: what to redraw.
+     */
+    default void onMessageChanged(MessageView view) {}
+
+    /** Another member started or stopped typing (never stored; not in seq order with anything). */
+    default void onTyping(Typing typing) {}
+
     /** A read cursor moved (another device of the user, or the peer of a direct conversation). */
     default void onRead(ReadReceipt receipt) {}
 

@@ -96,6 +96,61 @@ public final class ParleyClient implements AutoCloseable {
         return engine.send(to, Wire.textBody(text));
     }
 
+    // ---------------------------------------------------------------- protocol v2: replies, edits, reactions, typing
+
+    /** {@link #send} of a reply to the message at {@code replyTo} of the same conversation ({@code NOT_FOUND} otherwise). */
+    public CompletableFuture<Sent> reply(To to, long replyTo, JsonNode body) {
+        if (replyTo < 1) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("replyTo must be a seq (>= 1)"));
+        }
+        return engine.send(to, body, null, replyTo);
+    }
+
+    /**
+     * Replaces the body of the user's own message at {@code seq}: stored as an {@code edit} event with
+     * a seq of its own (the future's), kept and retried as a send is. Fails with
+     * {@link ServerErrorException} {@code FORBIDDEN} (another's message) or {@code NOT_FOUND}.
+     */
+    public CompletableFuture<Sent> edit(String conversationId, long seq, JsonNode body) {
+        return engine.send(To.conversation(conversationId), body,
+                new Message.Event(Message.Event.EDIT, seq, null, false), 0);
+    }
+
+    /** Deletes the message at {@code seq} (the user's own, or any in a group the user administers). */
+    public CompletableFuture<Sent> delete(String conversationId, long seq) {
+        return engine.send(To.conversation(conversationId), null,
+                new Message.Event(Message.Event.DELETE, seq, null, false), 0);
+    }
+
+    /** Reacts with {@code emoji}; {@code CONFLICT} when the user already did. */
+    public CompletableFuture<Sent> react(String conversationId, long seq, String emoji) {
+        return engine.send(To.conversation(conversationId), null,
+                new Message.Event(Message.Event.REACTION, seq, Objects.requireNonNull(emoji, "emoji"), false), 0);
+    }
+
+    /** Takes the user's {@code emoji} reaction back; {@code NOT_FOUND} when there is none. */
+    public CompletableFuture<Sent> unreact(String conversationId, long seq, String emoji) {
+        return engine.send(To.conversation(conversationId), null,
+                new Message.Event(Message.Event.REACTION, seq, Objects.requireNonNull(emoji, "emoji"), true), 0);
+    }
+
+    /**
+     * Tells the other members the user started or stopped typing. Best effort, never stored: call
+     * it again every {@link Typing#REPEAT_START_MILLIS} while typing; others treat
+     * {@link Typing#STOP_AFTER_MILLIS} without one as a stop.
+     */
+    public void typing(String conversationId, boolean typing) {
+        engine.typing(Objects.requireNonNull(conversationId, "conversationId"), typing);
+    }
+
+    /**
+     * A message as it stands now (edits, deletion and reactions applied in seq order), if the
+     * client holds it: delivered to the listener, or from a {@link #history} page.
+     */
+    public java.util.Optional<MessageView> message(String conversationId, long seq) {
+        return engine.view(conversationId, seq);
+    }
+
     /**
      * A page of messages older than {@code beforeSeq} (exclusive; null for the newest), at most
      * {@code limit} (1..200), fewer only when the conversation's start was reached ({@code hasMore}

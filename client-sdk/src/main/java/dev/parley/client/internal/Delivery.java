@@ -3,6 +3,7 @@ package dev.parley.client.internal;
 import dev.parley.client.CursorStore;
 import dev.parley.client.Message;
 import dev.parley.client.MessageListener;
+import dev.parley.client.MessageView;
 
 /**
  * Hands what the {@link Sequencer} released to the application, then saves the cursor, then
@@ -16,7 +17,10 @@ final class Delivery {
     private final CursorStore cursors;
     private final Receipts receipts;
 
-    Delivery(Loop loop, MessageListener listener, CursorStore cursors, Receipts receipts) {
+    private final MessageStates states;
+
+    Delivery(Loop loop, MessageListener listener, CursorStore cursors, Receipts receipts, MessageStates states) {
+        this.states = states;
         this.loop = loop;
         this.listener = listener;
         this.cursors = cursors;
@@ -30,9 +34,25 @@ final class Delivery {
         loop.callback(() -> {
             for (Message message : progress.delivered()) {
                 try {
-                    listener.onMessage(message);
+                    if (!message.isEvent()) {
+                        listener.onMessage(message);
+                    } else if (Message.Event.EDIT.equals(message.event().kind())) {
+                        listener.onEdit(message);
+                    } else if (Message.Event.DELETE.equals(message.event().kind())) {
+                        listener.onDelete(message);
+                    } else if (Message.Event.REACTION.equals(message.event().kind())) {
+                        listener.onReaction(message);
+                    }
                 } catch (RuntimeException e) {
-                    LOG.log(System.Logger.Level.ERROR, "MessageListener.onMessage threw; the message counts as delivered", e);
+                    LOG.log(System.Logger.Level.ERROR, "MessageListener threw; the entry counts as delivered", e);
+                }
+                MessageView changed = states.apply(message);
+                if (changed != null) {
+                    try {
+                        listener.onMessageChanged(changed);
+                    } catch (RuntimeException e) {
+                        LOG.log(System.Logger.Level.ERROR, "MessageListener.onMessageChanged threw", e);
+                    }
                 }
             }
             cursors.save(progress.conversationId(), progress.cursor());

@@ -13,6 +13,7 @@ import dev.parley.client.ReadReceipt;
 import dev.parley.client.Sent;
 import dev.parley.client.ServerErrorException;
 import dev.parley.client.To;
+import dev.parley.client.Typing;
 import dev.parley.model.protocol.ClientCodec;
 import dev.parley.model.protocol.ServerFrame;
 import java.net.http.HttpClient;
@@ -34,6 +35,7 @@ public final class Engine {
 
     private final ClientConfig config;
     private final MessageListener listener;
+    private final MessageStates states;
     private final Loop loop;
     private final long timeout;
     private final Connection connection;
@@ -68,7 +70,8 @@ public final class Engine {
                 config.maxBuffered());
         this.outbox = new Outbox(config.requestTimeout());
         this.receipts = new Receipts(connection, config.ackInterval().toMillis());
-        this.delivery = new Delivery(loop, listener, config.cursorStore(), receipts);
+        this.states = new MessageStates(connection::userId);
+        this.delivery = new Delivery(loop, listener, config.cursorStore(), receipts, states);
         this.history = new HistoryRequests(connection, timeout);
         this.httpApi = new HttpApi(config.httpUrl(), config.tokens(), http, config.requestTimeout(), loop.tokenThread());
         MembershipProbe probe = new MembershipProbe(loop, history, sequencer);
@@ -107,6 +110,17 @@ public final class Engine {
     }
 
     public CompletableFuture<Sent> send(To to, JsonNode body) {
+        return send(to, body, null, 0);
+    }
+
+    /**
+     * A send (with {@code replyTo} > 0 a reply) or, with {@code event}, an edit, delete or react of
+     * the conversation {@code to} names: all idempotent by clientMsgId, kept until confirmed.
+     */
+    public CompletableFuture<Sent> send(To to, JsonNode body, Message.Event event, long replyTo) {
+        if (event != null && !Message.Event.EDIT.equals(event.kind())) {
+            return enqueue(new Outbox.Pending(newClientMsgId(), to, null, new CompletableFuture<>(), event, replyTo));
+        }
         if (body == null || !body.isObject() || body.isEmpty()) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("the body must be a non-empty JSON object"));
         }
@@ -125,8 +139,11 @@ public final class Engine {
             return CompletableFuture.failedFuture(new IllegalArgumentException(
                     "the body is " + bytes + " bytes serialized; at most " + Wire.MAX_BODY_BYTES + " are allowed"));
         }
-        CompletableFuture<Sent> future = new CompletableFuture<>();
-        Outbox.Pending pending = new Outbox.Pending(newClientMsgId(), to, body.deepCopy(), future);
+        return enqueue(new Outbox.Pending(newClientMsgId(), to, body.deepCopy(), new CompletableFuture<>(), event, replyTo));
+    }
+
+    private CompletableFuture<Sent> enqueue(Outbox.Pending pending) {
+        CompletableFuture<Sent> future = pending.future();
         if (!loop.execute(() -> {
             if (connection.closed()) {
                 future.completeExceptionally(new ClientClosedException("the client is closed"));
@@ -146,6 +163,7 @@ public final class Engine {
             return CompletableFuture.failedFuture(new IllegalArgumentException("limit must be 1..200"));
         }
         CompletableFuture<HistoryPage> future = new CompletableFuture<>();
+        future.thenAccept(page -> states.absorb(page.messages()));
         if (!loop.execute(() -> {
             history.request(conversationId, beforeSeq, limit, future);
             pump(loop.now());
@@ -153,6 +171,20 @@ public final class Engine {
             future.completeExceptionally(new ClientClosedException("the client is closed"));
         }
         return future;
+    }
+
+    /** The message's current state, if the client holds it (delivered, or from a history page). */
+    public java.util.Optional<dev.parley.client.MessageView> view(String conversationId, long seq) {
+        return states.view(conversationId, seq);
+    }
+
+    /** Best effort: written now if connected, else dropped (a typing signal is stale by the next connection). */
+    public void typing(String conversationId, boolean start) {
+        loop.execute(() -> {
+            if (connection.open()) {
+                connection.write(Wire.typing(conversationId, start));
+            }
+        });
     }
 
     public void markRead(String conversationId, long seq) {
@@ -237,7 +269,8 @@ public final class Engine {
         }
         sync.pump(now);
         for (Outbox.Pending pending : outbox.due(now)) {
-            connection.write(Wire.send(pending.requestId(), pending.clientMsgId(), pending.to(), pending.body()));
+            connection.write(Wire.event(pending.requestId(), pending.clientMsgId(), pending.to(), pending.body(),
+                    pending.event(), pending.replyTo()));
         }
         history.pump(now);
         receipts.pump(now);
@@ -280,7 +313,7 @@ public final class Engine {
                 pending.future().complete(new Sent(sent.conversationId(), sent.clientMsgId(), sent.seq(), sent.sentAt()));
                 // The sending connection gets no push of its own message: deliver it from here.
                 delivery.deliver(sequencer.offer(new Message(sent.conversationId(), sent.seq(), connection.userId(),
-                        sent.clientMsgId(), pending.body(), sent.sentAt()), now));
+                        sent.clientMsgId(), pending.body(), sent.sentAt(), pending.replyTo(), pending.event(), null), now));
             }
             pump(now);
         } else if (frame instanceof ServerFrame.MessagePush push) {
@@ -296,6 +329,9 @@ public final class Engine {
         } else if (frame instanceof ServerFrame.ReadPush read) {
             ReadReceipt receipt = new ReadReceipt(read.conversationId(), read.userId(), read.seq());
             loop.callback(() -> listener.onRead(receipt));
+        } else if (frame instanceof ServerFrame.TypingPush typing) {
+            Typing signal = new Typing(typing.conversationId(), typing.userId(), typing.start());
+            loop.callback(() -> listener.onTyping(signal));
         } else if (frame instanceof ServerFrame.Presence presence) {
             Presence change = new Presence(presence.userId(), presence.online(), presence.lastActiveAt());
             loop.callback(() -> listener.onPresence(change));

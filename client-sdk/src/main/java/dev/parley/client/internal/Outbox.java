@@ -47,11 +47,30 @@ public final class Outbox {
         long transmittedAt = -1;
         long notBefore;
 
+        /** Protocol v2: an edit, delete or react (null for a send), and a send's {@code replyTo} (0: none). */
+        final dev.parley.client.Message.Event event;
+        final long replyTo;
+
         public Pending(String clientMsgId, To to, JsonNode body, CompletableFuture<Sent> future) {
+            this(clientMsgId, to, body, future, null, 0);
+        }
+
+        public Pending(String clientMsgId, To to, JsonNode body, CompletableFuture<Sent> future,
+                       dev.parley.client.Message.Event event, long replyTo) {
             this.clientMsgId = clientMsgId;
             this.to = to;
             this.body = body;
             this.future = future;
+            this.event = event;
+            this.replyTo = replyTo;
+        }
+
+        public dev.parley.client.Message.Event event() {
+            return event;
+        }
+
+        public long replyTo() {
+            return replyTo;
         }
 
         public String clientMsgId() {

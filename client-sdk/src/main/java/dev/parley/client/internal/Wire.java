@@ -69,7 +69,33 @@ public final class Wire {
 
     /** The SDK's message for a decoded one. */
     static Message message(dev.parley.model.domain.Message m) {
-        return new Message(m.conversationId(), m.seq(), m.senderId(), m.clientMsgId(), tree(m.bodyJson()), m.sentAt());
+        var event = m.event();
+        var state = m.state();
+        return new Message(m.conversationId(), m.seq(), m.senderId(), m.clientMsgId(),
+                m.bodyJson() == null ? null : tree(m.bodyJson()), m.sentAt(), m.replyTo(),
+                event == null ? null : new Message.Event(event.kind(), event.targetSeq(), event.emoji(), event.remove()),
+                state == null ? null : new Message.State(state.editedAt(), state.deleted(), state.reactions().stream()
+                        .map(r -> new Message.Reaction(r.emoji(), r.count(), r.me())).toList(), state.stateSeq()));
+    }
+
+    /** Protocol v2: the frame of an edit, delete or react, or of a send with a {@code replyTo}. */
+    static String event(String requestId, String clientMsgId, To to, JsonNode body, Message.Event event, long replyTo) {
+        if (event == null) {
+            return ClientCodec.encode(new ClientCommand.Send(requestId, to.conversationId(), to.userId(), clientMsgId,
+                    body.toString(), replyTo));
+        }
+        return ClientCodec.encode(switch (event.kind()) {
+            case Message.Event.EDIT -> new ClientCommand.Edit(requestId, to.conversationId(), event.targetSeq(),
+                    clientMsgId, body.toString());
+            case Message.Event.DELETE -> new ClientCommand.Delete(requestId, to.conversationId(), event.targetSeq(),
+                    clientMsgId);
+            default -> new ClientCommand.React(requestId, to.conversationId(), event.targetSeq(), clientMsgId,
+                    event.emoji(), event.remove());
+        });
+    }
+
+    static String typing(String conversationId, boolean start) {
+        return ClientCodec.encode(new ClientCommand.Typing(null, conversationId, start));
     }
 
     static List<Message> messages(List<dev.parley.model.domain.Message> messages) {

@@ -46,6 +46,9 @@ public final class FanoutHandler implements RequestHandler<DynamodbEvent, Stream
             if (image == null || image.isEmpty()) {
                 continue; // a removal: nothing to push
             }
+            if ("MODIFY".equals(record.getEventName())) {
+                continue; // a message's state changed (v2 edit, delete, reaction): its event entry was inserted and is pushed
+            }
             try {
                 TimelineStream.NewEntry entry = stream.read(image);
                 deliveries.add(new FanoutService.Delivery(id, entry.entry(), entry.originConnectionId()));

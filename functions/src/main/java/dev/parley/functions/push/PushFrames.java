@@ -33,6 +33,11 @@ public final class PushFrames {
                 added, removed, by));
     }
 
+    /** Someone started or stopped typing (protocol v2; never stored). */
+    public static String typing(String conversationId, String userId, boolean start) {
+        return FrameCodec.encode(new ServerFrame.TypingPush(conversationId, userId, start));
+    }
+
     public static String read(String conversationId, String userId, long seq) {
         return FrameCodec.encode(new ServerFrame.ReadPush(conversationId, userId, seq));
     }

@@ -123,7 +123,7 @@ public final class FanoutService {
         Map<String, List<String>> recipients = new HashMap<>();
         for (Delivery delivery : deliveries) {
             Map<String, Long> members = found.membersByConversation().get(delivery.entry().conversationId());
-            if (delivery.entry() instanceof Message message && members != null) {
+            if (delivery.entry() instanceof Message message && !message.isEvent() && members != null) {
                 messages.add(message);
                 recipients.put(NotificationService.key(message), FanoutPlan.recipients(members, message.seq()));
             }

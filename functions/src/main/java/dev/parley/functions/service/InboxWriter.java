@@ -116,7 +116,7 @@ public final class InboxWriter {
     }
 
     static Arrival arrival(String member, long joinedSeq, String name, TimelineEntry entry) {
-        if (entry instanceof Message message) {
+        if (entry instanceof Message message && !message.isEvent()) { // edits, deletions, reactions: not unread
             boolean fromOther = !message.senderId().equals(member);
             return new Arrival(member, message.conversationId(), message.seq(), true, fromOther,
                     fromOther && mentions(message.bodyJson()).contains(member), message.sentAt(), joinedSeq, name);

@@ -24,7 +24,7 @@ public final class MessageStoreTally implements InboxStore.UnreadTally {
         long mentions = 0;
         int limit = (int) Math.min(Integer.MAX_VALUE, Math.max(0, upToSeq - afterSeq));
         for (TimelineEntry entry : messages.range(conversationId, afterSeq + 1, upToSeq, limit, true)) {
-            if (entry instanceof Message message && !message.senderId().equals(userId) && !excluding.contains(entry.seq())) {
+            if (entry instanceof Message message && !message.isEvent() && !message.senderId().equals(userId) && !excluding.contains(entry.seq())) {
                 unread++;
                 mentions += InboxWriter.mentions(message.bodyJson()).contains(userId) ? 1 : 0;
             }

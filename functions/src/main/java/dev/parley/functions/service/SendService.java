@@ -51,9 +51,11 @@ public final class SendService {
     private final Clock clock;
     private final Duration idempotencyWindow;
     private AttachmentCheck attachments = AttachmentCheck.none();
+    private final MessageReferences references;
 
     public SendService(ConversationStore conversations, MessageStore messages, IdempotencyStore idempotency,
                        RateLimiter limiter, Clock clock, Duration idempotencyWindow) {
+        this.references = new MessageReferences(conversations, messages);
         this.conversations = conversations;
         this.access = new ConversationAccess(conversations);
         this.messages = messages;
@@ -99,6 +101,7 @@ public final class SendService {
             return new SendReceipt(conversationId, command.clientMsgId(), placed.seq(), placed.sentAt());
         }
 
+        checkContent(caller, conversationId, command);
         long now = clock.millis();
         ConversationStore.SeqAllocation allocation = conversations.allocateSeq(conversationId, now);
         long seq = allocation.seq();
@@ -123,6 +126,15 @@ public final class SendService {
             declareGapQuietly(conversationId, seq, failure);
             throw failure;
         }
+    }
+
+    /**
+     * What the body and its references must satisfy before a seq is drawn (a refusal stores
+     * nothing): protocol v2's {@code replyTo} and {@code body.mentions}. Attachment checks belong
+     * here too. Runs on first attempts only: a resend was checked when it was first accepted.
+     */
+    private void checkContent(Caller caller, String conversationId, ClientCommand.Send command) {
+        references.check(conversationId, command.replyTo(), command.bodyJson());
     }
 
     /** SHA-256 of the body (the recipient and sender are in the key), base64. */
@@ -152,7 +164,7 @@ public final class SendService {
                                           IdempotencyStore.Key key, IdempotencyStore.Record record) {
         for (int attempt = 0; attempt < MAX_PLACEMENT_ATTEMPTS; attempt++) {
             Message message = new Message(conversationId, record.seq(), caller.userId(), command.clientMsgId(),
-                    command.bodyJson(), record.sentAt());
+                    command.bodyJson(), record.sentAt(), command.replyTo(), null, null);
             Optional<TimelineEntry> occupant = messages.putIfAbsent(message, caller.connectionId());
             if (occupant.isEmpty()) {
                 return record;

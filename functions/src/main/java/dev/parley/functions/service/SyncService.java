@@ -43,6 +43,7 @@ public final class SyncService {
     private final TimelineReader timeline;
     private final Budgets budgets;
     private final java.time.Clock clock;
+    private final ReactionMarks marks;
 
     /**
      * The caller's cursors of conversations the byMember index does not list are looked up one
@@ -60,6 +61,13 @@ public final class SyncService {
 
     public SyncService(ConversationStore conversations, InboxStore inbox, ConversationAccess access,
                        TimelineReader timeline, Budgets budgets, java.time.Clock clock) {
+        this(conversations, inbox, access, timeline, budgets, clock, null);
+    }
+
+    /** @param marks sets the reader's {@code me} on reactions (null: pages report {@code me} false) */
+    public SyncService(ConversationStore conversations, InboxStore inbox, ConversationAccess access,
+                       TimelineReader timeline, Budgets budgets, java.time.Clock clock, ReactionMarks marks) {
+        this.marks = marks;
         this.conversations = conversations;
         this.inbox = inbox;
         this.access = access;
@@ -111,7 +119,7 @@ public final class SyncService {
                     : budget.fitForward(timeline.after(meta, Math.max(membership.joinedSeq(),
                             command.cursors().getOrDefault(conversationId, membership.joinedSeq())), command.limit()));
             result.add(new ConversationUpdate(summary(membership, meta, entries.get(conversationId)),
-                    new MessagePage(page.messages(), page.hasMore())));
+                    page(caller.userId(), conversationId, page)));
         }
         return result;
     }
@@ -147,7 +155,7 @@ public final class SyncService {
                 Meta meta = conversations.meta(entry.conversationId()).orElse(Meta.empty(entry.conversationId()));
                 TimelineReader.Page newest = budget.fitBackward(
                         timeline.before(meta, null, entry.joinedSeq(), command.limit()));
-                messages = new MessagePage(newest.messages(), newest.hasMore());
+                messages = page(caller.userId(), entry.conversationId(), newest);
             }
             result.add(new ChangedConversation(state(entry), messages));
         }
@@ -184,7 +192,7 @@ public final class SyncService {
         TimelineReader.Page page = afterSeq != null
                 ? timeline.after(meta, Math.max(afterSeq, membership.joinedSeq()), limit)
                 : timeline.before(meta, beforeSeq, membership.joinedSeq(), limit);
-        return new MessagePage(page.messages(), page.hasMore());
+        return page(userId, conversationId, page);
     }
 
     /** A page of older messages of one conversation ({@code history}). */
@@ -194,7 +202,13 @@ public final class SyncService {
         Meta meta = conversations.meta(command.conversationId()).orElse(Meta.empty(command.conversationId()));
         TimelineReader.Page page = ReplyBudget.ofReply().fitBackward(
                 timeline.before(meta, command.beforeSeq(), membership.joinedSeq(), command.limit()));
-        return new MessagePage(page.messages(), page.hasMore());
+        return page(caller.userId(), command.conversationId(), page);
+    }
+
+    /** A page as its reader sees it: each message's current state, with the reader's own reactions marked. */
+    private MessagePage page(String readerId, String conversationId, TimelineReader.Page page) {
+        return new MessagePage(marks == null ? page.messages() : marks.mark(readerId, conversationId, page.messages()),
+                page.hasMore());
     }
 
     /**

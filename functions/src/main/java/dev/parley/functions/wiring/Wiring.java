@@ -26,6 +26,10 @@ import dev.parley.functions.service.GroupService;
 import dev.parley.functions.service.PresenceService;
 import dev.parley.functions.service.ReceiptService;
 import dev.parley.functions.service.SendService;
+import dev.parley.functions.service.EventService;
+import dev.parley.functions.service.ReactionMarks;
+import dev.parley.functions.service.TypingService;
+import dev.parley.functions.store.dynamodb.DynamoMessageEventStore;
 import dev.parley.functions.service.SyncService;
 import dev.parley.functions.service.Poster;
 import dev.parley.functions.service.TimelineReader;
@@ -78,6 +82,7 @@ public final class Wiring {
     private final Supplier<SnsClient> sns;
     private final Clock clock;
     private final S3Clients s3;
+    private TypingService typing;
     private ExecutorService posters;
 
     /** S3 (attachments) with the SDK's default credentials and the region of {@code AWS_REGION}. */
@@ -201,6 +206,26 @@ public final class Wiring {
         return new S3ObjectStore(s3.client(), s3.presigner(), config.get(Setting.ATTACHMENTS_BUCKET));
     }
 
+    /** Protocol v2's edit, delete and react: the send's budget and idempotency records. */
+    public EventService eventService() {
+        return new EventService(conversationStore(), messageStore(), messageEventStore(),
+                new DynamoIdempotencyStore(dynamo, config.get(Setting.IDEMPOTENCY_TABLE), clock),
+                rateLimiter("send", Setting.SEND_RATE, Setting.SEND_BURST),
+                clock, Duration.ofHours(config.getInt(Setting.IDEMPOTENCY_TTL_HOURS)));
+    }
+
+    /**
+     * Protocol v2's typing: one per container, so that its membership cache and its budget live as
+     * long as the container (a new one per invocation would cache nothing).
+     */
+    public synchronized TypingService typingService() {
+        if (typing == null) {
+            DynamoConversationStore conversations = conversationStore();
+            typing = new TypingService(new ConversationAccess(conversations), broadcaster(), clock);
+        }
+        return typing;
+    }
+
     public FanoutService fanoutService() {
         return new FanoutService(conversationAccess(), connectionStore(), poster(), posters(), notificationService(),
                 new InboxWriter(inboxStore(), messageStore(), conversationStore(), posters(), clock));
@@ -268,7 +293,8 @@ public final class Wiring {
                 new TimelineReader(messages, clock), new SyncService.Budgets(
                         budget("sync", Setting.SYNC_RATE, Setting.SYNC_BURST),
                         budget("fetch", Setting.FETCH_RATE, Setting.FETCH_BURST),
-                        budget("conversations", Setting.CONVERSATIONS_LIST_RATE, Setting.CONVERSATIONS_LIST_BURST)), clock);
+                        budget("conversations", Setting.CONVERSATIONS_LIST_RATE, Setting.CONVERSATIONS_LIST_BURST)), clock,
+                new ReactionMarks(messageEventStore()));
     }
 
     /** Read receipts post to connections; acks post nothing (the @connections client is built on first use). */
@@ -296,6 +322,10 @@ public final class Wiring {
 
     private DynamoMessageStore messageStore() {
         return new DynamoMessageStore(dynamo, config.get(Setting.MESSAGES_TABLE));
+    }
+
+    private DynamoMessageEventStore messageEventStore() {
+        return new DynamoMessageEventStore(dynamo, config.get(Setting.MESSAGES_TABLE), config.get(Setting.CONVERSATIONS_TABLE));
     }
 
     private DynamoInboxStore inboxStore() {

@@ -17,6 +17,8 @@ import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 
 /**
  * A DynamoDB client interceptor that behaves as IAM does for a function granted exactly its
@@ -41,16 +43,32 @@ public final class GrantGuard implements ExecutionInterceptor {
     public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
         String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
         SdkRequest request = context.request();
-        for (String table : tables(operation, request)) {
-            TableOp op = op(operation, request);
-            used.add(table + " " + op);
-            if (op == null || !granted.getOrDefault(table, Set.of()).contains(op)) {
-                String refusal = spec.id() + " may not " + operation + (op == TableOp.QUERY_INDEX ? " (index)" : "")
-                        + " on " + table;
-                refused.add(refusal);
-                throw DynamoDbException.builder().message("AccessDenied (test grant guard): " + refusal)
-                        .statusCode(400).build();
+        if (request instanceof TransactWriteItemsRequest transaction) {
+            // IAM authorizes each item of a transaction by its own action (PutItem, UpdateItem, ...).
+            for (TransactWriteItem item : transaction.transactItems()) {
+                check(item.put() != null ? "PutItem" : item.update() != null ? "UpdateItem"
+                                : item.delete() != null ? "DeleteItem" : "ConditionCheckItem",
+                        item.put() != null ? item.put().tableName() : item.update() != null ? item.update().tableName()
+                                : item.delete() != null ? item.delete().tableName() : item.conditionCheck().tableName(),
+                        null);
             }
+            return;
+        }
+        for (String table : tables(operation, request)) {
+            check(operation, table, request);
+        }
+    }
+
+    /** {@code request} is null for the items of a transaction, which are never index queries. */
+    private void check(String operation, String table, SdkRequest request) {
+        TableOp op = op(operation, request);
+        used.add(table + " " + op);
+        if (op == null || !granted.getOrDefault(table, Set.of()).contains(op)) {
+            String refusal = spec.id() + " may not " + operation + (op == TableOp.QUERY_INDEX ? " (index)" : "")
+                    + " on " + table;
+            refused.add(refusal);
+            throw DynamoDbException.builder().message("AccessDenied (test grant guard): " + refusal)
+                    .statusCode(400).build();
         }
     }
 
@@ -77,12 +95,13 @@ public final class GrantGuard implements ExecutionInterceptor {
         return switch (operation) {
             case "GetItem" -> TableOp.GET_ITEM;
             case "BatchGetItem" -> TableOp.BATCH_GET_ITEM;
-            case "Query" -> request.getValueForField("IndexName", String.class).isPresent()
+            case "Query" -> request != null && request.getValueForField("IndexName", String.class).isPresent()
                     ? TableOp.QUERY_INDEX : TableOp.QUERY;
             case "PutItem" -> TableOp.PUT_ITEM;
             case "UpdateItem" -> TableOp.UPDATE_ITEM;
             case "DeleteItem" -> TableOp.DELETE_ITEM;
             case "BatchWriteItem" -> TableOp.BATCH_WRITE_ITEM;
+            case "ConditionCheckItem" -> TableOp.CONDITION_CHECK_ITEM;
             default -> null;
         };
     }

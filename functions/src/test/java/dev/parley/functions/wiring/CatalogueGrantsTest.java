@@ -89,6 +89,24 @@ class CatalogueGrantsTest {
         send(alice, "A1", "{\"action\":\"send\",\"requestId\":\"r3\",\"conversationId\":\"" + group
                 + "\",\"clientMsgId\":\"c2\",\"body\":{\"text\":\"all\"}}");
 
+        // Protocol v2: events on message 1 of the direct conversation, and typing in both conversations.
+        webSocket(Catalogue.MESSAGE_EVENTS, bob, "B1", "{\"action\":\"react\",\"conversationId\":\"" + direct
+                + "\",\"seq\":1,\"clientMsgId\":\"e1\",\"emoji\":\"+1\"}");
+        webSocket(Catalogue.MESSAGE_EVENTS, bob, "B1", "{\"action\":\"react\",\"conversationId\":\"" + direct
+                + "\",\"seq\":1,\"clientMsgId\":\"e2\",\"emoji\":\"+1\",\"remove\":true}");
+        webSocket(Catalogue.MESSAGE_EVENTS, bob, "B1", "{\"action\":\"react\",\"conversationId\":\"" + direct
+                + "\",\"seq\":1,\"clientMsgId\":\"e3\",\"emoji\":\"ok\"}");
+        webSocket(Catalogue.MESSAGE_EVENTS, alice, "A1", "{\"action\":\"edit\",\"conversationId\":\"" + direct
+                + "\",\"seq\":1,\"clientMsgId\":\"e4\",\"body\":{\"text\":\"hi!\"}}");
+        webSocket(Catalogue.HISTORY, bob, "B1", "{\"action\":\"history\",\"requestId\":\"y0\",\"conversationId\":\""
+                + direct + "\"}");
+        webSocket(Catalogue.MESSAGE_EVENTS, alice, "A1", "{\"action\":\"delete\",\"conversationId\":\"" + group
+                + "\",\"seq\":1,\"clientMsgId\":\"e5\"}");
+        webSocket(Catalogue.TYPING, alice, "A1", "{\"action\":\"typing\",\"conversationId\":\"" + direct
+                + "\",\"state\":\"start\"}");
+        webSocket(Catalogue.TYPING, alice, "A1", "{\"action\":\"typing\",\"conversationId\":\"" + group
+                + "\",\"state\":\"stop\"}");
+
         webSocket(Catalogue.HEARTBEAT, alice, "A1", "{\"action\":\"heartbeat\",\"requestId\":\"h1\"}");
         webSocket(Catalogue.SYNC, alice, "A1", "{\"action\":\"sync\",\"requestId\":\"s1\"}");
         webSocket(Catalogue.SYNC, alice, "A1", "{\"action\":\"sync\",\"requestId\":\"s2\",\"cursors\":{\"" + direct

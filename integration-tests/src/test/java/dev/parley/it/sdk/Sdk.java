@@ -157,7 +157,7 @@ final class Sdk {
      * The application side of one client: everything its listener was told, and a check that
      * the listener is never called concurrently or from more than one thread.
      */
-    static final class App implements MessageListener {
+    static class App implements MessageListener {
         final String name;
         final CursorStore cursors;
         final Map<String, List<Message>> messages = new ConcurrentHashMap<>();

@@ -112,6 +112,25 @@ public final class ClientCodec {
                 g.writeStringField("clientMsgId", send.clientMsgId());
                 g.writeFieldName("body");
                 g.writeRawValue(send.bodyJson());
+                if (send.replyTo() > 0) {
+                    g.writeNumberField("replyTo", send.replyTo());
+                }
+            } else if (command instanceof ClientCommand.Edit edit) {
+                target(g, "edit", edit.requestId(), edit.conversationId(), edit.seq(), edit.clientMsgId());
+                g.writeFieldName("body");
+                g.writeRawValue(edit.bodyJson());
+            } else if (command instanceof ClientCommand.Delete delete) {
+                target(g, "delete", delete.requestId(), delete.conversationId(), delete.seq(), delete.clientMsgId());
+            } else if (command instanceof ClientCommand.React react) {
+                target(g, "react", react.requestId(), react.conversationId(), react.seq(), react.clientMsgId());
+                g.writeStringField("emoji", react.emoji());
+                if (react.remove()) {
+                    g.writeBooleanField("remove", true);
+                }
+            } else if (command instanceof ClientCommand.Typing typing) {
+                start(g, "typing", typing.requestId());
+                g.writeStringField("conversationId", typing.conversationId());
+                g.writeStringField("state", typing.start() ? "start" : "stop");
             } else if (command instanceof ClientCommand.Heartbeat heartbeat) {
                 start(g, "heartbeat", heartbeat.requestId());
             } else if (command instanceof ClientCommand.Sync sync) {
@@ -161,6 +180,14 @@ public final class ClientCodec {
         }
     }
 
+    private static void target(JsonGenerator g, String action, String requestId, String conversationId, long seq,
+                               String clientMsgId) throws IOException {
+        start(g, action, requestId);
+        g.writeStringField("conversationId", conversationId);
+        g.writeNumberField("seq", seq);
+        g.writeStringField("clientMsgId", clientMsgId);
+    }
+
     private static void start(JsonGenerator g, String action, String requestId) throws IOException {
         g.writeStringField("action", action);
         if (requestId != null) {
@@ -201,6 +228,9 @@ public final class ClientCodec {
                 return new ServerFrame.ReadPush(frame.text("conversationId"), frame.text("userId"), frame.number("seq"));
             case "presence":
                 return new ServerFrame.Presence(frame.text("userId"), frame.bool("online"), frame.number("lastActiveAt"));
+            case "typing":
+                return new ServerFrame.TypingPush(frame.text("conversationId"), frame.text("userId"),
+                        "start".equals(frame.text("state")));
             case "members":
                 return new ServerFrame.Members(frame.text("conversationId"), frame.optionalText("name"),
                         frame.strings("members"), frame.strings("added"), frame.strings("removed"),
@@ -230,8 +260,38 @@ public final class ClientCodec {
         if (body != null && !(body instanceof Map<?, ?>)) {
             throw new Malformed(m.where + ".body must be a JSON object");
         }
+        Long replyTo = m.optionalLong("replyTo");
         return new Message(conversationId, m.number("seq"), m.optionalText("senderId"), m.optionalText("clientMsgId"),
-                body == null ? null : write(body), m.optionalLong("sentAt") == null ? 0 : m.optionalLong("sentAt"));
+                body == null ? null : write(body), m.optionalLong("sentAt") == null ? 0 : m.optionalLong("sentAt"),
+                replyTo == null ? 0 : replyTo, event(m), state(m));
+    }
+
+    /** The v2 {@code kind} of an entry: null for a message (absent or {@code message}). */
+    private static Message.Event event(Fields m) {
+        String kind = m.optionalText("kind");
+        if (kind == null || Message.Event.MESSAGE.equals(kind)) {
+            return null;
+        }
+        return new Message.Event(kind, m.number("targetSeq"), m.optionalText("emoji"),
+                m.value("remove") instanceof Boolean remove && remove);
+    }
+
+    /** The v2 current state of a page entry, or null when it reports none. */
+    private static Message.State state(Fields m) {
+        boolean deleted = m.value("deleted") instanceof Boolean flag && flag;
+        Long editedAt = m.optionalLong("editedAt");
+        Long stateSeq = m.optionalLong("stateSeq");
+        List<Message.Reaction> reactions = new ArrayList<>();
+        if (m.value("reactions") != null) {
+            for (Fields r : m.objects("reactions")) {
+                reactions.add(new Message.Reaction(r.text("emoji"), r.number("count"),
+                        r.value("me") instanceof Boolean me && me));
+            }
+        }
+        if (!deleted && editedAt == null && stateSeq == null && reactions.isEmpty()) {
+            return null;
+        }
+        return new Message.State(editedAt == null ? 0 : editedAt, deleted, reactions, stateSeq == null ? 0 : stateSeq);
     }
 
     /**

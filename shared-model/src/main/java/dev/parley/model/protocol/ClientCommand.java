@@ -11,11 +11,16 @@ public sealed interface ClientCommand {
      * Exactly one of {@code conversationId} and {@code to} is set. {@code bodyJson} is the body
      * re-serialized compactly; its UTF-8 length is within {@link FrameCodec#MAX_BODY_BYTES}.
      */
-    record Send(String requestId, String conversationId, String to, String clientMsgId, String bodyJson)
-            implements ClientCommand {
+    record Send(String requestId, String conversationId, String to, String clientMsgId, String bodyJson,
+                long replyTo) implements ClientCommand {
+        /** A send that replies to nothing ({@code replyTo} 0). */
+        public Send(String requestId, String conversationId, String to, String clientMsgId, String bodyJson) {
+            this(requestId, conversationId, to, clientMsgId, bodyJson, 0);
+        }
+
         /** The same send with another body (the attachments check stores verified references). */
         public Send withBody(String body) {
-            return new Send(requestId, conversationId, to, clientMsgId, body);
+            return new Send(requestId, conversationId, to, clientMsgId, body, replyTo);
         }
     }
 
@@ -37,4 +42,20 @@ public sealed interface ClientCommand {
     record Ack(String requestId, String conversationId, long seq) implements ClientCommand {}
 
     record Read(String requestId, String conversationId, long seq) implements ClientCommand {}
+
+    // ------------------------------------------------ protocol v2: events on a message, typing
+
+    /** {@code edit}: the message at {@code seq} gets {@code bodyJson} (validated as a send's body). */
+    record Edit(String requestId, String conversationId, long seq, String clientMsgId, String bodyJson)
+            implements ClientCommand {}
+
+    /** {@code delete}: the message at {@code seq} becomes a tombstone. */
+    record Delete(String requestId, String conversationId, long seq, String clientMsgId) implements ClientCommand {}
+
+    /** {@code react}: {@code emoji} added to the message at {@code seq}, or taken back ({@code remove}). */
+    record React(String requestId, String conversationId, long seq, String clientMsgId, String emoji, boolean remove)
+            implements ClientCommand {}
+
+    /** {@code typing}: {@code start} or {@code stop}, relayed to the other members' live connections. */
+    record Typing(String requestId, String conversationId, boolean start) implements ClientCommand {}
 }

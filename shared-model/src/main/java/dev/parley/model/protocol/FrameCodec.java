@@ -137,6 +137,11 @@ public final class FrameCodec {
                 return new ClientCommand.Ack(requestId, conversationId(json), nonNegative(json, "seq"));
             case "read":
                 return new ClientCommand.Read(requestId, conversationId(json), nonNegative(json, "seq"));
+            case "edit":
+            case "delete":
+            case "react":
+            case "typing":
+                return EventFrames.decode(envelope.action(), json, requestId);
             default:
                 throw new UnknownActionException("unknown action '" + abbreviate(envelope.action()) + "'");
         }
@@ -151,10 +156,22 @@ public final class FrameCodec {
         }
         String conversationId = hasConversation ? conversationId(json) : null;
         String to = hasTo ? UserIds.require(text(json, "to"), "to") : null;
+        String clientMsgId = clientMsgId(json);
+        String bodyJson = body(json);
+        long replyTo = present(json, "replyTo") ? positive(json, "replyTo") : 0;
+        return new ClientCommand.Send(requestId, conversationId, to, clientMsgId, bodyJson, replyTo);
+    }
+
+    static String clientMsgId(Map<String, Object> json) {
         String clientMsgId = text(json, "clientMsgId");
         if (!CLIENT_MSG_ID.matcher(clientMsgId).matches()) {
             throw new BadRequestException("clientMsgId must be 1-64 characters of [A-Za-z0-9_-]");
         }
+        return clientMsgId;
+    }
+
+    /** A message body (send, edit): a non-empty object, at most 32 deep and 16 KiB serialized. */
+    static String body(Map<String, Object> json) {
         if (!present(json, "body")) {
             throw new BadRequestException("body is required");
         }
@@ -181,7 +198,8 @@ public final class FrameCodec {
         if (bytes > MAX_BODY_BYTES) {
             throw new PayloadTooLargeException("body is " + bytes + " bytes serialized; the limit is " + MAX_BODY_BYTES);
         }
-        return new ClientCommand.Send(requestId, conversationId, to, clientMsgId, bodyJson);
+        Mentions.validate(body.get("mentions"));
+        return bodyJson;
     }
 
     /** v2: one opaque cursor ({@code since}), messages per conversation default 0, pages of at most 200. */
@@ -240,16 +258,16 @@ public final class FrameCodec {
         return (int) Math.min(limit, MAX_PAGE);
     }
 
-    private static String conversationId(Map<String, Object> json) {
+    static String conversationId(Map<String, Object> json) {
         return ConversationId.require(text(json, "conversationId"));
     }
 
-    private static boolean present(Map<String, Object> json, String field) {
+    static boolean present(Map<String, Object> json, String field) {
         Object value = json.get(field);
         return value != null && value != JsonTree.NULL;
     }
 
-    private static String text(Map<String, Object> json, String field) {
+    static String text(Map<String, Object> json, String field) {
         if (!present(json, field)) {
             throw new BadRequestException(field + " is required");
         }
@@ -259,12 +277,19 @@ public final class FrameCodec {
         return text;
     }
 
-    private static long nonNegative(Map<String, Object> json, String field) {
+    static long nonNegative(Map<String, Object> json, String field) {
         if (!present(json, field)) {
             throw new BadRequestException(field + " is required");
         }
         if (!(json.get(field) instanceof Long value) || value < 0) {
             throw new BadRequestException(field + " must be a non-negative integer");
+        }
+        return value;
+    }
+
+    static long positive(Map<String, Object> json, String field) {
+        if (!(json.get(field) instanceof Long value) || value < 1) {
+            throw new BadRequestException(field + " must be a positive integer");
         }
         return value;
     }
@@ -357,6 +382,11 @@ public final class FrameCodec {
             writeStrings("added", members.added(), g);
             writeStrings("removed", members.removed(), g);
             g.writeStringField("by", members.by());
+        } else if (frame instanceof ServerFrame.TypingPush typing) {
+            g.writeStringField("type", "typing");
+            g.writeStringField("conversationId", typing.conversationId());
+            g.writeStringField("userId", typing.userId());
+            g.writeStringField("state", typing.start() ? "start" : "stop");
         } else if (frame instanceof ServerFrame.ReadPush read) {
             g.writeStringField("type", "read");
             g.writeStringField("conversationId", read.conversationId());
@@ -454,9 +484,12 @@ public final class FrameCodec {
         g.writeNumberField("seq", message.seq());
         g.writeStringField("senderId", message.senderId());
         g.writeStringField("clientMsgId", message.clientMsgId());
-        g.writeFieldName("body");
-        g.writeRawValue(message.bodyJson());
+        if (message.bodyJson() != null) {
+            g.writeFieldName("body");
+            g.writeRawValue(message.bodyJson());
+        }
         g.writeNumberField("sentAt", message.sentAt());
+        EventFrames.writeV2Fields(message, g);
     }
 
     private static void optional(JsonGenerator g, String field, String value) throws IOException {

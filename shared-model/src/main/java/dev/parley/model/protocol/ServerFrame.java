@@ -57,6 +57,9 @@ public sealed interface ServerFrame {
     record Members(String conversationId, String name, List<String> members, List<String> added,
                    List<String> removed, String by) implements ServerFrame {}
 
+    /** Someone started or stopped typing ({@code type: typing}, protocol v2): never stored, no seq. */
+    record TypingPush(String conversationId, String userId, boolean start) implements ServerFrame {}
+
     /** A read cursor moved ({@code type: read}). */
     record ReadPush(String conversationId, String userId, long seq) implements ServerFrame {}
 

@@ -93,6 +93,30 @@ public final class Catalogue {
                     TableAccess.of(ATTACHMENTS_TABLE, GET_ITEM)),
             false, true, MESSAGE_TIMEOUT);
 
+    /**
+     * Protocol v2's {@code edit}, {@code delete} and {@code react}: idempotent as {@code send} (the
+     * same records), each a timeline event with its own seq, stored and applied to its target in one
+     * transaction (TransactWriteItems is authorized by the PutItem, UpdateItem and DeleteItem of
+     * each of its items). Reactions keep one item per (message, user, emoji) in the conversations table.
+     */
+    public static final FunctionSpec MESSAGE_EVENTS = new FunctionSpec("MessageEvents", HANDLERS + "MessageEventsHandler",
+            List.of(new WebSocketRoute("edit", true), new WebSocketRoute("delete", true), new WebSocketRoute("react", true)),
+            List.of(TableAccess.of(CONVERSATIONS, GET_ITEM, UPDATE_ITEM, PUT_ITEM, DELETE_ITEM),
+                    TableAccess.of(MESSAGES, PUT_ITEM, GET_ITEM, UPDATE_ITEM),
+                    TableAccess.of(IDEMPOTENCY, GET_ITEM, PUT_ITEM, UPDATE_ITEM),
+                    TableAccess.of(RATE_LIMITS, UPDATE_ITEM)),
+            false, true, MESSAGE_TIMEOUT);
+
+    /**
+     * Protocol v2's {@code typing}: relayed to the other members' live connections, never stored.
+     * Membership is cached in the container (a bounded staleness, docs/protocol.md); the budget is
+     * kept in the container too, so a typing signal usually writes nothing.
+     */
+    public static final FunctionSpec TYPING = new FunctionSpec("Typing", HANDLERS + "TypingHandler",
+            List.of(new WebSocketRoute("typing", true)),
+            List.of(TableAccess.of(CONVERSATIONS, GET_ITEM, QUERY), TableAccess.of(CONNECTIONS, QUERY, DELETE_ITEM)),
+            true, true, MESSAGE_TIMEOUT);
+
     public static final FunctionSpec HEARTBEAT = new FunctionSpec("Heartbeat", HANDLERS + "HeartbeatHandler",
             List.of(new WebSocketRoute("heartbeat", true)),
             List.of(TableAccess.of(CONNECTIONS, UPDATE_ITEM), TableAccess.of(RATE_LIMITS, UPDATE_ITEM)),
@@ -101,13 +125,14 @@ public final class Catalogue {
     /** Reading a page may declare an old hole a gap (a conditional PutItem on the messages table). */
     public static final FunctionSpec SYNC = new FunctionSpec("Sync", HANDLERS + "SyncHandler",
             List.of(new WebSocketRoute("sync", true)),
-            List.of(TableAccess.of(CONVERSATIONS, QUERY_INDEX, GET_ITEM), TableAccess.of(MESSAGES, QUERY, PUT_ITEM, GET_ITEM),
+            List.of(TableAccess.of(CONVERSATIONS, QUERY_INDEX, GET_ITEM, BATCH_GET_ITEM),
+                    TableAccess.of(MESSAGES, QUERY, PUT_ITEM, GET_ITEM),
                     TableAccess.of(RATE_LIMITS, UPDATE_ITEM), TableAccess.of(INBOX, QUERY_INDEX, BATCH_GET_ITEM)),
             false, true, MESSAGE_TIMEOUT);
 
     public static final FunctionSpec HISTORY = new FunctionSpec("History", HANDLERS + "HistoryHandler",
             List.of(new WebSocketRoute("history", true)),
-            List.of(TableAccess.of(CONVERSATIONS, GET_ITEM), TableAccess.of(MESSAGES, QUERY, PUT_ITEM, GET_ITEM),
+            List.of(TableAccess.of(CONVERSATIONS, GET_ITEM, BATCH_GET_ITEM), TableAccess.of(MESSAGES, QUERY, PUT_ITEM, GET_ITEM),
                     TableAccess.of(RATE_LIMITS, UPDATE_ITEM)),
             false, true, MESSAGE_TIMEOUT);
 
@@ -145,7 +170,8 @@ public final class Catalogue {
     public static final FunctionSpec CONVERSATIONS_LIST = new FunctionSpec("Conversations",
             HANDLERS + "ConversationsHandler",
             List.of(new HttpRoute("GET", "/conversations"), new HttpRoute("GET", "/conversations/{id}/messages")),
-            List.of(TableAccess.of(CONVERSATIONS, QUERY_INDEX, GET_ITEM), TableAccess.of(MESSAGES, QUERY, PUT_ITEM, GET_ITEM),
+            List.of(TableAccess.of(CONVERSATIONS, QUERY_INDEX, GET_ITEM, BATCH_GET_ITEM),
+                    TableAccess.of(MESSAGES, QUERY, PUT_ITEM, GET_ITEM),
                     TableAccess.of(RATE_LIMITS, UPDATE_ITEM), TableAccess.of(INBOX, QUERY_INDEX, BATCH_GET_ITEM)),
             false, true, MESSAGE_TIMEOUT);
 
@@ -223,7 +249,7 @@ public final class Catalogue {
     /** Every function, in the order the CDK app declares them. */
     public static final List<FunctionSpec> ALL = List.of(CONNECT_AUTHORIZER, CONNECT, DISCONNECT, DEFAULT_ROUTE, SEND,
             HEARTBEAT, SYNC, HISTORY, ACK, READ_CURSOR, GROUPS, CONVERSATIONS_LIST, DEVICES_ROUTES, PRESENCE_QUERY,
-            PRESENCE_CHECK, FANOUT, NOTIFY, ATTACHMENTS, THUMBNAILS);
+            PRESENCE_CHECK, FANOUT, NOTIFY, MESSAGE_EVENTS, TYPING, ATTACHMENTS, THUMBNAILS);
 
     /** What a function does in the attachments bucket (empty: nothing). */
     public static List<Bucket.Access> bucketAccess(FunctionSpec spec) {

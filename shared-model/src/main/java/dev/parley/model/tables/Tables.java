@@ -65,6 +65,17 @@ public final class Tables {
             return MEMBER_ITEM_PREFIX + userId;
         }
 
+        /**
+         * {@code r#<seq>#<userId>#<emoji>}: one user's reaction to one message (protocol v2), the
+         * condition that makes a reaction count once. Never queried by prefix; read by key in
+         * batches to mark the reader's own reactions ({@code me}).
+         */
+        public static final String REACTION_ITEM_PREFIX = "r#";
+
+        public static String reactionItem(long seq, String userId, String emoji) {
+            return REACTION_ITEM_PREFIX + seq + '#' + userId + '#' + emoji;
+        }
+
         private Conversations() {}
     }
 
@@ -84,6 +95,27 @@ public final class Tables {
         public static final String SENT_AT = "sentAt";
         /** The connection the message was sent from, which already has the {@code sent} reply. */
         public static final String ORIGIN_CONNECTION = "origin";
+
+        // Protocol v2 (docs/data-model.md, "edits, deletions and reactions").
+        /** An edit, delete or reaction entry: it changes the message at {@link #TARGET_SEQ}. */
+        public static final String TYPE_EVENT = "e";
+        /** {@code edit}, {@code delete} or {@code reaction} on an event entry. */
+        public static final String KIND = "kind";
+        public static final String TARGET_SEQ = "target";
+        public static final String EMOJI = "emoji";
+        public static final String REMOVE = "remove";
+        /** A message's {@code replyTo}: the seq of the message it answers. */
+        public static final String REPLY_TO = "replyTo";
+        /** A message's current state, kept on its own item: when it was last edited... */
+        public static final String EDITED_AT = "editedAt";
+        /** ...whether it was deleted (its body is removed)... */
+        public static final String DELETED = "deleted";
+        /** ...and the seq of the last event applied (events apply in seq order: the condition of every event write). */
+        public static final String STATE_SEQ = "stateSeq";
+        /** The emojis reacted with so far (a string set, bounded by {@code MAX_EMOJIS_PER_MESSAGE}). */
+        public static final String REACTION_EMOJIS = "rx";
+        /** {@code r:<emoji>}: the number of reactions with that emoji (an atomic counter). */
+        public static final String REACTION_COUNT_PREFIX = "r:";
 
         public static final TableDefinition DEFINITION = new TableDefinition(
                 "MESSAGES_TABLE", "parley-messages",

@@ -51,6 +51,12 @@ public final class CapacityMeter implements ExecutionInterceptor {
         if (request instanceof QueryRequest query) {
             return query.toBuilder().returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build();
         }
+        if (request instanceof software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest transaction) {
+            return transaction.toBuilder().returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build();
+        }
+        if (request instanceof software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest batch) {
+            return batch.toBuilder().returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build();
+        }
         return request;
     }
 
@@ -67,6 +73,11 @@ public final class CapacityMeter implements ExecutionInterceptor {
             add(readUnits, "GetItem", get.consumedCapacity());
         } else if (response instanceof QueryResponse query) {
             add(readUnits, "Query", query.consumedCapacity());
+        } else if (response instanceof software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsResponse transaction) {
+            // one entry per table; a transaction bills two write units per item-KB (prepare and commit)
+            transaction.consumedCapacity().forEach(capacity -> add(writeUnits, "TransactWriteItems", capacity));
+        } else if (response instanceof software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse batch) {
+            batch.consumedCapacity().forEach(capacity -> add(readUnits, "BatchGetItem", capacity));
         }
     }
 
