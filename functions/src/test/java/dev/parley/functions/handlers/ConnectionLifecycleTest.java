@@ -112,7 +112,7 @@ class ConnectionLifecycleTest {
     @Test
     void theDefaultRouteAnswersUnknownActionsWithTheirRequestId() throws Exception {
         APIGatewayV2WebSocketEvent event = event("websocket-default-malformed.json");
-        event.setBody("{\"action\":\"typing\",\"requestId\":\"t-9\"}");
+        event.setBody("{\"action\":\"poll\",\"requestId\":\"t-9\"}");
         JsonNode error = JSON.readTree(new DefaultRouteHandler().handleRequest(event, null).getBody());
         assertThat(error.get("code").asText()).isEqualTo("UNKNOWN_ACTION");
         assertThat(error.get("requestId").asText()).isEqualTo("t-9");

@@ -88,8 +88,8 @@ class ClientCodecTest {
 
     @Test
     void typesOfANewerServerAndTheGatewaysOwnErrorFrameAreUnknownNotUnreadable() {
-        assertThat(ClientCodec.read("{\"type\":\"typing\",\"conversationId\":\"grp:x\",\"userId\":\"b\",\"state\":\"start\"}"))
-                .isEqualTo(new ClientCodec.Unknown("typing", null));
+        assertThat(ClientCodec.read("{\"type\":\"poll\",\"conversationId\":\"grp:x\",\"userId\":\"b\",\"state\":\"open\"}"))
+                .isEqualTo(new ClientCodec.Unknown("poll", null));
         assertThat(ClientCodec.read("{\"message\": \"Internal server error\", \"connectionId\":\"abc=\", \"requestId\":\"gw\"}"))
                 .isEqualTo(new ClientCodec.Unknown(null, "gw"));
     }
