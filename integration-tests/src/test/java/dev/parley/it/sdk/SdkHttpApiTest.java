@@ -64,7 +64,8 @@ class SdkHttpApiTest {
             a.sendText(To.user(bob), "two").join();
             a.sendText(To.user(bob), "three").join();
 
-            var list = b.conversations().join();
+            // The list is read from bob's sync store, which fan-out writes after each send is stored.
+            var list = Sdk.await().until(() -> b.conversations().join(), l -> l.totalUnread() == 3);
             assertThat(list.conversations()).extracting(ConversationSummary::conversationId)
                     .contains(team.conversationId(), dev.parley.model.domain.ConversationId.direct(alice, bob));
             assertThat(list.totalUnread()).isEqualTo(3);

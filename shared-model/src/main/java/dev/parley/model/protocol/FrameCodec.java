@@ -449,7 +449,8 @@ public final class FrameCodec {
      * that separates it from the next: what a page spends of {@code AwsLimits.REPLY_BUDGET_BYTES}.
      */
     public static int pageEntryBytes(Message message) {
-        StringWriter out = new StringWriter(256 + message.bodyJson().length());
+        String body = message.bodyJson(); // null for an event (edit, delete, react) and a tombstone
+        StringWriter out = new StringWriter(256 + (body == null ? 0 : body.length()));
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
             g.writeStartObject();
             writeMessageFields(message, g);
