@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * on the classpath of this test run (the build under test; {@code ./parley local} would rebuild
  * first), and is ready when it prints the {@code PARLEY READY} line PROTOCOL.md promises.
  */
-final class ChildRuntime implements AutoCloseable {
+public final class ChildRuntime implements AutoCloseable {
     private static final Duration READY_WITHIN = Duration.ofSeconds(90);
 
     private final Process process;
@@ -33,7 +33,7 @@ final class ChildRuntime implements AutoCloseable {
         this.log = log;
     }
 
-    static int freePort() {
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         } catch (IOException e) {
@@ -43,6 +43,11 @@ final class ChildRuntime implements AutoCloseable {
 
     /** Starts {@code Main --port port --data data} and waits for its READY line. */
     static ChildRuntime start(int port, Path data, Path log) throws IOException, InterruptedException {
+        return start(log, "--port", Integer.toString(port), "--data", data.toString());
+    }
+
+    /** Starts {@code Main} with {@code arguments}, its output (both streams) appended to {@code log}, and waits for its READY line. */
+    public static ChildRuntime start(Path log, String... arguments) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx384m");
@@ -50,8 +55,8 @@ final class ChildRuntime implements AutoCloseable {
         if (natives != null) {
             command.add("-Dsqlite4java.library.path=" + natives);
         }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.parley.local.Main",
-                "--port", Integer.toString(port), "--data", data.toString()));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.parley.local.Main"));
+        command.addAll(List.of(arguments));
         Files.createDirectories(log.getParent());
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         ChildRuntime child = new ChildRuntime(process, log);
@@ -97,7 +102,7 @@ final class ChildRuntime implements AutoCloseable {
         }
     }
 
-    Path log() {
+    public Path log() {
         return log;
     }
 
