@@ -93,7 +93,8 @@ class LocalS3Test {
         SdkHttpRequest put = sent.stream().filter(r -> r.method().name().equals("PUT")).findFirst().orElseThrow();
         assertThat(put.headers().keySet()).noneMatch(name -> name.toLowerCase().startsWith("x-amz-checksum")
                 || name.equalsIgnoreCase("x-amz-trailer") || name.equalsIgnoreCase("x-amz-sdk-checksum-algorithm"));
-        assertThat(put.firstMatchingHeader("Content-Encoding")).isEmpty();
+        // Over plain HTTP the SDK signs the payload in aws-chunked chunks; without a checksum there is no trailer.
+        assertThat(put.firstMatchingHeader("x-amz-content-sha256").orElse("")).doesNotContain("TRAILER");
     }
 
     /** The SDK's HTTP client, keeping every request it was given. */

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 13 item 11, log lines: "no token appears in any error page or log line". The product's
- * entry point runs in a process of its own at the most verbose level ({@code --log-level DEBUG},
+ * entry point runs in a process of its own, on the class path {@code ./parley local} uses, at the most verbose level ({@code --log-level DEBUG},
  * the gateway's activity lines on), with everything it writes to standard output and standard
  * error captured, while refusals carry a token in the URL: a forged token (401), a valid one past
  * the user's share of connections (429), error pages of the HTTP API. Then no part of either token
@@ -33,7 +33,7 @@ class TokenInLogsAttackTest {
         String user = Target.user("alice");
         String token;
         String forged;
-        try (ChildRuntime child = ChildRuntime.start(log, "--port", Integer.toString(port), "--log-level", "DEBUG")) {
+        try (ChildRuntime child = ChildRuntime.startAsShipped(log, "--port", Integer.toString(port), "--log-level", "DEBUG")) {
             String websocket = "ws://127.0.0.1:" + port;
             token = ParleyHttp.devToken(HTTP, "http://127.0.0.1:" + port, user, null);
             forged = token.substring(0, token.lastIndexOf('.') + 1) + "AAAA" + token.substring(token.lastIndexOf('.') + 5);

@@ -46,8 +46,31 @@ public final class ChildRuntime implements AutoCloseable {
         return start(log, "--port", Integer.toString(port), "--data", data.toString());
     }
 
+    /**
+     * Starts {@code Main} with {@code arguments} on the class path {@code ./parley local} runs it with
+     * (local-runtime's jar and {@code target/lib}, its own logging binding included) when the build
+     * made them, else on this test run's; its output (both streams) appended to {@code log}.
+     */
+    public static ChildRuntime startAsShipped(Path log, String... arguments) throws IOException, InterruptedException {
+        Path target = Path.of("..", "local-runtime", "target");
+        Path jar = null;
+        if (Files.isDirectory(target.resolve("lib"))) {
+            try (var files = Files.list(target)) {
+                jar = files.filter(f -> f.getFileName().toString().matches("local-runtime-.*\\.jar")
+                        && !f.getFileName().toString().contains("-tests")).findFirst().orElse(null);
+            }
+        }
+        String classPath = jar == null ? System.getProperty("java.class.path")
+                : jar.toAbsolutePath() + java.io.File.pathSeparator + target.resolve("lib").toAbsolutePath() + "/*";
+        return start(classPath, log, arguments);
+    }
+
     /** Starts {@code Main} with {@code arguments}, its output (both streams) appended to {@code log}, and waits for its READY line. */
     public static ChildRuntime start(Path log, String... arguments) throws IOException, InterruptedException {
+        return start(System.getProperty("java.class.path"), log, arguments);
+    }
+
+    private static ChildRuntime start(String classPath, Path log, String... arguments) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx384m");
@@ -55,7 +78,7 @@ public final class ChildRuntime implements AutoCloseable {
         if (natives != null) {
             command.add("-Dsqlite4java.library.path=" + natives);
         }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.parley.local.Main"));
+        command.addAll(List.of("-cp", classPath, "dev.parley.local.Main"));
         command.addAll(List.of(arguments));
         Files.createDirectories(log.getParent());
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -14,21 +14,22 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.signer.Aws4Signer;
+import software.amazon.awssdk.auth.signer.params.Aws4SignerParams;
 import software.amazon.awssdk.http.ContentStreamProvider;
+import software.amazon.awssdk.http.SdkHttpFullRequest;
 import software.amazon.awssdk.http.SdkHttpMethod;
-import software.amazon.awssdk.http.SdkHttpRequest;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4FamilyHttpSigner;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
-import software.amazon.awssdk.http.auth.spi.signer.HttpSigner;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
+import software.amazon.awssdk.regions.Region;
 
 /**
  * AWS Signature Version 4 on the local {@code @connections} API, checked as IAM checks requests to
  * API Gateway's {@code execute-api}: the {@code Authorization} header must name the one local key
  * pair (the credentials the runtime hands its functions), be scoped to the local region and
  * {@code execute-api}, be dated within {@link AwsLimits#SIGNATURE_CLOCK_SKEW} of now, and carry the
- * signature the AWS SDK's own signer computes over the request as received (method, path, query,
- * the signed headers, the body). Signatures are compared in constant time.
+ * signature the AWS SDK's own SigV4 signer computes over the request as received (method, path,
+ * query, the headers it names as signed, the body). Signatures are compared in constant time.
  *
  * <p>Refusals are 403 with API Gateway's error types and messages ({@code
  * MissingAuthenticationTokenException}, {@code IncompleteSignatureException}, {@code
@@ -38,6 +39,8 @@ import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 public final class SignatureCheck {
     public static final String SERVICE = "execute-api";
     private static final String ALGORITHM = "AWS4-HMAC-SHA256";
+    @SuppressWarnings("deprecation")
+    private static final Aws4Signer SIGNER = Aws4Signer.create();
     private static final DateTimeFormatter AMZ_DATE =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
@@ -83,7 +86,6 @@ public final class SignatureCheck {
     private final AwsCredentialsIdentity credentials;
     private final String region;
     private final Clock clock;
-    private final AwsV4HttpSigner signer = AwsV4HttpSigner.create();
 
     public SignatureCheck(AwsCredentialsIdentity credentials, String region, Clock clock) {
         this.credentials = credentials;
@@ -172,14 +174,31 @@ public final class SignatureCheck {
 
     /**
      * The signature the SDK's signer computes over {@code request} with the local credentials, at
-     * the request's own date, compared in constant time with the one it carries: empty when equal.
+     * the request's own date, over exactly the headers the request says it signed, compared in
+     * constant time with the one it carries: empty when equal.
+     *
+     * <p>The SDK's {@code Aws4Signer} recomputes it, not its newer {@code AwsV4HttpSigner}: the newer
+     * one always adds and signs {@code x-amz-content-sha256}, which other signers (the AWS CLI's
+     * botocore, for one) neither send nor sign for {@code execute-api}, so it could not reproduce
+     * their signatures. {@code Aws4Signer} signs the headers it is given; both canonicalize the
+     * path the same way (double URL-encoded, normalized).
      */
+    @SuppressWarnings("deprecation")
     public Optional<Refusal> verify(Authorization authorization, Received request) {
-        SdkHttpRequest.Builder unsigned = SdkHttpRequest.builder()
+        // The signer writes the Host header from the request's host and port: give it the received one.
+        String host = request.headers().first("Host").orElse("");
+        int colon = host.lastIndexOf(':');
+        boolean withPort = colon > host.lastIndexOf(']');
+        if (withPort && !host.substring(colon + 1).matches("[0-9]{1,5}")) {
+            return Optional.of(mismatch());
+        }
+        SdkHttpFullRequest.Builder unsigned = SdkHttpFullRequest.builder()
                 .method(SdkHttpMethod.fromValue(request.method()))
                 .protocol("http")
-                .host("localhost")
-                .encodedPath(request.rawPath());
+                .host(withPort ? host.substring(0, colon) : host)
+                .port(withPort ? Integer.parseInt(host.substring(colon + 1)) : 80)
+                .encodedPath(request.rawPath())
+                .contentStreamProvider(ContentStreamProvider.fromByteArrayUnsafe(request.body()));
         if (request.rawQuery() != null && !request.rawQuery().isEmpty()) {
             for (String pair : request.rawQuery().split("&")) {
                 int equals = pair.indexOf('=');
@@ -195,13 +214,13 @@ public final class SignatureCheck {
             }
             unsigned.putHeader(name.equals("host") ? "Host" : name, values);
         }
-        String expected = signer.sign(sign -> sign.identity(credentials)
-                        .request(unsigned.build())
-                        .payload(ContentStreamProvider.fromByteArrayUnsafe(request.body()))
-                        .putProperty(AwsV4FamilyHttpSigner.SERVICE_SIGNING_NAME, SERVICE)
-                        .putProperty(AwsV4HttpSigner.REGION_NAME, region)
-                        .putProperty(HttpSigner.SIGNING_CLOCK, Clock.fixed(authorization.signedAt(), ZoneOffset.UTC)))
-                .request().firstMatchingHeader("Authorization").orElse("");
+        Aws4SignerParams params = Aws4SignerParams.builder()
+                .awsCredentials(AwsBasicCredentials.create(credentials.accessKeyId(), credentials.secretAccessKey()))
+                .signingName(SERVICE)
+                .signingRegion(Region.of(region))
+                .signingClockOverride(Clock.fixed(authorization.signedAt(), ZoneOffset.UTC))
+                .build();
+        String expected = SIGNER.sign(unsigned.build(), params).firstMatchingHeader("Authorization").orElse("");
         String computed = expected.substring(expected.indexOf("Signature=") + "Signature=".length());
         String signedNames = expected.replaceAll(".*SignedHeaders=([^,]*),.*", "$1");
         boolean same = MessageDigest.isEqual(bytes(computed), bytes(authorization.signature()))
