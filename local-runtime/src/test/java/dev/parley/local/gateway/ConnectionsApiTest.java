@@ -205,6 +205,37 @@ class ConnectionsApiTest {
         assertThat(client.messages()).doesNotContain("old", "early");
     }
 
+    @Test
+    void aMalformedOrMisscopedAuthorizationIsRefusedWithoutReachingTheConnection() throws Exception {
+        GatewayHarness.Client client = harness.connect("alice");
+        String id = connectionIdOf(client);
+        String date = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC)
+                .format(Instant.now());
+        String scope = "local/" + date.substring(0, 8) + "/us-east-1/";
+        Map<String, String> refusals = Map.of(
+                "Bearer eyJhbGciOiJSUzI1NiJ9.e30.x", "IncompleteSignatureException",
+                "AWS4-HMAC-SHA256 garbage", "IncompleteSignatureException",
+                "AWS4-HMAC-SHA256 Credential=" + scope + "execute-api/aws4_request, SignedHeaders=host;x-amz-date",
+                "IncompleteSignatureException",
+                "AWS4-HMAC-SHA256 Credential=" + scope + "s3/aws4_request, SignedHeaders=host;x-amz-date, Signature=00",
+                "InvalidSignatureException",
+                "AWS4-HMAC-SHA256 Credential=local/" + date.substring(0, 8) + "/eu-west-1/execute-api/aws4_request, "
+                        + "SignedHeaders=host;x-amz-date, Signature=00", "InvalidSignatureException",
+                "AWS4-HMAC-SHA256 Credential=" + scope + "execute-api/aws4_request, SignedHeaders=x-amz-date, Signature=00",
+                "InvalidSignatureException");
+        for (Map.Entry<String, String> refusal : refusals.entrySet()) {
+            HttpResponse<String> refused = HTTP.send(HttpRequest.newBuilder(URI.create(harness.httpBase() + "/@connections/"
+                            + id.replace("=", "%3D"))).header("Authorization", refusal.getKey()).header("X-Amz-Date", date)
+                    .POST(HttpRequest.BodyPublishers.ofString("forged")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(refused.statusCode()).as(refusal.getKey()).isEqualTo(403);
+            assertThat(refused.headers().firstValue("x-amzn-ErrorType")).as(refusal.getKey()).contains(refusal.getValue());
+            assertThat(refused.body()).as("never echoes the request").doesNotContain(refusal.getKey());
+        }
+        post(id, "still open");
+        await().until(() -> client.messages().contains("still open"));
+        assertThat(client.messages()).doesNotContain("forged");
+    }
+
     private ApiGatewayManagementApiClient clientWith(String accessKeyId, String secret) {
         return ApiGatewayManagementApiClient.builder().endpointOverride(URI.create(harness.httpBase()))
                 .region(DynamoDbLocal.REGION)
