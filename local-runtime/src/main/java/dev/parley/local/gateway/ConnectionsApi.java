@@ -81,11 +81,13 @@ public final class ConnectionsApi extends Handler.Abstract {
         }
         SignatureCheck.Headers headers = name -> request.getHeaders().getValuesList(name);
         SignatureCheck.Outcome authorized = signatures.authorize(headers);
+        // Read the body (to 128 KB at most) before any answer: answering with the body unread makes
+        // Jetty close the connection, which a keep-alive client finds dead on its next request.
+        byte[] data = readAtMost(request, MAX_POST_BYTES);
         if (authorized.refusal() != null) {
             refuse(response, callback, authorized.refusal());
             return true;
         }
-        byte[] data = readAtMost(request, MAX_POST_BYTES);
         if (data == null) {
             error(response, callback, 413, "PayloadTooLargeException", "Payload too large");
             return true;
@@ -147,13 +149,14 @@ public final class ConnectionsApi extends Handler.Abstract {
     }
 
     private static void refuse(Response response, Callback callback, SignatureCheck.Refusal refusal) throws Exception {
-        response.getHeaders().put("x-amzn-ErrorType", refusal.errorType());
-        json(response, callback, 403, "{\"message\":" + Json.MAPPER.writeValueAsString(refusal.message()) + "}");
+        error(response, callback, 403, refusal.errorType(), refusal.message());
     }
 
-    private static void error(Response response, Callback callback, int status, String type, String message) {
+    /** API Gateway's error answer: the error type in {@code x-amzn-ErrorType}, {@code {"message"}} as the body. */
+    private static void error(Response response, Callback callback, int status, String type, String message)
+            throws Exception {
         response.getHeaders().put("x-amzn-ErrorType", type);
-        json(response, callback, status, "{\"message\":\"" + message + "\"}");
+        json(response, callback, status, "{\"message\":" + Json.MAPPER.writeValueAsString(message) + "}");
     }
 
     static void json(Response response, Callback callback, int status, String body) {
