@@ -27,10 +27,12 @@ public final class ChildRuntime implements AutoCloseable {
 
     private final Process process;
     private final Path log;
+    private final boolean asShipped;
 
-    private ChildRuntime(Process process, Path log) {
+    private ChildRuntime(Process process, Path log, boolean asShipped) {
         this.process = process;
         this.log = log;
+        this.asShipped = asShipped;
     }
 
     public static int freePort() {
@@ -60,17 +62,20 @@ public final class ChildRuntime implements AutoCloseable {
                         && !f.getFileName().toString().contains("-tests")).findFirst().orElse(null);
             }
         }
-        String classPath = jar == null ? System.getProperty("java.class.path")
-                : jar.toAbsolutePath() + java.io.File.pathSeparator + target.resolve("lib").toAbsolutePath() + "/*";
-        return start(classPath, log, arguments);
+        if (jar == null) {
+            return start(log, arguments);
+        }
+        return start(jar.toAbsolutePath() + java.io.File.pathSeparator + target.resolve("lib").toAbsolutePath() + "/*",
+                true, log, arguments);
     }
 
     /** Starts {@code Main} with {@code arguments}, its output (both streams) appended to {@code log}, and waits for its READY line. */
     public static ChildRuntime start(Path log, String... arguments) throws IOException, InterruptedException {
-        return start(System.getProperty("java.class.path"), log, arguments);
+        return start(System.getProperty("java.class.path"), false, log, arguments);
     }
 
-    private static ChildRuntime start(String classPath, Path log, String... arguments) throws IOException, InterruptedException {
+    private static ChildRuntime start(String classPath, boolean asShipped, Path log, String... arguments)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx384m");
@@ -82,7 +87,7 @@ public final class ChildRuntime implements AutoCloseable {
         command.addAll(List.of(arguments));
         Files.createDirectories(log.getParent());
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        ChildRuntime child = new ChildRuntime(process, log);
+        ChildRuntime child = new ChildRuntime(process, log, asShipped);
         CompletableFuture<String> ready = new CompletableFuture<>();
         Thread drain = new Thread(() -> child.drain(ready), "child-runtime-output");
         drain.setDaemon(true);
@@ -123,6 +128,11 @@ public final class ChildRuntime implements AutoCloseable {
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             throw new IllegalStateException("the runtime survived SIGKILL");
         }
+    }
+
+    /** Whether it runs on the class path {@code ./parley local} uses (local-runtime's jar and {@code target/lib}). */
+    public boolean asShipped() {
+        return asShipped;
     }
 
     public Path log() {
