@@ -1,6 +1,7 @@
 package dev.parley.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.parley.it.support.Parley;
 import dev.parley.it.support.Stored;
@@ -8,14 +9,13 @@ import dev.parley.it.support.WsClient;
 import dev.parley.model.config.Setting;
 import dev.parley.model.domain.ConversationId;
 import dev.parley.model.tables.Tables;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
+import software.amazon.awssdk.services.apigatewaymanagementapi.model.GoneException;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 class GoneConnectionTest {
@@ -44,31 +44,28 @@ class GoneConnectionTest {
 
     @Test
     void theConnectionsApiAnswers410ForUnknownIdsAndDescribesLiveOnes() throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        String base = Parley.runtime().connectionsUrl() + "/@connections/";
-        HttpResponse<String> gone = http.send(HttpRequest.newBuilder(URI.create(base + "nobody000000000%3D"))
-                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(gone.statusCode()).isEqualTo(410);
-        assertThat(gone.headers().firstValue("x-amzn-ErrorType")).contains("GoneException");
+        try (ApiGatewayManagementApiClient connections = Parley.runtime().connectionsClient()) {
+            GoneException gone = catchThrowableOfType(GoneException.class, () -> connections.postToConnection(
+                    p -> p.connectionId("nobody000000000=").data(SdkBytes.fromUtf8String("{}"))));
+            assertThat(gone.statusCode()).isEqualTo(410);
 
-        String alice = Parley.user("alice");
-        try (WsClient client = Parley.connect(alice)) {
-            String connectionId = Stored.connectionsOf(alice).get(0);
-            URI uri = URI.create(base + java.net.URLEncoder.encode(connectionId, java.nio.charset.StandardCharsets.UTF_8));
-            HttpResponse<String> info = http.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(info.statusCode()).isEqualTo(200);
-            assertThat(info.body()).contains("connectedAt", "lastActiveAt", "sourceIp");
+            String alice = Parley.user("alice");
+            try (WsClient client = Parley.connect(alice)) {
+                String connectionId = Stored.connectionsOf(alice).get(0);
+                var info = connections.getConnection(g -> g.connectionId(connectionId));
+                assertThat(info.connectedAt()).isNotNull();
+                assertThat(info.lastActiveAt()).isNotNull();
+                assertThat(info.identity().sourceIp()).isEqualTo("127.0.0.1");
 
-            HttpResponse<String> posted = http.send(HttpRequest.newBuilder(uri)
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"custom\"}")).build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(posted.statusCode()).isEqualTo(200);
-            assertThat(client.await(f -> "custom".equals(f.path("type").asText()))).isNotNull();
+                connections.postToConnection(p -> p.connectionId(connectionId)
+                        .data(SdkBytes.fromUtf8String("{\"type\":\"custom\"}")));
+                assertThat(client.await(f -> "custom".equals(f.path("type").asText()))).isNotNull();
 
-            HttpResponse<String> deleted = http.send(HttpRequest.newBuilder(uri).DELETE().build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(deleted.statusCode()).isEqualTo(204);
-            client.awaitClose();
-            Awaitility.await().atMost(Duration.ofSeconds(10))
-                    .untilAsserted(() -> assertThat(Stored.connectionsOf(alice)).isEmpty());
+                connections.deleteConnection(d -> d.connectionId(connectionId));
+                client.awaitClose();
+                Awaitility.await().atMost(Duration.ofSeconds(10))
+                        .untilAsserted(() -> assertThat(Stored.connectionsOf(alice)).isEmpty());
+            }
         }
     }
 }

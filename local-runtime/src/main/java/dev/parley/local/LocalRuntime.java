@@ -280,12 +280,7 @@ public final class LocalRuntime implements AutoCloseable {
         ParleyConfig config = ParleyConfig.fromEnvironment(environment);
         TableBootstrap.createMissing(dynamo, config);
 
-        ApiGatewayManagementApiClient management = ApiGatewayManagementApiClient.builder()
-                .endpointOverride(URI.create(base))
-                .region(DynamoDbLocal.REGION)
-                .credentialsProvider(DynamoDbLocal.CREDENTIALS)
-                .httpClient(UrlConnectionHttpClient.create())
-                .build();
+        ApiGatewayManagementApiClient management = ConnectionsApi.client(URI.create(base));
         SqsClient sqs = SqsClient.builder()
                 .endpointOverride(URI.create(base + LocalQueue.PREFIX))
                 .region(DynamoDbLocal.REGION)
@@ -303,7 +298,7 @@ public final class LocalRuntime implements AutoCloseable {
                 LocalIssuer.ISSUER, ""));
 
         WebSocketGateway gateway = new WebSocketGateway(functions::get, options.gateway());
-        ConnectionsApi connectionsApi = new ConnectionsApi(gateway);
+        ConnectionsApi connectionsApi = new ConnectionsApi(gateway, ConnectionsApi.localSignatures(Clock.systemUTC()));
         ContextHandler context = new ContextHandler("/");
         WebSocketUpgradeHandler upgrades = WebSocketUpgradeHandler.from(server, context, gateway::configure);
         upgrades.setHandler(new Handler.Sequence(connectionsApi, httpApi, presenceQueue, new NotificationSink(),
@@ -382,6 +377,14 @@ public final class LocalRuntime implements AutoCloseable {
 
     public ConnectionsApi connectionsApi() {
         return connectionsApi;
+    }
+
+    /**
+     * A new SDK client of this runtime's {@code @connections} API, signing with the local
+     * credentials as the functions' client does; the caller closes it.
+     */
+    public ApiGatewayManagementApiClient connectionsClient() {
+        return ConnectionsApi.client(URI.create(connectionsUrl()));
     }
 
     public StreamPoller streamPoller() {

@@ -16,7 +16,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -73,7 +72,6 @@ class LocalHttpAttackTest {
     }
 
     @Test
-    @Disabled("waits for a body size limit answered 413 in JSON (gateway): issue 13 item 11")
     void aHugeBodyIsRefusedWith413InJson() throws Exception {
         String mallory = Target.user("mallory");
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(target.runtime().httpUrl() + "/groups"))
@@ -113,7 +111,6 @@ class LocalHttpAttackTest {
     }
 
     @Test
-    @Disabled("waits for SigV4 on the local @connections API (gateway): issue 13 item 11")
     void theConnectionsApiRefusesPostsNotSignedWithTheLocalCredentials() throws Exception {
         String bob = Target.user("bob");
         try (WsClient b = target.connect(bob)) {

@@ -22,18 +22,20 @@ import java.util.concurrent.TimeUnit;
  * on the classpath of this test run (the build under test; {@code ./parley local} would rebuild
  * first), and is ready when it prints the {@code PARLEY READY} line PROTOCOL.md promises.
  */
-final class ChildRuntime implements AutoCloseable {
+public final class ChildRuntime implements AutoCloseable {
     private static final Duration READY_WITHIN = Duration.ofSeconds(90);
 
     private final Process process;
     private final Path log;
+    private final boolean asShipped;
 
-    private ChildRuntime(Process process, Path log) {
+    private ChildRuntime(Process process, Path log, boolean asShipped) {
         this.process = process;
         this.log = log;
+        this.asShipped = asShipped;
     }
 
-    static int freePort() {
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         } catch (IOException e) {
@@ -43,6 +45,37 @@ final class ChildRuntime implements AutoCloseable {
 
     /** Starts {@code Main --port port --data data} and waits for its READY line. */
     static ChildRuntime start(int port, Path data, Path log) throws IOException, InterruptedException {
+        return start(log, "--port", Integer.toString(port), "--data", data.toString());
+    }
+
+    /**
+     * Starts {@code Main} with {@code arguments} on the class path {@code ./parley local} runs it with
+     * (local-runtime's jar and {@code target/lib}, its own logging binding included) when the build
+     * made them, else on this test run's; its output (both streams) appended to {@code log}.
+     */
+    public static ChildRuntime startAsShipped(Path log, String... arguments) throws IOException, InterruptedException {
+        Path target = Path.of("..", "local-runtime", "target");
+        Path jar = null;
+        if (Files.isDirectory(target.resolve("lib"))) {
+            try (var files = Files.list(target)) {
+                jar = files.filter(f -> f.getFileName().toString().matches("local-runtime-.*\\.jar")
+                        && !f.getFileName().toString().contains("-tests")).findFirst().orElse(null);
+            }
+        }
+        if (jar == null) {
+            return start(log, arguments);
+        }
+        return start(jar.toAbsolutePath() + java.io.File.pathSeparator + target.resolve("lib").toAbsolutePath() + "/*",
+                true, log, arguments);
+    }
+
+    /** Starts {@code Main} with {@code arguments}, its output (both streams) appended to {@code log}, and waits for its READY line. */
+    public static ChildRuntime start(Path log, String... arguments) throws IOException, InterruptedException {
+        return start(System.getProperty("java.class.path"), false, log, arguments);
+    }
+
+    private static ChildRuntime start(String classPath, boolean asShipped, Path log, String... arguments)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx384m");
@@ -50,11 +83,11 @@ final class ChildRuntime implements AutoCloseable {
         if (natives != null) {
             command.add("-Dsqlite4java.library.path=" + natives);
         }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.parley.local.Main",
-                "--port", Integer.toString(port), "--data", data.toString()));
+        command.addAll(List.of("-cp", classPath, "dev.parley.local.Main"));
+        command.addAll(List.of(arguments));
         Files.createDirectories(log.getParent());
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        ChildRuntime child = new ChildRuntime(process, log);
+        ChildRuntime child = new ChildRuntime(process, log, asShipped);
         CompletableFuture<String> ready = new CompletableFuture<>();
         Thread drain = new Thread(() -> child.drain(ready), "child-runtime-output");
         drain.setDaemon(true);
@@ -97,7 +130,12 @@ final class ChildRuntime implements AutoCloseable {
         }
     }
 
-    Path log() {
+    /** Whether it runs on the class path {@code ./parley local} uses (local-runtime's jar and {@code target/lib}). */
+    public boolean asShipped() {
+        return asShipped;
+    }
+
+    public Path log() {
         return log;
     }
 

@@ -3,6 +3,7 @@ package dev.parley.local.http;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.parley.functions.auth.TokenVerifier;
+import dev.parley.local.Json;
 import dev.parley.local.functions.FunctionHost;
 import dev.parley.local.gateway.ConnectionsApi;
 import dev.parley.model.aws.AwsLimits;
@@ -77,6 +78,10 @@ public final class HttpApi extends Handler.Abstract {
             return true;
         }
         APIGatewayV2HTTPEvent event = event(request, match, path, claims, body.isEmpty() ? null : body);
+        if (overLambdaRequestLimit(data.length, event)) {
+            DevApi.error(response, callback, 413, "PAYLOAD_TOO_LARGE", "Request Too Long");
+            return true;
+        }
         APIGatewayV2HTTPResponse result;
         try {
             result = host.http(match.routeKey(), event);
@@ -91,6 +96,18 @@ public final class HttpApi extends Handler.Abstract {
         byte[] answer = result.getBody() == null ? new byte[0] : result.getBody().getBytes(StandardCharsets.UTF_8);
         response.write(true, ByteBuffer.wrap(answer), callback);
         return true;
+    }
+
+    /**
+     * Whether the event is over Lambda's 6 MB request payload: a body the HTTP API accepts (up to
+     * 10 MB) may still make an event Lambda refuses. Measured as JSON only when the body is near
+     * the limit (the headers and fields around it are bounded by Jetty's 8 KiB request headers).
+     */
+    private static boolean overLambdaRequestLimit(int bodyBytes, APIGatewayV2HTTPEvent event) throws Exception {
+        if (bodyBytes < AwsLimits.LAMBDA_REQUEST_BYTES - 64 * 1024) {
+            return false;
+        }
+        return Json.MAPPER.writeValueAsBytes(event).length > AwsLimits.LAMBDA_REQUEST_BYTES;
     }
 
     private record Match(String routeKey, Map<String, String> pathParameters) {}

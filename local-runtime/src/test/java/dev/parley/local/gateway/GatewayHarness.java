@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -26,7 +27,7 @@ final class GatewayHarness implements AutoCloseable {
     GatewayHarness(StubIntegrations functions, GatewayLimits limits) throws Exception {
         this.functions = functions;
         this.gateway = new WebSocketGateway(() -> functions, limits);
-        this.connectionsApi = new ConnectionsApi(gateway);
+        this.connectionsApi = new ConnectionsApi(gateway, ConnectionsApi.localSignatures(Clock.systemUTC()));
         server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");

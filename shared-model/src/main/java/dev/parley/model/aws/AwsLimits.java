@@ -24,6 +24,16 @@ public final class AwsLimits {
     public static final int NEW_CONNECTIONS_PER_SECOND = 500;
     /** API Gateway HTTP API: a request body (payload) at most 10 MB. */
     public static final int HTTP_PAYLOAD_BYTES = 10 * 1024 * 1024;
+    /**
+     * SigV4 on API Gateway ({@code execute-api}, the {@code @connections} API): a request dated more
+     * than this before or after the service's clock is refused ("Signature expired: ... - 5 min.").
+     */
+    public static final Duration SIGNATURE_CLOCK_SKEW = Duration.ofMinutes(5);
+    /**
+     * Lambda: a synchronous invocation's request payload (the whole event) at most 6 MB; API Gateway
+     * answers a larger one 413 {@code {"message": "Request Too Long"}}.
+     */
+    public static final int LAMBDA_REQUEST_BYTES = 6 * 1024 * 1024;
     /** Lambda: a synchronous invocation's response payload at most 6 MB. */
     public static final int LAMBDA_RESPONSE_BYTES = 6 * 1024 * 1024;
 
