@@ -118,10 +118,15 @@ public final class WsClient implements AutoCloseable {
 
     /** Sends the frame with a fresh requestId and waits for the reply that echoes it. */
     public JsonNode request(ObjectNode frame) {
+        return request(frame, WAIT);
+    }
+
+    /** As {@link #request(ObjectNode)}, waiting up to {@code within} for the reply. */
+    public JsonNode request(ObjectNode frame, Duration within) {
         String requestId = UUID.randomUUID().toString();
         frame.put("requestId", requestId);
         sendText(frame.toString());
-        return await(f -> requestId.equals(f.path("requestId").asText(null)));
+        return await(f -> requestId.equals(f.path("requestId").asText(null)), within);
     }
 
     public JsonNode send(String to, String clientMsgId, String text) {
@@ -138,12 +143,22 @@ public final class WsClient implements AutoCloseable {
     }
 
     public JsonNode heartbeat() {
-        return request(JSON.createObjectNode().put("action", "heartbeat"));
+        return heartbeat(WAIT);
+    }
+
+    /** A heartbeat answered within {@code within}: frames sent before it are handled first. */
+    public JsonNode heartbeat(Duration within) {
+        return request(JSON.createObjectNode().put("action", "heartbeat"), within);
     }
 
     /** Waits for the first frame received (so far or later) that matches. */
     public JsonNode await(Predicate<JsonNode> matching) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
+        return await(matching, WAIT);
+    }
+
+    /** Waits up to {@code within} for the first frame received (so far or later) that matches. */
+    public JsonNode await(Predicate<JsonNode> matching, Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
         synchronized (frames) {
             while (true) {
                 for (JsonNode frame : frames) {
@@ -153,7 +168,7 @@ public final class WsClient implements AutoCloseable {
                 }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    throw new AssertionError("no matching frame within " + WAIT + "; received " + frames);
+                    throw new AssertionError("no matching frame within " + within + "; received " + frames);
                 }
                 try {
                     frames.wait(Math.max(1, left / 1_000_000));
@@ -167,7 +182,12 @@ public final class WsClient implements AutoCloseable {
 
     /** Waits until {@code count} frames match, and returns them in arrival order. */
     public List<JsonNode> awaitCount(Predicate<JsonNode> matching, int count) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
+        return awaitCount(matching, count, WAIT);
+    }
+
+    /** As {@link #awaitCount(Predicate, int)}, waiting up to {@code within}. */
+    public List<JsonNode> awaitCount(Predicate<JsonNode> matching, int count, Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
         synchronized (frames) {
             while (true) {
                 List<JsonNode> found = frames.stream().filter(matching).toList();
@@ -176,7 +196,7 @@ public final class WsClient implements AutoCloseable {
                 }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    throw new AssertionError("only " + found.size() + " of " + count + " frames within " + WAIT
+                    throw new AssertionError("only " + found.size() + " of " + count + " frames within " + within
                             + "; received " + frames);
                 }
                 try {
