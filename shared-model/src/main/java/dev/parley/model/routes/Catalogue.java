@@ -159,9 +159,17 @@ public final class Catalogue {
                     TableAccess.of(RATE_LIMITS, UPDATE_ITEM)),
             true, true, MESSAGE_TIMEOUT);
 
+    /**
+     * Groups and their administration (protocol v2): promotions, demotions and removals of admins
+     * are transactions over the member item and the group's admin count (TransactWriteItems is
+     * authorized by the UpdateItem and DeleteItem of its items); a rename updates each member's
+     * sync-store entry.
+     */
     public static final FunctionSpec GROUPS = new FunctionSpec("Groups", HANDLERS + "GroupsHandler",
             List.of(new HttpRoute("POST", "/groups"), new HttpRoute("POST", "/groups/{id}/members"),
-                    new HttpRoute("DELETE", "/groups/{id}/members/{userId}")),
+                    new HttpRoute("DELETE", "/groups/{id}/members/{userId}"), new HttpRoute("PATCH", "/groups/{id}"),
+                    new HttpRoute("PUT", "/groups/{id}/admins/{userId}"),
+                    new HttpRoute("DELETE", "/groups/{id}/admins/{userId}")),
             List.of(TableAccess.of(CONVERSATIONS, GET_ITEM, QUERY, PUT_ITEM, UPDATE_ITEM, BATCH_WRITE_ITEM, DELETE_ITEM),
                     TableAccess.of(CONNECTIONS, QUERY, DELETE_ITEM), TableAccess.of(INBOX, GET_ITEM, PUT_ITEM, UPDATE_ITEM),
                     TableAccess.of(RATE_LIMITS, UPDATE_ITEM)),
@@ -173,6 +181,20 @@ public final class Catalogue {
             List.of(TableAccess.of(CONVERSATIONS, QUERY_INDEX, GET_ITEM, BATCH_GET_ITEM),
                     TableAccess.of(MESSAGES, QUERY, PUT_ITEM, GET_ITEM),
                     TableAccess.of(RATE_LIMITS, UPDATE_ITEM), TableAccess.of(INBOX, QUERY_INDEX, BATCH_GET_ITEM)),
+            false, true, MESSAGE_TIMEOUT);
+
+    /**
+     * The caller's own choices (protocol v2): whom they block and which conversations they mute.
+     * A block is one transaction over three items: the blocker's list and the blocked user's
+     * "blocked by" list (both in the sync store, each in its user's own partition) and a flag on the
+     * direct conversation's meta item, which the send path's seq allocation checks as a condition
+     * (no read). Mute is a flag on the caller's sync-store entry.
+     */
+    public static final FunctionSpec SETTINGS = new FunctionSpec("Settings", HANDLERS + "SettingsHandler",
+            List.of(new HttpRoute("PUT", "/blocks/{userId}"), new HttpRoute("DELETE", "/blocks/{userId}"),
+                    new HttpRoute("GET", "/blocks"), new HttpRoute("PUT", "/conversations/{id}/settings")),
+            List.of(TableAccess.of(INBOX, PUT_ITEM, DELETE_ITEM, QUERY, UPDATE_ITEM, GET_ITEM),
+                    TableAccess.of(CONVERSATIONS, GET_ITEM, UPDATE_ITEM), TableAccess.of(RATE_LIMITS, UPDATE_ITEM)),
             false, true, MESSAGE_TIMEOUT);
 
     /** Removing a device also removes its ack positions from the sync store. */
@@ -249,7 +271,7 @@ public final class Catalogue {
     /** Every function, in the order the CDK app declares them. */
     public static final List<FunctionSpec> ALL = List.of(CONNECT_AUTHORIZER, CONNECT, DISCONNECT, DEFAULT_ROUTE, SEND,
             HEARTBEAT, SYNC, HISTORY, ACK, READ_CURSOR, GROUPS, CONVERSATIONS_LIST, DEVICES_ROUTES, PRESENCE_QUERY,
-            PRESENCE_CHECK, FANOUT, NOTIFY, MESSAGE_EVENTS, TYPING, ATTACHMENTS, THUMBNAILS);
+            PRESENCE_CHECK, FANOUT, NOTIFY, MESSAGE_EVENTS, TYPING, ATTACHMENTS, THUMBNAILS, SETTINGS);
 
     /** What a function does in the attachments bucket (empty: nothing). */
     public static List<Bucket.Access> bucketAccess(FunctionSpec spec) {
