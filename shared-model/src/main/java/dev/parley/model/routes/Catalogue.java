@@ -63,12 +63,12 @@ public final class Catalogue {
 
     /**
      * Counts the user's live connections (their share), records the connection, marks the user
-     * online and tells their direct peers (410s remove gone connections).
+     * online and tells their direct peers but those they blocked (410s remove gone connections).
      */
     public static final FunctionSpec CONNECT = new FunctionSpec("Connect", HANDLERS + "ConnectHandler",
             List.of(new WebSocketRoute("$connect", false)),
             List.of(TableAccess.of(CONNECTIONS, PUT_ITEM, QUERY, DELETE_ITEM), TableAccess.of(PRESENCE, UPDATE_ITEM),
-                    TableAccess.of(CONVERSATIONS, QUERY_INDEX)),
+                    TableAccess.of(CONVERSATIONS, QUERY_INDEX), TableAccess.of(INBOX, QUERY)),
             true, true, MESSAGE_TIMEOUT);
 
     /**
@@ -206,14 +206,15 @@ public final class Catalogue {
 
     public static final FunctionSpec PRESENCE_QUERY = new FunctionSpec("Presence", HANDLERS + "PresenceHandler",
             List.of(new HttpRoute("GET", "/presence")),
-            List.of(TableAccess.of(CONNECTIONS, QUERY), TableAccess.of(PRESENCE, GET_ITEM), TableAccess.of(RATE_LIMITS, UPDATE_ITEM)),
+            List.of(TableAccess.of(CONNECTIONS, QUERY), TableAccess.of(PRESENCE, GET_ITEM), TableAccess.of(RATE_LIMITS, UPDATE_ITEM),
+                    TableAccess.of(INBOX, QUERY)),
             false, true, MESSAGE_TIMEOUT);
 
     /** Consumes the presence queue: publishes "offline" once the reconnect grace period is over. */
     public static final FunctionSpec PRESENCE_CHECK = new FunctionSpec("PresenceCheck", HANDLERS + "PresenceCheckHandler",
             List.of(new QueueMessages(Queues.PRESENCE)),
             List.of(TableAccess.of(CONNECTIONS, QUERY, DELETE_ITEM), TableAccess.of(PRESENCE, GET_ITEM, UPDATE_ITEM),
-                    TableAccess.of(CONVERSATIONS, QUERY_INDEX)),
+                    TableAccess.of(CONVERSATIONS, QUERY_INDEX), TableAccess.of(INBOX, QUERY)),
             true, false, Duration.ofSeconds(30));
 
     /**
