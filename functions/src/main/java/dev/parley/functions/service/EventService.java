@@ -173,10 +173,17 @@ public final class EventService {
         return Message.Event.DELETE.equals(request.event().kind()) ? null : caller.userId();
     }
 
-    /** The caller's member item says whether they are an admin (PROTOCOL.md v2; read only for deleting another's message). */
+    /**
+     * The caller's member item says whether they are an admin (PROTOCOL.md v2; read only for deleting
+     * another's message). In a group from before admins were recorded, its creator is.
+     */
     private boolean isGroupAdmin(String conversationId, String userId) {
-        return !ConversationId.isDirect(conversationId) && conversations.membership(conversationId, userId)
-                .map(ConversationStore.Membership::admin).orElse(false);
+        if (ConversationId.isDirect(conversationId)) {
+            return false;
+        }
+        return conversations.membership(conversationId, userId).map(ConversationStore.Membership::admin).orElse(false)
+                || conversations.meta(conversationId)
+                        .map(meta -> !meta.adminsRecorded() && userId.equals(meta.createdBy())).orElse(false);
     }
 
     /**

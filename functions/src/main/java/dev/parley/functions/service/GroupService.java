@@ -284,13 +284,21 @@ public final class GroupService {
         return new Caller(meta, membership);
     }
 
-    /** The caller's member item says whether they are an admin (it is read for membership anyway). */
+    /**
+     * The caller's member item says whether they are an admin (it is read for membership anyway).
+     * The creator of a group from before admins were recorded becomes its admin here.
+     */
     private Meta requireAdmin(String conversationId, String userId, String what) {
         Caller caller = requireGroupMember(conversationId, userId);
-        if (!caller.membership().admin()) {
+        if (!caller.membership().admin() && !adoptedAsCreator(caller.meta(), userId)) {
             throw new ForbiddenException("only an admin of the group may " + what);
         }
         return caller.meta();
+    }
+
+    private boolean adoptedAsCreator(Meta meta, String userId) {
+        return !meta.adminsRecorded() && userId.equals(meta.createdBy())
+                && conversations.adoptCreator(meta.conversationId(), userId);
     }
 
     private void announce(Group group, Change change, String by, List<String> alsoTell) {

@@ -16,6 +16,9 @@ public interface BlockStore {
     /** Lifts the block; lifting one that does not exist changes nothing. */
     void unblock(String blocker, String blocked);
 
+    /** Whether {@code blocker} blocked {@code blocked} (one eventually consistent read). */
+    boolean blocks(String blocker, String blocked);
+
     /** The users {@code blocker} blocked, read strongly consistently. */
     List<String> blocked(String blocker);
 

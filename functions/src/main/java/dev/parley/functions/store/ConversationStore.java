@@ -40,7 +40,16 @@ public interface ConversationStore {
      * {@code lastSeqAt}: when the newest seq was drawn (epoch ms), which bounds the age of every
      * hole. {@code name} and {@code createdBy} are set for groups only.
      */
-    record Meta(String conversationId, String kind, long lastSeq, long lastSeqAt, String name, String createdBy) {
+    record Meta(String conversationId, String kind, long lastSeq, long lastSeqAt, String name, String createdBy,
+                boolean adminsRecorded) {
+        /**
+         * {@code adminsRecorded}: false for a group created before protocol v2's admins (no admin
+         * count on its meta item): its creator becomes its admin on first need ({@link #adoptCreator}).
+         */
+        public Meta(String conversationId, String kind, long lastSeq, long lastSeqAt, String name, String createdBy) {
+            this(conversationId, kind, lastSeq, lastSeqAt, name, createdBy, true);
+        }
+
         /** The state of a conversation no seq was ever drawn in. */
         public static Meta empty(String conversationId) {
             return new Meta(conversationId, dev.parley.model.domain.ConversationKind.of(conversationId).wire(), 0, 0, null, null);
@@ -92,6 +101,13 @@ public interface ConversationStore {
     Demotion demote(String conversationId, String userId);
 
     enum Demotion { DEMOTED, NOT_ADMIN, LAST_ADMIN }
+
+    /**
+     * A group created before admins were recorded: makes its creator (still a member) its first
+     * admin, in one transaction that starts the admin count. False when the group records admins
+     * already, or the creator is no longer a member.
+     */
+    boolean adoptCreator(String conversationId, String creator);
 
     /** Renames a group (its meta item). */
     void rename(String conversationId, String name);

@@ -230,7 +230,7 @@ public final class Wiring {
     public synchronized TypingService typingService() {
         if (typing == null) {
             DynamoConversationStore conversations = conversationStore();
-            typing = new TypingService(new ConversationAccess(conversations), broadcaster(), clock);
+            typing = new TypingService(new ConversationAccess(conversations), broadcaster(), clock, blockStore());
         }
         return typing;
     }

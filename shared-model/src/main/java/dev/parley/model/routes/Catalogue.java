@@ -109,12 +109,14 @@ public final class Catalogue {
 
     /**
      * Protocol v2's {@code typing}: relayed to the other members' live connections, never stored.
-     * Membership is cached in the container (a bounded staleness, docs/protocol.md); the budget is
-     * kept in the container too, so a typing signal usually writes nothing.
+     * Membership is cached in the container (a bounded staleness, docs/protocol.md), and so is, in
+     * a direct conversation, whether the peer blocked the sender (the sync store's block item); the
+     * budget is kept in the container too, so a typing signal usually writes nothing.
      */
     public static final FunctionSpec TYPING = new FunctionSpec("Typing", HANDLERS + "TypingHandler",
             List.of(new WebSocketRoute("typing", true)),
-            List.of(TableAccess.of(CONVERSATIONS, GET_ITEM, QUERY), TableAccess.of(CONNECTIONS, QUERY, DELETE_ITEM)),
+            List.of(TableAccess.of(CONVERSATIONS, GET_ITEM, QUERY), TableAccess.of(CONNECTIONS, QUERY, DELETE_ITEM),
+                    TableAccess.of(INBOX, GET_ITEM)),
             true, true, MESSAGE_TIMEOUT);
 
     public static final FunctionSpec HEARTBEAT = new FunctionSpec("Heartbeat", HANDLERS + "HeartbeatHandler",

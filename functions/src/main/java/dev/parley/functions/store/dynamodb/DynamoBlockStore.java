@@ -70,6 +70,13 @@ public final class DynamoBlockStore implements BlockStore {
     }
 
     @Override
+    public boolean blocks(String blocker, String blocked) {
+        return dynamo.getItem(get -> get.tableName(inboxTable)
+                .key(Map.of(Inbox.USER_ID, s(blocker), Inbox.ITEM, s(Inbox.BLOCKS_PREFIX + blocked)))
+                .projectionExpression("#item").expressionAttributeNames(Map.of("#item", Inbox.ITEM))).hasItem();
+    }
+
+    @Override
     public List<String> blocked(String blocker) {
         return List.copyOf(list(blocker, Inbox.BLOCKS_PREFIX, true));
     }

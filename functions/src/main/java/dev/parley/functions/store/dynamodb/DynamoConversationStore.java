@@ -138,7 +138,9 @@ public final class DynamoConversationStore implements ConversationStore {
         Map<String, AttributeValue> item = response.item();
         return Optional.of(new Meta(conversationId, Attr.string(item, Conversations.KIND),
                 Attr.number(item, Conversations.LAST_SEQ, 0), Attr.number(item, LAST_SEQ_AT, 0),
-                Attr.string(item, Conversations.NAME), Attr.string(item, Conversations.CREATED_BY)));
+                Attr.string(item, Conversations.NAME), Attr.string(item, Conversations.CREATED_BY),
+                !ConversationKind.GROUP.wire().equals(Attr.string(item, Conversations.KIND))
+                        || item.containsKey(Conversations.ADMIN_COUNT)));
     }
 
     @Override
@@ -326,6 +328,23 @@ public final class DynamoConversationStore implements ConversationStore {
             return Demotion.DEMOTED;
         }
         return failed.contains(0) ? Demotion.NOT_ADMIN : Demotion.LAST_ADMIN;
+    }
+
+    @Override
+    public boolean adoptCreator(String conversationId, String creator) {
+        return Transactions.write(dynamo, List.of(
+                TransactWriteItem.builder().update(Update.builder().tableName(table).key(metaKey(conversationId))
+                        .updateExpression("SET #admins = :one")
+                        .conditionExpression("attribute_not_exists(#admins) AND #createdBy = :creator")
+                        .expressionAttributeNames(Map.of("#admins", Conversations.ADMIN_COUNT,
+                                "#createdBy", Conversations.CREATED_BY))
+                        .expressionAttributeValues(Map.of(":one", n(1), ":creator", s(creator))).build()).build(),
+                TransactWriteItem.builder().update(Update.builder().tableName(table).key(memberKey(conversationId, creator))
+                        .updateExpression("SET #admin = :true")
+                        .conditionExpression("attribute_exists(#item)")
+                        .expressionAttributeNames(Map.of("#admin", Conversations.ADMIN, "#item", Conversations.ITEM))
+                        .expressionAttributeValues(Map.of(":true", AttributeValue.fromBool(true))).build()).build()))
+                .isEmpty();
     }
 
     @Override

@@ -82,6 +82,31 @@ class AdminsAndBlocksTest {
     }
 
     @Test
+    void theCreatorOfAGroupFromBeforeAdminsBecomesItsAdminOnce() {
+        store.createGroup(group, "old", alice, List.of(alice, bob), 1);
+        // As groups were stored before protocol v2: no admin count, no admin flag.
+        var client = TestDynamo.client();
+        String table = TestDynamo.table(Setting.CONVERSATIONS_TABLE);
+        client.updateItem(update -> update.tableName(table).key(java.util.Map.of(
+                        "conversationId", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(group),
+                        "item", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("#meta")))
+                .updateExpression("REMOVE adminCount"));
+        client.updateItem(update -> update.tableName(table).key(java.util.Map.of(
+                        "conversationId", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(group),
+                        "item", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("m#" + alice)))
+                .updateExpression("REMOVE admin"));
+        assertThat(store.meta(group).orElseThrow().adminsRecorded()).isFalse();
+        assertThat(admins()).isEmpty();
+
+        assertThat(store.adoptCreator(group, bob)).as("not the creator").isFalse();
+        assertThat(store.adoptCreator(group, alice)).isTrue();
+        assertThat(store.adoptCreator(group, alice)).as("once").isFalse();
+        assertThat(admins()).containsExactly(alice);
+        assertThat(store.meta(group).orElseThrow().adminsRecorded()).isTrue();
+        assertThat(store.demote(group, alice)).isEqualTo(Demotion.LAST_ADMIN);
+    }
+
+    @Test
     void aBlockedSenderDrawsNoSeqInTheirDirectConversationAndTheBlockerStillDoes() {
         String direct = ConversationId.direct(alice, bob);
         assertThat(store.allocateSeq(direct, bob, 1).seq()).isEqualTo(1);

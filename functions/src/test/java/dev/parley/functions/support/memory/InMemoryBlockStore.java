@@ -23,6 +23,11 @@ public final class InMemoryBlockStore implements BlockStore {
     }
 
     @Override
+    public synchronized boolean blocks(String blocker, String blocked) {
+        return blocks.getOrDefault(blocker, Set.of()).contains(blocked);
+    }
+
+    @Override
     public synchronized List<String> blocked(String blocker) {
         return List.copyOf(blocks.getOrDefault(blocker, Set.of()));
     }

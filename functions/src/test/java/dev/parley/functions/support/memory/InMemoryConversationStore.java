@@ -143,6 +143,12 @@ public final class InMemoryConversationStore implements ConversationStore {
         return Demotion.DEMOTED;
     }
 
+    /** Groups created here always record admins. */
+    @Override
+    public boolean adoptCreator(String conversationId, String creator) {
+        return false;
+    }
+
     @Override
     public synchronized void rename(String conversationId, String name) {
         MetaItem meta = metas.get(conversationId);
