@@ -98,19 +98,31 @@ public final class PresenceService {
         List<PresenceState> result = new ArrayList<>();
         Set<String> hidden = userIds.isEmpty() ? Set.of() : blocks.blockedBy(caller);
         for (String userId : new LinkedHashSet<>(userIds)) {
-            if (hidden.contains(userId)) {
-                result.add(new PresenceState(userId, false, 0));
-                continue;
-            }
-            List<Connection> live = live(connections.forUser(userId), now);
-            if (!live.isEmpty()) {
-                result.add(new PresenceState(userId, true, live.stream().mapToLong(PresenceService::activeAt).max().orElse(now)));
-            } else {
-                result.add(new PresenceState(userId, false,
-                        presence.get(userId).map(PresenceStore.State::lastActiveAt).orElse(0L)));
-            }
+            result.add(hidden.contains(userId) ? new PresenceState(userId, false, 0) : current(userId, now));
         }
         return result;
+    }
+
+    /**
+     * {@code blocker} just blocked {@code blocked}: the blocked user's connections are told the
+     * blocker is offline and was never active (what they are shown from now on), so an "online"
+     * they were told before does not stay on their screen.
+     */
+    public void conceal(String blocker, String blocked) {
+        broadcaster.broadcast(List.of(blocked), PushFrames.presence(new PresenceState(blocker, false, 0)), null);
+    }
+
+    /** The block is lifted: the formerly blocked user's connections are told the user's presence now. */
+    public void reveal(String userId, String to) {
+        broadcaster.broadcast(List.of(to), PushFrames.presence(current(userId, clock.millis())), null);
+    }
+
+    private PresenceState current(String userId, long now) {
+        List<Connection> live = live(connections.forUser(userId), now);
+        if (!live.isEmpty()) {
+            return new PresenceState(userId, true, live.stream().mapToLong(PresenceService::activeAt).max().orElse(now));
+        }
+        return new PresenceState(userId, false, presence.get(userId).map(PresenceStore.State::lastActiveAt).orElse(0L));
     }
 
     private void publish(String userId, boolean online, long lastActiveAt) {

@@ -30,9 +30,12 @@ public final class SettingsService {
     private final Clock clock;
     private final Budget blockChanges;
     private final Budget settingsChanges;
+    /** Null: nobody is told (service tests). */
+    private final PresenceService presence;
 
     public SettingsService(BlockStore blocks, InboxStore inbox, ConversationAccess access, Clock clock,
-                           Budget blockChanges, Budget settingsChanges) {
+                           Budget blockChanges, Budget settingsChanges, PresenceService presence) {
+        this.presence = presence;
         this.blocks = blocks;
         this.inbox = inbox;
         this.access = access;
@@ -41,16 +44,25 @@ public final class SettingsService {
         this.settingsChanges = settingsChanges;
     }
 
-    /** {@code PUT /blocks/{userId}}. */
+    /**
+     * {@code PUT /blocks/{userId}}. The blocked user's live connections get a {@code presence}
+     * frame showing the caller offline (what they are shown from now on), best effort.
+     */
     public void block(String caller, String userId) {
         blockChanges.spend(caller);
         blocks.block(caller, other(caller, userId), clock.millis());
+        if (presence != null) {
+            presence.conceal(caller, userId);
+        }
     }
 
-    /** {@code DELETE /blocks/{userId}}. */
+    /** {@code DELETE /blocks/{userId}}. Their live connections get the caller's presence as it is now. */
     public void unblock(String caller, String userId) {
         blockChanges.spend(caller);
         blocks.unblock(caller, other(caller, userId));
+        if (presence != null) {
+            presence.reveal(caller, userId);
+        }
     }
 
     /** {@code GET /blocks}. */

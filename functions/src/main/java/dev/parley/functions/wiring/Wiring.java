@@ -169,7 +169,8 @@ public final class Wiring {
     public SettingsService settingsService() {
         return new SettingsService(blockStore(), inboxStore(), conversationAccess(), clock,
                 budget("blocks", Setting.BLOCKS_RATE, Setting.BLOCKS_BURST),
-                budget("conversation-settings", Setting.CONVERSATION_SETTINGS_RATE, Setting.CONVERSATION_SETTINGS_BURST));
+                budget("conversation-settings", Setting.CONVERSATION_SETTINGS_RATE, Setting.CONVERSATION_SETTINGS_BURST),
+                presenceService());
     }
 
     public GroupService groupService() {

@@ -19,7 +19,7 @@ class SettingsServiceTest {
     private SettingsService settings(int blockTokens, int settingsTokens) {
         return new SettingsService(blocks, null, new ConversationAccess(new InMemoryConversationStore()), Clock.systemUTC(),
                 new Budget("blocks", new CountingRateLimiter(blockTokens)),
-                new Budget("conversation-settings", new CountingRateLimiter(settingsTokens)));
+                new Budget("conversation-settings", new CountingRateLimiter(settingsTokens)), null);
     }
 
     @Test

@@ -112,6 +112,24 @@ class BlocksAndMuteTest {
     }
 
     @Test
+    void aBlockTellsTheBlockedUserTheBlockerIsOfflineAndUnblockingTellsThemTheTruth() {
+        String alice = Parley.user("alice");
+        String bob = Parley.user("bob");
+        try (WsClient a = Parley.connect(alice); WsClient b = Parley.connect(bob)) {
+            MessageEventsTest.ok(a.send(bob, "hi", "hi"));
+            assertThat(Api.as(alice).put("/blocks/" + bob, "").status()).isEqualTo(204);
+            JsonNode concealed = b.await(presenceOf(alice));
+            assertThat(concealed.get("online").asBoolean()).isFalse();
+            assertThat(concealed.get("lastActiveAt").asLong()).isZero();
+
+            assertThat(Api.as(alice).delete("/blocks/" + bob).status()).isEqualTo(204);
+            JsonNode revealed = b.await(f -> presenceOf(alice).test(f) && f.get("online").asBoolean());
+            assertThat(revealed.get("lastActiveAt").asLong()).isPositive();
+            assertThat(a.received(presenceOf(bob))).as("alice is told nothing about bob").isEmpty();
+        }
+    }
+
+    @Test
     void aMutedConversationSendsNoNotificationButAMentionStillDoes() {
         String alice = Parley.user("alice");
         String bob = Parley.user("bob");

@@ -190,14 +190,16 @@ public final class Catalogue {
      * A block is one transaction over three items: the blocker's list and the blocked user's
      * "blocked by" list (both in the sync store, each in its user's own partition) and a flag on the
      * direct conversation's meta item, which the send path's seq allocation checks as a condition
-     * (no read). Mute is a flag on the caller's sync-store entry.
+     * (no read). A block or unblock posts the caller's presence as the other user is to see it now
+     * (410s remove gone connections). Mute is a flag on the caller's sync-store entry.
      */
     public static final FunctionSpec SETTINGS = new FunctionSpec("Settings", HANDLERS + "SettingsHandler",
             List.of(new HttpRoute("PUT", "/blocks/{userId}"), new HttpRoute("DELETE", "/blocks/{userId}"),
                     new HttpRoute("GET", "/blocks"), new HttpRoute("PUT", "/conversations/{id}/settings")),
             List.of(TableAccess.of(INBOX, PUT_ITEM, DELETE_ITEM, QUERY, UPDATE_ITEM, GET_ITEM),
-                    TableAccess.of(CONVERSATIONS, GET_ITEM, UPDATE_ITEM), TableAccess.of(RATE_LIMITS, UPDATE_ITEM)),
-            false, true, MESSAGE_TIMEOUT);
+                    TableAccess.of(CONVERSATIONS, GET_ITEM, UPDATE_ITEM), TableAccess.of(RATE_LIMITS, UPDATE_ITEM),
+                    TableAccess.of(CONNECTIONS, QUERY, DELETE_ITEM), TableAccess.of(PRESENCE, GET_ITEM)),
+            true, true, MESSAGE_TIMEOUT);
 
     /** Removing a device also removes its ack positions from the sync store. */
     public static final FunctionSpec DEVICES_ROUTES = new FunctionSpec("Devices", HANDLERS + "DevicesHandler",
