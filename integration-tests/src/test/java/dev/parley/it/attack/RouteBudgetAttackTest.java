@@ -10,6 +10,7 @@ import dev.parley.model.domain.ConversationId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -105,8 +106,8 @@ class RouteBudgetAttackTest {
         String victim = Target.user("victim");
         Api api = target.api(mallory);
         String group = api.createGroup("churn", victim);
-        String direct = dev.parley.model.domain.ConversationId.direct(mallory, victim);
-        List<java.util.function.Supplier<Api.Reply>> floods = List.of(
+        String direct = ConversationId.direct(mallory, victim);
+        List<Supplier<Api.Reply>> floods = List.of(
                 () -> api.put("/blocks/" + victim, ""),
                 () -> api.put("/conversations/" + direct + "/settings", "{\"muted\":true}"),
                 () -> api.put("/groups/" + group + "/admins/" + victim, ""));

@@ -10,14 +10,17 @@ import dev.parley.functions.support.TestDynamo;
 import dev.parley.model.config.Setting;
 import dev.parley.model.domain.ConversationId;
 import dev.parley.model.errors.BlockedException;
+import dev.parley.model.tables.Tables.Conversations;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * The conditions that protect protocol v2's group and block guarantees, on DynamoDB Local: a group
@@ -34,6 +37,12 @@ class AdminsAndBlocksTest {
     private final String alice = "alice-" + suffix;
     private final String bob = "bob-" + suffix;
     private final String carol = "carol-" + suffix;
+
+    private void remove(String item, String attribute) {
+        TestDynamo.client().updateItem(update -> update.tableName(TestDynamo.table(Setting.CONVERSATIONS_TABLE))
+                .key(Map.of(Conversations.CONVERSATION_ID, AttributeValue.fromS(group), Conversations.ITEM, AttributeValue.fromS(item)))
+                .updateExpression("REMOVE #attribute").expressionAttributeNames(Map.of("#attribute", attribute)));
+    }
 
     private List<String> admins() {
         return store.memberships(group).stream().filter(Membership::admin).map(Membership::userId).toList();
@@ -85,16 +94,8 @@ class AdminsAndBlocksTest {
     void theCreatorOfAGroupFromBeforeAdminsBecomesItsAdminOnce() {
         store.createGroup(group, "old", alice, List.of(alice, bob), 1);
         // As groups were stored before protocol v2: no admin count, no admin flag.
-        var client = TestDynamo.client();
-        String table = TestDynamo.table(Setting.CONVERSATIONS_TABLE);
-        client.updateItem(update -> update.tableName(table).key(java.util.Map.of(
-                        "conversationId", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(group),
-                        "item", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("#meta")))
-                .updateExpression("REMOVE adminCount"));
-        client.updateItem(update -> update.tableName(table).key(java.util.Map.of(
-                        "conversationId", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(group),
-                        "item", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("m#" + alice)))
-                .updateExpression("REMOVE admin"));
+        remove(Conversations.META_ITEM, Conversations.ADMIN_COUNT);
+        remove(Conversations.memberItem(alice), Conversations.ADMIN);
         assertThat(store.meta(group).orElseThrow().adminsRecorded()).isFalse();
         assertThat(admins()).isEmpty();
 
