@@ -8,6 +8,7 @@ import dev.parley.model.domain.UserIds;
 import dev.parley.model.errors.BadRequestException;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 
@@ -84,8 +85,12 @@ public final class SettingsService {
             if (inbox.setMuted(caller, conversationId, muted, now)) {
                 return muted;
             }
-            if (inbox.entry(caller, conversationId).isPresent()) {
-                return muted; // already so
+            Optional<InboxEntry> current = inbox.entry(caller, conversationId);
+            if (current.isPresent()) {
+                if (current.get().muted() == muted) {
+                    return muted; // already so
+                }
+                continue; // created by fan-out since the update was refused: set the flag on it
             }
             InboxEntry fresh = new InboxEntry(caller, conversationId, membership.kind(), null, membership.joinedSeq(),
                     membership.joinedSeq(), Math.max(membership.readSeq(), membership.joinedSeq()), 0, 0, 0, 0, now,

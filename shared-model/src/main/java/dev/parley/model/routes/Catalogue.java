@@ -84,6 +84,10 @@ public final class Catalogue {
     public static final FunctionSpec DEFAULT_ROUTE = new FunctionSpec("DefaultRoute", HANDLERS + "DefaultRouteHandler",
             List.of(new WebSocketRoute("$default", true)), List.of(), false, false, MESSAGE_TIMEOUT);
 
+    /**
+     * In a direct conversation the seq counter's update is conditioned on the sender not being
+     * blocked by the peer (protocol v2): the block check needs no grant and no read of its own.
+     */
     public static final FunctionSpec SEND = new FunctionSpec("Send", HANDLERS + "SendHandler",
             List.of(new WebSocketRoute("send", true)),
             List.of(TableAccess.of(CONVERSATIONS, GET_ITEM, UPDATE_ITEM, PUT_ITEM),
