@@ -141,10 +141,11 @@ public final class GroupService {
      */
     public void removeMember(String caller, String conversationId, String member, String successor) {
         memberChanges.spend(caller);
-        Meta meta = requireGroupMember(conversationId, caller).meta();
+        Caller me = requireGroupMember(conversationId, caller);
+        Meta meta = me.meta();
         boolean leaving = member.equals(caller);
         if (!leaving) {
-            requireAdmin(conversationId, caller, "remove other members");
+            requireAdmin(me, caller, "remove other members");
         }
         List<String> promoted = List.of();
         if (successor != null) {
@@ -152,7 +153,7 @@ public final class GroupService {
             if (!leaving || successor.equals(caller)) {
                 throw new BadRequestException("a successor is named by a member leaving, and is another member");
             }
-            requireAdmin(conversationId, caller, "name a successor");
+            requireAdmin(me, caller, "name a successor");
             promoted = conversations.promote(conversationId, successor) ? List.of(successor) : List.of();
         }
         Removal removal = conversations.removeMember(conversationId, member);
@@ -289,7 +290,10 @@ public final class GroupService {
      * The creator of a group from before admins were recorded becomes its admin here.
      */
     private Meta requireAdmin(String conversationId, String userId, String what) {
-        Caller caller = requireGroupMember(conversationId, userId);
+        return requireAdmin(requireGroupMember(conversationId, userId), userId, what);
+    }
+
+    private Meta requireAdmin(Caller caller, String userId, String what) {
         if (!caller.membership().admin() && !adoptedAsCreator(caller.meta(), userId)) {
             throw new ForbiddenException("only an admin of the group may " + what);
         }
