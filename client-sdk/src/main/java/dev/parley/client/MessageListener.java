@@ -44,6 +44,13 @@ public interface MessageListener {
 
     default void onPresence(Presence presence) {}
 
+    /**
+     * A group the user is in changed: members added or removed (the user included, when they are
+     * removed), admins promoted or demoted, or a rename (protocol v2). {@link ParleyClient#group}
+     * holds the state after it.
+     */
+    default void onGroupChanged(GroupChange change) {}
+
     default void onConnectionState(ConnectionState state) {}
 
     /**

@@ -187,20 +187,80 @@ public final class ParleyClient implements AutoCloseable {
     }
 
     /**
-     * Removes {@code userId} from a group (the creator may remove others; anyone may remove
+     * Removes {@code userId} from a group (admins may remove others; anyone may remove
      * themselves). Fails with {@link ServerErrorException} {@code FORBIDDEN} or {@code NOT_FOUND}.
      */
     public CompletableFuture<Void> removeMember(String groupId, String userId) {
-        return engine.http().removeMember(Objects.requireNonNull(groupId, "groupId"), Objects.requireNonNull(userId, "userId"));
+        return engine.http().removeMember(Objects.requireNonNull(groupId, "groupId"), Objects.requireNonNull(userId, "userId"),
+                null);
     }
 
-    /** Leaves a group: {@link #removeMember} of the client's own user (known once a token was fetched). */
+    /**
+     * Leaves a group: {@link #removeMember} of the client's own user (known once a token was
+     * fetched). The group's last admin cannot leave while others remain ({@code FORBIDDEN}): use
+     * {@link #leaveGroup(String, String)}.
+     */
     public CompletableFuture<Void> leaveGroup(String groupId) {
+        return leaveGroup(groupId, null);
+    }
+
+    /** Leaves a group, making {@code successor} (another member; null: nobody) admin first. Admins only when naming one. */
+    public CompletableFuture<Void> leaveGroup(String groupId, String successor) {
         String self = engine.userId();
         if (self == null) {
             return CompletableFuture.failedFuture(new IllegalStateException("the user id is known after connect()"));
         }
-        return removeMember(groupId, self);
+        return engine.http().removeMember(Objects.requireNonNull(groupId, "groupId"), self, successor);
+    }
+
+    /** Renames a group (admins only); the future holds the group afterwards, and every member hears a {@link GroupChange}. */
+    public CompletableFuture<Group> renameGroup(String groupId, String name) {
+        return engine.http().renameGroup(Objects.requireNonNull(groupId, "groupId"), Objects.requireNonNull(name, "name"));
+    }
+
+    /** Makes a member an admin of the group (admins only; promoting an admin changes nothing). */
+    public CompletableFuture<Void> promoteAdmin(String groupId, String userId) {
+        return engine.http().promote(Objects.requireNonNull(groupId, "groupId"), Objects.requireNonNull(userId, "userId"));
+    }
+
+    /**
+     * Takes an admin's role away (admins only, themselves included). The last admin cannot be
+     * demoted: {@link ServerErrorException} {@code FORBIDDEN}.
+     */
+    public CompletableFuture<Void> demoteAdmin(String groupId, String userId) {
+        return engine.http().demote(Objects.requireNonNull(groupId, "groupId"), Objects.requireNonNull(userId, "userId"));
+    }
+
+    /** The newest state of a group this client created, changed or heard a change of (empty: none heard yet). */
+    public java.util.Optional<Group> group(String groupId) {
+        return engine.group(Objects.requireNonNull(groupId, "groupId"));
+    }
+
+    /**
+     * Blocks a user: their sends, edits and reactions in the direct conversation with them fail
+     * with {@code BLOCKED} and store nothing, and they are not shown the user's presence. Idempotent.
+     */
+    public CompletableFuture<Void> block(String userId) {
+        return engine.http().block(Objects.requireNonNull(userId, "userId"));
+    }
+
+    /** Lifts a block (idempotent). */
+    public CompletableFuture<Void> unblock(String userId) {
+        return engine.http().unblock(Objects.requireNonNull(userId, "userId"));
+    }
+
+    /** The users this user blocked. */
+    public CompletableFuture<List<String>> blocked() {
+        return engine.http().blocked();
+    }
+
+    /**
+     * Mutes or unmutes a conversation for this user: a muted conversation sends no push
+     * notification to the user's devices, except for a message that mentions them. The future
+     * holds the setting now in force.
+     */
+    public CompletableFuture<Boolean> setMuted(String conversationId, boolean muted) {
+        return engine.http().setMuted(Objects.requireNonNull(conversationId, "conversationId"), muted);
     }
 
     /** Every conversation of the user with unread counts, as {@code GET /conversations} answers. */

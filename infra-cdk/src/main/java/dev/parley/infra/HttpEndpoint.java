@@ -37,8 +37,9 @@ final class HttpEndpoint extends Concern {
                         // call; set -c corsAllowOrigins=https://app.example.com,... to narrow it.
                         .allowOrigins(corsAllowOrigins)
                         .allowHeaders(List.of("authorization", "content-type"))
-                        .allowMethods(List.of(CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.PUT,
-                                CorsHttpMethod.DELETE))
+                        // Every method a route of the catalogue uses (PATCH since protocol v2's rename).
+                        .allowMethods(Catalogue.httpRoutes().stream().map(route -> route.method()).distinct().sorted()
+                                .map(CorsHttpMethod::valueOf).toList())
                         .maxAge(Duration.days(1))
                         .build())
                 .build();

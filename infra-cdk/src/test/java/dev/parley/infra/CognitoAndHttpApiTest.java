@@ -64,7 +64,7 @@ class CognitoAndHttpApiTest {
                 "CorsConfiguration", Map.of(
                         "AllowOrigins", List.of("*"),
                         "AllowHeaders", List.of("authorization", "content-type"),
-                        "AllowMethods", List.of("GET", "POST", "PUT", "DELETE"),
+                        "AllowMethods", List.of("DELETE", "GET", "PATCH", "POST", "PUT"),
                         "MaxAge", 86_400)));
     }
 

@@ -70,6 +70,46 @@ class ConsumedCapacityTest {
     }
 
     /**
+     * Protocol v2's blocks, mute and group administration, each on its own: what each costs is
+     * printed for docs/data-model.md; what protects the send path is asserted (a blocked send is
+     * refused by the counter update's condition: no read, nothing stored).
+     */
+    @Test
+    void blocksMuteAndAdminChangesCostAFewUnitsAndABlockedSendReadsNothingAndStoresNothing() throws Exception {
+        dev.parley.it.support.Api carol = new dev.parley.it.support.Api(runtime.httpUrl(), token("carol"));
+        try (WsClient dave = WsClient.connect(runtime.websocketUrl(), token("dave"))) {
+            dave.send("carol", "hello", "hello"); // the conversation and both members exist
+            awaitFanoutDone();
+            String group = carol.createGroup("team", "dave", "erin");
+
+            measure("block", () -> assertThat(carol.put("/blocks/dave", "").status()).isEqualTo(204));
+            assertThat(METER.writeUnits()).containsOnlyKeys("parley-rate-limits UpdateItem",
+                    "parley-inbox TransactWriteItems", "parley-conversations TransactWriteItems");
+            measure("blocked send", () -> assertThat(dave.send("carol", "blocked", "hi?").path("code").asText())
+                    .isEqualTo("BLOCKED"));
+            assertThat(METER.writeUnits()).as("only the budget: no claim, no message, no counter")
+                    .containsOnlyKeys("parley-rate-limits UpdateItem");
+            assertThat(METER.readUnits()).containsOnlyKeys("parley-idempotency GetItem");
+            assertThat(METER.conditionalFailures()).as("the counter's condition").isEqualTo(1);
+            measure("GET /blocks", () -> assertThat(carol.get("/blocks").status()).isEqualTo(200));
+            measure("unblock", () -> assertThat(carol.delete("/blocks/dave").status()).isEqualTo(204));
+            measure("mute", () -> assertThat(carol.put("/conversations/" + ConversationId.direct("carol", "dave")
+                    + "/settings", "{\"muted\":true}").status()).isEqualTo(200));
+            measure("rename a group of 3", () -> assertThat(carol.patch("/groups/" + group, "{\"name\":\"crew\"}")
+                    .status()).isEqualTo(200));
+            measure("promote", () -> assertThat(carol.put("/groups/" + group + "/admins/dave", "").status()).isEqualTo(204));
+            measure("demote", () -> assertThat(carol.delete("/groups/" + group + "/admins/dave").status()).isEqualTo(204));
+        }
+    }
+
+    private static void measure(String operation, Runnable call) {
+        METER.reset();
+        call.run();
+        System.out.println("CAPACITY " + operation + " write units " + METER.writeUnits() + " read units "
+                + METER.readUnits());
+    }
+
+    /**
      * The fan-out's last DynamoDB call is the recipients' devices Query (offline notifications come
      * after every push): once it is metered, the message has cost all it will.
      */

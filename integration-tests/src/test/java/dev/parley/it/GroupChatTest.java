@@ -54,7 +54,7 @@ class GroupChatTest {
             assertThat(created.get("added")).extracting(JsonNode::asText).containsExactlyInAnyOrder(alice, bob);
 
             a.sendTo(group, "before-carol", "chapter one");
-            Api.as(bob).post("/groups/" + URLEncoder.encode(group, StandardCharsets.UTF_8) + "/members",
+            Api.as(alice).post("/groups/" + URLEncoder.encode(group, StandardCharsets.UTF_8) + "/members",
                     "{\"members\":[\"" + carol + "\"]}");
             JsonNode joined = c.await(f -> "members".equals(f.path("type").asText()));
             assertThat(joined.get("added")).extracting(JsonNode::asText).containsExactly(carol);

@@ -74,16 +74,20 @@ class HttpApiTest {
     }
 
     @Test
-    void membersAddOthersOnlyTheCreatorRemovesOthersAndAnyoneMayLeave() {
+    void adminsAddAndRemoveOthersAndAnyoneMayLeave() {
         String alice = Parley.user("alice");
         String bob = Parley.user("bob");
         String carol = Parley.user("carol");
         String dave = Parley.user("dave");
         String group = Api.as(alice).createGroup("team", bob);
 
-        Api.Reply added = Api.as(bob).post("/groups/" + path(group) + "/members", "{\"members\":[\"" + carol + "\"]}");
+        Api.Reply notAdmin = Api.as(bob).post("/groups/" + path(group) + "/members", "{\"members\":[\"" + carol + "\"]}");
+        assertThat(notAdmin.status()).isEqualTo(403);
+        assertThat(notAdmin.body().get("code").asText()).isEqualTo("FORBIDDEN");
+        Api.Reply added = Api.as(alice).post("/groups/" + path(group) + "/members", "{\"members\":[\"" + carol + "\"]}");
         assertThat(added.status()).isEqualTo(200);
         assertThat(added.body().get("members")).extracting(JsonNode::asText).containsExactlyInAnyOrder(alice, bob, carol);
+        assertThat(added.body().get("admins")).extracting(JsonNode::asText).containsExactly(alice);
 
         assertThat(Api.as(dave).post("/groups/" + path(group) + "/members", "{\"members\":[\"" + dave + "\"]}").body()
                 .get("code").asText()).isEqualTo("NOT_MEMBER");

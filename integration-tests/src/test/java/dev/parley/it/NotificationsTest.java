@@ -7,10 +7,6 @@ import dev.parley.it.support.Api;
 import dev.parley.it.support.Parley;
 import dev.parley.it.support.WsClient;
 import dev.parley.model.domain.ConversationId;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -18,14 +14,7 @@ import org.junit.jupiter.api.Test;
 class NotificationsTest {
 
     static JsonNode notificationsOf(String userId) {
-        try {
-            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                    Parley.runtime().connectionsUrl() + "/dev/notifications?userId=" + userId)).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return WsClient.JSON.readTree(response.body()).get("notifications");
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return Parley.notificationsOf(userId);
     }
 
     @Test

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.client.ClientClosedException;
 import dev.parley.client.ConnectionState;
 import dev.parley.client.ErrorCode;
+import dev.parley.client.GroupChange;
 import dev.parley.client.HistoryPage;
 import dev.parley.client.Message;
 import dev.parley.client.MessageListener;
@@ -46,6 +47,7 @@ public final class Engine {
     private final HistoryRequests history;
     private final SyncRounds sync;
     private final HttpApi httpApi;
+    private final Groups groups = new Groups();
 
     public Engine(ClientConfig config) {
         this(config, config.httpClient() != null ? config.httpClient() : HttpClient.newHttpClient());
@@ -73,7 +75,7 @@ public final class Engine {
         this.states = new MessageStates(connection::userId);
         this.delivery = new Delivery(loop, listener, config.cursorStore(), receipts, states);
         this.history = new HistoryRequests(connection, timeout);
-        this.httpApi = new HttpApi(config.httpUrl(), config.tokens(), http, config.requestTimeout(), loop.tokenThread());
+        this.httpApi = new HttpApi(config.httpUrl(), config.tokens(), http, config.requestTimeout(), loop.tokenThread(), groups);
         MembershipProbe probe = new MembershipProbe(loop, history, sequencer);
         this.sync = new SyncRounds(config, connection, loop, sequencer, delivery, probe, () -> pump(loop.now()));
         connection.events(new Connection.Events() {
@@ -192,6 +194,11 @@ public final class Engine {
             receipts.markRead(conversationId, seq);
             pump(loop.now());
         });
+    }
+
+    /** The newest state heard of a group (HTTP answers, {@code members} frames). */
+    public java.util.Optional<dev.parley.client.Group> group(String conversationId) {
+        return groups.get(conversationId);
     }
 
     /** The HTTP API, with this client's token supplier. */
@@ -335,8 +342,11 @@ public final class Engine {
         } else if (frame instanceof ServerFrame.Presence presence) {
             Presence change = new Presence(presence.userId(), presence.online(), presence.lastActiveAt());
             loop.callback(() -> listener.onPresence(change));
+        } else if (frame instanceof ServerFrame.Members members) {
+            GroupChange change = groups.apply(members, connection.userId());
+            loop.callback(() -> listener.onGroupChanged(change));
         }
-        // Pong: only liveness, which any frame shows. Members: not surfaced yet.
+        // Pong: only liveness, which any frame shows.
     }
 
     private void onError(ClientCodec.ErrorReply error, long now) {

@@ -26,7 +26,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
- * PROTOCOL.md's HTTP API (groups, conversations, presence, devices), typed. Every call takes a
+ * PROTOCOL.md's HTTP API (groups and their admins, conversations and their settings, blocks,
+ * presence, devices), typed. Every call takes a
  * token from the supplier (on the client's token thread, since a supplier may block) and fails
  * with {@link ServerErrorException} carrying the API's {@code code} when refused.
  */
@@ -36,8 +37,10 @@ public final class HttpApi {
     private final HttpClient http;
     private final Duration timeout;
     private final Executor tokenThread;
+    private final Groups groups;
 
-    HttpApi(String baseUrl, TokenSupplier tokens, HttpClient http, Duration timeout, Executor tokenThread) {
+    HttpApi(String baseUrl, TokenSupplier tokens, HttpClient http, Duration timeout, Executor tokenThread, Groups groups) {
+        this.groups = groups;
         this.baseUrl = baseUrl == null ? null : baseUrl.replaceAll("/+$", "");
         this.tokens = tokens;
         this.http = http;
@@ -48,18 +51,50 @@ public final class HttpApi {
     public CompletableFuture<Group> createGroup(String name, Collection<String> members) {
         ObjectNode body = Wire.JSON.createObjectNode().put("name", name);
         members.forEach(body.putArray("members")::add);
-        return call("POST", "/groups", body, 201).thenApply(HttpApi::group);
+        return call("POST", "/groups", body, 201).thenApply(this::group);
     }
 
     public CompletableFuture<Group> addMembers(String groupId, Collection<String> members) {
         ObjectNode body = Wire.JSON.createObjectNode();
         members.forEach(body.putArray("members")::add);
-        return call("POST", "/groups/" + segment(groupId) + "/members", body, 200).thenApply(HttpApi::group);
+        return call("POST", "/groups/" + segment(groupId) + "/members", body, 200).thenApply(this::group);
     }
 
-    public CompletableFuture<Void> removeMember(String groupId, String userId) {
-        return call("DELETE", "/groups/" + segment(groupId) + "/members/" + segment(userId), null, 204)
-                .thenApply(x -> null);
+    /** @param successor null, or the member a leaving admin makes admin before going */
+    public CompletableFuture<Void> removeMember(String groupId, String userId, String successor) {
+        return call("DELETE", "/groups/" + segment(groupId) + "/members/" + segment(userId)
+                + (successor == null ? "" : "?successor=" + segment(successor)), null, 204).thenApply(x -> null);
+    }
+
+    public CompletableFuture<Group> renameGroup(String groupId, String name) {
+        return call("PATCH", "/groups/" + segment(groupId), Wire.JSON.createObjectNode().put("name", name), 200)
+                .thenApply(this::group);
+    }
+
+    public CompletableFuture<Void> promote(String groupId, String userId) {
+        return call("PUT", "/groups/" + segment(groupId) + "/admins/" + segment(userId), null, 204).thenApply(x -> null);
+    }
+
+    public CompletableFuture<Void> demote(String groupId, String userId) {
+        return call("DELETE", "/groups/" + segment(groupId) + "/admins/" + segment(userId), null, 204).thenApply(x -> null);
+    }
+
+    public CompletableFuture<Void> block(String userId) {
+        return call("PUT", "/blocks/" + segment(userId), null, 204).thenApply(x -> null);
+    }
+
+    public CompletableFuture<Void> unblock(String userId) {
+        return call("DELETE", "/blocks/" + segment(userId), null, 204).thenApply(x -> null);
+    }
+
+    public CompletableFuture<List<String>> blocked() {
+        return call("GET", "/blocks", null, 200).thenApply(json -> strings(json.path("blocked")));
+    }
+
+    /** The setting in force afterwards. */
+    public CompletableFuture<Boolean> setMuted(String conversationId, boolean muted) {
+        return call("PUT", "/conversations/" + segment(conversationId) + "/settings",
+                Wire.JSON.createObjectNode().put("muted", muted), 200).thenApply(json -> json.path("muted").asBoolean());
     }
 
     public CompletableFuture<ConversationList> conversations() {
@@ -143,10 +178,15 @@ public final class HttpApi {
                 "unexpected answer from " + response.request().method() + " " + response.uri());
     }
 
-    private static Group group(JsonNode json) {
-        List<String> members = new ArrayList<>();
-        json.path("members").forEach(m -> members.add(m.asText()));
-        return new Group(json.path("conversationId").asText(), json.path("name").asText(null), members);
+    private Group group(JsonNode json) {
+        return groups.remember(new Group(json.path("conversationId").asText(), json.path("name").asText(null),
+                strings(json.path("members")), strings(json.path("admins"))));
+    }
+
+    private static List<String> strings(JsonNode array) {
+        List<String> values = new ArrayList<>();
+        array.forEach(value -> values.add(value.asText()));
+        return List.copyOf(values);
     }
 
     private static String segment(String value) {

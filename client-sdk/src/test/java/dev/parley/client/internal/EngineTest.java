@@ -151,6 +151,30 @@ class EngineTest {
                 + ",\"readSeq\":0,\"unread\":0,\"messages\":[" + String.join(",", messages) + "],\"hasMore\":false}";
     }
 
+    @Test
+    void membersFramesKeepTheGroupsStateAndReachTheListenerAndARemovalForgetsTheGroup() throws Exception {
+        CompletableFuture<Void> connected = start(new InMemoryCursorStore()).connect();
+        server.push(synced(server.next("sync")));
+        connected.get(10, TimeUnit.SECONDS);
+        server.push("{\"type\":\"members\",\"conversationId\":\"grp:x\",\"name\":\"Lunch\",\"members\":[\"alice\",\"bob\"],"
+                + "\"admins\":[\"bob\"],\"added\":[\"alice\"],\"removed\":[],\"by\":\"bob\"}");
+        server.push("{\"type\":\"members\",\"conversationId\":\"grp:x\",\"name\":\"Dinner\",\"members\":[\"alice\",\"bob\"],"
+                + "\"admins\":[\"bob\",\"alice\"],\"added\":[],\"removed\":[],\"promoted\":[\"alice\"],\"renamed\":true,\"by\":\"bob\"}");
+        app.awaitGroupChanges(2);
+        assertThat(app.groupChanges.get(0).added()).containsExactly("alice");
+        assertThat(app.groupChanges.get(1).renamed()).isTrue();
+        assertThat(app.groupChanges.get(1).promoted()).containsExactly("alice");
+        assertThat(engine.group("grp:x")).hasValueSatisfying(group -> {
+            assertThat(group.name()).isEqualTo("Dinner");
+            assertThat(group.isAdmin("alice")).isTrue();
+        });
+
+        server.push("{\"type\":\"members\",\"conversationId\":\"grp:x\",\"name\":\"Dinner\",\"members\":[\"bob\"],"
+                + "\"admins\":[\"bob\"],\"added\":[],\"removed\":[\"alice\"],\"by\":\"bob\"}");
+        app.awaitGroupChanges(3);
+        assertThat(engine.group("grp:x")).isEmpty();
+    }
+
     static String synced(JsonNode sync, String... conversations) {
         return "{\"type\":\"synced\",\"requestId\":\"" + sync.get("requestId").asText() + "\",\"conversations\":["
                 + String.join(",", conversations) + "],\"totalUnread\":0}";
@@ -174,6 +198,21 @@ class EngineTest {
     static final class App implements MessageListener {
         final List<Message> messages = new CopyOnWriteArrayList<>();
         final List<ProtocolError> protocolErrors = new CopyOnWriteArrayList<>();
+        final List<dev.parley.client.GroupChange> groupChanges = new CopyOnWriteArrayList<>();
+
+        @Override
+        public synchronized void onGroupChanged(dev.parley.client.GroupChange change) {
+            groupChanges.add(change);
+            notifyAll();
+        }
+
+        synchronized void awaitGroupChanges(int count) throws InterruptedException {
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (groupChanges.size() < count && System.currentTimeMillis() < deadline) {
+                wait(Math.max(1, deadline - System.currentTimeMillis()));
+            }
+            assertThat(groupChanges).hasSizeGreaterThanOrEqualTo(count);
+        }
 
         @Override
         public synchronized void onProtocolError(ProtocolError error) {

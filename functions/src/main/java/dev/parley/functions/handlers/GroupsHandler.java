@@ -12,7 +12,11 @@ import dev.parley.model.protocol.HttpBodies;
 import java.util.List;
 import java.util.Map;
 
-/** {@code POST /groups}, {@code POST /groups/{id}/members}, {@code DELETE /groups/{id}/members/{userId}}. */
+/**
+ * {@code POST /groups}, {@code POST /groups/{id}/members}, {@code DELETE /groups/{id}/members/{userId}}
+ * (optional {@code ?successor=}), and protocol v2's {@code PATCH /groups/{id}} (rename),
+ * {@code PUT} and {@code DELETE /groups/{id}/admins/{userId}}.
+ */
 public final class GroupsHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
     private final GroupService groups;
 
@@ -47,7 +51,25 @@ public final class GroupsHandler implements RequestHandler<APIGatewayV2HTTPEvent
                 }
                 case "DELETE /groups/{id}/members/{userId}": {
                     String id = ConversationId.require(HttpRoutes.pathParameter(request, "id"));
-                    groups.removeMember(userId, id, HttpRoutes.pathParameter(request, "userId"));
+                    groups.removeMember(userId, id, HttpRoutes.pathParameter(request, "userId"),
+                            HttpRoutes.query(request, "successor"));
+                    return new HttpRoutes.Result(204, null);
+                }
+                case "PATCH /groups/{id}": {
+                    String id = ConversationId.require(HttpRoutes.pathParameter(request, "id"));
+                    if (!(HttpRoutes.jsonBody(request).get("name") instanceof String name)) {
+                        throw new BadRequestException("name must be a string");
+                    }
+                    return new HttpRoutes.Result(200, HttpBodies.group(groups.rename(userId, id, name)));
+                }
+                case "PUT /groups/{id}/admins/{userId}": {
+                    String id = ConversationId.require(HttpRoutes.pathParameter(request, "id"));
+                    groups.promote(userId, id, HttpRoutes.pathParameter(request, "userId"));
+                    return new HttpRoutes.Result(204, null);
+                }
+                case "DELETE /groups/{id}/admins/{userId}": {
+                    String id = ConversationId.require(HttpRoutes.pathParameter(request, "id"));
+                    groups.demote(userId, id, HttpRoutes.pathParameter(request, "userId"));
                     return new HttpRoutes.Result(204, null);
                 }
                 default:

@@ -27,10 +27,11 @@ public final class PushFrames {
         return FrameCodec.encode(new ServerFrame.Presence(state.userId(), state.online(), state.lastActiveAt()));
     }
 
-    /** A group's membership after a change, with who was added or removed and by whom. */
-    public static String members(Group group, List<String> added, List<String> removed, String by) {
+    /** A group after a change (members, admins, name), with what changed and by whom. */
+    public static String members(Group group, List<String> added, List<String> removed, List<String> promoted,
+                                 List<String> demoted, boolean renamed, String by) {
         return FrameCodec.encode(new ServerFrame.Members(group.conversationId(), group.name(), group.members(),
-                added, removed, by));
+                group.admins(), added, removed, promoted, demoted, renamed, by));
     }
 
     /** Someone started or stopped typing (protocol v2; never stored). */

@@ -119,7 +119,7 @@ public final class EventService {
 
         authorize(caller, request);
         long now = clock.millis();
-        long seq = conversations.allocateSeq(conversationId, now).seq();
+        long seq = conversations.allocateSeq(conversationId, blockChecked(caller, request), now).seq();
         try {
             long expiresAt = now / 1000 + idempotencyWindow.toSeconds();
             Optional<IdempotencyStore.Record> earlier = idempotency.claim(key, seq, now, hash, expiresAt);
@@ -164,10 +164,26 @@ public final class EventService {
         }
     }
 
-    /** A group's creator is its first admin (PROTOCOL.md v2). */
+    /**
+     * Whose block the seq allocation checks: the caller's, for an edit or a reaction in a direct
+     * conversation whose peer blocked them ({@code BLOCKED}); none for a deletion, so that a
+     * blocked user can still take back what they sent.
+     */
+    private static String blockChecked(Caller caller, Request request) {
+        return Message.Event.DELETE.equals(request.event().kind()) ? null : caller.userId();
+    }
+
+    /**
+     * The caller's member item says whether they are an admin (PROTOCOL.md v2; read only for deleting
+     * another's message). In a group from before admins were recorded, its creator is.
+     */
     private boolean isGroupAdmin(String conversationId, String userId) {
-        return !ConversationId.isDirect(conversationId) && conversations.meta(conversationId)
-                .map(meta -> userId.equals(meta.createdBy())).orElse(false);
+        if (ConversationId.isDirect(conversationId)) {
+            return false;
+        }
+        return conversations.membership(conversationId, userId).map(ConversationStore.Membership::admin).orElse(false)
+                || conversations.meta(conversationId)
+                        .map(meta -> !meta.adminsRecorded() && userId.equals(meta.createdBy())).orElse(false);
     }
 
     /**
@@ -210,7 +226,7 @@ public final class EventService {
                 default:
                     throw new IllegalStateException(outcome.name());
             }
-            long fresh = conversations.allocateSeq(conversationId, clock.millis()).seq();
+            long fresh = conversations.allocateSeq(conversationId, blockChecked(caller, request), clock.millis()).seq();
             IdempotencyStore.Record moved = idempotency.reassign(key, record.seq(), fresh, clock.millis());
             if (moved.seq() != fresh) {
                 declareGap(conversationId, fresh);

@@ -27,6 +27,7 @@ import java.util.regex.Pattern;
  * Offline push notifications. After a message was pushed, every registered device of every
  * member but the sender that has no live connection gets one notification, with a preview and
  * the user's total unread as badge; a device with a live connection got the push frame instead.
+ * A member who muted the conversation gets none, unless the message mentions them (protocol v2).
  * Best effort by design: a failing notification is logged and never fails, delays or loses the
  * message's delivery (fan-out retries only what its pushes need). Fan-out hands each batch's
  * notices to a queue when one is configured ({@code NOTIFY_QUEUE_URL}); the notification function
@@ -112,8 +113,10 @@ public final class NotificationService {
                 }
             }
             if (!recipients.isEmpty()) {
+                Set<String> mentioned = InboxWriter.mentions(message.bodyJson());
+                mentioned.retainAll(recipients.keySet());
                 notices.add(new OfflineNotice(message.conversationId(), message.seq(), message.senderId(),
-                        preview(message.bodyJson()), recipients));
+                        preview(message.bodyJson()), recipients, mentioned));
             }
         }
         if (notices.isEmpty()) {
@@ -149,6 +152,7 @@ public final class NotificationService {
     public int deliver(List<OfflineNotice> notices) {
         Map<String, List<Device>> devicesByUser = new HashMap<>();
         Map<String, Long> badges = new HashMap<>();
+        Map<String, Boolean> mutedByUserAndConversation = new HashMap<>();
         int sent = 0;
         for (OfflineNotice notice : notices) {
             for (Map.Entry<String, List<String>> recipient : notice.onlineDevicesByRecipient().entrySet()) {
@@ -158,6 +162,14 @@ public final class NotificationService {
                     Set<String> online = new HashSet<>(recipient.getValue());
                     for (Device device : registered) {
                         if (online.contains(device.deviceId())) {
+                            continue;
+                        }
+                        // Read only for a user with a device to notify, once per conversation per batch.
+                        if (!notice.mentioned().contains(member) && mutedByUserAndConversation.computeIfAbsent(
+                                member + '\n' + notice.conversationId(), k -> inbox.muted(member, notice.conversationId()))) {
+                            Telemetry.event("notification").field("userId", member).field("deviceId", device.deviceId())
+                                    .field("conversationId", notice.conversationId()).field("seq", notice.seq())
+                                    .field("outcome", "muted").emit(Telemetry.Level.DEBUG);
                             continue;
                         }
                         long badge = badges.computeIfAbsent(member, unread::total);

@@ -1,6 +1,7 @@
 package dev.parley.functions.service;
 
 import dev.parley.functions.presence.OfflineCheckScheduler;
+import dev.parley.functions.store.BlockStore;
 import dev.parley.functions.store.Connection;
 import dev.parley.functions.store.ConnectionStore;
 import dev.parley.functions.store.PresenceStore;
@@ -26,6 +27,8 @@ import java.util.function.Supplier;
  *       no offline/online flap.</li>
  * </ul>
  * The presence item's conditional updates make each change published once, whatever the races.
+ * A user is never shown to someone they blocked (protocol v2): their changes are not pushed to
+ * them, and a query by them answers "offline, never active", as for a user never seen.
  */
 public final class PresenceService {
     public static final int MAX_USERS_PER_QUERY = 100;
@@ -39,11 +42,13 @@ public final class PresenceService {
     private final Duration grace;
     private final Duration timeout;
     private final Budget queries;
+    private final BlockStore blocks;
 
     public PresenceService(ConnectionStore connections, ConversationAccess access, PresenceStore presence,
                            Broadcaster broadcaster, Supplier<OfflineCheckScheduler> scheduler, Clock clock,
-                           Duration grace, Duration timeout, Budget queries) {
+                           Duration grace, Duration timeout, Budget queries, BlockStore blocks) {
         this.queries = queries;
+        this.blocks = blocks;
         this.connections = connections;
         this.access = access;
         this.presence = presence;
@@ -91,20 +96,40 @@ public final class PresenceService {
         }
         long now = clock.millis();
         List<PresenceState> result = new ArrayList<>();
+        Set<String> hidden = userIds.isEmpty() ? Set.of() : blocks.blockedBy(caller);
         for (String userId : new LinkedHashSet<>(userIds)) {
-            List<Connection> live = live(connections.forUser(userId), now);
-            if (!live.isEmpty()) {
-                result.add(new PresenceState(userId, true, live.stream().mapToLong(PresenceService::activeAt).max().orElse(now)));
-            } else {
-                result.add(new PresenceState(userId, false,
-                        presence.get(userId).map(PresenceStore.State::lastActiveAt).orElse(0L)));
-            }
+            result.add(hidden.contains(userId) ? new PresenceState(userId, false, 0) : current(userId, now));
         }
         return result;
     }
 
+    /**
+     * {@code blocker} just blocked {@code blocked}: the blocked user's connections are told the
+     * blocker is offline and was never active (what they are shown from now on), so an "online"
+     * they were told before does not stay on their screen.
+     */
+    public void conceal(String blocker, String blocked) {
+        broadcaster.broadcast(List.of(blocked), PushFrames.presence(new PresenceState(blocker, false, 0)), null);
+    }
+
+    /** The block is lifted: the formerly blocked user's connections are told the user's presence now. */
+    public void reveal(String userId, String to) {
+        broadcaster.broadcast(List.of(to), PushFrames.presence(current(userId, clock.millis())), null);
+    }
+
+    private PresenceState current(String userId, long now) {
+        List<Connection> live = live(connections.forUser(userId), now);
+        if (!live.isEmpty()) {
+            return new PresenceState(userId, true, live.stream().mapToLong(PresenceService::activeAt).max().orElse(now));
+        }
+        return new PresenceState(userId, false, presence.get(userId).map(PresenceStore.State::lastActiveAt).orElse(0L));
+    }
+
     private void publish(String userId, boolean online, long lastActiveAt) {
-        Set<String> peers = access.directPeers(userId);
+        Set<String> peers = new LinkedHashSet<>(access.directPeers(userId));
+        if (!peers.isEmpty()) {
+            peers.removeAll(blocks.blocked(userId));
+        }
         if (!peers.isEmpty()) {
             broadcaster.broadcast(peers, PushFrames.presence(new PresenceState(userId, online, lastActiveAt)), null);
         }

@@ -103,7 +103,9 @@ public final class SendService {
 
         checkContent(caller, conversationId, command);
         long now = clock.millis();
-        ConversationStore.SeqAllocation allocation = conversations.allocateSeq(conversationId, now);
+        // In a direct conversation, the counter update's condition refuses a sender the peer blocked:
+        // BLOCKED, nothing stored, no seq drawn, and no read added to the send.
+        ConversationStore.SeqAllocation allocation = conversations.allocateSeq(conversationId, caller.userId(), now);
         long seq = allocation.seq();
         try {
             if (!allocation.membersRecorded() && ConversationId.isDirect(conversationId)) {
@@ -173,7 +175,7 @@ public final class SendService {
                     && stored.clientMsgId().equals(command.clientMsgId())) {
                 return new IdempotencyStore.Record(stored.seq(), stored.sentAt(), record.contentHash());
             }
-            long fresh = conversations.allocateSeq(conversationId, clock.millis()).seq();
+            long fresh = conversations.allocateSeq(conversationId, caller.userId(), clock.millis()).seq();
             IdempotencyStore.Record moved = idempotency.reassign(key, record.seq(), fresh, clock.millis());
             if (moved.seq() != fresh) {
                 declareGap(conversationId, fresh);

@@ -1,6 +1,7 @@
 package dev.parley.functions.service;
 
 import dev.parley.functions.push.PushFrames;
+import dev.parley.functions.store.BlockStore;
 import dev.parley.model.domain.ConversationId;
 import dev.parley.model.errors.RateLimitedException;
 import dev.parley.model.protocol.ClientCommand;
@@ -25,6 +26,9 @@ import java.util.Map;
  *       that writes nothing.</li>
  *   <li>Groups of more than {@link #MAX_RELAY_MEMBERS} members get no typing relay (accepted,
  *       not relayed), as large chat products do: a keystroke must not cost 10,000 posts.</li>
+ *   <li>In a direct conversation whose other member blocked the sender, signals are accepted and
+ *       relayed to nobody (the sender is not told of the block). Whether the peer blocked the
+ *       sender is cached as membership is, for {@link #MEMBERSHIP_TTL}.</li>
  * </ul>
  */
 public final class TypingService {
@@ -39,13 +43,17 @@ public final class TypingService {
     private final Clock clock;
     private final Map<String, Cached> members = lru();
     private final Map<String, Long> budgets = lru();
+    /** (direct conversation, sender) → whether the peer blocked the sender, until when. */
+    private final Map<String, Cached> blocked = lru();
+    private final BlockStore blocks;
 
     private record Cached(List<String> members, long until) {}
 
-    public TypingService(ConversationAccess access, Broadcaster broadcaster, Clock clock) {
+    public TypingService(ConversationAccess access, Broadcaster broadcaster, Clock clock, BlockStore blocks) {
         this.access = access;
         this.broadcaster = broadcaster;
         this.clock = clock;
+        this.blocks = blocks;
     }
 
     /** Relays the signal; returns how many other members were reached. */
@@ -58,6 +66,10 @@ public final class TypingService {
         }
         List<String> others = new ArrayList<>(everyone);
         others.remove(caller.userId());
+        if (ConversationId.isDirect(conversationId) && !others.isEmpty()
+                && blockedBy(others.get(0), caller.userId(), conversationId)) {
+            return 0;
+        }
         return broadcaster.broadcast(others, PushFrames.typing(conversationId, caller.userId(), command.start()), null);
     }
 
@@ -81,6 +93,23 @@ public final class TypingService {
             }
         }
         return cached.members();
+    }
+
+    /** Whether {@code peer} blocked {@code sender}: one read per {@link #MEMBERSHIP_TTL} per pair and container. */
+    private boolean blockedBy(String peer, String sender, String conversationId) {
+        long now = clock.millis();
+        String key = conversationId + '|' + sender;
+        Cached cached;
+        synchronized (blocked) {
+            cached = blocked.get(key);
+        }
+        if (cached == null || cached.until() <= now) {
+            cached = new Cached(blocks.blocks(peer, sender) ? List.of(peer) : List.of(), now + MEMBERSHIP_TTL.toMillis());
+            synchronized (blocked) {
+                blocked.put(key, cached);
+            }
+        }
+        return !cached.members().isEmpty();
     }
 
     /** GCRA in the container: the theoretical arrival time per key. */

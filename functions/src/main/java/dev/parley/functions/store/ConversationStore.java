@@ -9,7 +9,18 @@ public interface ConversationStore {
      * Allocates the next seq of the conversation with one atomic counter update: strictly
      * increasing and never handed out twice, whatever the concurrency.
      */
-    SeqAllocation allocateSeq(String conversationId, long now);
+    default SeqAllocation allocateSeq(String conversationId, long now) {
+        return allocateSeq(conversationId, null, now);
+    }
+
+    /**
+     * {@link #allocateSeq(String, long)} for a write by {@code senderId}: in a direct conversation
+     * whose other member blocked the sender, {@link dev.parley.model.errors.BlockedException} and no
+     * seq is drawn. The check is the counter update's own condition: it adds no read to a send.
+     *
+     * @param senderId null: no block check (group conversations never need one)
+     */
+    SeqAllocation allocateSeq(String conversationId, String senderId, long now);
 
     /** A freshly allocated seq, and whether the conversation's member items are known to exist. */
     record SeqAllocation(long seq, boolean membersRecorded) {}
@@ -29,7 +40,16 @@ public interface ConversationStore {
      * {@code lastSeqAt}: when the newest seq was drawn (epoch ms), which bounds the age of every
      * hole. {@code name} and {@code createdBy} are set for groups only.
      */
-    record Meta(String conversationId, String kind, long lastSeq, long lastSeqAt, String name, String createdBy) {
+    record Meta(String conversationId, String kind, long lastSeq, long lastSeqAt, String name, String createdBy,
+                boolean adminsRecorded) {
+        /**
+         * {@code adminsRecorded}: false for a group created before protocol v2's admins (no admin
+         * count on its meta item): its creator becomes its admin on first need ({@link #adoptCreator}).
+         */
+        public Meta(String conversationId, String kind, long lastSeq, long lastSeqAt, String name, String createdBy) {
+            this(conversationId, kind, lastSeq, lastSeqAt, name, createdBy, true);
+        }
+
         /** The state of a conversation no seq was ever drawn in. */
         public static Meta empty(String conversationId) {
             return new Meta(conversationId, dev.parley.model.domain.ConversationKind.of(conversationId).wire(), 0, 0, null, null);
@@ -37,8 +57,9 @@ public interface ConversationStore {
     }
 
     /**
-     * Creates a group: its {@code #meta} item (refused if the id exists) holding the member count,
-     * and one member item per member, all joined at seq 0.
+     * Creates a group: its {@code #meta} item (refused if the id exists) holding the member count
+     * and an admin count of 1, and one member item per member, all joined at seq 0; the creator's
+     * is an admin's.
      */
     void createGroup(String conversationId, String name, String createdBy, List<String> members, long now);
 
@@ -56,14 +77,50 @@ public interface ConversationStore {
     /** Adds members who joined after {@code joinedSeq}; returns those who were not members yet. */
     List<String> addMembers(String conversationId, List<String> members, long joinedSeq, long now);
 
-    /** Removes a member; false if they were not one. */
-    boolean removeMember(String conversationId, String userId);
+    /**
+     * Removes a member. An admin's removal lowers the admin count in the same transaction, and is
+     * refused ({@link Removal#LAST_ADMIN}) when they are the last admin of a group that has other
+     * members: a group always keeps an admin.
+     */
+    Removal removeMember(String conversationId, String userId);
+
+    enum Removal { REMOVED, NOT_MEMBER, LAST_ADMIN }
+
+    /**
+     * Makes a member an admin (their member item and the group's admin count, in one transaction).
+     * False when they already were one.
+     *
+     * @throws dev.parley.model.errors.NotFoundException when they are not a member
+     */
+    boolean promote(String conversationId, String userId);
+
+    /**
+     * Takes a member's admin role away, in one transaction that keeps the group's admin count at
+     * least 1.
+     */
+    Demotion demote(String conversationId, String userId);
+
+    enum Demotion { DEMOTED, NOT_ADMIN, LAST_ADMIN }
+
+    /**
+     * A group created before admins were recorded: makes its creator (still a member) its first
+     * admin, in one transaction that starts the admin count. False when the group records admins
+     * already, or the creator is no longer a member.
+     */
+    boolean adoptCreator(String conversationId, String creator);
+
+    /** Renames a group (its meta item). */
+    void rename(String conversationId, String name);
 
     /** The member's item: cursors, and the seq they joined after. */
     java.util.Optional<Membership> membership(String conversationId, String userId);
 
     /** One member's view of a conversation. Messages after {@code joinedSeq} are theirs to read. */
-    record Membership(String conversationId, String userId, String kind, long readSeq, long joinedSeq) {}
+    record Membership(String conversationId, String userId, String kind, long readSeq, long joinedSeq, boolean admin) {
+        public Membership(String conversationId, String userId, String kind, long readSeq, long joinedSeq) {
+            this(conversationId, userId, kind, readSeq, joinedSeq, false);
+        }
+    }
 
     /** Every conversation the user is a member of (the byMember index: eventually consistent). */
     List<Membership> conversationsOf(String userId);

@@ -88,6 +88,15 @@ public interface InboxStore {
     boolean setMuted(String userId, String conversationId, boolean muted, long now);
 
     /**
+     * Whether the user muted the conversation (no entry: not muted). Eventually consistent
+     * (0.5 RRU): notifications only, where a mute a moment old may still let one through.
+     */
+    boolean muted(String userId, String conversationId);
+
+    /** A group was renamed: the entry shows the new name (and is listed again by sync). False when missing, left or already so. */
+    boolean rename(String userId, String conversationId, String name, long now);
+
+    /**
      * The user left or was removed: the entry is kept (devices learn it through sync) with no
      * unread, and expires after {@code keepFor}.
      */

@@ -26,6 +26,7 @@ import dev.parley.functions.service.GroupService;
 import dev.parley.functions.service.PresenceService;
 import dev.parley.functions.service.ReceiptService;
 import dev.parley.functions.service.SendService;
+import dev.parley.functions.service.SettingsService;
 import dev.parley.functions.service.EventService;
 import dev.parley.functions.service.ReactionMarks;
 import dev.parley.functions.service.TypingService;
@@ -39,6 +40,7 @@ import dev.parley.functions.service.MessageStoreTally;
 import dev.parley.functions.store.dynamodb.DynamoInboxStore;
 import dev.parley.functions.store.TimelineStream;
 import dev.parley.functions.store.dynamodb.DynamoTimelineStream;
+import dev.parley.functions.store.dynamodb.DynamoBlockStore;
 import dev.parley.functions.store.dynamodb.DynamoConnectionStore;
 import dev.parley.functions.store.dynamodb.DynamoDeviceStore;
 import dev.parley.functions.store.dynamodb.DynamoConversationStore;
@@ -160,7 +162,15 @@ public final class Wiring {
                 Lazy.of(() -> new SqsOfflineCheckScheduler(sqs.get(), config.get(Setting.PRESENCE_QUEUE_URL))),
                 clock, Duration.ofSeconds(config.getInt(Setting.PRESENCE_GRACE_SECONDS)),
                 Duration.ofSeconds(config.getInt(Setting.PRESENCE_TIMEOUT_SECONDS)),
-                budget("presence", Setting.PRESENCE_QUERY_RATE, Setting.PRESENCE_QUERY_BURST));
+                budget("presence", Setting.PRESENCE_QUERY_RATE, Setting.PRESENCE_QUERY_BURST), blockStore());
+    }
+
+    /** Protocol v2's blocks and conversation settings (mute). */
+    public SettingsService settingsService() {
+        return new SettingsService(blockStore(), inboxStore(), conversationAccess(), clock,
+                budget("blocks", Setting.BLOCKS_RATE, Setting.BLOCKS_BURST),
+                budget("conversation-settings", Setting.CONVERSATION_SETTINGS_RATE, Setting.CONVERSATION_SETTINGS_BURST),
+                presenceService());
     }
 
     public GroupService groupService() {
@@ -168,7 +178,7 @@ public final class Wiring {
         return new GroupService(conversations, inboxStore(), new ConversationAccess(conversations), broadcaster(), clock,
                 config.getInt(Setting.MAX_GROUP_MEMBERS),
                 budget("group-create", Setting.GROUP_CREATE_RATE, Setting.GROUP_CREATE_BURST),
-                budget("members", Setting.MEMBER_CHANGE_RATE, Setting.MEMBER_CHANGE_BURST));
+                budget("members", Setting.MEMBER_CHANGE_RATE, Setting.MEMBER_CHANGE_BURST), posters());
     }
 
     public SendService sendService() {
@@ -221,7 +231,7 @@ public final class Wiring {
     public synchronized TypingService typingService() {
         if (typing == null) {
             DynamoConversationStore conversations = conversationStore();
-            typing = new TypingService(new ConversationAccess(conversations), broadcaster(), clock);
+            typing = new TypingService(new ConversationAccess(conversations), broadcaster(), clock, blockStore());
         }
         return typing;
     }
@@ -330,6 +340,10 @@ public final class Wiring {
 
     private DynamoInboxStore inboxStore() {
         return new DynamoInboxStore(dynamo, config.get(Setting.INBOX_TABLE));
+    }
+
+    private DynamoBlockStore blockStore() {
+        return new DynamoBlockStore(dynamo, config.get(Setting.INBOX_TABLE), config.get(Setting.CONVERSATIONS_TABLE));
     }
 
     private DynamoConnectionStore connectionStore() {

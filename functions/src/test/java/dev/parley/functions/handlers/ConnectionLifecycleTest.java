@@ -45,7 +45,8 @@ class ConnectionLifecycleTest {
                                     () -> (connectionId, frame) -> ConnectionPusher.Outcome.DELIVERED),
                             Executors.newFixedThreadPool(2)),
                     () -> (userId, delay) -> scheduledChecks.add(userId + " after " + delay.toSeconds() + "s"),
-                    Clock.systemUTC(), Duration.ofSeconds(30), Duration.ofSeconds(90), Budget.unlimited("presence")),
+                    Clock.systemUTC(), Duration.ofSeconds(30), Duration.ofSeconds(90), Budget.unlimited("presence"),
+                    new dev.parley.functions.support.memory.InMemoryBlockStore()),
             Clock.systemUTC(), Long.parseLong(Setting.CONNECTION_TTL_SECONDS.defaultValue()),
             new ConnectionService.Limits(3, Duration.ofSeconds(90), Budget.unlimited("heartbeat")));
     private final String user = "alice-" + UUID.randomUUID().toString().substring(0, 8);

@@ -9,6 +9,7 @@ import dev.parley.functions.support.memory.InMemoryConnectionStore;
 import dev.parley.functions.support.memory.InMemoryConversationStore;
 import dev.parley.model.domain.Group;
 import dev.parley.model.errors.BadRequestException;
+import dev.parley.model.errors.ForbiddenException;
 import dev.parley.model.errors.RateLimitedException;
 import java.time.Clock;
 import java.util.List;
@@ -62,5 +63,41 @@ class GroupServiceTest {
         assertThatThrownBy(() -> service.removeMember("alice", group.conversationId(), "victim"))
                 .isInstanceOf(RateLimitedException.class);
         assertThat(conversations.members(group.conversationId())).contains("victim");
+    }
+
+    @Test
+    void onlyAdminsAddRemoveOthersRenamePromoteAndDemote() {
+        GroupService service = groups(10, Budget.unlimited("c"), Budget.unlimited("m"));
+        Group group = service.create("alice", "team", List.of("bob", "carol"));
+        assertThat(group.admins()).containsExactly("alice");
+        String id = group.conversationId();
+        assertThatThrownBy(() -> service.addMembers("bob", id, List.of("dave"))).isInstanceOf(ForbiddenException.class);
+        assertThatThrownBy(() -> service.removeMember("bob", id, "carol")).isInstanceOf(ForbiddenException.class);
+        assertThatThrownBy(() -> service.rename("bob", id, "mine")).isInstanceOf(ForbiddenException.class);
+        assertThatThrownBy(() -> service.promote("bob", id, "bob")).isInstanceOf(ForbiddenException.class);
+        assertThatThrownBy(() -> service.demote("bob", id, "alice")).isInstanceOf(ForbiddenException.class);
+        assertThat(conversations.members(id)).containsExactlyInAnyOrder("alice", "bob", "carol");
+        assertThat(conversations.meta(id).orElseThrow().name()).isEqualTo("team");
+
+        service.promote("alice", id, "bob");
+        assertThat(service.rename("bob", id, "ours").name()).isEqualTo("ours");
+        service.removeMember("bob", id, "carol");
+        service.demote("bob", id, "alice");
+        assertThat(conversations.members(id)).containsExactlyInAnyOrder("alice", "bob");
+        assertThatThrownBy(() -> service.addMembers("alice", id, List.of("dave"))).isInstanceOf(ForbiddenException.class);
+    }
+
+    @Test
+    void theLastAdminLeavesOnlyByNamingASuccessor() {
+        GroupService service = groups(10, Budget.unlimited("c"), Budget.unlimited("m"));
+        String id = service.create("alice", "team", List.of("bob")).conversationId();
+        assertThatThrownBy(() -> service.removeMember("alice", id, "alice")).isInstanceOf(ForbiddenException.class);
+        assertThatThrownBy(() -> service.demote("alice", id, "alice")).isInstanceOf(ForbiddenException.class);
+        assertThatThrownBy(() -> service.removeMember("bob", id, "bob", "bob")).isInstanceOf(BadRequestException.class);
+        assertThatThrownBy(() -> service.removeMember("bob", id, "bob", "carol")).isInstanceOf(ForbiddenException.class);
+        assertThat(conversations.members(id)).containsExactlyInAnyOrder("alice", "bob");
+        service.removeMember("alice", id, "alice", "bob");
+        assertThat(conversations.members(id)).containsExactly("bob");
+        assertThat(conversations.membership(id, "bob").orElseThrow().admin()).isTrue();
     }
 }

@@ -68,8 +68,8 @@ class NotificationDeliveryTest {
     @Test
     void theNotificationFunctionReadsEachUsersDevicesOnceAndNotifiesOnlyOfflineDevicesOfEveryMessage() {
         List<OfflineNotice> notices = List.of(
-                new OfflineNotice("dm:alice-n:bob-n", 1, "alice-n", "one", Map.of("bob-n", List.of("phone"))),
-                new OfflineNotice("dm:alice-n:bob-n", 2, "alice-n", "two", Map.of("bob-n", List.of("phone"))));
+                new OfflineNotice("dm:alice-n:bob-n", 1, "alice-n", "one", Map.of("bob-n", List.of("phone")), java.util.Set.of()),
+                new OfflineNotice("dm:alice-n:bob-n", 2, "alice-n", "two", Map.of("bob-n", List.of("phone")), java.util.Set.of()));
 
         int count = service(false).deliver(OfflineNotice.decode(OfflineNotice.encode(notices)));
 
@@ -85,7 +85,7 @@ class NotificationDeliveryTest {
         for (int i = 0; i < 2_500; i++) {
             many.put("user-" + i, List.of());
         }
-        List<OfflineNotice> parts = new OfflineNotice("grp:big", 7, "owner", "hi", many)
+        List<OfflineNotice> parts = new OfflineNotice("grp:big", 7, "owner", "hi", many, java.util.Set.of())
                 .split(OfflineNotice.MAX_RECIPIENTS_PER_MESSAGE);
         assertThat(parts).extracting(part -> part.onlineDevicesByRecipient().size()).containsExactly(1_000, 1_000, 500);
         assertThat(OfflineNotice.encode(List.of(parts.get(0))).length()).isLessThan(256 * 1024);

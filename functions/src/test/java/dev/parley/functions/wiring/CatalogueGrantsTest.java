@@ -86,6 +86,26 @@ class CatalogueGrantsTest {
         String group = JSON.readTree(created.getBody()).get("conversationId").asText();
         http(Catalogue.GROUPS, alice, "POST /groups/{id}/members", Map.of("id", group), "{\"members\":[\"" + carol + "\"]}");
         http(Catalogue.GROUPS, alice, "DELETE /groups/{id}/members/{userId}", Map.of("id", group, "userId", carol), null);
+        // Protocol v2 administration: rename, promote, demote, an admin's removal (a transaction with the count).
+        http(Catalogue.GROUPS, alice, "PATCH /groups/{id}", Map.of("id", group), "{\"name\":\"renamed\"}");
+        http(Catalogue.GROUPS, alice, "PUT /groups/{id}/admins/{userId}", Map.of("id", group, "userId", bob), null);
+        http(Catalogue.GROUPS, bob, "DELETE /groups/{id}/admins/{userId}", Map.of("id", group, "userId", alice), null);
+        http(Catalogue.GROUPS, bob, "PUT /groups/{id}/admins/{userId}", Map.of("id", group, "userId", alice), null);
+        http(Catalogue.GROUPS, bob, "POST /groups/{id}/members", Map.of("id", group), "{\"members\":[\"" + carol + "\"]}");
+        http(Catalogue.GROUPS, bob, "PUT /groups/{id}/admins/{userId}", Map.of("id", group, "userId", carol), null);
+        http(Catalogue.GROUPS, carol, "DELETE /groups/{id}/members/{userId}", Map.of("id", group, "userId", carol), null);
+        // Blocks and mute: carol blocks alice, whose send to her is then refused by the counter's condition.
+        http(Catalogue.SETTINGS, carol, "PUT /blocks/{userId}", Map.of("userId", alice), null);
+        http(Catalogue.SETTINGS, carol, "GET /blocks", Map.of(), null);
+        send(alice, "A1", "{\"action\":\"send\",\"requestId\":\"rb\",\"to\":\"" + carol
+                + "\",\"clientMsgId\":\"cb\",\"body\":{\"text\":\"hi\"}}");
+        connect(carol, "C1");
+        http(Catalogue.PRESENCE_QUERY, alice, "GET /presence", Map.of(), null, Map.of("users", carol));
+        http(Catalogue.SETTINGS, carol, "DELETE /blocks/{userId}", Map.of("userId", alice), null);
+        http(Catalogue.SETTINGS, carol, "DELETE /blocks/{userId}", Map.of("userId", alice), null);
+        http(Catalogue.SETTINGS, bob, "PUT /conversations/{id}/settings", Map.of("id", direct), "{\"muted\":true}");
+        http(Catalogue.SETTINGS, carol, "PUT /conversations/{id}/settings", Map.of("id", ConversationId.direct(alice, carol)),
+                "{\"muted\":true}");
         send(alice, "A1", "{\"action\":\"send\",\"requestId\":\"r3\",\"conversationId\":\"" + group
                 + "\",\"clientMsgId\":\"c2\",\"body\":{\"text\":\"all\"}}");
 

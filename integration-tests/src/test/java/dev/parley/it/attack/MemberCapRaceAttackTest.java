@@ -35,6 +35,10 @@ class MemberCapRaceAttackTest {
         }
         String group = target.api(owner).createGroup("crowded", initial.toArray(String[]::new));
         assertThat(target.stored().members(group)).hasSize(449);
+        for (String adder : adders) { // only admins add members
+            assertThat(target.api(owner).put("/groups/" + URLEncoder.encode(group, StandardCharsets.UTF_8) + "/admins/"
+                    + adder, "").status()).isEqualTo(204);
+        }
 
         // Four threads of their own: the common pool may have one thread on two cores.
         ExecutorService threads = Executors.newFixedThreadPool(4);

@@ -10,6 +10,7 @@ import dev.parley.model.domain.ConversationId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -96,6 +97,32 @@ class RouteBudgetAttackTest {
             assertThat(reply.body().get("code").asText()).isEqualTo("RATE_LIMITED");
         }
         assertThat(target.api(Target.user("bystander")).get("/conversations").status()).isEqualTo(200);
+        target.othersStillChat();
+    }
+
+    @Test
+    void blocksMutesAndGroupChangesMeetTheirBudgets() {
+        String mallory = Target.user("mallory");
+        String victim = Target.user("victim");
+        Api api = target.api(mallory);
+        String group = api.createGroup("churn", victim);
+        String direct = ConversationId.direct(mallory, victim);
+        List<Supplier<Api.Reply>> floods = List.of(
+                () -> api.put("/blocks/" + victim, ""),
+                () -> api.put("/conversations/" + direct + "/settings", "{\"muted\":true}"),
+                () -> api.put("/groups/" + group + "/admins/" + victim, ""));
+        for (var flood : floods) {
+            int answered = 0;
+            Api.Reply reply = flood.get();
+            while (reply.status() < 300 && answered < FLOOD) {
+                answered++;
+                reply = flood.get();
+            }
+            assertThat(answered).as("answered before a 429").isLessThan(FLOOD);
+            assertThat(reply.status()).isEqualTo(429);
+            assertThat(reply.body().get("code").asText()).isEqualTo("RATE_LIMITED");
+        }
+        assertThat(target.api(Target.user("bystander")).get("/blocks").status()).isEqualTo(200);
         target.othersStillChat();
     }
 

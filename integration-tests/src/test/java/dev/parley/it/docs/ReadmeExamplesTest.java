@@ -55,6 +55,9 @@ class ReadmeExamplesTest {
         List<String> group = bashBlocks(section("### A group chat in a few commands"));
         assertThat(group).as("the block in 'A group chat in a few commands'").hasSize(1);
         commands.addAll(group);
+        List<String> safety = bashBlocks(section("### Blocks, mute and group admins (protocol v2)"));
+        assertThat(safety).as("the block in 'Blocks, mute and group admins'").hasSize(1);
+        commands.addAll(safety);
         String script = "set -euo pipefail\n" + adaptPort(String.join("\n", commands));
         assertThat(script).as("every address adapted to the test's port").doesNotContain(":8080");
 
@@ -90,6 +93,18 @@ class ReadmeExamplesTest {
         assertThat(out).as("dave removed").contains("204");
         JsonNode presence = json(out, "{\"presence\"");
         assertThat(presence.get("presence")).extracting(p -> p.get("userId").asText()).containsExactlyInAnyOrder("alice", "bob");
+
+        // Protocol v2: the rename by the admin, carol's refusal, her mute, bob's block of alice.
+        JsonNode renamed = parse(out.stream().filter(line -> line.contains("\"Team lunch\"")).findFirst()
+                .orElseThrow(() -> new AssertionError("no renamed group in " + out)));
+        assertThat(renamed.get("admins")).extracting(JsonNode::asText).containsExactly("alice");
+        assertThat(json(out, "{\"code\"").get("code").asText()).isEqualTo("FORBIDDEN");
+        assertThat(json(out, "{\"conversationId\":\"" + groupId + "\",\"muted\"").get("muted").asBoolean()).isTrue();
+        assertThat(json(out, "{\"blocked\"").get("blocked")).extracting(JsonNode::asText).containsExactly("alice");
+        List<JsonNode> blocked = frames(out, "alice to bob:", "error");
+        assertThat(blocked).as("alice's refused send in " + out).hasSize(1);
+        assertThat(blocked.get(0).get("code").asText()).isEqualTo("BLOCKED");
+        assertThat(out.stream().filter(line -> line.equals("204"))).as("promote, block, unblock and dave's removal").hasSize(4);
     }
 
     // ------------------------------------------------------------------ running

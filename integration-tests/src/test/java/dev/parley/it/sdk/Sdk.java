@@ -164,6 +164,7 @@ final class Sdk {
         final List<ConnectionState> states = new CopyOnWriteArrayList<>();
         final List<ReadReceipt> reads = new CopyOnWriteArrayList<>();
         final List<Integer> authFailures = new CopyOnWriteArrayList<>();
+        final List<dev.parley.client.GroupChange> groupChanges = new CopyOnWriteArrayList<>();
         final AtomicReference<List<ConversationSummary>> conversations = new AtomicReference<>(List.of());
         final AtomicReference<Long> totalUnread = new AtomicReference<>(-1L);
         final List<String> violations = new CopyOnWriteArrayList<>();
@@ -224,6 +225,13 @@ final class Sdk {
             enter();
             this.conversations.set(conversations);
             this.totalUnread.set(totalUnread);
+            exit();
+        }
+
+        @Override
+        public void onGroupChanged(dev.parley.client.GroupChange change) {
+            enter();
+            groupChanges.add(change);
             exit();
         }
 

@@ -70,6 +70,18 @@ public final class Parley {
         return ParleyHttp.devToken(HTTP, runtime().connectionsUrl(), userId, deviceId);
     }
 
+    /** The notifications the local runtime's sink recorded for the user, oldest first ({@code GET /dev/notifications}). */
+    public static com.fasterxml.jackson.databind.JsonNode notificationsOf(String userId) {
+        try {
+            java.net.http.HttpResponse<String> response = HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                            runtime().connectionsUrl() + "/dev/notifications?userId=" + userId)).GET().build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            return WsClient.JSON.readTree(response.body()).get("notifications");
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static WsClient connect(String userId) {
         return connect(userId, null);
     }

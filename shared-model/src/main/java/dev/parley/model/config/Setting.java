@@ -66,9 +66,15 @@ public enum Setting {
     /** Groups a user may create per second, sustained (one every 10 s), and at once. */
     GROUP_CREATE_RATE("0.1"),
     GROUP_CREATE_BURST("10"),
-    /** Member additions and removals per second per user, and at once. */
+    /** Member additions and removals, renames, promotions and demotions per second per user, and at once. */
     MEMBER_CHANGE_RATE("1"),
     MEMBER_CHANGE_BURST("30"),
+    /** Blocks and unblocks, and block-list reads, per second per user, and at once. */
+    BLOCKS_RATE("1"),
+    BLOCKS_BURST("20"),
+    /** Conversation settings changes (mute) per second per user, and at once. */
+    CONVERSATION_SETTINGS_RATE("1"),
+    CONVERSATION_SETTINGS_BURST("20"),
     /** Device registrations and removals per second per user, and at once. */
     DEVICES_RATE("1"),
     DEVICES_BURST("10"),

@@ -233,8 +233,9 @@ public final class ClientCodec {
                         "start".equals(frame.text("state")));
             case "members":
                 return new ServerFrame.Members(frame.text("conversationId"), frame.optionalText("name"),
-                        frame.strings("members"), frame.strings("added"), frame.strings("removed"),
-                        frame.optionalText("by"));
+                        frame.strings("members"), frame.strings("admins"), frame.strings("added"),
+                        frame.strings("removed"), frame.strings("promoted"), frame.strings("demoted"),
+                        frame.bool("renamed"), frame.optionalText("by"));
             default:
                 return null;
         }

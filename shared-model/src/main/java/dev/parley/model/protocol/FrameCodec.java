@@ -379,8 +379,14 @@ public final class FrameCodec {
             g.writeStringField("conversationId", members.conversationId());
             optional(g, "name", members.name());
             writeStrings("members", members.members(), g);
+            writeStrings("admins", members.admins(), g);
             writeStrings("added", members.added(), g);
             writeStrings("removed", members.removed(), g);
+            writeStrings("promoted", members.promoted(), g);
+            writeStrings("demoted", members.demoted(), g);
+            if (members.renamed()) {
+                g.writeBooleanField("renamed", true);
+            }
             g.writeStringField("by", members.by());
         } else if (frame instanceof ServerFrame.TypingPush typing) {
             g.writeStringField("type", "typing");

@@ -102,18 +102,36 @@ public final class HttpBodies {
         });
     }
 
-    /** {@code POST /groups} and {@code POST /groups/{id}/members}. */
+    /** {@code POST /groups}, {@code POST /groups/{id}/members} and {@code PATCH /groups/{id}}. */
     public static String group(Group group) {
         return object(g -> {
             g.writeStringField("conversationId", group.conversationId());
             g.writeStringField("kind", "group");
             g.writeStringField("name", group.name());
-            g.writeArrayFieldStart("members");
-            for (String member : group.members()) {
-                g.writeString(member);
-            }
-            g.writeEndArray();
+            strings(g, "members", group.members());
+            strings(g, "admins", group.admins());
         });
+    }
+
+    /** {@code GET /blocks}: the users the caller blocked. */
+    public static String blocked(List<String> userIds) {
+        return object(g -> strings(g, "blocked", userIds));
+    }
+
+    /** {@code PUT /conversations/{id}/settings}: the caller's settings of the conversation after the change. */
+    public static String conversationSettings(String conversationId, boolean muted) {
+        return object(g -> {
+            g.writeStringField("conversationId", conversationId);
+            g.writeBooleanField("muted", muted);
+        });
+    }
+
+    private static void strings(JsonGenerator g, String field, List<String> values) throws IOException {
+        g.writeArrayFieldStart(field);
+        for (String value : values) {
+            g.writeString(value);
+        }
+        g.writeEndArray();
     }
 
     /** Every refusal: {@code {"code","message"}}, with {@code retryAfterMs} for RATE_LIMITED. */

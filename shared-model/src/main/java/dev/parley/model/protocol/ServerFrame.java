@@ -51,11 +51,14 @@ public sealed interface ServerFrame {
     record Presence(String userId, boolean online, long lastActiveAt) implements ServerFrame {}
 
     /**
-     * A group's membership changed ({@code type: members}, an addition to protocol v1): pushed to
-     * every member after the change and to the members it removed.
+     * A group changed ({@code type: members}, an addition to protocol v1): its members, admins or
+     * name. Pushed to every member after the change and to the members it removed. {@code members},
+     * {@code admins} and {@code name} are the state after the change; {@code added}, {@code removed},
+     * {@code promoted} and {@code demoted} (possibly empty) and {@code renamed} say what changed.
      */
-    record Members(String conversationId, String name, List<String> members, List<String> added,
-                   List<String> removed, String by) implements ServerFrame {}
+    record Members(String conversationId, String name, List<String> members, List<String> admins,
+                   List<String> added, List<String> removed, List<String> promoted, List<String> demoted,
+                   boolean renamed, String by) implements ServerFrame {}
 
     /** Someone started or stopped typing ({@code type: typing}, protocol v2): never stored, no seq. */
     record TypingPush(String conversationId, String userId, boolean start) implements ServerFrame {}

@@ -63,12 +63,12 @@ public final class Catalogue {
 
     /**
      * Counts the user's live connections (their share), records the connection, marks the user
-     * online and tells their direct peers (410s remove gone connections).
+     * online and tells their direct peers but those they blocked (410s remove gone connections).
      */
     public static final FunctionSpec CONNECT = new FunctionSpec("Connect", HANDLERS + "ConnectHandler",
             List.of(new WebSocketRoute("$connect", false)),
             List.of(TableAccess.of(CONNECTIONS, PUT_ITEM, QUERY, DELETE_ITEM), TableAccess.of(PRESENCE, UPDATE_ITEM),
-                    TableAccess.of(CONVERSATIONS, QUERY_INDEX)),
+                    TableAccess.of(CONVERSATIONS, QUERY_INDEX), TableAccess.of(INBOX, QUERY)),
             true, true, MESSAGE_TIMEOUT);
 
     /**
@@ -84,6 +84,10 @@ public final class Catalogue {
     public static final FunctionSpec DEFAULT_ROUTE = new FunctionSpec("DefaultRoute", HANDLERS + "DefaultRouteHandler",
             List.of(new WebSocketRoute("$default", true)), List.of(), false, false, MESSAGE_TIMEOUT);
 
+    /**
+     * In a direct conversation the seq counter's update is conditioned on the sender not being
+     * blocked by the peer (protocol v2): the block check needs no grant and no read of its own.
+     */
     public static final FunctionSpec SEND = new FunctionSpec("Send", HANDLERS + "SendHandler",
             List.of(new WebSocketRoute("send", true)),
             List.of(TableAccess.of(CONVERSATIONS, GET_ITEM, UPDATE_ITEM, PUT_ITEM),
@@ -109,12 +113,14 @@ public final class Catalogue {
 
     /**
      * Protocol v2's {@code typing}: relayed to the other members' live connections, never stored.
-     * Membership is cached in the container (a bounded staleness, docs/protocol.md); the budget is
-     * kept in the container too, so a typing signal usually writes nothing.
+     * Membership is cached in the container (a bounded staleness, docs/protocol.md), and so is, in
+     * a direct conversation, whether the peer blocked the sender (the sync store's block item); the
+     * budget is kept in the container too, so a typing signal usually writes nothing.
      */
     public static final FunctionSpec TYPING = new FunctionSpec("Typing", HANDLERS + "TypingHandler",
             List.of(new WebSocketRoute("typing", true)),
-            List.of(TableAccess.of(CONVERSATIONS, GET_ITEM, QUERY), TableAccess.of(CONNECTIONS, QUERY, DELETE_ITEM)),
+            List.of(TableAccess.of(CONVERSATIONS, GET_ITEM, QUERY), TableAccess.of(CONNECTIONS, QUERY, DELETE_ITEM),
+                    TableAccess.of(INBOX, GET_ITEM)),
             true, true, MESSAGE_TIMEOUT);
 
     public static final FunctionSpec HEARTBEAT = new FunctionSpec("Heartbeat", HANDLERS + "HeartbeatHandler",
@@ -159,9 +165,17 @@ public final class Catalogue {
                     TableAccess.of(RATE_LIMITS, UPDATE_ITEM)),
             true, true, MESSAGE_TIMEOUT);
 
+    /**
+     * Groups and their administration (protocol v2): promotions, demotions and removals of admins
+     * are transactions over the member item and the group's admin count (TransactWriteItems is
+     * authorized by the UpdateItem and DeleteItem of its items); a rename updates each member's
+     * sync-store entry.
+     */
     public static final FunctionSpec GROUPS = new FunctionSpec("Groups", HANDLERS + "GroupsHandler",
             List.of(new HttpRoute("POST", "/groups"), new HttpRoute("POST", "/groups/{id}/members"),
-                    new HttpRoute("DELETE", "/groups/{id}/members/{userId}")),
+                    new HttpRoute("DELETE", "/groups/{id}/members/{userId}"), new HttpRoute("PATCH", "/groups/{id}"),
+                    new HttpRoute("PUT", "/groups/{id}/admins/{userId}"),
+                    new HttpRoute("DELETE", "/groups/{id}/admins/{userId}")),
             List.of(TableAccess.of(CONVERSATIONS, GET_ITEM, QUERY, PUT_ITEM, UPDATE_ITEM, BATCH_WRITE_ITEM, DELETE_ITEM),
                     TableAccess.of(CONNECTIONS, QUERY, DELETE_ITEM), TableAccess.of(INBOX, GET_ITEM, PUT_ITEM, UPDATE_ITEM),
                     TableAccess.of(RATE_LIMITS, UPDATE_ITEM)),
@@ -175,6 +189,22 @@ public final class Catalogue {
                     TableAccess.of(RATE_LIMITS, UPDATE_ITEM), TableAccess.of(INBOX, QUERY_INDEX, BATCH_GET_ITEM)),
             false, true, MESSAGE_TIMEOUT);
 
+    /**
+     * The caller's own choices (protocol v2): whom they block and which conversations they mute.
+     * A block is one transaction over three items: the blocker's list and the blocked user's
+     * "blocked by" list (both in the sync store, each in its user's own partition) and a flag on the
+     * direct conversation's meta item, which the send path's seq allocation checks as a condition
+     * (no read). A block or unblock posts the caller's presence as the other user is to see it now
+     * (410s remove gone connections). Mute is a flag on the caller's sync-store entry.
+     */
+    public static final FunctionSpec SETTINGS = new FunctionSpec("Settings", HANDLERS + "SettingsHandler",
+            List.of(new HttpRoute("PUT", "/blocks/{userId}"), new HttpRoute("DELETE", "/blocks/{userId}"),
+                    new HttpRoute("GET", "/blocks"), new HttpRoute("PUT", "/conversations/{id}/settings")),
+            List.of(TableAccess.of(INBOX, PUT_ITEM, DELETE_ITEM, QUERY, UPDATE_ITEM, GET_ITEM),
+                    TableAccess.of(CONVERSATIONS, GET_ITEM, UPDATE_ITEM), TableAccess.of(RATE_LIMITS, UPDATE_ITEM),
+                    TableAccess.of(CONNECTIONS, QUERY, DELETE_ITEM), TableAccess.of(PRESENCE, GET_ITEM)),
+            true, true, MESSAGE_TIMEOUT);
+
     /** Removing a device also removes its ack positions from the sync store. */
     public static final FunctionSpec DEVICES_ROUTES = new FunctionSpec("Devices", HANDLERS + "DevicesHandler",
             List.of(new HttpRoute("PUT", "/devices/{deviceId}"), new HttpRoute("DELETE", "/devices/{deviceId}")),
@@ -184,14 +214,15 @@ public final class Catalogue {
 
     public static final FunctionSpec PRESENCE_QUERY = new FunctionSpec("Presence", HANDLERS + "PresenceHandler",
             List.of(new HttpRoute("GET", "/presence")),
-            List.of(TableAccess.of(CONNECTIONS, QUERY), TableAccess.of(PRESENCE, GET_ITEM), TableAccess.of(RATE_LIMITS, UPDATE_ITEM)),
+            List.of(TableAccess.of(CONNECTIONS, QUERY), TableAccess.of(PRESENCE, GET_ITEM), TableAccess.of(RATE_LIMITS, UPDATE_ITEM),
+                    TableAccess.of(INBOX, QUERY)),
             false, true, MESSAGE_TIMEOUT);
 
     /** Consumes the presence queue: publishes "offline" once the reconnect grace period is over. */
     public static final FunctionSpec PRESENCE_CHECK = new FunctionSpec("PresenceCheck", HANDLERS + "PresenceCheckHandler",
             List.of(new QueueMessages(Queues.PRESENCE)),
             List.of(TableAccess.of(CONNECTIONS, QUERY, DELETE_ITEM), TableAccess.of(PRESENCE, GET_ITEM, UPDATE_ITEM),
-                    TableAccess.of(CONVERSATIONS, QUERY_INDEX)),
+                    TableAccess.of(CONVERSATIONS, QUERY_INDEX), TableAccess.of(INBOX, QUERY)),
             true, false, Duration.ofSeconds(30));
 
     /**
@@ -249,7 +280,7 @@ public final class Catalogue {
     /** Every function, in the order the CDK app declares them. */
     public static final List<FunctionSpec> ALL = List.of(CONNECT_AUTHORIZER, CONNECT, DISCONNECT, DEFAULT_ROUTE, SEND,
             HEARTBEAT, SYNC, HISTORY, ACK, READ_CURSOR, GROUPS, CONVERSATIONS_LIST, DEVICES_ROUTES, PRESENCE_QUERY,
-            PRESENCE_CHECK, FANOUT, NOTIFY, MESSAGE_EVENTS, TYPING, ATTACHMENTS, THUMBNAILS);
+            PRESENCE_CHECK, FANOUT, NOTIFY, MESSAGE_EVENTS, TYPING, ATTACHMENTS, THUMBNAILS, SETTINGS);
 
     /** What a function does in the attachments bucket (empty: nothing). */
     public static List<Bucket.Access> bucketAccess(FunctionSpec spec) {

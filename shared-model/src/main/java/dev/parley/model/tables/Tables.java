@@ -53,6 +53,15 @@ public final class Tables {
         public static final String BY_MEMBER_INDEX = "byMember";
         public static final String NAME = "name";
         public static final String CREATED_BY = "createdBy";
+        /** A group member item: {@code true} when the member is an admin (protocol v2; absent otherwise). */
+        public static final String ADMIN = "admin";
+        /** A group's meta item: how many admins it has; every demotion or admin's leave keeps it at least 1. */
+        public static final String ADMIN_COUNT = "adminCount";
+        /**
+         * A direct conversation's meta item: the members blocked by the other one (a string set,
+         * protocol v2). The seq allocation of their sends is conditioned on not being in it.
+         */
+        public static final String BLOCKED = "blocked";
 
         public static final TableDefinition DEFINITION = new TableDefinition(
                 "CONVERSATIONS_TABLE", "parley-conversations",
@@ -209,7 +218,8 @@ public final class Tables {
      * so that sync, the conversation list and unread cost what changed, not what exists
      * (docs/data-model.md, "inbox"). Items: {@code c#<conversationId>} (the user's entry for a
      * conversation: positions, counters, activity) and {@code k#<deviceId>#<conversationId>}
-     * (a device's ack position). {@code byChange} lists the entries changed since a cursor;
+     * (a device's ack position), and the user's blocks ({@code blocks#<userId>},
+     * {@code blockedBy#<userId>}). {@code byChange} lists the entries changed since a cursor;
      * {@code byActivity} lists them newest activity first.
      */
     public static final class Inbox {
@@ -217,6 +227,12 @@ public final class Tables {
         public static final String ITEM = "item";
         public static final String ENTRY_PREFIX = "c#";
         public static final String ACK_PREFIX = "k#";
+        /** {@code blocks#<userId>}: the partition's user blocked that user (protocol v2; {@code GET /blocks}). */
+        public static final String BLOCKS_PREFIX = "blocks#";
+        /** {@code blockedBy#<userId>}: that user blocked the partition's user (hides their presence from them). */
+        public static final String BLOCKED_BY_PREFIX = "blockedBy#";
+        /** On a block item: when it was made (epoch ms). */
+        public static final String BLOCKED_AT = "blockedAt";
         public static final String CONVERSATION_ID = "conversationId";
         public static final String KIND = "kind";
         public static final String NAME = "name";

@@ -24,7 +24,10 @@ class ClientCodecTest {
                         new ServerFrame.ConversationSync("grp:x", "group", "Lunch", 0, 0, 0, List.of(), false))),
                 new ServerFrame.HistoryPage("h-1", "dm:a:b", List.of(HELLO), false),
                 new ServerFrame.Presence("bob", true, 55),
-                new ServerFrame.Members("grp:x", "Lunch", List.of("a", "b"), List.of("b"), List.of(), "a"),
+                new ServerFrame.Members("grp:x", "Lunch", List.of("a", "b"), List.of("a"), List.of("b"), List.of(),
+                        List.of(), List.of(), false, "a"),
+                new ServerFrame.Members("grp:x", "Dinner", List.of("a", "b"), List.of("a", "b"), List.of(), List.of(),
+                        List.of("b"), List.of(), true, "a"),
                 new ServerFrame.ReadPush("dm:a:b", "b", 7));
         for (ServerFrame frame : frames) {
             assertThat(ClientCodec.read(FrameCodec.encode(frame))).isEqualTo(new ClientCodec.Frame(frame));

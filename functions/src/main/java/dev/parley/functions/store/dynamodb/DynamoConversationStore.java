@@ -4,16 +4,23 @@ import static dev.parley.functions.store.dynamodb.Attr.n;
 import static dev.parley.functions.store.dynamodb.Attr.s;
 
 import dev.parley.functions.store.ConversationStore;
+import dev.parley.model.domain.ConversationId;
 import dev.parley.model.domain.ConversationKind;
+import dev.parley.model.errors.BlockedException;
+import dev.parley.model.errors.NotFoundException;
 import dev.parley.model.tables.Tables.Conversations;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.Delete;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.Update;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
@@ -32,11 +39,24 @@ public final class DynamoConversationStore implements ConversationStore {
      */
     static final String ALLOCATE_SEQ = "ADD #lastSeq :one SET #lastSeqAt = :now, #kind = if_not_exists(#kind, :kind), "
             + "#created = if_not_exists(#created, :now)";
+    /**
+     * A direct send's seq is drawn only if the peer has not blocked the sender: the condition of the
+     * counter update itself (a missing set contains nothing), so a block costs a send no read and a
+     * refused send draws no seq.
+     */
+    static final String NOT_BLOCKED = "NOT contains(#blocked, :sender)";
     static final String LAST_SEQ_AT = "lastSeqAt";
     static final String DEVICE_ITEM_PREFIX = "d#";
     static final String ACK_SEQ = "ackSeq";
     /** Members of a group, kept on its meta item so the cap is one conditional write. */
     static final String MEMBER_COUNT = "memberCount";
+    /** A member item that exists and is no admin's. */
+    static final String NO_ADMIN = "attribute_exists(#item) AND (attribute_not_exists(#admin) OR #admin <> :true)";
+    static final String IS_ADMIN = "#admin = :true";
+    /** The group keeps an admin: another one remains. */
+    static final String ANOTHER_ADMIN = "#admins > :one";
+    /** ...or the leaving admin is the group's only member (the group is left empty). */
+    static final String ANOTHER_ADMIN_OR_ALONE = "#admins > :one OR #count <= :one";
     /** Room for n more: the count after adding stays at most the cap. */
     static final String ROOM_FOR_MORE = "attribute_exists(#item) AND #count <= :limit";
 
@@ -49,20 +69,33 @@ public final class DynamoConversationStore implements ConversationStore {
     }
 
     @Override
-    public SeqAllocation allocateSeq(String conversationId, long now) {
-        UpdateItemResponse response = dynamo.updateItem(update -> update.tableName(table)
-                .key(metaKey(conversationId))
-                .updateExpression(ALLOCATE_SEQ)
-                .expressionAttributeNames(Map.of(
-                        "#lastSeq", Conversations.LAST_SEQ,
-                        "#lastSeqAt", LAST_SEQ_AT,
-                        "#kind", Conversations.KIND,
-                        "#created", Conversations.CREATED_AT))
-                .expressionAttributeValues(Map.of(
-                        ":one", n(1),
-                        ":kind", s(ConversationKind.of(conversationId).wire()),
-                        ":now", n(now)))
-                .returnValues(ReturnValue.ALL_NEW));
+    public SeqAllocation allocateSeq(String conversationId, String senderId, long now) {
+        Map<String, String> names = new HashMap<>(Map.of(
+                "#lastSeq", Conversations.LAST_SEQ,
+                "#lastSeqAt", LAST_SEQ_AT,
+                "#kind", Conversations.KIND,
+                "#created", Conversations.CREATED_AT));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(
+                ":one", n(1),
+                ":kind", s(ConversationKind.of(conversationId).wire()),
+                ":now", n(now)));
+        boolean checkBlock = senderId != null && ConversationId.isDirect(conversationId);
+        if (checkBlock) {
+            names.put("#blocked", Conversations.BLOCKED);
+            values.put(":sender", s(senderId));
+        }
+        UpdateItemResponse response;
+        try {
+            response = dynamo.updateItem(update -> update.tableName(table)
+                    .key(metaKey(conversationId))
+                    .updateExpression(ALLOCATE_SEQ)
+                    .conditionExpression(checkBlock ? NOT_BLOCKED : null)
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(values)
+                    .returnValues(ReturnValue.ALL_NEW));
+        } catch (ConditionalCheckFailedException blocked) {
+            throw new BlockedException("you cannot write to " + conversationId + ": the other member blocked you");
+        }
         Map<String, AttributeValue> item = response.attributes();
         AttributeValue recorded = item.get(MEMBERS_RECORDED);
         return new SeqAllocation(Attr.number(item, Conversations.LAST_SEQ, 0),
@@ -105,7 +138,9 @@ public final class DynamoConversationStore implements ConversationStore {
         Map<String, AttributeValue> item = response.item();
         return Optional.of(new Meta(conversationId, Attr.string(item, Conversations.KIND),
                 Attr.number(item, Conversations.LAST_SEQ, 0), Attr.number(item, LAST_SEQ_AT, 0),
-                Attr.string(item, Conversations.NAME), Attr.string(item, Conversations.CREATED_BY)));
+                Attr.string(item, Conversations.NAME), Attr.string(item, Conversations.CREATED_BY),
+                !ConversationKind.GROUP.wire().equals(Attr.string(item, Conversations.KIND))
+                        || item.containsKey(Conversations.ADMIN_COUNT)));
     }
 
     @Override
@@ -119,13 +154,17 @@ public final class DynamoConversationStore implements ConversationStore {
         meta.put(Conversations.CREATED_AT, n(now));
         meta.put(MEMBERS_RECORDED, AttributeValue.fromBool(true));
         meta.put(MEMBER_COUNT, n(members.size()));
+        meta.put(Conversations.ADMIN_COUNT, n(1));
         dynamo.putItem(put -> put.tableName(table).item(meta)
                 .conditionExpression("attribute_not_exists(#item)")
                 .expressionAttributeNames(Map.of("#item", Conversations.ITEM)));
         List<WriteRequest> writes = new ArrayList<>();
         for (String member : members) {
-            writes.add(WriteRequest.builder().putRequest(PutRequest.builder()
-                    .item(memberItem(conversationId, member, ConversationKind.GROUP, 0, now)).build()).build());
+            Map<String, AttributeValue> item = new HashMap<>(memberItem(conversationId, member, ConversationKind.GROUP, 0, now));
+            if (member.equals(createdBy)) {
+                item.put(Conversations.ADMIN, AttributeValue.fromBool(true));
+            }
+            writes.add(WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build());
         }
         for (int from = 0; from < writes.size(); from += 25) {
             Map<String, List<WriteRequest>> batch = Map.of(table, writes.subList(from, Math.min(from + 25, writes.size())));
@@ -206,16 +245,115 @@ public final class DynamoConversationStore implements ConversationStore {
         return added;
     }
 
+    /**
+     * A member who is no admin: removed with one conditional delete. An admin: in one transaction
+     * with the admin count, which must stay at least 1 unless they are the group's only member.
+     * Each path's condition refuses the other case (promoted or demoted meanwhile), and the
+     * member item is then read again to take the right path.
+     */
     @Override
-    public boolean removeMember(String conversationId, String userId) {
-        try {
-            dynamo.deleteItem(delete -> delete.tableName(table).key(memberKey(conversationId, userId))
-                    .conditionExpression("attribute_exists(#item)")
-                    .expressionAttributeNames(Map.of("#item", Conversations.ITEM)));
-            return true;
-        } catch (ConditionalCheckFailedException notAMember) {
-            return false;
+    public Removal removeMember(String conversationId, String userId) {
+        for (int attempt = 0; attempt < 3; attempt++) {
+            Optional<Membership> membership = membership(conversationId, userId);
+            if (membership.isEmpty()) {
+                return Removal.NOT_MEMBER;
+            }
+            if (!membership.get().admin()) {
+                try {
+                    dynamo.deleteItem(delete -> delete.tableName(table).key(memberKey(conversationId, userId))
+                            .conditionExpression(NO_ADMIN)
+                            .expressionAttributeNames(Map.of("#item", Conversations.ITEM, "#admin", Conversations.ADMIN))
+                            .expressionAttributeValues(Map.of(":true", AttributeValue.fromBool(true))));
+                    return Removal.REMOVED;
+                } catch (ConditionalCheckFailedException goneOrPromoted) {
+                    continue;
+                }
+            }
+            Set<Integer> failed = Transactions.write(dynamo, List.of(
+                    TransactWriteItem.builder().delete(Delete.builder().tableName(table).key(memberKey(conversationId, userId))
+                            .conditionExpression(IS_ADMIN)
+                            .expressionAttributeNames(Map.of("#admin", Conversations.ADMIN))
+                            .expressionAttributeValues(Map.of(":true", AttributeValue.fromBool(true))).build()).build(),
+                    TransactWriteItem.builder().update(Update.builder().tableName(table).key(metaKey(conversationId))
+                            .updateExpression("SET #admins = #admins - :one")
+                            .conditionExpression(ANOTHER_ADMIN_OR_ALONE)
+                            .expressionAttributeNames(Map.of("#admins", Conversations.ADMIN_COUNT, "#count", MEMBER_COUNT))
+                            .expressionAttributeValues(Map.of(":one", n(1))).build()).build()));
+            if (failed.isEmpty()) {
+                return Removal.REMOVED;
+            }
+            if (!failed.contains(0)) {
+                return Removal.LAST_ADMIN;
+            }
         }
+        throw new IllegalStateException(userId + " in " + conversationId + " kept changing role during a removal");
+    }
+
+    @Override
+    public boolean promote(String conversationId, String userId) {
+        Set<Integer> failed = Transactions.write(dynamo, List.of(
+                TransactWriteItem.builder().update(Update.builder().tableName(table).key(memberKey(conversationId, userId))
+                        .updateExpression("SET #admin = :true")
+                        .conditionExpression(NO_ADMIN)
+                        .expressionAttributeNames(Map.of("#item", Conversations.ITEM, "#admin", Conversations.ADMIN))
+                        .expressionAttributeValues(Map.of(":true", AttributeValue.fromBool(true))).build()).build(),
+                TransactWriteItem.builder().update(Update.builder().tableName(table).key(metaKey(conversationId))
+                        .updateExpression("SET #admins = if_not_exists(#admins, :zero) + :one")
+                        .conditionExpression("attribute_exists(#item)")
+                        .expressionAttributeNames(Map.of("#admins", Conversations.ADMIN_COUNT, "#item", Conversations.ITEM))
+                        .expressionAttributeValues(Map.of(":one", n(1), ":zero", n(0))).build()).build()));
+        if (failed.isEmpty()) {
+            return true;
+        }
+        if (membership(conversationId, userId).isEmpty()) {
+            throw new NotFoundException(userId + " is not a member of " + conversationId);
+        }
+        return false;
+    }
+
+    @Override
+    public Demotion demote(String conversationId, String userId) {
+        Set<Integer> failed = Transactions.write(dynamo, List.of(
+                TransactWriteItem.builder().update(Update.builder().tableName(table).key(memberKey(conversationId, userId))
+                        .updateExpression("REMOVE #admin")
+                        .conditionExpression(IS_ADMIN)
+                        .expressionAttributeNames(Map.of("#admin", Conversations.ADMIN))
+                        .expressionAttributeValues(Map.of(":true", AttributeValue.fromBool(true))).build()).build(),
+                TransactWriteItem.builder().update(Update.builder().tableName(table).key(metaKey(conversationId))
+                        .updateExpression("SET #admins = #admins - :one")
+                        .conditionExpression(ANOTHER_ADMIN)
+                        .expressionAttributeNames(Map.of("#admins", Conversations.ADMIN_COUNT))
+                        .expressionAttributeValues(Map.of(":one", n(1))).build()).build()));
+        if (failed.isEmpty()) {
+            return Demotion.DEMOTED;
+        }
+        return failed.contains(0) ? Demotion.NOT_ADMIN : Demotion.LAST_ADMIN;
+    }
+
+    @Override
+    public boolean adoptCreator(String conversationId, String creator) {
+        return Transactions.write(dynamo, List.of(
+                TransactWriteItem.builder().update(Update.builder().tableName(table).key(metaKey(conversationId))
+                        .updateExpression("SET #admins = :one")
+                        .conditionExpression("attribute_not_exists(#admins) AND #createdBy = :creator")
+                        .expressionAttributeNames(Map.of("#admins", Conversations.ADMIN_COUNT,
+                                "#createdBy", Conversations.CREATED_BY))
+                        .expressionAttributeValues(Map.of(":one", n(1), ":creator", s(creator))).build()).build(),
+                TransactWriteItem.builder().update(Update.builder().tableName(table).key(memberKey(conversationId, creator))
+                        .updateExpression("SET #admin = :true")
+                        .conditionExpression("attribute_exists(#item)")
+                        .expressionAttributeNames(Map.of("#admin", Conversations.ADMIN, "#item", Conversations.ITEM))
+                        .expressionAttributeValues(Map.of(":true", AttributeValue.fromBool(true))).build()).build()))
+                .isEmpty();
+    }
+
+    @Override
+    public void rename(String conversationId, String name) {
+        dynamo.updateItem(update -> update.tableName(table).key(metaKey(conversationId))
+                .updateExpression("SET #name = :name")
+                .conditionExpression("attribute_exists(#item)")
+                .expressionAttributeNames(Map.of("#name", Conversations.NAME, "#item", Conversations.ITEM))
+                .expressionAttributeValues(Map.of(":name", s(name))));
     }
 
     private static Map<String, AttributeValue> memberItem(String conversationId, String member, ConversationKind kind,
@@ -283,7 +421,8 @@ public final class DynamoConversationStore implements ConversationStore {
     private static Membership toMembership(Map<String, AttributeValue> item) {
         return new Membership(Attr.string(item, Conversations.CONVERSATION_ID), Attr.string(item, Conversations.MEMBER_ID),
                 Attr.string(item, Conversations.KIND), Attr.number(item, Conversations.READ_SEQ, 0),
-                Attr.number(item, Conversations.JOINED_SEQ, 0));
+                Attr.number(item, Conversations.JOINED_SEQ, 0),
+                item.get(Conversations.ADMIN) != null && Boolean.TRUE.equals(item.get(Conversations.ADMIN).bool()));
     }
 
     private static Map<String, AttributeValue> memberKey(String conversationId, String userId) {

@@ -282,6 +282,23 @@ public final class DynamoInboxStore implements InboxStore {
                 .set("#changed", n(now)).add("#ver", n(1)).value(":muted", AttributeValue.fromBool(muted)), MUTE_CHANGES);
     }
 
+    /** A rename reaches the entries of members; one that is gone (left) or already so is left alone. */
+    static final String RENAMES = "attribute_exists(#item) AND attribute_not_exists(#left) AND "
+            + "(attribute_not_exists(#name) OR #name <> :name)";
+
+    @Override
+    public boolean rename(String userId, String conversationId, String name, long now) {
+        return conditionally(new Write(entryKey(userId, conversationId)).set("#name", s(name))
+                .set("#changed", n(now)).add("#ver", n(1)).value(":name", s(name)), RENAMES);
+    }
+
+    @Override
+    public boolean muted(String userId, String conversationId) {
+        GetItemResponse response = dynamo.getItem(get -> get.tableName(table).key(entryKey(userId, conversationId))
+                .projectionExpression("#muted").expressionAttributeNames(Map.of("#muted", Inbox.MUTED)));
+        return response.hasItem() && bool(response.item(), Inbox.MUTED);
+    }
+
     @Override
     public void markLeft(String userId, String conversationId, long now, Duration keepFor) {
         Write left = new Write(entryKey(userId, conversationId)).set("#left", AttributeValue.fromBool(true))

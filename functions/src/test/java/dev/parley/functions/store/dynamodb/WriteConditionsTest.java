@@ -33,4 +33,19 @@ class WriteConditionsTest {
         // ADD is atomic in DynamoDB: concurrent sends can never read-modify-write the same value.
         assertThat(DynamoConversationStore.ALLOCATE_SEQ).startsWith("ADD #lastSeq :one");
     }
+
+    @Test
+    void aBlockIsTheConditionOfTheDirectSendsCounterUpdate() {
+        // A read of the block before the counter would cost every direct send a read, and a block
+        // landing between the read and the update would let the send through.
+        assertThat(DynamoConversationStore.NOT_BLOCKED).isEqualTo("NOT contains(#blocked, :sender)");
+    }
+
+    @Test
+    void anAdminIsTakenAwayOnlyWhileAnotherRemains() {
+        // Reading the admins and then demoting would let two admins demoting each other at once
+        // leave a group without one; the count is the condition of the same transaction.
+        assertThat(DynamoConversationStore.ANOTHER_ADMIN).isEqualTo("#admins > :one");
+        assertThat(DynamoConversationStore.ANOTHER_ADMIN_OR_ALONE).isEqualTo("#admins > :one OR #count <= :one");
+    }
 }

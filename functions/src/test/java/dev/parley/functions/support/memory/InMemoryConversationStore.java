@@ -2,6 +2,7 @@ package dev.parley.functions.support.memory;
 
 import dev.parley.functions.store.ConversationStore;
 import dev.parley.model.domain.ConversationKind;
+import dev.parley.model.errors.NotFoundException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +24,7 @@ public final class InMemoryConversationStore implements ConversationStore {
     private final Map<String, Long> acks = new ConcurrentHashMap<>();
 
     @Override
-    public synchronized SeqAllocation allocateSeq(String conversationId, long now) {
+    public synchronized SeqAllocation allocateSeq(String conversationId, String senderId, long now) {
         MetaItem meta = metas.getOrDefault(conversationId,
                 new MetaItem(ConversationKind.of(conversationId).wire(), 0, now, null, null, false, 0));
         MetaItem next = new MetaItem(meta.kind(), meta.lastSeq() + 1, now, meta.name(), meta.createdBy(),
@@ -60,7 +61,7 @@ public final class InMemoryConversationStore implements ConversationStore {
         }
         metas.put(conversationId, new MetaItem(ConversationKind.GROUP.wire(), 0, now, name, createdBy, true, users.size()));
         users.forEach(user -> members.computeIfAbsent(conversationId, c -> new ConcurrentHashMap<>())
-                .put(user, new Membership(conversationId, user, ConversationKind.GROUP.wire(), 0, 0)));
+                .put(user, new Membership(conversationId, user, ConversationKind.GROUP.wire(), 0, 0, user.equals(createdBy))));
     }
 
     @Override
@@ -103,8 +104,65 @@ public final class InMemoryConversationStore implements ConversationStore {
     }
 
     @Override
-    public synchronized boolean removeMember(String conversationId, String userId) {
-        return members.getOrDefault(conversationId, Map.of()).remove(userId) != null;
+    public synchronized Removal removeMember(String conversationId, String userId) {
+        Map<String, Membership> group = members.getOrDefault(conversationId, Map.of());
+        Membership membership = group.get(userId);
+        if (membership == null) {
+            return Removal.NOT_MEMBER;
+        }
+        if (membership.admin() && admins(conversationId) == 1 && group.size() > 1) {
+            return Removal.LAST_ADMIN;
+        }
+        group.remove(userId);
+        return Removal.REMOVED;
+    }
+
+    @Override
+    public synchronized boolean promote(String conversationId, String userId) {
+        Membership membership = members.getOrDefault(conversationId, Map.of()).get(userId);
+        if (membership == null) {
+            throw new NotFoundException(userId + " is not a member of " + conversationId);
+        }
+        if (membership.admin()) {
+            return false;
+        }
+        members.get(conversationId).put(userId, withAdmin(membership, true));
+        return true;
+    }
+
+    @Override
+    public synchronized Demotion demote(String conversationId, String userId) {
+        Membership membership = members.getOrDefault(conversationId, Map.of()).get(userId);
+        if (membership == null || !membership.admin()) {
+            return Demotion.NOT_ADMIN;
+        }
+        if (admins(conversationId) == 1) {
+            return Demotion.LAST_ADMIN;
+        }
+        members.get(conversationId).put(userId, withAdmin(membership, false));
+        return Demotion.DEMOTED;
+    }
+
+    /** Groups created here always record admins. */
+    @Override
+    public boolean adoptCreator(String conversationId, String creator) {
+        return false;
+    }
+
+    @Override
+    public synchronized void rename(String conversationId, String name) {
+        MetaItem meta = metas.get(conversationId);
+        metas.put(conversationId, new MetaItem(meta.kind(), meta.lastSeq(), meta.lastSeqAt(), name, meta.createdBy(),
+                meta.membersRecorded(), meta.memberCount()));
+    }
+
+    private long admins(String conversationId) {
+        return members.getOrDefault(conversationId, Map.of()).values().stream().filter(Membership::admin).count();
+    }
+
+    private static Membership withAdmin(Membership membership, boolean admin) {
+        return new Membership(membership.conversationId(), membership.userId(), membership.kind(), membership.readSeq(),
+                membership.joinedSeq(), admin);
     }
 
     @Override
@@ -131,7 +189,7 @@ public final class InMemoryConversationStore implements ConversationStore {
             return false;
         }
         members.get(conversationId).put(userId, new Membership(conversationId, userId, membership.kind(), seq,
-                membership.joinedSeq()));
+                membership.joinedSeq(), membership.admin()));
         return true;
     }
 
