@@ -77,7 +77,10 @@ export interface ClientEvents {
   /** A pending send was stored (also one restored from the store after a reload). */
   sent: Sent;
   /** A pending send was refused for good; it is no longer pending. */
-  sendFailed: { clientMsgId: string; to: Destination; body: Record<string, unknown> | null; error: ServerError };
+  sendFailed: {
+    clientMsgId: string; action: string; to: Destination; body: Record<string, unknown> | null;
+    fields?: Record<string, unknown>; error: ServerError;
+  };
   /** The pending sends changed (added, transmitted, confirmed, failed). */
   outbox: PendingSend[];
   /** The handshake was refused twice (401/403); the client waits for `reconnect()`. */
@@ -948,7 +951,10 @@ export class ParleyClient {
         const waiter = this.waiters.get(pending.clientMsgId);
         this.waiters.delete(pending.clientMsgId);
         this.outboxChanged(true);
-        this.emit('sendFailed', { clientMsgId: pending.clientMsgId, to: pending.to, body: pending.body, error: failure });
+        this.emit('sendFailed', {
+          clientMsgId: pending.clientMsgId, action: pending.action, to: pending.to, body: pending.body,
+          ...(pending.fields !== undefined ? { fields: pending.fields } : {}), error: failure,
+        });
         this.job(() => waiter?.reject(failure));
       } else if (outcome.verdict === 'retry') {
         this.outboxChanged(false);
@@ -1109,10 +1115,12 @@ export class ParleyClient {
 }
 
 function toPendingSend(p: Pending): PendingSend {
-  return {
-    clientMsgId: p.clientMsgId, to: p.to, body: p.body ?? {}, createdAt: p.createdAt,
+  const pending: PendingSend = {
+    clientMsgId: p.clientMsgId, action: p.action, to: p.to, body: p.body ?? {}, createdAt: p.createdAt,
     status: p.transmittedAt >= 0 ? 'sending' : 'waiting', attempts: p.attempts,
   };
+  if (p.fields !== undefined) pending.fields = { ...p.fields };
+  return pending;
 }
 
 const OWN_KINDS: Record<string, Message['kind']> = { send: 'message', edit: 'edit', delete: 'delete', react: 'reaction' };

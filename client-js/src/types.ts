@@ -148,6 +148,10 @@ export type ConnectionState = 'connecting' | 'syncing' | 'connected' | 'disconne
 /** A send not yet confirmed by the server, as `pendingSends()` lists it. */
 export interface PendingSend {
   clientMsgId: string;
+  /** `send`; version 2 `edit`, `delete`, `react`. */
+  action: string;
+  /** Version 2: the target's seq (`edit`, `delete`, `react`), `emoji`, `remove`, `replyTo`. */
+  fields?: Record<string, unknown>;
   to: Destination;
   body: Record<string, unknown>;
   /** Epoch milliseconds when the application made the send. */
