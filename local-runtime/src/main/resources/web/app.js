@@ -949,7 +949,7 @@ function noteItem(note) {
 function quoteOf(c, seq) {
   const target = c.messages.get(seq);
   if (!target) return { seq, sender: null, text: 'an earlier message' };
-  return { seq, sender: target.senderId, text: summary(target).slice(0, 100) };
+  return { seq, sender: target.senderId === state.me ? 'You' : target.senderId, text: summary(target).slice(0, 100) };
 }
 
 function messageSignature(m) {

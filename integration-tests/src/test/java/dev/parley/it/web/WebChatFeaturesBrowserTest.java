@@ -57,7 +57,8 @@ class WebChatFeaturesBrowserTest extends TwoBrowserWindows {
         bob.reply(first, "10 works");
         ChatPage.Shown reply = alice.awaitMessage("10 works");
         assertThat(reply.replyTo()).isEqualTo(first);
-        assertThat(alice.quoteOf(reply.seq())).contains(b).contains("see you at 10");
+        assertThat(alice.quoteOf(reply.seq())).contains("You").contains("see you at 10");
+        assertThat(bob.quoteOf(reply.seq())).contains(a).contains("see you at 10");
 
         // Bob types: Alice sees it while he types, and no more once he cleared the box.
         bob.typeWithoutSending("and bring");

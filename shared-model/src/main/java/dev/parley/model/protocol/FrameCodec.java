@@ -449,7 +449,8 @@ public final class FrameCodec {
      * that separates it from the next: what a page spends of {@code AwsLimits.REPLY_BUDGET_BYTES}.
      */
     public static int pageEntryBytes(Message message) {
-        StringWriter out = new StringWriter(256 + message.bodyJson().length());
+        // Deleted messages and delete and reaction events carry no body.
+        StringWriter out = new StringWriter(256 + (message.bodyJson() == null ? 0 : message.bodyJson().length()));
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
             g.writeStartObject();
             writeMessageFields(message, g);
