@@ -264,7 +264,9 @@ function onChanged(view) {
 function announce(c, m) {
   const line = `${m.senderId}: ${summary(m)}`;
   if (c.id === state.openId && document.visibilityState === 'visible') $('live').textContent = line;
-  if (document.visibilityState === 'hidden' && c.muted !== true && 'Notification' in window
+  const mentioned = Array.isArray(m.body && m.body.mentions) && m.body.mentions.includes(state.me);
+  // A muted conversation stays quiet, except for a mention (as its push notifications do).
+  if (document.visibilityState === 'hidden' && (c.muted !== true || mentioned) && 'Notification' in window
       && Notification.permission === 'granted') {
     const notification = new Notification(c.kind === 'group' ? title(c) : m.senderId, {
       body: c.kind === 'group' ? line.slice(0, 120) : summary(m).slice(0, 120), tag: c.id,
@@ -800,6 +802,7 @@ function renderList() {
   });
   reconcile($('conversation-list'), nodes);
   prune(listNodes, new Set(conversations.map((c) => c.id)));
+  renderPeople();
   $('no-conversations').hidden = nodes.length > 0;
 
   const total = [...state.conversations.values()]
@@ -812,6 +815,22 @@ function renderList() {
   const groupsMissing = state.apiMissing.has('groups');
   $('group-create').disabled = groupsMissing;
   if (groupsMissing) $('group-error').textContent = 'This server does not offer groups yet.';
+}
+
+/** The "start a chat" field suggests the people the user has talked to and the groups they are in. */
+function renderPeople() {
+  const people = new Set();
+  for (const c of state.conversations.values()) {
+    if (c.kind === 'direct' && c.peer !== state.me) people.add(c.peer);
+    for (const member of c.members || []) if (member !== state.me) people.add(member);
+  }
+  const options = [...people].sort().map((id) => ({ value: id, label: id }));
+  for (const c of state.conversations.values()) if (c.kind === 'group' && c.onServer) options.push({ value: c.id, label: title(c) });
+  const list = $('known-people');
+  const signature = JSON.stringify(options);
+  if (list.dataset.signature === signature) return;
+  list.dataset.signature = signature;
+  list.replaceChildren(...options.map((o) => el('option', { value: o.value, label: o.label })));
 }
 
 /** The list's line under a conversation: the latest message, with its sender's name in a group. */
@@ -867,13 +886,13 @@ function renderConversation() {
   for (const m of shown) {
     if (m.newDay) {
       add(`${c.id}|day|${m.day}`, m.day, () => el('li', {
-        className: 'day', role: 'separator', 'data-testid': 'day', text: formatDay(m.time),
+        className: 'day', 'data-testid': 'day', text: formatDay(m.time),
       }));
     }
     if (m.unreadStart) {
       divider = true;
       add(`${c.id}|unread`, 'unread', () => el('li', {
-        id: 'unread-divider', className: 'unread-divider', role: 'separator', 'data-testid': 'unread-divider', text: 'New messages',
+        id: 'unread-divider', className: 'unread-divider', 'data-testid': 'unread-divider', text: 'New messages',
       }));
     }
     if (m.note) {
@@ -998,8 +1017,9 @@ function messageElement(c, m) {
     : el('span', { className: 'visually-hidden', text: m.mine ? 'You: ' : `${m.sender}: ` }),
   m.quote ? el('button', {
     type: 'button', className: 'quote', 'data-testid': 'reply-quote', 'data-action': 'jump', 'data-target': m.quote.seq,
-    'aria-label': `Reply to ${m.quote.sender || 'a message'}: ${m.quote.text}. Show it`,
-  }, el('span', { className: 'quote-sender', text: m.quote.sender || '' }), el('span', { className: 'quote-text', text: m.quote.text })) : null,
+    title: 'Show the message this replies to',
+  }, el('span', { className: 'visually-hidden', text: 'In reply to ' }),
+  el('span', { className: 'quote-sender', text: m.quote.sender || '' }), el('span', { className: 'quote-text', text: m.quote.text })) : null,
   m.deleted ? el('p', { className: 'text empty', 'data-testid': 'message-text', text: 'Message deleted' })
     : text !== null ? el('p', { className: 'text', 'data-testid': 'message-text' }, textWithMentions(text, m.body.mentions))
       : m.files.length === 0 ? el('p', { className: 'text empty', 'data-testid': 'message-text', text: '(message without text)' })
