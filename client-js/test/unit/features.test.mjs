@@ -90,11 +90,15 @@ test('requests the server would refuse are refused before they are queued', asyn
 
 test('a refused edit rejects with the server code and is not retried', async () => {
   const ctx = setup();
+  const failures = [];
+  ctx.client.on('sendFailed', (f) => failures.push(f));
   const socket = await connected(ctx);
   const editing = ctx.client.edit(C, 1, { text: 'not mine' });
+  assert.deepEqual(ctx.client.pendingSends().map((p) => [p.action, p.fields]), [['edit', { seq: 1 }]]);
   const edit = await ctx.server.request(socket, 'edit');
   socket.push({ type: 'error', requestId: edit.requestId, code: 'FORBIDDEN', message: 'only the sender may edit' });
   await assert.rejects(editing, (e) => e instanceof ServerError && e.code === 'FORBIDDEN');
+  assert.deepEqual(failures.map((f) => [f.action, f.fields, f.error.code]), [['edit', { seq: 1 }, 'FORBIDDEN']]);
   assert.equal(ctx.client.pendingSends().length, 0);
   assert.equal(ctx.client.view(C, 1).body.text, 'm1');
 });

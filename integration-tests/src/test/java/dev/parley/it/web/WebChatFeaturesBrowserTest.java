@@ -122,8 +122,26 @@ class WebChatFeaturesBrowserTest extends TwoBrowserWindows {
                 "return document.querySelector('[data-testid=\"attachment-image\"]').naturalWidth");
         assertThat(width).as("a thumbnail of at most 320 px, not the 1200 px original").isBetween(1L, 320L);
         assertThat(alice.messages()).extracting(ChatPage.Shown::text).endsWith("the view from the hotel");
-        assertThat(bobWindow.findElements(By.cssSelector("#uploads [data-testid=\"upload\"]"))).isEmpty();
+        assertThat(aliceWindow.findElements(By.cssSelector("#uploads [data-testid=\"upload\"]"))).as("sent, no longer staged").isEmpty();
         shoot(bobWindow, "image-1100px");
+
+        // A file dropped on the conversation is attached the same way; Bob gets a link to it.
+        aliceWindow.executeScript("""
+                const transfer = new DataTransfer();
+                transfer.items.add(new File(['the agenda\\n'.repeat(50)], 'agenda.txt', { type: 'text/plain' }));
+                document.getElementById('conversation').dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));""");
+        alice.await("the dropped file uploaded", d -> d.findElements(By.cssSelector("#uploads [data-testid=\"upload\"][data-status=\"done\"]")).size() == 1);
+        alice.send("the agenda");
+        WebElement link = bob.await("a link to the dropped file", d -> d.findElements(By.cssSelector("a[data-testid=\"attachment-file\"]"))
+                .stream().filter(anchor -> anchor.getText().startsWith("File: agenda.txt")).findFirst().orElse(null));
+        assertThat(link.getDomAttribute("href")).startsWith("http://127.0.0.1:").contains("X-Amz-Signature=");
+
+        // A kind of file the server refuses is not uploaded at all: the page says why.
+        Path program = Files.createDirectories(Path.of("target", "browser-files")).resolve("setup.bin");
+        Files.write(program, new byte[] {0x4d, 0x5a, 0, 0});
+        alice.attach(program);
+        alice.await("the refusal shown", d -> d.findElement(By.id("notice")).getText().contains("setup.bin: this kind of file cannot be sent"));
+        assertThat(aliceWindow.findElements(By.cssSelector("#uploads [data-testid=\"upload\"]"))).isEmpty();
     }
 
     /** A PNG of this size with some drawing on it, in target/. */
