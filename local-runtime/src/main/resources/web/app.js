@@ -223,7 +223,11 @@ function onState(s) {
       markRead();
       break;
     case 'authFailed': setStatus('offline', 'Signed out by the server. Reconnect to try again.'); break;
-    case 'disconnected': setStatus('offline', 'Offline. Reconnecting…'); break;
+    case 'disconnected':
+      // Offline, the page cannot know who is online: show no presence rather than a stale "online".
+      state.presence.clear();
+      setStatus('offline', 'Offline. Reconnecting…');
+      break;
     default: break;
   }
   render();
@@ -1166,6 +1170,7 @@ function showNotice(text) {
 
 function open(id) {
   const c = conversation(id);
+  if (state.openId && state.openId !== id && state.client) state.client.typing(state.openId, 'stop');
   if (state.openId !== id) {
     state.selected = null;
     state.reacting = null;

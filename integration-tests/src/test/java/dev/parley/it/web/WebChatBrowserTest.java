@@ -86,6 +86,8 @@ class WebChatBrowserTest extends TwoBrowserWindows {
                 dropConnection(connectionId);
             }
             bob.awaitOffline();
+            // Offline, the page cannot know who is online: it shows no presence rather than a stale one.
+            bob.await("no presence shown while offline", d -> bob.presenceShown().isEmpty());
 
             alice.send("while you were away 1");
             alice.send("while you were away 2");
@@ -106,6 +108,7 @@ class WebChatBrowserTest extends TwoBrowserWindows {
                 "before the outage", "while you were away 1", "while you were away 2", "written offline");
         assertThat(bob.messages()).extracting(ChatPage.Shown::seq).containsExactly("1", "2", "3", "4");
         assertThat(Stored.messages(conversation)).hasSize(4);
+        bob.await("alice shown online again", d -> bob.presenceShown().equals("online"));
     }
 
     @Test
