@@ -40,6 +40,19 @@ class WebChatAppBrowserTest extends TwoBrowserWindows {
         alice.awaitOnline();
         alice.openFromList(conversation);
         alice.awaitMessage("did you get the tickets?", "seen");
+
+        // Messages in a row from one sender form a group: one time and one status, at its end.
+        for (String text : List.of("row 1", "row 2", "row 3")) {
+            alice.send(text);
+        }
+        alice.awaitMessage("row 3", "seen");
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> meta = (List<Map<String, Object>>) aliceWindow.executeScript("""
+                return [...document.querySelectorAll('#messages [data-testid="message"]')].slice(-3).map(li => ({
+                  times: li.querySelectorAll('time').length,
+                  statuses: li.querySelectorAll('[data-testid="message-status"]').length}));""");
+        assertThat(meta).containsExactly(Map.of("times", 0L, "statuses", 0L), Map.of("times", 0L, "statuses", 0L),
+                Map.of("times", 1L, "statuses", 1L));
     }
 
     @Test
