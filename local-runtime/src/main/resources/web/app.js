@@ -4,8 +4,9 @@
 // deletions, reactions). This file keeps the page's view of it. Every piece of user text reaches
 // the page through textContent (never innerHTML), so nothing a user types can become markup.
 import { ParleyClient, ParleyHttpError, WebStorageStore } from './client/index.js';
-import { AttachmentLinks, kindOf, Uploads } from './attachments.js';
+import { AttachmentLinks, Uploads } from './attachments.js';
 import { dayKey, el, formatDay, formatSize, formatTime, keyed, prune, reconcile } from './dom.js';
+import { attachmentsOf, memberNote, mentionsIn, messageElement, summary, textOf } from './messages.js';
 
 const SYNC_PAGE = 30;           // messages per conversation per sync page
 const HISTORY_PAGE = 30;        // messages per history page
@@ -13,8 +14,6 @@ const MAX_BODY_BYTES = 16 * 1024;
 const GROUP_GAP_MS = 5 * 60 * 1000; // a sender's messages within 5 minutes form one group
 const USER_ID = /^[A-Za-z0-9_.@+-]{1,128}$/;
 const GROUP_ID = /^grp:[A-Za-z0-9_-]{1,64}$/;
-const MENTION = /@([A-Za-z0-9_.+-]+(?:@[A-Za-z0-9_.+-]+)?)/g;
-const EMOJI = ['👍', '❤️', '😂', '😮', '😢', '🎉'];
 
 const $ = (id) => document.getElementById(id);
 
@@ -131,32 +130,6 @@ function countUnread(c) {
 
 function isAdmin(c) {
   return c.kind === 'group' && Array.isArray(c.admins) && c.admins.includes(state.me);
-}
-
-function textOf(m) {
-  return m && m.body && typeof m.body.text === 'string' ? m.body.text : null;
-}
-
-function attachmentsOf(m) {
-  const list = m && m.body && Array.isArray(m.body.attachments) ? m.body.attachments : [];
-  return list.filter((a) => a && typeof a.attachmentId === 'string');
-}
-
-/** A one-line summary of a message: its text, or what it holds. */
-function summary(m) {
-  if (m.deleted) return 'Message deleted';
-  const text = textOf(m);
-  if (text !== null && text.trim() !== '') return text;
-  const files = attachmentsOf(m);
-  if (files.length > 0) return files.length === 1 ? kindOf(files[0].contentType || '') : `${files.length} files`;
-  return '(no text)';
-}
-
-function mentionsIn(text, c) {
-  const candidates = c.kind === 'direct' ? [c.peer] : c.members || [];
-  const found = new Set();
-  for (const match of text.matchAll(MENTION)) if (candidates.includes(match[1]) && match[1] !== state.me) found.add(match[1]);
-  return [...found];
 }
 
 // ------------------------------------------------------------------ connection (the client's)
@@ -378,23 +351,9 @@ function onMembers(change) {
     c.removed = false;
     c.onServer = true;
   }
-  const note = memberNote(change, renamed);
+  const note = memberNote(change, renamed, state.me);
   if (note) c.notes.push({ afterSeq: c.lastSeq, time: Date.now(), text: note, key: `n${c.notes.length}` });
   render();
-}
-
-/** The timeline's line for a membership change, or null when it names none. */
-function memberNote(change, renamed) {
-  const who = (id) => (id === state.me ? 'you' : id);
-  const by = change.by ? (change.by === state.me ? 'You' : change.by) : 'Someone';
-  const added = (change.added || []).map(who);
-  const removed = change.removed || [];
-  const parts = [];
-  if (added.length > 0) parts.push(`${by} added ${added.join(', ')}`);
-  if (removed.length === 1 && removed[0] === change.by) parts.push(`${by} left`);
-  else if (removed.length > 0) parts.push(`${by} removed ${removed.map(who).join(', ')}`);
-  if (renamed) parts.push(`${by} renamed the group to "${change.name}"`);
-  return parts.length > 0 ? parts.join('; ') : null;
 }
 
 // ------------------------------------------------------------------ history
@@ -458,7 +417,7 @@ function submitComposer() {
     if (files.length > 0) body.attachments = files;
     const options = {};
     if (compose && compose.kind === 'reply') options.replyTo = compose.seq;
-    const mentions = text ? mentionsIn(text, c) : [];
+    const mentions = text ? mentionsIn(text, c.kind === 'direct' ? [c.peer] : c.members || [], state.me) : [];
     if (mentions.length > 0) options.mentions = mentions;
     if (tooLarge({ ...body, mentions })) return;
     const to = c.kind === 'direct' ? { userId: c.peer } : { conversationId: c.id };
@@ -903,7 +862,7 @@ function renderConversation() {
       add(`${c.id}|${m.key}`, m.text, () => el('li', { className: 'note', 'data-testid': 'member-note', text: m.text }));
       continue;
     }
-    add(m.key, messageSignature(m), () => messageElement(c, m));
+    add(m.key, messageSignature(m), () => messageElement(m, { me: state.me, removed: c.removed, onImageLoad: keepAtBottom }));
   }
   reconcile($('messages'), nodes);
   prune(messageNodes, keys);
@@ -981,6 +940,11 @@ function messageSignature(m) {
     m.files.map((f) => f.link && [f.link.status, f.link.thumbnailUrl, f.link.downloadUrl])]);
 }
 
+/** An image finished loading: a timeline that was at its bottom stays there. */
+function keepAtBottom() {
+  if (state.stick) $('timeline').scrollTop = $('timeline').scrollHeight;
+}
+
 function placeScroll(timeline, divider) {
   const dividerNode = divider ? $('unread-divider') : null;
   if (state.scrollToDivider && dividerNode) {
@@ -998,105 +962,6 @@ function placeScroll(timeline, divider) {
   const c = state.conversations.get(state.openId);
   if (c && c.messages.size > 0 && !c.loadingOlder) state.scrollToDivider = false;
   state.justOpened = false;
-}
-
-const STATUS_TEXT = {
-  pending: 'Waiting for connection', sending: 'Sending…', sent: 'Sent', seen: 'Seen', failed: 'Not sent',
-};
-
-function messageElement(c, m) {
-  const text = m.deleted ? null : textOf(m);
-  const unsettled = m.status === 'pending' || m.status === 'sending' || m.status === 'failed';
-  const showMeta = m.lastOfGroup || unsettled || m.editedAt > 0;
-  const statusText = m.status && (m.lastOfGroup || unsettled) ? STATUS_TEXT[m.status] + (m.error ? `: ${m.error}` : '') : null;
-  const classes = ['msg', m.mine ? 'mine' : '', m.firstOfGroup ? 'first' : '', m.selected ? 'selected' : '',
-    m.mentionsMe ? 'mentions-me' : '', m.deleted ? 'deleted' : ''].filter(Boolean).join(' ');
-  return el('li', {
-    className: classes, 'data-testid': 'message', 'data-seq': m.seq, 'data-key': m.key, tabindex: '-1',
-    'data-client-msg-id': m.clientMsgId, 'data-sender': m.sender, 'data-status': m.status,
-    'data-edited': m.editedAt > 0 ? 'true' : undefined, 'data-deleted': m.deleted ? 'true' : undefined,
-    'data-reply-to': m.replyTo || undefined,
-  },
-  m.showSender ? el('span', { className: 'sender', text: m.mine ? 'You' : m.sender })
-    : el('span', { className: 'visually-hidden', text: m.mine ? 'You: ' : `${m.sender}: ` }),
-  m.quote ? el('button', {
-    type: 'button', className: 'quote', 'data-testid': 'reply-quote', 'data-action': 'jump', 'data-target': m.quote.seq,
-    title: 'Show the message this replies to',
-  }, el('span', { className: 'visually-hidden', text: 'In reply to ' }),
-  el('span', { className: 'quote-sender', text: m.quote.sender || '' }), el('span', { className: 'quote-text', text: m.quote.text })) : null,
-  m.deleted ? el('p', { className: 'text empty', 'data-testid': 'message-text', text: 'Message deleted' })
-    : text !== null ? el('p', { className: 'text', 'data-testid': 'message-text' }, textWithMentions(text, m.body.mentions))
-      : m.files.length === 0 ? el('p', { className: 'text empty', 'data-testid': 'message-text', text: '(message without text)' })
-        : el('p', { className: 'visually-hidden', 'data-testid': 'message-text', text: '' }),
-  m.deleted || m.files.length === 0 ? null : el('div', { className: 'files' }, m.files.map(fileElement)),
-  m.reactions.length > 0 ? el('div', { className: 'reactions', role: 'group', 'aria-label': 'Reactions' },
-    m.reactions.map((r) => el('button', {
-      type: 'button', className: 'reaction', 'data-testid': 'reaction', 'data-action': 'toggle', 'data-emoji': r.emoji,
-      'data-count': r.count, 'aria-pressed': r.me ? 'true' : 'false',
-      'aria-label': `${r.emoji} ${r.count}${r.me ? ', including you' : ''}`, text: `${r.emoji} ${r.count}`,
-    }))) : null,
-  showMeta ? el('span', { className: 'meta' },
-    m.editedAt > 0 && !m.deleted ? el('span', { className: 'edited', 'data-testid': 'edited', text: 'edited · ' }) : null,
-    el('time', { dateTime: new Date(m.time).toISOString(), text: formatTime(m.time) }),
-    statusText ? document.createTextNode(' · ') : null,
-    statusText ? el('span', { className: 'status', 'data-testid': 'message-status', text: statusText }) : null) : null,
-  m.seq === null || m.deleted || c.removed ? null : actionsElement(m));
-}
-
-function actionsElement(m) {
-  return el('div', { className: 'actions', role: 'toolbar', 'aria-label': 'Message actions' },
-    el('button', { type: 'button', className: 'quiet', 'data-action': 'reply', 'data-testid': 'action-reply', text: 'Reply' }),
-    el('button', {
-      type: 'button', className: 'quiet', 'data-action': 'react', 'data-testid': 'action-react', text: 'React',
-      'aria-expanded': m.reacting ? 'true' : 'false',
-    }),
-    m.canEdit ? el('button', { type: 'button', className: 'quiet', 'data-action': 'edit', 'data-testid': 'action-edit', text: 'Edit' }) : null,
-    m.canDelete ? el('button', { type: 'button', className: 'quiet', 'data-action': 'delete', 'data-testid': 'action-delete', text: 'Delete' }) : null,
-    m.reacting ? el('div', { className: 'picker', role: 'group', 'aria-label': 'Pick a reaction' },
-      EMOJI.map((emoji) => el('button', {
-        type: 'button', className: 'quiet', 'data-action': 'pick', 'data-emoji': emoji, 'data-testid': 'pick-emoji',
-        'aria-label': `React with ${emoji}`, text: emoji,
-      }))) : null);
-}
-
-/** Text with the mentioned users' @names marked. */
-function textWithMentions(text, mentions) {
-  if (!Array.isArray(mentions) || mentions.length === 0) return text;
-  const parts = [];
-  let last = 0;
-  for (const match of text.matchAll(MENTION)) {
-    if (!mentions.includes(match[1])) continue;
-    parts.push(text.slice(last, match.index));
-    parts.push(el('span', { className: match[1] === state.me ? 'mention me' : 'mention', text: match[0] }));
-    last = match.index + match[0].length;
-  }
-  parts.push(text.slice(last));
-  return parts;
-}
-
-function fileElement(file) {
-  const type = file.contentType || (file.link && file.link.contentType) || '';
-  const name = file.fileName || (file.link && file.link.fileName) || 'file';
-  const link = file.link;
-  if (type.startsWith('image/')) {
-    if (link && link.status === 'ready') {
-      const img = el('img', {
-        src: link.thumbnailUrl || link.downloadUrl, alt: name, 'data-testid': 'attachment-image',
-        'data-thumbnail': link.thumbnailUrl ? 'true' : 'false', 'data-attachment-id': file.attachmentId,
-      });
-      img.addEventListener('load', () => { if (state.stick) $('timeline').scrollTop = $('timeline').scrollHeight; });
-      return el('a', { href: link.downloadUrl, target: '_blank', rel: 'noopener', className: 'file-image', title: name }, img);
-    }
-    return el('span', {
-      className: 'file-placeholder', 'data-testid': 'attachment-loading',
-      text: link && link.status === 'failed' ? `Photo ${name} (unavailable)` : `Photo ${name}…`,
-    });
-  }
-  const label = `${kindOf(type)}: ${name} (${formatSize(file.size || (link && link.size) || 0)})`;
-  if (link && link.status === 'ready') {
-    return el('a', { href: link.downloadUrl, download: name, className: 'file-link', 'data-testid': 'attachment-file', text: label });
-  }
-  return el('span', { className: 'file-link', 'data-testid': 'attachment-file', text: label });
 }
 
 function renderHeaderTools(c) {
