@@ -129,43 +129,91 @@ test('typing: starts are spaced 3 s apart; others typing is reported once and en
   assert.deepEqual(ctx.client.typingIn(C), []);
 });
 
-test('uploadAttachment declares the file, then PUTs it with the signed headers to the presigned URL', async () => {
+/** An HTTP server on a real socket that records each request and answers with `answer(request)`. */
+async function recordingServer(answer) {
   const seen = [];
   const server = createServer((req, res) => {
     let body = '';
     req.on('data', (chunk) => { body += chunk; });
     req.on('end', () => {
-      seen.push({ method: req.method, url: req.url, headers: req.headers, body });
-      res.setHeader('Content-Type', 'application/json');
-      if (req.url === '/api/attachments') {
-        res.statusCode = 201;
-        res.end(JSON.stringify({
-          attachmentId: 'att1', uploadUrl: `http://127.0.0.1:${server.address().port}/bucket/uploads/att1?X-Amz-Signature=s`,
-          uploadHeaders: { 'content-type': 'text/plain', 'content-length': '5' }, expiresAt: 1,
-        }));
-      } else {
-        res.statusCode = 200;
+      const request = { method: req.method, url: req.url, headers: req.headers, body };
+      seen.push(request);
+      const { status = 200, json } = answer(request, server.address().port);
+      res.statusCode = status;
+      if (json === undefined) {
         res.end();
+      } else {
+        res.setHeader('Content-Type', 'application/json');
+        res.end(JSON.stringify(json));
       }
     });
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${server.address().port}`;
+  return { seen, base, api: new HttpApi({ httpUrl: `${base}/api`, token: () => token('alice') }), close: () => server.close() };
+}
+
+test('uploadAttachment declares the file, then PUTs it with the signed headers to the presigned URL', async () => {
+  const http = await recordingServer((request, port) => (request.url === '/api/attachments' ? {
+    status: 201,
+    json: {
+      attachmentId: 'att1', uploadUrl: `http://127.0.0.1:${port}/bucket/uploads/att1?X-Amz-Signature=s`,
+      uploadHeaders: { 'content-type': 'text/plain', 'content-length': '5' }, expiresAt: 1,
+    },
+  } : {}));
   try {
-    const api = new HttpApi({ httpUrl: `http://127.0.0.1:${server.address().port}/api`, token: () => token('alice') });
     const progress = [];
     const file = new Blob(['hello'], { type: 'text/plain' });
-    const ref = await api.uploadAttachment(C, file, { fileName: 'hello.txt', onProgress: (sent, total) => progress.push([sent, total]) });
+    const ref = await http.api.uploadAttachment(C, file, { fileName: 'hello.txt', onProgress: (sent, total) => progress.push([sent, total]) });
     assert.deepEqual(ref, { attachmentId: 'att1', contentType: 'text/plain', size: 5, fileName: 'hello.txt' });
-    assert.deepEqual(JSON.parse(seen[0].body), { conversationId: C, contentType: 'text/plain', size: 5, fileName: 'hello.txt' });
-    assert.equal(seen[0].headers.authorization, `Bearer ${token('alice')}`);
-    assert.equal(seen[1].method, 'PUT');
-    assert.equal(seen[1].url, '/bucket/uploads/att1?X-Amz-Signature=s');
-    assert.equal(seen[1].headers['content-type'], 'text/plain');
-    assert.equal(seen[1].headers['content-length'], '5');
-    assert.equal(seen[1].headers.authorization, undefined, 'the presigned URL carries the signature');
-    assert.equal(seen[1].body, 'hello');
+    const [declare, put] = http.seen;
+    assert.deepEqual(JSON.parse(declare.body), { conversationId: C, contentType: 'text/plain', size: 5, fileName: 'hello.txt' });
+    assert.equal(declare.headers.authorization, `Bearer ${token('alice')}`);
+    assert.equal(put.method, 'PUT');
+    assert.equal(put.url, '/bucket/uploads/att1?X-Amz-Signature=s');
+    assert.equal(put.headers['content-type'], 'text/plain');
+    assert.equal(put.headers['content-length'], '5');
+    assert.equal(put.headers.authorization, undefined, 'the presigned URL carries the signature');
+    assert.equal(put.body, 'hello');
     assert.deepEqual(progress.at(-1), [5, 5]);
   } finally {
-    server.close();
+    http.close();
+  }
+});
+
+test('a refused upload rejects with the status the store answered', async () => {
+  const http = await recordingServer((request, port) => (request.url === '/api/attachments'
+    ? { status: 201, json: { attachmentId: 'att2', uploadUrl: `http://127.0.0.1:${port}/bucket/uploads/att2`, uploadHeaders: {} } }
+    : { status: 403 }));
+  try {
+    await assert.rejects(http.api.uploadAttachment(C, new Blob(['x'], { type: 'image/png' }), { fileName: 'x.png' }),
+      (e) => e.name === 'UploadError' && e.status === 403);
+  } finally {
+    http.close();
+  }
+});
+
+test('the safety and admin calls use the routes of PROTOCOL.md v2', async () => {
+  const http = await recordingServer((request) => {
+    if (request.url === '/api/blocks') return { json: { blocked: ['mallory'] } };
+    if (request.url.endsWith('/settings')) return { json: { muted: true } };
+    if (request.method === 'PATCH') return { json: { conversationId: 'grp:g1', name: 'Renamed', members: ['alice'], admins: ['alice'] } };
+    return { status: 204 };
+  });
+  try {
+    await http.api.block('mallory');
+    await http.api.unblock('mallory');
+    assert.deepEqual(await http.api.blocked(), ['mallory']);
+    assert.deepEqual(await http.api.setMuted('grp:g1', true), { muted: true });
+    assert.deepEqual((await http.api.renameGroup('grp:g1', 'Renamed')).admins, ['alice']);
+    await http.api.addAdmin('grp:g1', 'bob');
+    await http.api.removeAdmin('grp:g1', 'bob');
+    assert.deepEqual(http.seen.map((r) => `${r.method} ${r.url} ${r.body}`), [
+      'PUT /api/blocks/mallory ', 'DELETE /api/blocks/mallory ', 'GET /api/blocks ',
+      'PUT /api/conversations/grp%3Ag1/settings {"muted":true}', 'PATCH /api/groups/grp%3Ag1 {"name":"Renamed"}',
+      'PUT /api/groups/grp%3Ag1/admins/bob ', 'DELETE /api/groups/grp%3Ag1/admins/bob ',
+    ]);
+  } finally {
+    http.close();
   }
 });
