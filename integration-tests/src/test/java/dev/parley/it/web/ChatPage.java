@@ -307,6 +307,11 @@ final class ChatPage {
         driver.executeScript("document.getElementById('timeline').scrollTop = 0;");
     }
 
+    /** Scrolls the timeline to its newest message, as a reader catching up does. */
+    void scrollTimelineToBottom() {
+        driver.executeScript("const t = document.getElementById('timeline'); t.scrollTop = t.scrollHeight;");
+    }
+
     boolean loadOlderShown() {
         return driver.findElement(By.id("load-older")).isDisplayed();
     }

@@ -3,6 +3,7 @@ package dev.parley.it.web;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.parley.it.support.Api;
 import dev.parley.it.support.Parley;
 import dev.parley.it.support.Stored;
 import dev.parley.it.support.WsClient;
@@ -137,6 +138,14 @@ class WebChatBrowserTest extends TwoBrowserWindows {
                         + " && divider.getBoundingClientRect().top"
                         + " < document.getElementById('timeline').getBoundingClientRect().top + 40;"))
                 .as("the unread divider above message 11, at the top of the timeline").isEqualTo(true);
+        // Only what was on screen is read: the top of the unread messages, not the newest.
+        long readOnOpening = bob.await("bob's read cursor to move", d -> {
+            long read = readSeq(b, conversation);
+            return read > 0 ? read : null;
+        });
+        assertThat(readOnOpening).as("read cursor after opening at the divider").isBetween(11L, 39L);
+        bob.scrollTimelineToBottom();
+        bob.await("everything read once scrolled to the newest", d -> readSeq(b, conversation) == 40);
 
         // Scrolling to the top pages back through `history`.
         bob.scrollTimelineToTop();
@@ -243,6 +252,16 @@ class WebChatBrowserTest extends TwoBrowserWindows {
         ChromiumNetworkConditions conditions = new ChromiumNetworkConditions();
         conditions.setOffline(true);
         return conditions;
+    }
+
+    /** The user's read cursor in the conversation, as {@code GET /conversations} reports it. */
+    private static long readSeq(String userId, String conversationId) {
+        for (var c : Api.as(userId).get("/conversations").body().path("conversations")) {
+            if (conversationId.equals(c.path("conversationId").asText())) {
+                return c.path("readSeq").asLong();
+            }
+        }
+        return 0;
     }
 
     /** {@code DELETE /@connections/{id}}, the call API Gateway's management API offers. */
