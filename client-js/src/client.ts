@@ -204,6 +204,7 @@ export class ParleyClient {
   private readonly states = new MessageStates(() => this.selfUserId);
   private readonly typingSignals = new TypingSignals();
   private readonly typists = new Typists();
+  private readonly typingRequests = new Set<string>();
   private readonly waiters = new Map<string, Waiter>();
   private currentState: ConnectionState = 'disconnected';
   private selfUserId: string | null = null;
@@ -401,6 +402,11 @@ export class ParleyClient {
 
   private enqueue(action: string, to: Destination, body: Record<string, unknown> | null, fields: Record<string, unknown>): Promise<Sent> {
     if (this.closed) return Promise.reject(new ClientClosedError());
+    if (action === 'send') {
+      const conversationId = 'conversationId' in to ? to.conversationId
+        : this.selfUserId === null ? null : directConversationId(this.selfUserId, to.userId);
+      if (conversationId !== null) this.typingSignals.sent(conversationId);
+    }
     const item: OutboxItem = {
       clientMsgId: newClientMsgId(), action, to: { ...to } as Destination,
       body: body === null ? null : JSON.parse(JSON.stringify(body)) as Record<string, unknown>, createdAt: this.now(),
@@ -455,7 +461,12 @@ export class ParleyClient {
     if (this.closed || this.socket === null) return;
     const now = this.now();
     const due = state === 'start' ? this.typingSignals.start(conversationId, now) : this.typingSignals.stop(conversationId, now);
-    if (due) this.write(Frames.typing(conversationId, state));
+    if (!due) return;
+    const requestId = this.nextId('t');
+    // A refusal of a typing signal (its budget) is nobody's business but the signal's: dropped.
+    this.typingRequests.add(requestId);
+    if (this.typingRequests.size > 64) this.typingRequests.delete(this.typingRequests.values().next().value!);
+    this.write(Frames.typing(requestId, conversationId, state));
   }
 
   get state(): ConnectionState {
@@ -980,6 +991,7 @@ export class ParleyClient {
       this.pump(now);
       return;
     }
+    if (this.typingRequests.delete(requestId)) return;
     this.emit('serverError', { code, message: error.message, requestId });
   }
 
@@ -1142,6 +1154,11 @@ function ownEntry(pending: Pending, sent: { conversationId: string; clientMsgId:
     if (f.remove === true) entry.remove = true;
   }
   return entry;
+}
+
+/** docs/protocol.md: a direct conversation's id is `dm:` and the two user ids, sorted (UTF-16 order). */
+export function directConversationId(a: string, b: string): string {
+  return a < b ? `dm:${a}:${b}` : `dm:${b}:${a}`;
 }
 
 function checkSeq(seq: number, name: string): number {

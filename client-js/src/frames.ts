@@ -296,8 +296,8 @@ export function read(requestId: string, conversationId: string, seq: number): st
   return JSON.stringify({ ...withRequest('read', requestId), conversationId, seq });
 }
 
-export function typing(conversationId: string, state: 'start' | 'stop'): string {
-  return JSON.stringify({ action: 'typing', conversationId, state });
+export function typing(requestId: string, conversationId: string, state: 'start' | 'stop'): string {
+  return JSON.stringify({ ...withRequest('typing', requestId), conversationId, state });
 }
 
 /** The body's size as the server measures it: compact serialization, UTF-8 bytes. */

@@ -5,19 +5,28 @@ export const TYPING_REPEAT_MS = 3000;
 /** ... and 5 s without a `start` count as `stop` (a `stop` is best effort and may be lost). */
 export const TYPING_EXPIRY_MS = 5000;
 
+/** docs/protocol.md: the server's typing budget per user and conversation: a burst of 5, then one per second. */
+export const TYPING_BURST = 5;
+export const TYPING_PER_SECOND = 1;
+
 /**
  * The user's own typing signals: `start` goes out when the user begins and again every
  * `TYPING_REPEAT_MS` while they go on (however often the application reports a keystroke), `stop`
- * once when they stop. Keeps the signals inside the server's budget (a burst of 5, then one per
- * second per conversation). Pure: time is passed in; the answer says whether to write.
+ * once when they stop. A message the user sends implies the stop (receivers end the typist's
+ * indicator when the message arrives), so `sent` forgets the start without a signal. Signals stay
+ * inside the server's budget (`TYPING_BURST`, then `TYPING_PER_SECOND`): one the budget has no
+ * room for is dropped, as typing is best effort. Pure: time is passed in; the answer says whether
+ * to write.
  */
 export class TypingSignals {
   private readonly lastStart = new Map<string, number>();
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
 
   /** Whether a `start` should go out now for a keystroke in the conversation. */
   start(conversationId: string, now: number): boolean {
     const last = this.lastStart.get(conversationId);
     if (last !== undefined && now - last < TYPING_REPEAT_MS) return false;
+    if (!this.spend(conversationId, now)) return false;
     this.lastStart.set(conversationId, now);
     return true;
   }
@@ -26,12 +35,27 @@ export class TypingSignals {
   stop(conversationId: string, now: number): boolean {
     const last = this.lastStart.get(conversationId);
     this.lastStart.delete(conversationId);
-    return last !== undefined && now - last < TYPING_EXPIRY_MS;
+    return last !== undefined && now - last < TYPING_EXPIRY_MS && this.spend(conversationId, now);
+  }
+
+  /** The user sent a message there: it ends their typing for the receivers; the next keystroke starts anew. */
+  sent(conversationId: string): void {
+    this.lastStart.delete(conversationId);
   }
 
   /** After a reconnect the other side may have expired the user: the next keystroke signals anew. */
   reset(): void {
     this.lastStart.clear();
+  }
+
+  private spend(conversationId: string, now: number): boolean {
+    const bucket = this.buckets.get(conversationId) ?? { tokens: TYPING_BURST, at: now };
+    bucket.tokens = Math.min(TYPING_BURST, bucket.tokens + ((now - bucket.at) / 1000) * TYPING_PER_SECOND);
+    bucket.at = now;
+    this.buckets.set(conversationId, bucket);
+    if (bucket.tokens < 1) return false;
+    bucket.tokens -= 1;
+    return true;
   }
 }
 

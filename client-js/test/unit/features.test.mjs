@@ -112,6 +112,24 @@ test('typing: starts are spaced 3 s apart; others typing is reported once and en
   ctx.client.typing(C, 'stop');
   await ctx.server.until(() => socket.sent.filter((f) => f.action === 'typing').length === 2, 'start and stop');
   assert.deepEqual(socket.sent.filter((f) => f.action === 'typing').map((f) => f.state), ['start', 'stop']);
+  // A refusal of a typing signal (its budget) is dropped, not reported as a server error.
+  const serverErrors = [];
+  ctx.client.on('serverError', (e) => serverErrors.push(e));
+  const stop = socket.sent.filter((f) => f.action === 'typing')[1];
+  socket.push({ type: 'error', requestId: stop.requestId, code: 'RATE_LIMITED', message: 'typing signals are limited', retryAfterMs: 500 });
+  socket.push({ type: 'error', requestId: 'other-1', code: 'BAD_REQUEST', message: 'reported' });
+  await ctx.server.until(() => serverErrors.length === 1, 'the other error reported');
+  assert.equal(serverErrors[0].requestId, 'other-1');
+
+  // Sending a message ends the typing for the receivers: no stop goes out, the next keystroke starts anew.
+  clock += 10_000;
+  ctx.client.typing(C, 'start');
+  const sending = ctx.client.sendText({ userId: 'bob' }, 'done typing');
+  await confirm(ctx, socket, 'send', 3);
+  await sending;
+  ctx.client.typing(C, 'start');
+  await ctx.server.until(() => socket.sent.filter((f) => f.action === 'typing').length === 4, 'two more starts');
+  assert.deepEqual(socket.sent.filter((f) => f.action === 'typing').map((f) => f.state), ['start', 'stop', 'start', 'start']);
 
   socket.push({ type: 'typing', conversationId: C, userId: 'alice', state: 'start' }); // another device of the user
   socket.push({ type: 'typing', conversationId: C, userId: 'bob', state: 'start' });
@@ -123,7 +141,7 @@ test('typing: starts are spaced 3 s apart; others typing is reported once and en
   assert.deepEqual(ctx.events.typing.map((t) => [t.userId, t.state]), [['bob', 'start'], ['bob', 'stop']]);
 
   socket.push({ type: 'typing', conversationId: C, userId: 'bob', state: 'start' });
-  socket.push(push(3));
+  socket.push(push(4));
   await ctx.server.until(() => ctx.events.typing.length === 4, 'bob stopped by his message');
   assert.deepEqual(ctx.events.typing.slice(2).map((t) => t.state), ['start', 'stop']);
   assert.deepEqual(ctx.client.typingIn(C), []);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { TYPING_EXPIRY_MS, TYPING_REPEAT_MS, Typists, TypingSignals } from '../../dist/index.js';
+import { TYPING_BURST, TYPING_EXPIRY_MS, TYPING_REPEAT_MS, Typists, TypingSignals } from '../../dist/index.js';
 
 const C = 'dm:alice:bob';
 
@@ -13,6 +13,19 @@ test('a start goes out at once, then at most every 3 s; a stop only after a live
   assert.equal(signals.stop(C, TYPING_REPEAT_MS + 10), true);
   assert.equal(signals.stop(C, TYPING_REPEAT_MS + 20), false);
   assert.equal(signals.start('grp:other', 0), true, 'conversations are counted apart');
+});
+
+test('a sent message forgets the start without a stop; signals stay inside the server budget (5, then 1 per second)', () => {
+  const signals = new TypingSignals();
+  let sentSignals = 0;
+  // Someone sending a short message every 100 ms: start, message, start, message, ...
+  for (let t = 0; t < 2000; t += 100) {
+    if (signals.start(C, t)) sentSignals++;
+    signals.sent(C);
+  }
+  assert.equal(sentSignals, TYPING_BURST + 1, 'the burst, then one per second');
+  assert.equal(signals.stop(C, 2000), false, 'a message already ended the typing');
+  assert.equal(signals.start(C, 10_000), true, 'the budget refills');
 });
 
 test('a typist is reported once, kept alive by repeated starts, and ended by stop, message or 5 s of silence', () => {

@@ -427,7 +427,7 @@ function submitComposer() {
     uploads.clear(c.id);
     state.stick = true;
   }
-  state.client.typing(c.id, 'stop');
+  // A sent message ends the typing indicator by itself (the client knows); no stop signal.
   input.value = '';
   setCompose(null);
 }

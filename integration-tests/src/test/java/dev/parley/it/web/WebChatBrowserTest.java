@@ -233,6 +233,8 @@ class WebChatBrowserTest extends TwoBrowserWindows {
                     alice.send("message " + i + " at " + width + (i % 5 == 0 ? ", a longer one that wraps onto a second line on a phone" : ""));
                 }
                 alice.awaitMessage("message 25 at " + width + ", a longer one that wraps onto a second line on a phone", "sent");
+                assertThat(aliceWindow.findElement(By.id("notice")).isDisplayed())
+                        .as("no error shown after 25 quick messages (typing signals within their budget)").isFalse();
                 assertThat(aliceWindow.executeScript(
                         "return document.documentElement.scrollHeight <= window.innerHeight + 1"
                                 + " && document.body.scrollHeight <= window.innerHeight + 1"))
