@@ -13,6 +13,7 @@ import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.WebElement;
 
 /**
@@ -124,6 +125,15 @@ class WebChatFeaturesBrowserTest extends TwoBrowserWindows {
         assertThat(alice.messages()).extracting(ChatPage.Shown::text).endsWith("the view from the hotel");
         assertThat(aliceWindow.findElements(By.cssSelector("#uploads [data-testid=\"upload\"]"))).as("sent, no longer staged").isEmpty();
         shoot(bobWindow, "image-1100px");
+        try {
+            bobWindow.manage().window().setSize(new Dimension(390, 844));
+            bob.await("the photo inside a phone's width", d -> Boolean.TRUE.equals(bobWindow.executeScript(
+                    "const r = document.querySelector('[data-testid=\"attachment-image\"]').getBoundingClientRect();"
+                            + " return r.width > 0 && r.right <= window.innerWidth;")));
+            shoot(bobWindow, "image-390px");
+        } finally {
+            bobWindow.manage().window().setSize(new Dimension(1100, 900));
+        }
 
         // A file dropped on the conversation is attached the same way; Bob gets a link to it.
         aliceWindow.executeScript("""
