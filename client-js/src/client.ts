@@ -4,7 +4,9 @@ import { HttpApi, type FetchLike } from './http.js';
 import { Outbox, retryable, type OutboxItem, type Pending } from './outbox.js';
 import { advanced, Sequencer, type Progress } from './sequencer.js';
 import { handshakeStatus, OPEN, resolveWebSocket, type SocketConstructor, type SocketLike } from './socket.js';
+import { MessageStates } from './states.js';
 import { defaultStore, type ClientStore } from './store.js';
+import { TypingSignals, Typists } from './typing.js';
 import type {
   ConnectionState,
   ConversationSummary,
@@ -12,9 +14,11 @@ import type {
   HistoryPage,
   MembersChange,
   Message,
+  MessageView,
   PendingSend,
   Presence,
   ReadReceipt,
+  SendOptions,
   Sent,
   Typing,
 } from './types.js';
@@ -51,12 +55,21 @@ export interface ClientEvents {
    * come here too once stored (match them by `clientMsgId`), so this stream alone is the timeline.
    */
   message: Message;
+  /**
+   * Version 2: the state of a message the client holds changed (an edit, a deletion or a reaction
+   * was applied), right after the event's own `message` call: what to redraw.
+   */
+  changed: MessageView;
   /** A read cursor moved (another device of the user, or the peer of a direct conversation). */
   read: ReadReceipt;
   presence: Presence;
   /** A group's membership changed. */
   members: MembersChange;
-  /** Version 2: a member started or stopped typing. */
+  /**
+   * Version 2: another member began or ended typing. Reported once per change: `stop` also when
+   * their `start` expired (5 s without another), when their message arrived, and for everyone
+   * when the connection dropped.
+   */
   typing: Typing;
   /** After each completed sync round: every conversation of the user, with unread counts. */
   conversations: { conversations: ConversationSummary[]; totalUnread: number };
@@ -64,7 +77,10 @@ export interface ClientEvents {
   /** A pending send was stored (also one restored from the store after a reload). */
   sent: Sent;
   /** A pending send was refused for good; it is no longer pending. */
-  sendFailed: { clientMsgId: string; to: Destination; body: Record<string, unknown> | null; error: ServerError };
+  sendFailed: {
+    clientMsgId: string; action: string; to: Destination; body: Record<string, unknown> | null;
+    fields?: Record<string, unknown>; error: ServerError;
+  };
   /** The pending sends changed (added, transmitted, confirmed, failed). */
   outbox: PendingSend[];
   /** The handshake was refused twice (401/403); the client waits for `reconnect()`. */
@@ -185,6 +201,10 @@ export class ParleyClient {
 
   private sequencer: Sequencer | undefined;
   private readonly outbox: Outbox;
+  private readonly states = new MessageStates(() => this.selfUserId);
+  private readonly typingSignals = new TypingSignals();
+  private readonly typists = new Typists();
+  private readonly typingRequests = new Set<string>();
   private readonly waiters = new Map<string, Waiter>();
   private currentState: ConnectionState = 'disconnected';
   private selfUserId: string | null = null;
@@ -301,28 +321,102 @@ export class ParleyClient {
    * client is closed first (the send may have been stored). No overall timeout: the send stays in
    * the outbox (and the store) until confirmed. The entry also reaches `message` listeners.
    */
-  send(to: Destination, body: Record<string, unknown>): Promise<Sent> {
+  send(to: Destination, body: Record<string, unknown>, options: SendOptions = {}): Promise<Sent> {
+    let full = body;
+    const fields: Record<string, unknown> = {};
     try {
       checkDestination(to);
-      checkBody(body);
+      if (options.replyTo !== undefined) fields.replyTo = checkSeq(options.replyTo, 'replyTo');
+      if (options.mentions !== undefined) {
+        if (!Array.isArray(options.mentions) || !options.mentions.every((u) => typeof u === 'string' && u !== '')) {
+          throw new TypeError('mentions must be a list of user ids');
+        }
+        if (options.mentions.length > 0) full = { ...body, mentions: [...new Set(options.mentions)] };
+      }
+      checkBody(full);
     } catch (e) {
       return Promise.reject(e);
     }
+    return this.enqueue('send', to, full, fields);
+  }
+
+  /** `send` with a body holding only `text`. */
+  sendText(to: Destination, text: string, options: SendOptions = {}): Promise<Sent> {
+    return this.send(to, { text }, options);
+  }
+
+  /**
+   * Version 2: replaces the body of the user's own message at `seq` (at most 16 KiB). Resolves with
+   * the edit's own seq; the edit reaches `message` listeners as an entry of kind `edit`, then
+   * `changed` with the message's new state. `FORBIDDEN` for another's message, `NOT_FOUND` for a
+   * seq holding no message (or a deleted one). Retried like a send until the server answers.
+   */
+  edit(conversationId: string, seq: number, body: Record<string, unknown>): Promise<Sent> {
+    try {
+      checkBody(body);
+      return this.enqueue('edit', { conversationId }, body, { seq: checkSeq(seq, 'seq') });
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /** Version 2: deletes the message at `seq` (the user's own; any in a group the user administers). */
+  delete(conversationId: string, seq: number): Promise<Sent> {
+    try {
+      return this.enqueue('delete', { conversationId }, null, { seq: checkSeq(seq, 'seq') });
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /** Version 2: reacts to the message at `seq` with `emoji` (`CONFLICT` when the user already did). */
+  react(conversationId: string, seq: number, emoji: string): Promise<Sent> {
+    try {
+      return this.enqueue('react', { conversationId }, null, { seq: checkSeq(seq, 'seq'), emoji: checkEmoji(emoji) });
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /** Version 2: takes the user's reaction back (`NOT_FOUND` when they had not made it). */
+  unreact(conversationId: string, seq: number, emoji: string): Promise<Sent> {
+    try {
+      return this.enqueue('react', { conversationId }, null, { seq: checkSeq(seq, 'seq'), emoji: checkEmoji(emoji), remove: true });
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /**
+   * Version 2: the message's current state, when the client holds it (delivered, or from a
+   * history page): its events applied in seq order, as the server's `history` says.
+   */
+  view(conversationId: string, seq: number): MessageView | undefined {
+    return this.states.view(conversationId, seq);
+  }
+
+  /** Version 2: who is typing in the conversation now (other members), in the order they began. */
+  typingIn(conversationId: string): string[] {
+    return this.typists.typing(conversationId);
+  }
+
+  private enqueue(action: string, to: Destination, body: Record<string, unknown> | null, fields: Record<string, unknown>): Promise<Sent> {
     if (this.closed) return Promise.reject(new ClientClosedError());
+    if (action === 'send') {
+      const conversationId = 'conversationId' in to ? to.conversationId
+        : this.selfUserId === null ? null : directConversationId(this.selfUserId, to.userId);
+      if (conversationId !== null) this.typingSignals.sent(conversationId);
+    }
     const item: OutboxItem = {
-      clientMsgId: newClientMsgId(), action: 'send', to: { ...to } as Destination,
-      body: JSON.parse(JSON.stringify(body)) as Record<string, unknown>, createdAt: this.now(),
+      clientMsgId: newClientMsgId(), action, to: { ...to } as Destination,
+      body: body === null ? null : JSON.parse(JSON.stringify(body)) as Record<string, unknown>, createdAt: this.now(),
     };
+    if (Object.keys(fields).length > 0) item.fields = fields;
     const promise = new Promise<Sent>((resolve, reject) => this.waiters.set(item.clientMsgId, { resolve, reject }));
     this.outbox.add(item);
     this.outboxChanged(true);
     this.pump(this.now());
     return promise;
-  }
-
-  /** `send` with a body holding only `text`. */
-  sendText(to: Destination, text: string): Promise<Sent> {
-    return this.send(to, { text });
   }
 
   /**
@@ -339,6 +433,7 @@ export class ParleyClient {
     const collected: Message[] = [];
     for (;;) {
       const page = await this.historyPage(conversationId, beforeSeq, limit - collected.length);
+      this.states.absorb(page.messages);
       collected.unshift(...page.messages);
       if (!page.hasMore || collected.length >= limit || page.messages.length === 0) {
         return { conversationId, messages: collected, hasMore: page.hasMore };
@@ -357,9 +452,21 @@ export class ParleyClient {
     this.pump(this.now());
   }
 
-  /** Version 2: tells the other members' live connections that the user is typing. Dropped when offline. */
+  /**
+   * Version 2: tells the other members' live connections that the user is typing. Call `start` on
+   * every keystroke: it goes out at once, then at most every 3 s (docs/protocol.md); `stop` when
+   * the user sent or cleared the text. Best effort: dropped while offline.
+   */
   typing(conversationId: string, state: 'start' | 'stop'): void {
-    if (this.socket !== null) this.write(Frames.typing(conversationId, state));
+    if (this.closed || this.socket === null) return;
+    const now = this.now();
+    const due = state === 'start' ? this.typingSignals.start(conversationId, now) : this.typingSignals.stop(conversationId, now);
+    if (!due) return;
+    const requestId = this.nextId('t');
+    // A refusal of a typing signal (its budget) is nobody's business but the signal's: dropped.
+    this.typingRequests.add(requestId);
+    if (this.typingRequests.size > 64) this.typingRequests.delete(this.typingRequests.values().next().value!);
+    this.write(Frames.typing(requestId, conversationId, state));
   }
 
   get state(): ConnectionState {
@@ -534,6 +641,8 @@ export class ParleyClient {
     }
     this.generation++;
     this.outbox.connectionLost();
+    this.typingSignals.reset();
+    for (const ended of this.typists.clear()) this.emit('typing', ended);
     for (const call of this.histories) call.transmittedAt = -1;
     this.syncCall = null;
     this.syncCalls.clear();
@@ -586,6 +695,7 @@ export class ParleyClient {
       this.disconnected('no handshake answer in time');
       return;
     }
+    for (const ended of this.typists.expire(now)) this.emit('typing', ended);
     if (this.socket === null) return;
     if (this.pongAwaited && now >= this.pongDeadline) {
       this.lost(this.generation, `no frame within ${this.opts.requestTimeoutMs} ms of a heartbeat`);
@@ -782,14 +892,9 @@ export class ParleyClient {
           this.outboxChanged(true);
           this.emit('sent', sent);
           this.job(() => waiter?.resolve(sent));
-          if (pending.action === 'send') {
-            // The sending connection gets no push of its own message: deliver it from here.
-            this.deliver(this.sequencer.offer({
-              conversationId: frame.conversationId, seq: frame.seq, kind: 'message', senderId: this.selfUserId,
-              clientMsgId: frame.clientMsgId, body: pending.body, sentAt: frame.sentAt,
-              ...(typeof pending.fields?.replyTo === 'number' ? { replyTo: pending.fields.replyTo } : {}),
-            }, now));
-          }
+          // The sending connection gets no push of its own entry: deliver it from here.
+          const own = ownEntry(pending, frame, this.selfUserId);
+          if (own !== null) this.deliver(this.sequencer.offer(own, now));
         }
         this.pump(now);
         break;
@@ -823,9 +928,12 @@ export class ParleyClient {
         this.emit('members', frame.change);
         this.pump(now);
         break;
-      case 'typing':
-        this.emit('typing', frame.typing);
+      case 'typing': {
+        if (frame.typing.userId === this.selfUserId) break; // another device of the user's
+        const change = this.typists.signal(frame.typing, now);
+        if (change !== null) this.emit('typing', change);
         break;
+      }
       case 'error':
         this.onError(frame, now);
         break;
@@ -854,7 +962,10 @@ export class ParleyClient {
         const waiter = this.waiters.get(pending.clientMsgId);
         this.waiters.delete(pending.clientMsgId);
         this.outboxChanged(true);
-        this.emit('sendFailed', { clientMsgId: pending.clientMsgId, to: pending.to, body: pending.body, error: failure });
+        this.emit('sendFailed', {
+          clientMsgId: pending.clientMsgId, action: pending.action, to: pending.to, body: pending.body,
+          ...(pending.fields !== undefined ? { fields: pending.fields } : {}), error: failure,
+        });
         this.job(() => waiter?.reject(failure));
       } else if (outcome.verdict === 'retry') {
         this.outboxChanged(false);
@@ -880,14 +991,25 @@ export class ParleyClient {
       this.pump(now);
       return;
     }
+    if (this.typingRequests.delete(requestId)) return;
     this.emit('serverError', { code, message: error.message, requestId });
   }
 
   /** Hands the entries to the listeners, then saves the cursor, then queues the ack. */
   private deliver(progress: Progress): void {
     if (!advanced(progress)) return;
+    // The model moves now, in seq order; the listeners hear each entry, then what it changed.
+    const calls: Array<() => void> = [];
+    for (const message of progress.delivered) {
+      calls.push(() => this.call('message', message));
+      const changed = this.states.apply(message);
+      if (changed !== null) calls.push(() => this.call('changed', changed));
+      const ended = message.kind === 'message' && message.senderId !== null
+        ? this.typists.end(message.conversationId, message.senderId) : null;
+      if (ended !== null) calls.push(() => this.call('typing', ended));
+    }
     this.job(() => {
-      for (const message of progress.delivered) this.call('message', message);
+      for (const call of calls) call();
       try {
         const saving = this.store.saveCursor(progress.conversationId, progress.cursor);
         if (saving instanceof Promise) saving.catch((e: unknown) => console.error('parley: saving a cursor failed', e));
@@ -1005,10 +1127,53 @@ export class ParleyClient {
 }
 
 function toPendingSend(p: Pending): PendingSend {
-  return {
-    clientMsgId: p.clientMsgId, to: p.to, body: p.body ?? {}, createdAt: p.createdAt,
+  const pending: PendingSend = {
+    clientMsgId: p.clientMsgId, action: p.action, to: p.to, body: p.body ?? {}, createdAt: p.createdAt,
     status: p.transmittedAt >= 0 ? 'sending' : 'waiting', attempts: p.attempts,
   };
+  if (p.fields !== undefined) pending.fields = { ...p.fields };
+  return pending;
+}
+
+const OWN_KINDS: Record<string, Message['kind']> = { send: 'message', edit: 'edit', delete: 'delete', react: 'reaction' };
+
+/** The entry a confirmed request of the user's stored, as the other members' pushes carry it. */
+function ownEntry(pending: Pending, sent: { conversationId: string; clientMsgId: string; seq: number; sentAt: number },
+  self: string | null): Message | null {
+  const kind = OWN_KINDS[pending.action];
+  if (kind === undefined) return null;
+  const f = pending.fields ?? {};
+  const entry: Message = {
+    conversationId: sent.conversationId, seq: sent.seq, kind, senderId: self, clientMsgId: sent.clientMsgId,
+    body: kind === 'message' || kind === 'edit' ? pending.body : null, sentAt: sent.sentAt,
+  };
+  if (kind === 'message' && typeof f.replyTo === 'number') entry.replyTo = f.replyTo;
+  if (kind !== 'message' && typeof f.seq === 'number') entry.targetSeq = f.seq;
+  if (kind === 'reaction') {
+    if (typeof f.emoji === 'string') entry.emoji = f.emoji;
+    if (f.remove === true) entry.remove = true;
+  }
+  return entry;
+}
+
+/** docs/protocol.md: a direct conversation's id is `dm:` and the two user ids, sorted (UTF-16 order). */
+export function directConversationId(a: string, b: string): string {
+  return a < b ? `dm:${a}:${b}` : `dm:${b}:${a}`;
+}
+
+function checkSeq(seq: number, name: string): number {
+  if (!Number.isSafeInteger(seq) || seq < 1) throw new RangeError(`${name} must be a seq (a whole number from 1)`);
+  return seq;
+}
+
+/** docs/protocol.md: 1 to 16 code points, no whitespace or control characters. */
+function checkEmoji(emoji: string): string {
+  if (typeof emoji !== 'string') throw new TypeError('emoji must be a string');
+  const points = [...emoji].length;
+  if (points < 1 || points > 16 || /[\s\p{Cc}]/u.test(emoji)) {
+    throw new RangeError('an emoji is 1 to 16 characters without whitespace or control characters');
+  }
+  return emoji;
 }
 
 function positive(value: number, name: string): number {

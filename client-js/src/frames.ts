@@ -127,6 +127,7 @@ function entry(m: Json, conversationId?: string): Message {
   if (m.replyTo !== undefined && m.replyTo !== null) message.replyTo = int(m, 'replyTo');
   if (m.editedAt !== undefined && m.editedAt !== null) message.editedAt = int(m, 'editedAt');
   if (m.deleted !== undefined) message.deleted = bool(m, 'deleted');
+  if (m.stateSeq !== undefined && m.stateSeq !== null) message.stateSeq = int(m, 'stateSeq');
   if (m.emoji !== undefined && m.emoji !== null) message.emoji = str(m, 'emoji');
   if (m.remove !== undefined) message.remove = bool(m, 'remove');
   if (Array.isArray(m.reactions)) {
@@ -295,8 +296,8 @@ export function read(requestId: string, conversationId: string, seq: number): st
   return JSON.stringify({ ...withRequest('read', requestId), conversationId, seq });
 }
 
-export function typing(conversationId: string, state: 'start' | 'stop'): string {
-  return JSON.stringify({ action: 'typing', conversationId, state });
+export function typing(requestId: string, conversationId: string, state: 'start' | 'stop'): string {
+  return JSON.stringify({ ...withRequest('typing', requestId), conversationId, state });
 }
 
 /** The body's size as the server measures it: compact serialization, UTF-8 bytes. */

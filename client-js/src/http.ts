@@ -1,5 +1,6 @@
 import { decodeEntries, summary } from './frames.js';
 import type { ConversationSummary, Message, Presence } from './types.js';
+import { byteLength, putObject, type UploadBody, type UploadProgress } from './upload.js';
 
 /** A refusal by the HTTP API: the HTTP status and docs/protocol.md's error `code` (`NOT_FOUND`, `FORBIDDEN`, ...). */
 export class ParleyHttpError extends Error {
@@ -14,11 +15,41 @@ export interface Group {
   kind: 'group';
   name: string;
   members: string[];
+  /** Version 2: the group's admins, when the server reports them. */
+  admins?: string[];
 }
 
 export interface MessagesPage {
   messages: Message[];
   hasMore: boolean;
+}
+
+/** `POST /attachments`: where to PUT the file, valid 15 minutes. */
+export interface AttachmentUpload {
+  attachmentId: string;
+  uploadUrl: string;
+  /** The headers the signature covers: sent with the PUT as they are. */
+  uploadHeaders: Record<string, string>;
+  expiresAt: number;
+}
+
+/** `GET /attachments/{id}`: where to download it (and its thumbnail, once made), valid 15 minutes. */
+export interface AttachmentDownload {
+  downloadUrl: string;
+  contentType: string;
+  size: number;
+  fileName: string;
+  expiresAt: number;
+  /** Images only, once the thumbnail function made it (no frame announces it: ask again). */
+  thumbnailUrl?: string;
+}
+
+/** What a message's `body.attachments` holds for one uploaded file. */
+export interface AttachmentRef {
+  attachmentId: string;
+  contentType: string;
+  size: number;
+  fileName: string;
 }
 
 export type FetchLike = (input: string, init?: {
@@ -114,6 +145,80 @@ export class HttpApi {
     await this.call('DELETE', `/devices/${encodeURIComponent(deviceId)}`);
   }
 
+  /** `POST /attachments`: declares a file and answers the presigned PUT for it. */
+  async createAttachment(declaration: { conversationId: string; contentType: string; size: number; fileName: string }): Promise<AttachmentUpload> {
+    const o = object(await this.call('POST', '/attachments', declaration));
+    const headers = typeof o.uploadHeaders === 'object' && o.uploadHeaders !== null ? o.uploadHeaders as Record<string, unknown> : {};
+    return {
+      attachmentId: String(o.attachmentId), uploadUrl: String(o.uploadUrl),
+      uploadHeaders: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, String(v)])),
+      expiresAt: typeof o.expiresAt === 'number' ? o.expiresAt : 0,
+    };
+  }
+
+  /** `GET /attachments/{id}`: members of its conversation only; 404 until the file arrived. */
+  async attachment(attachmentId: string): Promise<AttachmentDownload> {
+    const o = object(await this.call('GET', `/attachments/${encodeURIComponent(attachmentId)}`));
+    const a: AttachmentDownload = {
+      downloadUrl: String(o.downloadUrl), contentType: String(o.contentType ?? ''), size: Number(o.size ?? 0),
+      fileName: String(o.fileName ?? ''), expiresAt: typeof o.expiresAt === 'number' ? o.expiresAt : 0,
+    };
+    if (typeof o.thumbnailUrl === 'string') a.thumbnailUrl = o.thumbnailUrl;
+    return a;
+  }
+
+  /**
+   * Declares and uploads one file for the conversation (`POST /attachments`, then the presigned
+   * PUT), reporting progress. Answers the reference to put into `body.attachments` of a send.
+   * `file.type` and `file.name` (a browser `File`) are the defaults of `contentType` and `fileName`.
+   */
+  async uploadAttachment(conversationId: string, file: UploadBody & { type?: string; name?: string },
+    options: { contentType?: string; fileName?: string; onProgress?: UploadProgress } = {}): Promise<AttachmentRef> {
+    const contentType = options.contentType ?? (file.type || 'application/octet-stream');
+    const fileName = options.fileName ?? file.name ?? 'file';
+    const size = byteLength(file);
+    const upload = await this.createAttachment({ conversationId, contentType, size, fileName });
+    await putObject(upload.uploadUrl, upload.uploadHeaders, file, options.onProgress);
+    return { attachmentId: upload.attachmentId, contentType, size, fileName };
+  }
+
+  /** `PUT /blocks/{userId}`: nothing more from them in the direct conversation. */
+  async block(userId: string): Promise<void> {
+    await this.call('PUT', `/blocks/${encodeURIComponent(userId)}`);
+  }
+
+  /** `DELETE /blocks/{userId}`. */
+  async unblock(userId: string): Promise<void> {
+    await this.call('DELETE', `/blocks/${encodeURIComponent(userId)}`);
+  }
+
+  /** `GET /blocks`: the users the caller blocked. */
+  async blocked(): Promise<string[]> {
+    const o = object(await this.call('GET', '/blocks'));
+    return Array.isArray(o.blocked) ? o.blocked.filter((u): u is string => typeof u === 'string') : [];
+  }
+
+  /** `PUT /conversations/{id}/settings`: a muted conversation sends no push notification, except for a mention. */
+  async setMuted(conversationId: string, muted: boolean): Promise<{ muted: boolean }> {
+    const o = object(await this.call('PUT', `/conversations/${encodeURIComponent(conversationId)}/settings`, { muted }));
+    return { muted: o.muted === true };
+  }
+
+  /** `PATCH /groups/{id}`: admins only. */
+  async renameGroup(conversationId: string, name: string): Promise<Group> {
+    return group(await this.call('PATCH', `/groups/${encodeURIComponent(conversationId)}`, { name }));
+  }
+
+  /** `PUT /groups/{id}/admins/{userId}`: admins only. */
+  async addAdmin(conversationId: string, userId: string): Promise<void> {
+    await this.call('PUT', `/groups/${encodeURIComponent(conversationId)}/admins/${encodeURIComponent(userId)}`);
+  }
+
+  /** `DELETE /groups/{id}/admins/{userId}`: admins only; the group always keeps an admin. */
+  async removeAdmin(conversationId: string, userId: string): Promise<void> {
+    await this.call('DELETE', `/groups/${encodeURIComponent(conversationId)}/admins/${encodeURIComponent(userId)}`);
+  }
+
   /** Any route, for what this version has no method for yet. Answers the parsed body (null for 204). */
   async call(method: string, path: string, body?: unknown): Promise<unknown> {
     let response = await this.request(method, path, body);
@@ -163,6 +268,7 @@ function group(value: unknown): Group {
     kind: 'group',
     name: typeof o.name === 'string' ? o.name : '',
     members: Array.isArray(o.members) ? o.members.filter((m): m is string => typeof m === 'string') : [],
+    ...(Array.isArray(o.admins) ? { admins: o.admins.filter((m): m is string => typeof m === 'string') } : {}),
   };
 }
 

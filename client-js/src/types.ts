@@ -29,10 +29,44 @@ export interface Message {
   /** Version 2, history and sync pages: the message's current state. */
   editedAt?: number;
   deleted?: boolean;
-  reactions?: Array<{ emoji: string; count: number; me: boolean }>;
+  reactions?: Reaction[];
+  /** Version 2, history and sync pages: the seq of the last event the page's state holds. */
+  stateSeq?: number;
   /** Version 2, `reaction` entries. */
   emoji?: string;
   remove?: boolean;
+}
+
+/** Version 2: one emoji's reactions on a message; `me`: the user is among them. */
+export interface Reaction {
+  emoji: string;
+  count: number;
+  me: boolean;
+}
+
+/**
+ * Version 2: a message as it stands now (its events applied in seq order, or a page's state and
+ * the events after it), which is what the server's `history` says. `body` is null once deleted;
+ * `editedAt` 0 until edited.
+ */
+export interface MessageView {
+  conversationId: string;
+  seq: number;
+  senderId: string | null;
+  body: Record<string, unknown> | null;
+  sentAt: number;
+  replyTo?: number;
+  editedAt: number;
+  deleted: boolean;
+  reactions: Reaction[];
+}
+
+/** Options of a send (version 2). */
+export interface SendOptions {
+  /** The seq of a message of the same conversation this one replies to. */
+  replyTo?: number;
+  /** User ids mentioned (members of the conversation); sent as `body.mentions`. */
+  mentions?: string[];
 }
 
 /** Where a send goes: a conversation, or the direct conversation with a user. */
@@ -114,6 +148,10 @@ export type ConnectionState = 'connecting' | 'syncing' | 'connected' | 'disconne
 /** A send not yet confirmed by the server, as `pendingSends()` lists it. */
 export interface PendingSend {
   clientMsgId: string;
+  /** `send`; version 2 `edit`, `delete`, `react`. */
+  action: string;
+  /** Version 2: the target's seq (`edit`, `delete`, `react`), `emoji`, `remove`, `replyTo`. */
+  fields?: Record<string, unknown>;
   to: Destination;
   body: Record<string, unknown>;
   /** Epoch milliseconds when the application made the send. */

@@ -1,56 +1,10 @@
 import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AuthFailedError, MemoryStore, ParleyClient, ServerError } from '../../dist/index.js';
-import { FakeServer, token } from './fake-server.mjs';
+import { AuthFailedError, MemoryStore, ServerError } from '../../dist/index.js';
+import { token } from './fake-server.mjs';
+import { C, closeAll, connected, entry, page, push, setup, synced } from './harness.mjs';
 
-const C = 'dm:alice:bob';
-const clients = [];
-afterEach(() => {
-  for (const client of clients.splice(0)) client.close();
-});
-
-function setup(extra = {}) {
-  const server = new FakeServer();
-  const store = extra.store ?? new MemoryStore();
-  const client = new ParleyClient({
-    websocketUrl: 'ws://fake.invalid', token: () => token('alice'), WebSocket: server.WebSocket, store,
-    tickMs: 5, gapWaitMs: 50, requestTimeoutMs: 2000, backoff: { baseMs: 5, capMs: 20 }, ...extra,
-  });
-  clients.push(client);
-  const events = { message: [], unknownFrame: [], frameError: [], sent: [], state: [], outbox: [], conversations: [] };
-  for (const name of Object.keys(events)) client.on(name, (e) => events[name].push(e));
-  const seqs = (id = C) => events.message.filter((m) => m.conversationId === id).map((m) => m.seq);
-  return { server, store, client, events, seqs };
-}
-
-function entry(seq, extra = {}) {
-  return { conversationId: C, seq, senderId: 'bob', clientMsgId: `b${seq}`, body: { text: `m${seq}` }, sentAt: seq, ...extra };
-}
-
-/** A `message` push. */
-function push(seq, extra = {}) {
-  return { type: 'message', ...entry(seq), ...extra };
-}
-
-function synced(request, conversations, totalUnread = 0) {
-  return { type: 'synced', requestId: request.requestId, conversations, totalUnread };
-}
-
-function page(messages, extra = {}) {
-  const lastSeq = messages.length ? messages[messages.length - 1].seq : 0;
-  return { conversationId: C, kind: 'direct', lastSeq, readSeq: 0, unread: 0, messages, hasMore: false, ...extra };
-}
-
-/** Connects, answering the first sync with `conversations`. */
-async function connected(ctx, conversations = [page([entry(1), entry(2)])]) {
-  const connecting = ctx.client.connect();
-  const socket = await ctx.server.until(() => ctx.server.latest(), 'a socket');
-  socket.accept();
-  const sync = await ctx.server.request(socket, 'sync');
-  socket.push(synced(sync, conversations));
-  await connecting;
-  return socket;
-}
+afterEach(closeAll);
 
 test('connect resolves after the first sync reached the listeners, with the token and device in the URL', async () => {
   const ctx = setup({ deviceId: 'laptop' });

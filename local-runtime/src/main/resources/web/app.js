@@ -1,13 +1,17 @@
 // Parley web chat: one page of plain JavaScript on @parley/client (client-js/, served from
-// ./client/), which owns the connection: reconnects with backoff, sync, the outbox, and delivery of
-// every message exactly once and in seq order. This file keeps the page's view of it. Every piece
-// of user text reaches the page through textContent (never innerHTML), so nothing a user types can
-// become markup.
+// ./client/), which owns the connection: reconnects with backoff, sync, the outbox, delivery of
+// every timeline entry exactly once and in seq order, and each message's current state (edits,
+// deletions, reactions). This file keeps the page's view of it. Every piece of user text reaches
+// the page through textContent (never innerHTML), so nothing a user types can become markup.
 import { ParleyClient, ParleyHttpError, WebStorageStore } from './client/index.js';
+import { AttachmentLinks, Uploads } from './attachments.js';
+import { dayKey, el, formatDay, formatSize, formatTime, keyed, prune, reconcile } from './dom.js';
+import { attachmentsOf, memberNote, mentionsIn, messageElement, summary, textOf } from './messages.js';
 
 const SYNC_PAGE = 30;           // messages per conversation per sync page
 const HISTORY_PAGE = 30;        // messages per history page
 const MAX_BODY_BYTES = 16 * 1024;
+const GROUP_GAP_MS = 5 * 60 * 1000; // a sender's messages within 5 minutes form one group
 const USER_ID = /^[A-Za-z0-9_.@+-]{1,128}$/;
 const GROUP_ID = /^grp:[A-Za-z0-9_-]{1,64}$/;
 
@@ -16,7 +20,6 @@ const $ = (id) => document.getElementById(id);
 const state = {
   me: null,
   deviceId: null,
-  token: null,
   client: null,         // the ParleyClient of the signed-in user
   store: null,
   ready: false,         // connected and caught up
@@ -24,12 +27,21 @@ const state = {
   apiMissing: new Set(),// HTTP routes this server answered 404 for: not built yet
   conversations: new Map(),
   presence: new Map(),  // userId -> {online, lastActiveAt}
+  blocked: new Set(),   // users this user blocked
   outbox: new Map(),    // clientMsgId -> a send not yet stored, as the client reports it
   openId: null,
   justOpened: false,    // scroll to the newest message on the next render
   keepScroll: null,     // scroll height before older messages were prepended
   scrollToDivider: false, // open the conversation at its "new messages" line
+  stick: true,          // the timeline was at its bottom: keep it there as content grows
+  compose: null,        // {kind: 'edit'|'reply', conversationId, seq}
+  selected: null,       // key of the message whose actions are shown
+  reacting: null,       // key of the message whose emoji picker is open
+  deleting: null,       // {conversationId, seq} awaiting the dialog's answer
 };
+
+const uploads = new Uploads((item) => (item ? renderUploadProgress(item) : render()));
+const links = new AttachmentLinks(() => state.client && state.client.api, () => render());
 
 // ------------------------------------------------------------------ conversations
 
@@ -53,12 +65,16 @@ function conversation(id) {
       peer,
       name: null,
       members: null,
-      messages: new Map(), // seq -> {seq, senderId, clientMsgId, body, sentAt}
+      admins: null,
+      muted: false,
+      messages: new Map(), // seq -> {seq, senderId, clientMsgId, body, sentAt, replyTo, editedAt, deleted, reactions}
+      notes: [],           // membership changes seen live: {afterSeq, time, text}
       noOlder: false,      // history said nothing older exists
       lastSeq: 0,
       readSeq: 0,
       unread: 0,
-      peerReadSeq: 0,      // the peer's read cursor, from `read` pushes (direct conversations)
+      unreadMentions: 0,
+      peerReadSeq: 0,      // the peer's read cursor (direct conversations)
       dividerAfter: null,  // the read position when the conversation was opened: "new messages" below it
       onServer: false,     // the server has told us we are a member
       removed: false,
@@ -94,13 +110,14 @@ function hasOlder(c) {
   return oldest === null ? c.lastSeq > 0 : oldest > 1;
 }
 
-/** Adds a message unless (conversationId, seq) is already held; true when it was new. */
+/** Adds a message (with the state a page gave it) unless already held; true when it was new. */
 function addMessage(c, m) {
   c.onServer = true;
   c.lastSeq = Math.max(c.lastSeq, m.seq);
   if (c.messages.has(m.seq)) return false;
   c.messages.set(m.seq, {
     seq: m.seq, senderId: m.senderId, clientMsgId: m.clientMsgId, body: m.body || {}, sentAt: m.sentAt,
+    replyTo: m.replyTo || null, editedAt: m.editedAt || 0, deleted: m.deleted === true, reactions: m.reactions || [],
   });
   return true;
 }
@@ -111,13 +128,17 @@ function countUnread(c) {
   return unread;
 }
 
+function isAdmin(c) {
+  return c.kind === 'group' && Array.isArray(c.admins) && c.admins.includes(state.me);
+}
+
 // ------------------------------------------------------------------ connection (the client's)
 
 function setStatus(kind, text) {
-  const el = $('connection-status');
-  el.dataset.state = kind;
-  el.dataset.connections = String(state.connections);
-  el.textContent = text;
+  const status = $('connection-status');
+  status.dataset.state = kind;
+  status.dataset.connections = String(state.connections);
+  status.textContent = text;
   $('reconnect-now').hidden = kind !== 'offline';
 }
 
@@ -131,7 +152,6 @@ async function fetchToken(userId, deviceId) {
   if (!response.ok || !json || typeof json.token !== 'string') {
     throw new Error((json && json.message) || `token refused (HTTP ${response.status})`);
   }
-  state.token = json.token;
   return json.token;
 }
 
@@ -152,6 +172,8 @@ function startClient() {
   state.client = client;
   client.on('state', onState);
   client.on('message', onMessage);
+  client.on('changed', onChanged);
+  client.on('typing', () => render());
   client.on('conversations', onConversations);
   client.on('outbox', onOutbox);
   client.on('sendFailed', onSendFailed);
@@ -174,7 +196,11 @@ function onState(s) {
       markRead();
       break;
     case 'authFailed': setStatus('offline', 'Signed out by the server. Reconnect to try again.'); break;
-    case 'disconnected': setStatus('offline', 'Offline. Reconnecting…'); break;
+    case 'disconnected':
+      // Offline, the page cannot know who is online: show no presence rather than a stale "online".
+      state.presence.clear();
+      setStatus('offline', 'Offline. Reconnecting…');
+      break;
     default: break;
   }
   render();
@@ -187,28 +213,74 @@ function reconnectNow() {
 // ------------------------------------------------------------------ what the client delivers
 
 function onMessage(m) {
-  if (m.kind && m.kind !== 'message') return; // version 2 events: not shown by this page yet
+  if (m.kind && m.kind !== 'message') return; // edits, deletions, reactions: `changed` follows
   const c = conversation(m.conversationId);
   const fresh = addMessage(c, m);
-  if (fresh && m.senderId !== state.me && m.seq > c.readSeq) c.unread += 1;
+  if (fresh && m.senderId !== state.me && m.seq > c.readSeq) {
+    c.unread += 1;
+    if (Array.isArray(m.body && m.body.mentions) && m.body.mentions.includes(state.me)) c.unreadMentions += 1;
+    if (state.ready) announce(c, m);
+  }
   markRead();
   render();
 }
 
-function onConversations({ conversations }) {
-  for (const s of conversations) {
-    const c = conversation(s.conversationId);
-    c.kind = s.kind || c.kind;
-    c.onServer = true;
-    c.removed = false;
-    if (s.name) c.name = s.name;
-    c.lastSeq = Math.max(c.lastSeq, s.lastSeq || 0);
-    c.readSeq = Math.max(c.readSeq, s.readSeq || 0);
-    if (typeof s.peerReadSeq === 'number') c.peerReadSeq = Math.max(c.peerReadSeq, s.peerReadSeq);
-    c.unread = c.id === state.openId ? 0 : s.unread || 0;
+/** An edit, deletion or reaction changed a message: show its new state. */
+function onChanged(view) {
+  const c = conversation(view.conversationId);
+  const m = c.messages.get(view.seq);
+  if (!m) return;
+  m.body = view.body || {};
+  m.editedAt = view.editedAt;
+  m.deleted = view.deleted;
+  m.reactions = view.reactions;
+  render();
+}
+
+/** A new message from someone else: a screen reader hears it; a hidden tab shows a notification. */
+function announce(c, m) {
+  const line = `${m.senderId}: ${summary(m)}`;
+  if (c.id === state.openId && document.visibilityState === 'visible') $('live').textContent = line;
+  const mentioned = Array.isArray(m.body && m.body.mentions) && m.body.mentions.includes(state.me);
+  // A muted conversation stays quiet, except for a mention (as its push notifications do).
+  if (document.visibilityState === 'hidden' && (c.muted !== true || mentioned) && 'Notification' in window
+      && Notification.permission === 'granted') {
+    const notification = new Notification(c.kind === 'group' ? title(c) : m.senderId, {
+      body: c.kind === 'group' ? line.slice(0, 120) : summary(m).slice(0, 120), tag: c.id,
+    });
+    notification.onclick = () => {
+      window.focus();
+      open(c.id);
+      notification.close();
+    };
   }
+}
+
+function onConversations({ conversations }) {
+  for (const s of conversations) applySummary(s, true);
   markRead();
   render();
+}
+
+/** A conversation's state as sync or GET /conversations reports it. */
+function applySummary(s, countsAreFresh) {
+  const known = state.conversations.has(s.conversationId);
+  const c = conversation(s.conversationId);
+  c.onServer = true;
+  c.removed = false;
+  if (s.kind) c.kind = s.kind;
+  if (s.name) c.name = s.name;
+  if (Array.isArray(s.members)) c.members = s.members;
+  if (Array.isArray(s.admins)) c.admins = s.admins;
+  if (typeof s.muted === 'boolean') c.muted = s.muted;
+  if (typeof s.lastSeq === 'number') c.lastSeq = Math.max(c.lastSeq, s.lastSeq);
+  if (typeof s.readSeq === 'number') c.readSeq = Math.max(c.readSeq, s.readSeq);
+  if (typeof s.peerReadSeq === 'number') c.peerReadSeq = Math.max(c.peerReadSeq, s.peerReadSeq);
+  // Counts of conversations sync already reported are kept: live pushes may have moved them.
+  if (countsAreFresh || !known) {
+    if (typeof s.unread === 'number') c.unread = c.id === state.openId ? 0 : s.unread;
+    if (typeof s.unreadMentions === 'number') c.unreadMentions = c.id === state.openId ? 0 : s.unreadMentions;
+  }
 }
 
 function onOutbox(pending) {
@@ -216,10 +288,12 @@ function onOutbox(pending) {
   state.outbox.clear();
   for (const item of failed) state.outbox.set(item.clientMsgId, item);
   for (const p of pending) {
+    if (p.action !== 'send') continue; // edits, deletions and reactions show once stored
     state.outbox.set(p.clientMsgId, {
       clientMsgId: p.clientMsgId,
       conversationId: p.to.conversationId || directId(state.me, p.to.userId),
       body: p.body,
+      replyTo: p.fields && typeof p.fields.replyTo === 'number' ? p.fields.replyTo : null,
       status: p.status === 'sending' ? 'sending' : 'pending',
       error: null,
       createdAt: p.createdAt,
@@ -228,12 +302,19 @@ function onOutbox(pending) {
   render();
 }
 
+const REFUSED = { edit: 'The message could not be edited', delete: 'The message could not be deleted', react: 'The reaction was not saved' };
+
 function onSendFailed(failure) {
+  if (failure.action !== 'send') {
+    showNotice(`${REFUSED[failure.action] || 'Refused'}: ${failure.error.message}`);
+    return;
+  }
   const to = failure.to;
   state.outbox.set(failure.clientMsgId, {
     clientMsgId: failure.clientMsgId,
     conversationId: to.conversationId || directId(state.me, to.userId),
     body: failure.body || {},
+    replyTo: failure.fields && typeof failure.fields.replyTo === 'number' ? failure.fields.replyTo : null,
     status: 'failed',
     error: failure.error.message,
     createdAt: Date.now(),
@@ -259,15 +340,19 @@ function onPresence(p) {
 
 function onMembers(change) {
   const c = conversation(change.conversationId);
+  const renamed = change.name && c.name && change.name !== c.name;
   c.kind = 'group';
   if (change.name) c.name = change.name;
   if (Array.isArray(change.members)) c.members = change.members;
+  if (Array.isArray(change.admins)) c.admins = change.admins;
   if ((change.removed || []).includes(state.me)) {
     c.removed = true;
   } else if ((change.members || []).includes(state.me)) {
     c.removed = false;
     c.onServer = true;
   }
+  const note = memberNote(change, renamed, state.me);
+  if (note) c.notes.push({ afterSeq: c.lastSeq, time: Date.now(), text: note, key: `n${c.notes.length}` });
   render();
 }
 
@@ -293,7 +378,7 @@ async function loadOlder() {
   }
 }
 
-// ------------------------------------------------------------------ sending
+// ------------------------------------------------------------------ sending, editing, reacting
 
 function randomId() {
   const bytes = new Uint8Array(12);
@@ -301,23 +386,108 @@ function randomId() {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-function sendMessage(text) {
+function tooLarge(body) {
+  if (new TextEncoder().encode(JSON.stringify(body)).length <= MAX_BODY_BYTES) return false;
+  showNotice('That message is too long (the limit is 16 KiB).');
+  return true;
+}
+
+/** The composer's text and staged files go out as a message, a reply, or the edit of a message. */
+function submitComposer() {
   const c = state.conversations.get(state.openId);
   if (!c || c.removed || !state.client) return;
-  const body = { text };
-  if (new TextEncoder().encode(JSON.stringify(body)).length > MAX_BODY_BYTES) {
-    showNotice('That message is too long (the limit is 16 KiB).');
-    return;
+  const input = $('composer-text');
+  const text = input.value;
+  const compose = state.compose && state.compose.conversationId === c.id ? state.compose : null;
+  if (compose && compose.kind === 'edit') {
+    const m = c.messages.get(compose.seq);
+    if (text.trim() === '' || !m) return;
+    const body = { ...m.body, text };
+    if (tooLarge(body)) return;
+    state.client.edit(c.id, compose.seq, body).catch(() => undefined); // refusals come as sendFailed
+  } else {
+    if (uploads.busy(c.id)) {
+      showNotice('Wait until the files are uploaded.');
+      return;
+    }
+    const files = uploads.refs(c.id);
+    if (text.trim() === '' && files.length === 0) return;
+    const body = {};
+    if (text.trim() !== '') body.text = text;
+    if (files.length > 0) body.attachments = files;
+    const options = {};
+    if (compose && compose.kind === 'reply') options.replyTo = compose.seq;
+    const mentions = text ? mentionsIn(text, c.kind === 'direct' ? [c.peer] : c.members || [], state.me) : [];
+    if (mentions.length > 0) options.mentions = mentions;
+    if (tooLarge({ ...body, mentions })) return;
+    const to = c.kind === 'direct' ? { userId: c.peer } : { conversationId: c.id };
+    // Retried with the same clientMsgId until stored, across reconnects and reloads; the stored
+    // message then arrives through the client's `message` event. Refusals come as `sendFailed`.
+    state.client.send(to, body, options).catch(() => undefined);
+    uploads.clear(c.id);
+    state.stick = true;
   }
-  const to = c.kind === 'direct' ? { userId: c.peer } : { conversationId: c.id };
-  // Retried with the same clientMsgId until stored, across reconnects and reloads; the stored
-  // message then arrives through the client's `message` event. Refusals come as `sendFailed`.
-  state.client.send(to, body).catch(() => undefined);
+  // A sent message ends the typing indicator by itself (the client knows); no stop signal.
+  input.value = '';
+  setCompose(null);
+}
+
+function setCompose(compose) {
+  state.compose = compose;
+  renderCompose();
+}
+
+function startEdit(c, seq) {
+  const m = c.messages.get(seq);
+  if (!m || m.deleted) return;
+  setCompose({ kind: 'edit', conversationId: c.id, seq });
+  const input = $('composer-text');
+  input.value = textOf(m) || '';
+  input.focus();
+  input.setSelectionRange(input.value.length, input.value.length);
+}
+
+function startReply(c, seq) {
+  setCompose({ kind: 'reply', conversationId: c.id, seq });
+  $('composer-text').focus();
+}
+
+function toggleReaction(c, seq, emoji) {
+  const m = c.messages.get(seq);
+  if (!m || m.deleted || !state.client) return;
+  const mine = (m.reactions || []).some((r) => r.emoji === emoji && r.me);
+  (mine ? state.client.unreact(c.id, seq, emoji) : state.client.react(c.id, seq, emoji)).catch(() => undefined);
+}
+
+function askDelete(c, seq) {
+  state.deleting = { conversationId: c.id, seq };
+  $('delete-dialog').showModal();
+  $('delete-cancel').focus();
+}
+
+function confirmDelete() {
+  const target = state.deleting;
+  state.deleting = null;
+  $('delete-dialog').close();
+  if (!target || !state.client) return;
+  state.client.delete(target.conversationId, target.seq).catch(() => undefined);
+  if (state.compose && state.compose.seq === target.seq) setCompose(null);
+  $('composer-text').focus();
+}
+
+function pickFiles(files) {
+  const c = state.conversations.get(state.openId);
+  if (!c || c.removed || !state.client || !state.client.api) return;
+  if (state.compose && state.compose.kind === 'edit') setCompose(null);
+  for (const file of files) {
+    const refused = uploads.add(state.client.api, c.id, file);
+    if (refused) showNotice(refused);
+  }
 }
 
 // ------------------------------------------------------------------ read receipts
 
-/** The open conversation, seen on a visible page, is read up to its newest held message. */
+/** The open conversation, seen on a visible page, is read up to its newest message on screen. */
 function markRead() {
   const c = state.conversations.get(state.openId);
   if (!c || !c.onServer || !state.client || document.visibilityState === 'hidden') return;
@@ -325,6 +495,7 @@ function markRead() {
   if (seen <= c.readSeq) return;
   c.readSeq = seen;
   c.unread = countUnread(c);
+  c.unreadMentions = 0;
   state.client.markRead(c.id, seen);
 }
 
@@ -357,29 +528,58 @@ async function api(method, path, body, missingOn404) {
   }
 }
 
-async function refreshFromApi() {
-  await Promise.all([refreshConversations(), refreshPresence()]);
+/** Runs a call of a route this server may not have yet; says so instead of failing. */
+async function optional(feature, what, call) {
+  try {
+    await call();
+    return true;
+  } catch (e) {
+    if (e instanceof RouteMissing) {
+      state.apiMissing.add(feature);
+      showNotice(`This server does not offer ${what} yet.`);
+    } else {
+      showNotice(e.message);
+    }
+    render();
+    return false;
+  }
 }
 
+async function refreshFromApi() {
+  await Promise.all([refreshConversations(), refreshPresence(), refreshBlocks()]);
+}
+
+/**
+ * The paged form of GET /conversations (docs/protocol.md, v2) also says how far the peer of each
+ * direct conversation has read (`peerReadSeq`: "Seen" after a reload), `muted` and `unreadMentions`.
+ */
 async function refreshConversations() {
   if (state.apiMissing.has('conversations')) return;
   try {
-    const json = await api('GET', '/conversations', undefined, true);
-    for (const s of (json && json.conversations) || []) {
-      const known = state.conversations.has(s.conversationId);
-      const c = conversation(s.conversationId);
-      c.onServer = true;
-      if (s.kind) c.kind = s.kind;
-      if (s.name) c.name = s.name;
-      if (Array.isArray(s.members)) c.members = s.members;
-      if (typeof s.lastSeq === 'number') c.lastSeq = Math.max(c.lastSeq, s.lastSeq);
-      if (typeof s.readSeq === 'number') c.readSeq = Math.max(c.readSeq, s.readSeq);
-      // Counts of conversations sync already reported are kept: live pushes may have moved them.
-      if (!known && typeof s.unread === 'number') c.unread = s.unread;
-    }
+    let cursor = null;
+    do {
+      const query = cursor ? `?limit=200&cursor=${encodeURIComponent(cursor)}` : '?limit=200';
+      const json = await api('GET', `/conversations${query}`, undefined, true);
+      for (const s of (json && json.conversations) || []) {
+        if (s.left) continue; // no longer a member
+        applySummary(s, false);
+      }
+      cursor = json && typeof json.cursor === 'string' ? json.cursor : null;
+    } while (cursor);
     render();
   } catch (e) {
     if (e instanceof RouteMissing) state.apiMissing.add('conversations');
+  }
+}
+
+async function refreshBlocks() {
+  if (state.apiMissing.has('blocks')) return;
+  try {
+    const json = await api('GET', '/blocks', undefined, true);
+    state.blocked = new Set((json && json.blocked) || []);
+    render();
+  } catch (e) {
+    if (e instanceof RouteMissing) state.apiMissing.add('blocks');
   }
 }
 
@@ -411,6 +611,7 @@ async function createGroup(name, members) {
     c.kind = 'group';
     c.name = group.name || name;
     c.members = group.members || null;
+    c.admins = group.admins || [state.me]; // the creator is the first admin
     c.onServer = true;
     c.noOlder = true;
     $('group-form').reset();
@@ -435,6 +636,52 @@ async function changeMembers(method, path, body) {
   }
 }
 
+async function toggleMute() {
+  const c = state.conversations.get(state.openId);
+  if (!c) return;
+  const muted = !c.muted;
+  await optional('settings', 'muting', async () => {
+    await api('PUT', `/conversations/${encodeURIComponent(c.id)}/settings`, { muted }, true);
+    c.muted = muted;
+  });
+  render();
+}
+
+async function toggleBlock() {
+  const c = state.conversations.get(state.openId);
+  if (!c || c.kind !== 'direct') return;
+  const blocked = state.blocked.has(c.peer);
+  await optional('blocks', 'blocking', async () => {
+    await api(blocked ? 'DELETE' : 'PUT', `/blocks/${encodeURIComponent(c.peer)}`, undefined, true);
+    if (blocked) state.blocked.delete(c.peer);
+    else state.blocked.add(c.peer);
+  });
+  render();
+}
+
+async function renameGroup(name) {
+  const c = state.conversations.get(state.openId);
+  if (!c) return;
+  await optional('admin', 'renaming groups', async () => {
+    const group = await api('PATCH', `/groups/${encodeURIComponent(c.id)}`, { name }, true);
+    if (group && group.name) c.name = group.name;
+  });
+  render();
+}
+
+async function changeAdmin(userId, add) {
+  const c = state.conversations.get(state.openId);
+  if (!c) return;
+  await optional('admin', 'group admins', async () => {
+    await api(add ? 'PUT' : 'DELETE', `/groups/${encodeURIComponent(c.id)}/admins/${encodeURIComponent(userId)}`, undefined, true);
+    const admins = new Set(c.admins || []);
+    if (add) admins.add(userId);
+    else admins.delete(userId);
+    c.admins = [...admins];
+  });
+  render();
+}
+
 // ------------------------------------------------------------------ rendering
 
 let renderQueued = false;
@@ -445,35 +692,17 @@ function render() {
     renderQueued = false;
     renderList();
     renderConversation();
+    renderCompose();
+    renderUploads();
   });
 }
 
-function el(tag, props, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(props || {})) {
-    if (value === undefined || value === null || value === false) continue;
-    if (key === 'text') node.textContent = value;
-    else if (key === 'className') node.className = value;
-    else if (key.startsWith('data-') || key.startsWith('aria-') || key === 'role' || key === 'type') {
-      node.setAttribute(key, value === true ? 'true' : String(value));
-    } else node[key] = value;
-  }
-  for (const child of children) if (child) node.append(child);
-  return node;
-}
-
 function presenceText(userId) {
+  if (state.blocked.has(userId)) return 'blocked';
   const p = state.presence.get(userId);
   if (!p) return '';
   if (p.online) return 'online';
   return p.lastActiveAt ? `last seen ${formatTime(p.lastActiveAt)}` : 'offline';
-}
-
-function formatTime(epochMs) {
-  const date = new Date(epochMs);
-  const sameDay = date.toDateString() === new Date().toDateString();
-  return sameDay ? date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
-    : date.toLocaleString([], { dateStyle: 'short', timeStyle: 'short' });
 }
 
 function activity(c) {
@@ -481,29 +710,13 @@ function activity(c) {
   return latest ? latest.sentAt : 0;
 }
 
-/**
- * Puts exactly these nodes, in this order, into the container, moving only those out of place.
- * Nodes are reused between renders, so keyboard focus stays put and the live region announces
- * new messages only, not the whole timeline again.
- */
-function reconcile(container, nodes) {
-  nodes.forEach((node, i) => {
-    if (container.children[i] !== node) container.insertBefore(node, container.children[i] || null);
-  });
-  while (container.children.length > nodes.length) container.lastElementChild.remove();
-}
-
-/** Reuses the cached node for the key when its content is unchanged, else builds it anew. */
-function keyed(cache, key, signature, build) {
-  const cached = cache.get(key);
-  if (cached && cached.signature === signature) return cached.node;
-  const node = build(cached && cached.node);
-  cache.set(key, { node, signature });
-  return node;
-}
-
-function prune(cache, keep) {
-  for (const key of cache.keys()) if (!keep.has(key)) cache.delete(key);
+function typingText(c) {
+  const typists = state.client ? state.client.typingIn(c.id) : [];
+  if (typists.length === 0) return '';
+  if (c.kind === 'direct') return 'typing…';
+  if (typists.length === 1) return `${typists[0]} is typing…`;
+  if (typists.length === 2) return `${typists[0]} and ${typists[1]} are typing…`;
+  return `${typists.length} people are typing…`;
 }
 
 const listNodes = new Map();
@@ -518,9 +731,11 @@ function renderList() {
     const online = c.kind === 'direct' ? state.presence.get(c.peer) : undefined;
     const presence = c.kind === 'direct' ? presenceText(c.peer) : 'group';
     const unread = c.id === state.openId ? 0 : c.unread;
+    const mentioned = c.id === state.openId ? 0 : c.unreadMentions;
     const current = c.id === state.openId;
-    const previewText = latest ? preview(latest) : presence;
-    const signature = JSON.stringify([title(c), online && online.online, presence, unread, current, previewText]);
+    const typing = typingText(c);
+    const previewText = typing || (latest ? preview(c, latest) : presence);
+    const signature = JSON.stringify([title(c), online && online.online, presence, unread, mentioned, current, previewText, c.muted]);
     return keyed(listNodes, c.id, signature, (old) => {
       let li = old;
       if (!li) {
@@ -537,18 +752,20 @@ function renderList() {
           className: c.kind === 'group' ? 'dot group' : 'dot', 'aria-hidden': 'true',
           'data-online': online ? String(online.online) : undefined,
         }),
-        el('span', { className: 'conv-name', text: title(c) }),
-        unread > 0 ? el('span', { className: 'badge', 'data-testid': 'unread', text: String(unread) }) : el('span'),
-        el('span', { className: 'conv-preview', text: previewText }),
+        el('span', { className: 'conv-name', text: title(c) + (c.muted ? ' 🔕' : '') }),
+        unread > 0 ? el('span', { className: 'badge', 'data-testid': 'unread', 'aria-hidden': 'true', text: mentioned > 0 ? `@ ${unread}` : String(unread) })
+          : el('span'),
+        el('span', { className: typing ? 'conv-preview typing-preview' : 'conv-preview', 'data-testid': 'conversation-preview', text: previewText }),
         el('span', {
           className: 'visually-hidden',
-          text: `${presence ? `, ${presence}` : ''}${unread > 0 ? `, ${unread} unread` : ''}`,
+          text: `${presence ? `, ${presence}` : ''}${unread > 0 ? `, ${unread} unread` : ''}${mentioned > 0 ? `, ${mentioned} mentioning you` : ''}${c.muted ? ', muted' : ''}`,
         }));
       return li;
     });
   });
   reconcile($('conversation-list'), nodes);
   prune(listNodes, new Set(conversations.map((c) => c.id)));
+  renderPeople();
   $('no-conversations').hidden = nodes.length > 0;
 
   const total = [...state.conversations.values()]
@@ -563,10 +780,26 @@ function renderList() {
   if (groupsMissing) $('group-error').textContent = 'This server does not offer groups yet.';
 }
 
-function preview(m) {
-  const text = typeof m.body.text === 'string' ? m.body.text : '(no text)';
-  const who = m.senderId === state.me ? 'You: ' : '';
-  return who + text.slice(0, 80);
+/** The "start a chat" field suggests the people the user has talked to and the groups they are in. */
+function renderPeople() {
+  const people = new Set();
+  for (const c of state.conversations.values()) {
+    if (c.kind === 'direct' && c.peer !== state.me) people.add(c.peer);
+    for (const member of c.members || []) if (member !== state.me) people.add(member);
+  }
+  const options = [...people].sort().map((id) => ({ value: id, label: id }));
+  for (const c of state.conversations.values()) if (c.kind === 'group' && c.onServer) options.push({ value: c.id, label: title(c) });
+  const list = $('known-people');
+  const signature = JSON.stringify(options);
+  if (list.dataset.signature === signature) return;
+  list.dataset.signature = signature;
+  list.replaceChildren(...options.map((o) => el('option', { value: o.value, label: o.label })));
+}
+
+/** The list's line under a conversation: the latest message, with its sender's name in a group. */
+function preview(c, m) {
+  const who = m.senderId === state.me ? 'You: ' : c.kind === 'group' ? `${m.senderId}: ` : '';
+  return who + summary(m).slice(0, 80);
 }
 
 function hasOutbox(conversationId) {
@@ -578,141 +811,216 @@ function renderConversation() {
   const c = state.conversations.get(state.openId);
   const timeline = $('timeline');
   $('composer').hidden = !c;
+  $('typing').textContent = c ? typingText(c).replace(/^typing…$/, `${title(c)} is typing…`) : '';
   if (!c) {
     $('conversation-title').textContent = 'Pick a conversation';
     delete $('conversation-title').dataset.conversationId;
     $('conversation-presence').textContent = '';
     $('conversation-members').hidden = true;
     $('group-tools').hidden = true;
+    $('mute-toggle').hidden = true;
+    $('block-toggle').hidden = true;
     $('load-older').hidden = true;
     reconcile($('messages'), []);
     return;
   }
-  const nearBottom = timeline.scrollHeight - timeline.scrollTop - timeline.clientHeight < 60;
   $('conversation-title').textContent = title(c);
   $('conversation-title').dataset.conversationId = c.id;
   $('conversation-presence').textContent = c.kind === 'direct' && c.peer !== state.me ? presenceText(c.peer) : '';
+  renderHeaderTools(c);
   const members = $('conversation-members');
   members.hidden = c.kind !== 'group';
   members.textContent = c.removed ? 'You are no longer a member of this group.'
-    : c.members ? `Members: ${c.members.join(', ')}` : '';
-  $('group-tools').hidden = c.kind !== 'group' || c.removed || state.apiMissing.has('groups');
-  $('composer-send').disabled = c.removed;
+    : c.members ? `Members: ${c.members.map((m) => (c.admins && c.admins.includes(m) ? `${m} (admin)` : m)).join(', ')}` : '';
+  $('composer-send').disabled = c.removed || uploads.busy(c.id);
   const older = $('load-older');
   older.hidden = !hasOlder(c);
   older.disabled = c.loadingOlder;
   older.textContent = c.loadingOlder ? 'Loading…' : 'Load older messages';
 
-  // Stored messages by seq, then this device's sends still waiting for their seq.
+  const shown = timelineItems(c);
+  const keys = new Set();
+  const nodes = [];
+  const add = (key, signature, build) => {
+    keys.add(key);
+    nodes.push(keyed(messageNodes, key, signature, build));
+  };
+  let divider = false;
+  for (const m of shown) {
+    if (m.newDay) {
+      add(`${c.id}|day|${m.day}`, m.day, () => el('li', {
+        className: 'day', 'data-testid': 'day', text: formatDay(m.time),
+      }));
+    }
+    if (m.unreadStart) {
+      divider = true;
+      add(`${c.id}|unread`, 'unread', () => el('li', {
+        id: 'unread-divider', className: 'unread-divider', 'data-testid': 'unread-divider', text: 'New messages',
+      }));
+    }
+    if (m.note) {
+      add(`${c.id}|${m.key}`, m.text, () => el('li', { className: 'note', 'data-testid': 'member-note', text: m.text }));
+      continue;
+    }
+    add(m.key, messageSignature(m), () => messageElement(m, { me: state.me, removed: c.removed, onImageLoad: keepAtBottom }));
+  }
+  reconcile($('messages'), nodes);
+  prune(messageNodes, keys);
+  placeScroll(timeline, divider);
+  markRead();
+}
+
+/**
+ * The open conversation's timeline: stored messages by seq, membership notes where they happened,
+ * then this device's sends still waiting for their seq. A sender's messages in a row (within 5
+ * minutes, on one day) show the sender once and the time once, at the group's last message. A day
+ * line starts each day; a "new messages" line stands where the unread messages began when the
+ * conversation was opened.
+ */
+function timelineItems(c) {
   const seenSeq = c.kind === 'direct' && c.peer !== state.me ? c.peerReadSeq : 0;
-  const shown = [...c.messages.values()].sort((a, b) => a.seq - b.seq).map((m) => {
+  const shown = [];
+  const notes = [...c.notes];
+  for (const m of [...c.messages.values()].sort((a, b) => a.seq - b.seq)) {
+    while (notes.length > 0 && notes[0].afterSeq < m.seq) shown.push(noteItem(notes.shift()));
     const mine = m.senderId === state.me;
-    return {
+    shown.push({
+      key: `${c.id}|${m.senderId}|${m.clientMsgId || `#${m.seq}`}`,
       mine, sender: m.senderId, body: m.body, time: m.sentAt, seq: m.seq, clientMsgId: m.clientMsgId,
       status: mine ? (m.seq <= seenSeq ? 'seen' : 'sent') : null, error: null,
-      showSender: c.kind === 'group',
-    };
-  });
+      replyTo: m.replyTo, editedAt: m.editedAt, deleted: m.deleted, reactions: m.reactions || [],
+    });
+  }
+  for (const note of notes) shown.push(noteItem(note));
   for (const item of state.outbox.values()) {
     if (item.conversationId !== c.id) continue;
     shown.push({
-      mine: true, sender: state.me, body: item.body, time: item.createdAt, seq: null,
-      clientMsgId: item.clientMsgId, status: item.status, error: item.error, showSender: c.kind === 'group',
+      key: `${c.id}|${state.me}|${item.clientMsgId}`,
+      mine: true, sender: state.me, body: item.body, time: item.createdAt, seq: null, clientMsgId: item.clientMsgId,
+      status: item.status, error: item.error, replyTo: item.replyTo, editedAt: 0, deleted: false, reactions: [],
     });
   }
-  // Grouped: a sender's messages in a row (within 5 minutes, on one day) show the sender once and
-  // the time once, at the group's last message. A day line starts each day; a "new messages" line
-  // stands where the unread messages began when the conversation was opened.
-  const GROUP_GAP_MS = 5 * 60 * 1000;
   let divider = false;
   shown.forEach((m, i) => {
     const before = shown[i - 1];
     const after = shown[i + 1];
     m.day = dayKey(m.time);
     m.newDay = !before || before.day !== m.day;
-    m.firstOfGroup = m.newDay || before.sender !== m.sender || m.time - before.time > GROUP_GAP_MS;
-    m.lastOfGroup = !after || after.sender !== m.sender || dayKey(after.time) !== m.day || after.time - m.time > GROUP_GAP_MS;
+    if (m.note) return;
+    m.firstOfGroup = m.newDay || before.note || before.sender !== m.sender || m.time - before.time > GROUP_GAP_MS;
+    m.lastOfGroup = !after || after.note || after.sender !== m.sender || dayKey(after.time) !== m.day || after.time - m.time > GROUP_GAP_MS;
     m.showSender = c.kind === 'group' && m.firstOfGroup;
     m.unreadStart = !divider && !m.mine && m.seq !== null && c.dividerAfter !== null && m.seq > c.dividerAfter;
     if (m.unreadStart) divider = true;
+    m.selected = state.selected === m.key;
+    m.reacting = state.reacting === m.key;
+    m.canEdit = m.mine && m.seq !== null && !m.deleted && textOf(m) !== null;
+    m.canDelete = m.seq !== null && !m.deleted && (m.mine || isAdmin(c));
+    m.quote = m.replyTo ? quoteOf(c, m.replyTo) : null;
+    m.mentionsMe = Array.isArray(m.body && m.body.mentions) && m.body.mentions.includes(state.me);
+    m.files = attachmentsOf(m).map((a) => ({ ...a, link: links.get(a.attachmentId) || null }));
   });
-  // Keyed by sender and clientMsgId, so a pending send becomes its stored message in place.
-  const keys = new Set();
-  const nodes = [];
-  for (const m of shown) {
-    if (m.newDay) {
-      const key = `${c.id}|day|${m.day}`;
-      keys.add(key);
-      nodes.push(keyed(messageNodes, key, m.day, () => el('li', {
-        className: 'day', role: 'separator', 'data-testid': 'day', text: formatDay(m.time),
-      })));
-    }
-    if (m.unreadStart) {
-      const key = `${c.id}|unread`;
-      keys.add(key);
-      nodes.push(keyed(messageNodes, key, 'unread', () => el('li', {
-        id: 'unread-divider', className: 'unread-divider', role: 'separator', 'data-testid': 'unread-divider', text: 'New messages',
-      })));
-    }
-    const key = `${c.id}|${m.sender}|${m.clientMsgId}`;
-    keys.add(key);
-    nodes.push(keyed(messageNodes, key, JSON.stringify([m.seq, m.status, m.error, m.showSender, m.lastOfGroup, m.firstOfGroup]),
-      () => messageElement(m)));
-  }
-  reconcile($('messages'), nodes);
-  prune(messageNodes, keys);
+  return shown;
+}
 
+function noteItem(note) {
+  return { note: true, key: note.key, text: note.text, time: note.time };
+}
+
+/** What a reply shows of the message it answers. */
+function quoteOf(c, seq) {
+  const target = c.messages.get(seq);
+  if (!target) return { seq, sender: null, text: 'an earlier message' };
+  return { seq, sender: target.senderId === state.me ? 'You' : target.senderId, text: summary(target).slice(0, 100) };
+}
+
+function messageSignature(m) {
+  return JSON.stringify([m.seq, m.status, m.error, m.showSender, m.lastOfGroup, m.firstOfGroup, m.body, m.editedAt,
+    m.deleted, m.reactions, m.quote, m.selected, m.reacting, m.canEdit, m.canDelete,
+    m.files.map((f) => f.link && [f.link.status, f.link.thumbnailUrl, f.link.downloadUrl])]);
+}
+
+/** An image finished loading: a timeline that was at its bottom stays there. */
+function keepAtBottom() {
+  if (state.stick) $('timeline').scrollTop = $('timeline').scrollHeight;
+}
+
+function placeScroll(timeline, divider) {
   const dividerNode = divider ? $('unread-divider') : null;
   if (state.scrollToDivider && dividerNode) {
     // Open where the unread messages begin.
     timeline.scrollTop += dividerNode.getBoundingClientRect().top - timeline.getBoundingClientRect().top - 8;
     state.scrollToDivider = false;
     state.keepScroll = null;
+    state.stick = false;
   } else if (state.keepScroll !== null) {
     timeline.scrollTop = timeline.scrollHeight - state.keepScroll;
     state.keepScroll = null;
-  } else if (nearBottom || state.justOpened) {
+  } else if (state.stick || state.justOpened) {
     timeline.scrollTop = timeline.scrollHeight;
   }
-  if (shown.length > 0 && !c.loadingOlder) state.scrollToDivider = false;
+  const c = state.conversations.get(state.openId);
+  if (c && c.messages.size > 0 && !c.loadingOlder) state.scrollToDivider = false;
   state.justOpened = false;
-  markRead();
 }
 
-function dayKey(epochMs) {
-  return new Date(epochMs).toDateString();
+function renderHeaderTools(c) {
+  const mute = $('mute-toggle');
+  mute.hidden = c.removed || state.apiMissing.has('settings');
+  mute.textContent = c.muted ? 'Unmute' : 'Mute';
+  mute.setAttribute('aria-pressed', String(c.muted));
+  const block = $('block-toggle');
+  const blocked = c.kind === 'direct' && state.blocked.has(c.peer);
+  block.hidden = c.kind !== 'direct' || c.peer === state.me || state.apiMissing.has('blocks');
+  block.textContent = blocked ? 'Unblock' : 'Block';
+  block.setAttribute('aria-pressed', String(blocked));
+  $('group-tools').hidden = c.kind !== 'group' || c.removed || state.apiMissing.has('groups');
+  const noAdmin = state.apiMissing.has('admin');
+  $('rename-form').hidden = noAdmin;
+  $('admin-form').hidden = noAdmin;
 }
 
-function formatDay(epochMs) {
-  const date = new Date(epochMs);
-  const today = new Date();
-  const yesterday = new Date(today.getFullYear(), today.getMonth(), today.getDate() - 1);
-  if (date.toDateString() === today.toDateString()) return 'Today';
-  if (date.toDateString() === yesterday.toDateString()) return 'Yesterday';
-  return date.toLocaleDateString([], { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
+/** The line above the message box while editing or replying. */
+function renderCompose() {
+  const c = state.conversations.get(state.openId);
+  const compose = c && state.compose && state.compose.conversationId === c.id ? state.compose : null;
+  const box = $('compose-context');
+  box.hidden = !compose;
+  $('composer-send').textContent = compose && compose.kind === 'edit' ? 'Save' : 'Send';
+  if (!compose) {
+    box.removeAttribute('data-kind');
+    return;
+  }
+  box.dataset.kind = compose.kind;
+  const target = c.messages.get(compose.seq);
+  $('compose-context-text').textContent = compose.kind === 'edit' ? 'Editing your message'
+    : `Replying to ${target ? (target.senderId === state.me ? 'yourself' : target.senderId) : 'a message'}: ${target ? summary(target).slice(0, 80) : ''}`;
 }
 
-const STATUS_TEXT = {
-  pending: 'Waiting for connection', sending: 'Sending…', sent: 'Sent', seen: 'Seen', failed: 'Not sent',
-};
+function renderUploads() {
+  const list = $('uploads');
+  const items = state.openId ? uploads.of(state.openId) : [];
+  list.hidden = items.length === 0;
+  const signature = JSON.stringify(items.map((i) => [i.key, i.status, i.error]));
+  if (list.dataset.signature === signature) return;
+  list.dataset.signature = signature;
+  list.replaceChildren(...items.map((item) => el('li', { className: 'upload', 'data-testid': 'upload', 'data-upload': item.key, 'data-status': item.status },
+    item.previewUrl ? el('img', { src: item.previewUrl, alt: '', className: 'upload-preview' })
+      : el('span', { className: 'upload-icon', 'aria-hidden': 'true', text: '📄' }),
+    el('span', { className: 'upload-name', text: `${item.name} (${formatSize(item.size)})` }),
+    item.status === 'failed' ? el('span', { className: 'error', text: `Upload failed: ${item.error}` })
+      : el('progress', {
+        max: item.size, value: item.sent, 'data-testid': 'upload-progress',
+        'aria-label': `${item.status === 'done' ? 'Uploaded' : 'Uploading'} ${item.name}`,
+      }),
+    el('button', { type: 'button', className: 'quiet', 'data-remove': item.key, 'aria-label': `Remove ${item.name}`, text: '✕' }))));
+  const c = state.conversations.get(state.openId);
+  $('composer-send').disabled = !c || c.removed || uploads.busy(c.id);
+}
 
-function messageElement(m) {
-  const text = typeof m.body.text === 'string' ? m.body.text : null;
-  const unsettled = m.status === 'pending' || m.status === 'sending' || m.status === 'failed';
-  const showMeta = m.lastOfGroup || unsettled;
-  const statusText = m.status && showMeta ? STATUS_TEXT[m.status] + (m.error ? `: ${m.error}` : '') : null;
-  return el('li', {
-    className: `${m.mine ? 'msg mine' : 'msg'}${m.firstOfGroup ? ' first' : ''}`, 'data-testid': 'message', 'data-seq': m.seq,
-    'data-client-msg-id': m.clientMsgId, 'data-sender': m.sender, 'data-status': m.status,
-  },
-  m.showSender ? el('span', { className: 'sender', text: m.mine ? 'You' : m.sender })
-    : el('span', { className: 'visually-hidden', text: m.mine ? 'You: ' : `${m.sender}: ` }),
-  text !== null ? el('p', { className: 'text', 'data-testid': 'message-text', text })
-    : el('p', { className: 'text empty', 'data-testid': 'message-text', text: '(message without text)' }),
-  showMeta ? el('span', { className: 'meta' },
-    el('time', { dateTime: new Date(m.time).toISOString(), text: formatTime(m.time) }),
-    statusText ? document.createTextNode(' · ') : null,
-    statusText ? el('span', { className: 'status', 'data-testid': 'message-status', text: statusText }) : null) : null);
+function renderUploadProgress(item) {
+  const bar = document.querySelector(`#uploads [data-upload="${item.key}"] progress`);
+  if (bar) bar.value = item.sent;
 }
 
 function showNotice(text) {
@@ -727,15 +1035,148 @@ function showNotice(text) {
 
 function open(id) {
   const c = conversation(id);
+  if (state.openId && state.openId !== id && state.client) state.client.typing(state.openId, 'stop');
+  if (state.openId !== id) {
+    state.selected = null;
+    state.reacting = null;
+    if (state.compose && state.compose.conversationId !== id) {
+      state.compose = null;
+      $('composer-text').value = '';
+    }
+  }
   state.openId = id;
   state.justOpened = true;
+  state.stick = true;
   state.scrollToDivider = true;
   c.dividerAfter = c.unread > 0 || countUnread(c) > 0 ? c.readSeq : null;
   c.unread = 0;
+  c.unreadMentions = 0;
   render();
   if (c.onServer && c.messages.size === 0 && c.lastSeq > 0) loadOlder();
   markRead();
   $('composer-text').focus();
+}
+
+function select(key) {
+  state.selected = key;
+  if (state.reacting !== key) state.reacting = null;
+  render();
+}
+
+/** Clicks inside the timeline: a message selects it; its buttons act on it. */
+function onTimelineClick(event) {
+  const li = event.target.closest('li.msg');
+  const c = state.conversations.get(state.openId);
+  if (!li || !c) return;
+  const button = event.target.closest('button');
+  if (!button) {
+    if (!event.target.closest('a')) select(li.dataset.key);
+    return;
+  }
+  const seq = Number(li.dataset.seq);
+  switch (button.dataset.action) {
+    case 'reply': startReply(c, seq); break;
+    case 'edit': startEdit(c, seq); break;
+    case 'delete': askDelete(c, seq); break;
+    case 'react':
+      state.selected = li.dataset.key;
+      state.reacting = state.reacting === li.dataset.key ? null : li.dataset.key;
+      render();
+      break;
+    case 'pick':
+      toggleReaction(c, seq, button.dataset.emoji);
+      state.reacting = null;
+      render();
+      break;
+    case 'toggle': toggleReaction(c, seq, button.dataset.emoji); break;
+    case 'jump': jumpTo(c, Number(button.dataset.target)); break;
+    default: break;
+  }
+}
+
+function jumpTo(c, seq) {
+  const target = $('messages').querySelector(`[data-testid="message"][data-seq="${seq}"]`);
+  if (!target) {
+    showNotice('That message is further back: load older messages to see it.');
+    return;
+  }
+  target.scrollIntoView({ block: 'center' });
+  target.focus({ preventScroll: true });
+  select(target.dataset.key);
+}
+
+/** Arrow keys move between messages; Enter shows a message's actions; Escape goes back to the message box. */
+function onTimelineKey(event) {
+  if (event.target.closest('.actions') && event.key !== 'Escape') return;
+  const items = [...$('messages').querySelectorAll('li.msg')];
+  if (items.length === 0) return;
+  const current = event.target.closest('li.msg');
+  let next = null;
+  if (event.key === 'ArrowDown') next = current ? items[items.indexOf(current) + 1] : items[items.length - 1];
+  else if (event.key === 'ArrowUp') next = current ? items[items.indexOf(current) - 1] : items[items.length - 1];
+  else if (event.key === 'Home' && current) next = items[0];
+  else if (event.key === 'End' && current) next = items[items.length - 1];
+  else if (event.key === 'Enter' && current && event.target === current) {
+    event.preventDefault();
+    select(current.dataset.key);
+    requestAnimationFrame(() => requestAnimationFrame(() => {
+      const node = $('messages').querySelector(`[data-key="${CSS.escape(current.dataset.key)}"] .actions button`);
+      if (node) node.focus();
+    }));
+    return;
+  } else if (event.key === 'Escape') {
+    state.selected = null;
+    state.reacting = null;
+    render();
+    $('composer-text').focus();
+    return;
+  }
+  if (next) {
+    event.preventDefault();
+    next.focus();
+    next.scrollIntoView({ block: 'nearest' });
+  }
+}
+
+/** Arrow keys move between the conversations of the list. */
+function onListKey(event) {
+  if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') return;
+  const buttons = [...$('conversation-list').querySelectorAll('.conv')];
+  const i = buttons.indexOf(document.activeElement);
+  if (i < 0) return;
+  const next = buttons[event.key === 'ArrowDown' ? i + 1 : i - 1];
+  if (next) {
+    event.preventDefault();
+    next.focus();
+  }
+}
+
+function onComposerKey(event) {
+  const input = $('composer-text');
+  if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+    event.preventDefault();
+    $('composer').requestSubmit();
+  } else if (event.key === 'Escape' && state.compose) {
+    event.preventDefault();
+    if (state.compose.kind === 'edit') input.value = '';
+    setCompose(null);
+  } else if (event.key === 'ArrowUp' && input.value === '' && !state.compose) {
+    // Up in an empty box edits the user's last message, as many chat apps do.
+    const c = state.conversations.get(state.openId);
+    const own = c && [...c.messages.values()].filter((m) => m.senderId === state.me && !m.deleted && textOf(m) !== null)
+      .sort((a, b) => b.seq - a.seq)[0];
+    if (own) {
+      event.preventDefault();
+      startEdit(c, own.seq);
+    }
+  }
+}
+
+function onComposerInput() {
+  const c = state.conversations.get(state.openId);
+  if (!c || !state.client || c.removed) return;
+  const editing = state.compose && state.compose.kind === 'edit';
+  if (!editing) state.client.typing(c.id, $('composer-text').value.trim() === '' ? 'stop' : 'start');
 }
 
 function signIn(userId, deviceId) {
@@ -763,7 +1204,13 @@ function signOut() {
   state.conversations.clear();
   state.outbox.clear();
   state.presence.clear();
+  state.blocked.clear();
   state.openId = null;
+  state.compose = null;
+  state.selected = null;
+  state.reacting = null;
+  uploads.clearAll();
+  links.clear();
   listNodes.clear();
   messageNodes.clear();
   render();
@@ -774,8 +1221,14 @@ function signOut() {
   setStatus('signed-out', 'Not signed in');
 }
 
+function onDrop(event) {
+  event.preventDefault();
+  $('drop-hint').hidden = true;
+  if (event.dataTransfer && event.dataTransfer.files.length > 0) pickFiles([...event.dataTransfer.files]);
+}
+
 function bind() {
-  $('login-form').addEventListener('submit', async (event) => {
+  $('login-form').addEventListener('submit', (event) => {
     event.preventDefault();
     const userId = $('login-user').value.trim();
     const device = $('login-device').value.trim();
@@ -785,6 +1238,8 @@ function bind() {
       return;
     }
     error.textContent = '';
+    // Asked while the user acts: browsers only offer the permission prompt then.
+    if ('Notification' in window && Notification.permission === 'default') Notification.requestPermission().catch(() => undefined);
     signIn(userId, device || `web-${randomId().slice(0, 8)}`);
   });
 
@@ -823,32 +1278,76 @@ function bind() {
     $('member-user').value = '';
     changeMembers('POST', `/groups/${encodeURIComponent(state.openId)}/members`, { members: [userId] });
   });
-
+  $('rename-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const name = $('rename-name').value.trim();
+    if (!name) return;
+    $('rename-name').value = '';
+    renameGroup(name);
+  });
+  $('admin-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const userId = $('admin-user').value.trim();
+    if (USER_ID.test(userId)) changeAdmin(userId, true);
+  });
+  $('admin-remove').addEventListener('click', () => {
+    const userId = $('admin-user').value.trim();
+    if (USER_ID.test(userId)) changeAdmin(userId, false);
+  });
   $('leave-group').addEventListener('click', () => {
     if (!state.openId) return;
     changeMembers('DELETE',
       `/groups/${encodeURIComponent(state.openId)}/members/${encodeURIComponent(state.me)}`, undefined);
   });
+  $('mute-toggle').addEventListener('click', toggleMute);
+  $('block-toggle').addEventListener('click', toggleBlock);
 
   $('composer').addEventListener('submit', (event) => {
     event.preventDefault();
-    const input = $('composer-text');
-    const text = input.value;
-    if (text.trim() === '') return;
-    input.value = '';
-    sendMessage(text);
+    submitComposer();
   });
-  $('composer-text').addEventListener('keydown', (event) => {
-    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
-      event.preventDefault();
-      $('composer').requestSubmit();
-    }
+  $('composer-text').addEventListener('keydown', onComposerKey);
+  $('composer-text').addEventListener('input', onComposerInput);
+  $('compose-cancel').addEventListener('click', () => {
+    if (state.compose && state.compose.kind === 'edit') $('composer-text').value = '';
+    setCompose(null);
+    $('composer-text').focus();
   });
+  $('attach-button').addEventListener('click', () => $('attach-input').click());
+  $('attach-input').addEventListener('change', () => {
+    pickFiles([...$('attach-input').files]);
+    $('attach-input').value = '';
+  });
+  $('uploads').addEventListener('click', (event) => {
+    const button = event.target.closest('[data-remove]');
+    if (button) uploads.remove(button.dataset.remove);
+  });
+  const pane = $('conversation');
+  pane.addEventListener('dragover', (event) => {
+    if (!state.openId || !event.dataTransfer || ![...event.dataTransfer.types].includes('Files')) return;
+    event.preventDefault();
+    $('drop-hint').hidden = false;
+  });
+  pane.addEventListener('dragleave', (event) => {
+    if (!pane.contains(event.relatedTarget)) $('drop-hint').hidden = true;
+  });
+  pane.addEventListener('drop', onDrop);
 
+  $('delete-cancel').addEventListener('click', () => {
+    state.deleting = null;
+    $('delete-dialog').close();
+  });
+  $('delete-confirm').addEventListener('click', confirmDelete);
+
+  $('messages').addEventListener('click', onTimelineClick);
+  $('timeline').addEventListener('keydown', onTimelineKey);
+  $('conversation-list').addEventListener('keydown', onListKey);
   $('load-older').addEventListener('click', loadOlder);
   $('timeline').addEventListener('scroll', () => {
+    const timeline = $('timeline');
     const c = state.conversations.get(state.openId);
-    if (c && hasOlder(c) && $('timeline').scrollTop < 40) loadOlder();
+    state.stick = timeline.scrollHeight - timeline.scrollTop - timeline.clientHeight < 60;
+    if (c && hasOlder(c) && timeline.scrollTop < 40) loadOlder();
     markRead(); // what scrolled into view is read
   });
   $('sign-out').addEventListener('click', signOut);

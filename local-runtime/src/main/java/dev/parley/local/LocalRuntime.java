@@ -306,7 +306,7 @@ public final class LocalRuntime implements AutoCloseable {
                     functions.set(loader.load());
                     return gateway.connectionCount();
                 }),
-                new WebPage(), new NotFound()));
+                new WebPage(s3.endpoint()), new NotFound()));
         context.setHandler(upgrades);
         server.setHandler(context);
         server.start();

@@ -21,7 +21,10 @@ final class ChatPage {
     static final Duration WAIT = Duration.ofSeconds(20);
 
     /** One message as the timeline shows it. */
-    record Shown(String text, String sender, String status, String seq) {}
+    record Shown(String text, String sender, String status, String seq, boolean edited, boolean deleted, String replyTo) {}
+
+    /** One reaction chip under a message: the emoji, its count, and whether the user is among them. */
+    record Reaction(String emoji, int count, boolean mine) {}
 
     final ChromeDriver driver;
     private final String pageUrl;
@@ -104,9 +107,13 @@ final class ChatPage {
                   text: li.querySelector('[data-testid="message-text"]').textContent,
                   sender: li.dataset.sender || '',
                   status: li.dataset.status || '',
-                  seq: li.dataset.seq || ''}));""");
+                  seq: li.dataset.seq || '',
+                  edited: li.dataset.edited || '',
+                  deleted: li.dataset.deleted || '',
+                  replyTo: li.dataset.replyTo || ''}));""");
         return rows.stream().map(row -> new Shown(row.get("text"), row.get("sender"), row.get("status"),
-                row.get("seq"))).toList();
+                row.get("seq"), "true".equals(row.get("edited")), "true".equals(row.get("deleted")), row.get("replyTo")))
+                .toList();
     }
 
     /** Waits until the open conversation shows a message with exactly this text. */
@@ -127,6 +134,153 @@ final class ChatPage {
             return false;
         });
         return found[0];
+    }
+
+    /** Waits until the open conversation shows the message at this seq and answers it. */
+    Shown awaitSeq(String seq, java.util.function.Predicate<Shown> condition, String what) {
+        Shown[] found = new Shown[1];
+        await("message " + seq + " " + what, d -> {
+            for (Shown shown : messages()) {
+                if (shown.seq().equals(seq) && condition.test(shown)) {
+                    found[0] = shown;
+                    return true;
+                }
+            }
+            return false;
+        });
+        return found[0];
+    }
+
+    /** The message at this seq in the open conversation's timeline. */
+    WebElement message(String seq) {
+        return await("message " + seq + " on screen", d -> {
+            List<WebElement> found = d.findElements(By.cssSelector("#messages [data-testid=\"message\"][data-seq=\"" + seq + "\"]"));
+            return found.isEmpty() ? null : found.get(0);
+        });
+    }
+
+    /** Clicks the message (showing its actions), then the action's button. */
+    void act(String seq, String action) {
+        await("the " + action + " button of message " + seq, d -> {
+            WebElement message = message(seq);
+            List<WebElement> buttons = message.findElements(By.cssSelector("[data-testid=\"action-" + action + "\"]"));
+            if (buttons.isEmpty() || !buttons.get(0).isDisplayed()) {
+                message.findElement(By.cssSelector("[data-testid=\"message-text\"], .files")).click();
+                return false;
+            }
+            buttons.get(0).click();
+            return true;
+        });
+    }
+
+    /** Edits the user's message at this seq through its Edit action and the message box. */
+    void edit(String seq, String newText) {
+        act(seq, "edit");
+        await("the message box in edit mode", d -> "edit".equals(d.findElement(By.id("compose-context")).getDomAttribute("data-kind")));
+        type(By.id("composer-text"), newText);
+        driver.findElement(By.id("composer-send")).click();
+    }
+
+    /** Deletes the message at this seq, confirming in the dialog. */
+    void delete(String seq) {
+        act(seq, "delete");
+        await("the delete dialog", d -> d.findElement(By.id("delete-confirm")).isDisplayed());
+        driver.findElement(By.id("delete-confirm")).click();
+    }
+
+    /** Reacts through the message's React action and the emoji picker. */
+    void react(String seq, String emoji) {
+        act(seq, "react");
+        await("the emoji picker of message " + seq, d -> {
+            for (WebElement pick : message(seq).findElements(By.cssSelector("[data-testid=\"pick-emoji\"]"))) {
+                if (emoji.equals(pick.getDomAttribute("data-emoji"))) {
+                    pick.click();
+                    return true;
+                }
+            }
+            return false;
+        });
+    }
+
+    /** Clicks the reaction chip under the message (adds the user's reaction, or takes it back). */
+    void toggleReaction(String seq, String emoji) {
+        await("the " + emoji + " chip of message " + seq, d -> {
+            for (WebElement chip : message(seq).findElements(By.cssSelector("[data-testid=\"reaction\"]"))) {
+                if (emoji.equals(chip.getDomAttribute("data-emoji"))) {
+                    chip.click();
+                    return true;
+                }
+            }
+            return false;
+        });
+    }
+
+    @SuppressWarnings("unchecked")
+    List<Reaction> reactions(String seq) {
+        List<Map<String, Object>> rows = (List<Map<String, Object>>) driver.executeScript("""
+                const li = document.querySelector('#messages [data-testid="message"][data-seq="' + arguments[0] + '"]');
+                return li === null ? [] : [...li.querySelectorAll('[data-testid="reaction"]')].map(b => ({
+                  emoji: b.dataset.emoji, count: b.dataset.count, mine: b.getAttribute('aria-pressed')}));""", seq);
+        return rows.stream().map(row -> new Reaction((String) row.get("emoji"), Integer.parseInt((String) row.get("count")),
+                "true".equals(row.get("mine")))).toList();
+    }
+
+    void awaitReactions(String seq, List<Reaction> expected) {
+        await("reactions " + expected + " on message " + seq, d -> reactions(seq).equals(expected));
+    }
+
+    /** Replies to the message at this seq through its Reply action. */
+    void reply(String seq, String text) {
+        act(seq, "reply");
+        await("the message box in reply mode", d -> "reply".equals(d.findElement(By.id("compose-context")).getDomAttribute("data-kind")));
+        send(text);
+    }
+
+    /** The quote a reply at this seq shows of the message it answers. */
+    String quoteOf(String seq) {
+        return message(seq).findElement(By.cssSelector("[data-testid=\"reply-quote\"]")).getText();
+    }
+
+    /** Types into the message box without sending (the others see the typing indicator). */
+    void typeWithoutSending(String text) {
+        type(By.id("composer-text"), text);
+    }
+
+    /** Empties the message box by deleting its text as a person does. */
+    void clearMessageBox() {
+        WebElement box = driver.findElement(By.id("composer-text"));
+        box.sendKeys(org.openqa.selenium.Keys.chord(org.openqa.selenium.Keys.CONTROL, "a"), org.openqa.selenium.Keys.DELETE);
+    }
+
+    /** What the typing line above the message box says. */
+    String typingShown() {
+        return driver.findElement(By.id("typing")).getText();
+    }
+
+    /** Picks files with the page's file chooser (the Attach button's input). */
+    void attach(java.nio.file.Path file) {
+        driver.findElement(By.id("attach-input")).sendKeys(file.toAbsolutePath().toString());
+    }
+
+    /** The line under the conversation in the list (its latest message, or who is typing). */
+    String previewOf(String conversationId) {
+        List<WebElement> buttons = conversationButtons(conversationId);
+        return buttons.isEmpty() ? "" : buttons.get(0).findElement(By.cssSelector("[data-testid=\"conversation-preview\"]")).getText();
+    }
+
+    /** The membership lines of the open conversation's timeline, top to bottom. */
+    List<String> memberNotes() {
+        return driver.findElements(By.cssSelector("#messages [data-testid=\"member-note\"]")).stream()
+                .map(WebElement::getText).toList();
+    }
+
+    /** Opens the group's "Manage group" panel (members, name, admins, leave). */
+    void openGroupTools() {
+        WebElement tools = driver.findElement(By.id("group-tools"));
+        if (tools.getDomAttribute("open") == null) {
+            tools.findElement(By.tagName("summary")).click();
+        }
+        await("the group tools open", d -> d.findElement(By.id("leave-group")).isDisplayed());
     }
 
     /** The unread count the conversation list shows for the conversation (0 when not listed). */
@@ -151,6 +305,11 @@ final class ChatPage {
     /** Scrolls the timeline to its top, as a reader going back in time does. */
     void scrollTimelineToTop() {
         driver.executeScript("document.getElementById('timeline').scrollTop = 0;");
+    }
+
+    /** Scrolls the timeline to its newest message, as a reader catching up does. */
+    void scrollTimelineToBottom() {
+        driver.executeScript("const t = document.getElementById('timeline'); t.scrollTop = t.scrollHeight;");
     }
 
     boolean loadOlderShown() {

@@ -1,9 +1,9 @@
 package dev.parley.it.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.parley.it.support.Api;
 import dev.parley.it.support.Parley;
 import dev.parley.it.support.Stored;
 import dev.parley.it.support.WsClient;
@@ -12,69 +12,21 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
-import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chromium.ChromiumNetworkConditions;
 import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
 import software.amazon.awssdk.services.apigatewaymanagementapi.model.GoneException;
 
 /**
- * Two headless Chromium windows, one per user, chat through the web page that the local runtime
- * serves at {@code /}, against the real runtime (WebSocket gateway, functions, DynamoDB Local).
- * Without Chromium on the machine the tests are skipped, saying why; with
- * {@code PARLEY_REQUIRE_BROWSER=1} (CI) they fail instead.
+ * Two people chat through the web page: live delivery, unread counts, receipts, presence,
+ * reconnects, history, groups, and the layout at desktop and phone widths.
  */
-class WebChatBrowserTest {
+class WebChatBrowserTest extends TwoBrowserWindows {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static Optional<String> missing = Optional.empty();
-    private static ChromeDriver aliceWindow;
-    private static ChromeDriver bobWindow;
-    private static ChatPage alice;
-    private static ChatPage bob;
-
-    @BeforeAll
-    static void openTwoBrowserWindows() throws Exception {
-        missing = Chromium.unavailable();
-        if (missing.isEmpty()) {
-            String page = Parley.runtime().connectionsUrl() + "/";
-            aliceWindow = Chromium.start();
-            bobWindow = Chromium.start();
-            alice = new ChatPage(aliceWindow, page);
-            bob = new ChatPage(bobWindow, page);
-        }
-    }
-
-    /** Per test rather than per class, so that every skipped test is reported with the reason. */
-    @BeforeEach
-    void needsABrowser() {
-        if (missing.isPresent()) {
-            if (Chromium.REQUIRED) {
-                fail("PARLEY_REQUIRE_BROWSER=1 but " + missing.get());
-            }
-            Assumptions.abort("browser test skipped, no browser on this machine: " + missing.get());
-        }
-    }
-
-    @AfterAll
-    static void closeBrowserWindows() {
-        try {
-            Chromium.quit(aliceWindow);
-        } finally {
-            Chromium.quit(bobWindow);
-        }
-    }
 
     @Test
     void twoUsersChatLiveWithUnreadCountsReadReceiptsAndPresence() {
@@ -135,6 +87,8 @@ class WebChatBrowserTest {
                 dropConnection(connectionId);
             }
             bob.awaitOffline();
+            // Offline, the page cannot know who is online: it shows no presence rather than a stale one.
+            bob.await("no presence shown while offline", d -> bob.presenceShown().isEmpty());
 
             alice.send("while you were away 1");
             alice.send("while you were away 2");
@@ -155,6 +109,7 @@ class WebChatBrowserTest {
                 "before the outage", "while you were away 1", "while you were away 2", "written offline");
         assertThat(bob.messages()).extracting(ChatPage.Shown::seq).containsExactly("1", "2", "3", "4");
         assertThat(Stored.messages(conversation)).hasSize(4);
+        bob.await("alice shown online again", d -> bob.presenceShown().equals("online"));
     }
 
     @Test
@@ -183,6 +138,14 @@ class WebChatBrowserTest {
                         + " && divider.getBoundingClientRect().top"
                         + " < document.getElementById('timeline').getBoundingClientRect().top + 40;"))
                 .as("the unread divider above message 11, at the top of the timeline").isEqualTo(true);
+        // Only what was on screen is read: the top of the unread messages, not the newest.
+        long readOnOpening = bob.await("bob's read cursor to move", d -> {
+            long read = readSeq(b, conversation);
+            return read > 0 ? read : null;
+        });
+        assertThat(readOnOpening).as("read cursor after opening at the divider").isBetween(11L, 39L);
+        bob.scrollTimelineToBottom();
+        bob.await("everything read once scrolled to the newest", d -> readSeq(b, conversation) == 40);
 
         // Scrolling to the top pages back through `history`.
         bob.scrollTimelineToTop();
@@ -215,20 +178,26 @@ class WebChatBrowserTest {
         alice.send("welcome to the group");
         alice.awaitMessage("welcome to the group", "sent");
         bob.awaitUnread(group, 1);
+        // A group's line in the list names who wrote its latest message.
+        bob.await("the group's preview naming the sender", d -> bob.previewOf(group).equals(a + ": welcome to the group"));
         bob.openFromList(group);
         assertThat(bobWindow.findElement(By.id("conversation-title")).getText()).isEqualTo("Trip <planning>");
         assertThat(bob.awaitMessage("welcome to the group").sender()).isEqualTo(a);
         bob.send("thanks");
         alice.awaitMessage("thanks");
 
-        // Membership changes arrive as `members` frames in both windows.
+        // Membership changes arrive as `members` frames in both windows, and show in the timeline.
         String carol = Parley.user("carol");
+        alice.openGroupTools();
         aliceWindow.findElement(By.id("member-user")).sendKeys(carol);
         aliceWindow.findElement(By.id("member-add")).click();
         for (ChatPage page : List.of(alice, bob)) {
             page.await("carol among the members", d -> d.findElement(By.id("conversation-members")).getText()
                     .contains(carol));
         }
+        alice.await("the timeline telling alice she added carol", d -> alice.memberNotes().contains("You added " + carol));
+        bob.await("the timeline telling bob alice added carol", d -> bob.memberNotes().contains(a + " added " + carol));
+        bob.openGroupTools();
         bobWindow.findElement(By.id("leave-group")).click();
         bob.await("bob told he left", d -> d.findElement(By.id("conversation-members")).getText()
                 .equals("You are no longer a member of this group."));
@@ -236,6 +205,7 @@ class WebChatBrowserTest {
             String members = d.findElement(By.id("conversation-members")).getText();
             return members.contains(carol) && !members.contains(b);
         });
+        alice.await("the timeline telling alice bob left", d -> alice.memberNotes().contains(b + " left"));
     }
 
     /**
@@ -247,7 +217,6 @@ class WebChatBrowserTest {
     void theMainScreensFitDesktopAndPhoneWidthsAndAreKeptAsScreenshots() throws Exception {
         String a = Parley.user("alice");
         String b = Parley.user("bob");
-        Path folder = Files.createDirectories(Path.of("target", "screenshots"));
         try {
             for (int[] size : new int[][] {{1100, 900}, {390, 844}}) {
                 String width = size[0] + "px";
@@ -256,7 +225,7 @@ class WebChatBrowserTest {
                 aliceWindow.executeScript("sessionStorage.clear(); localStorage.clear();");
                 aliceWindow.navigate().refresh();
                 alice.await("the sign-in form", d -> d.findElement(By.id("login-user")).isDisplayed());
-                shoot(aliceWindow, folder.resolve("sign-in-" + width + ".png"));
+                shoot(aliceWindow, "sign-in-" + width);
 
                 alice.signIn(a);
                 alice.openChatWith(b);
@@ -264,6 +233,8 @@ class WebChatBrowserTest {
                     alice.send("message " + i + " at " + width + (i % 5 == 0 ? ", a longer one that wraps onto a second line on a phone" : ""));
                 }
                 alice.awaitMessage("message 25 at " + width + ", a longer one that wraps onto a second line on a phone", "sent");
+                assertThat(aliceWindow.findElement(By.id("notice")).isDisplayed())
+                        .as("no error shown after 25 quick messages (typing signals within their budget)").isFalse();
                 assertThat(aliceWindow.executeScript(
                         "return document.documentElement.scrollHeight <= window.innerHeight + 1"
                                 + " && document.body.scrollHeight <= window.innerHeight + 1"))
@@ -272,21 +243,27 @@ class WebChatBrowserTest {
                         "const r = document.getElementById('composer-text').getBoundingClientRect();"
                                 + " return r.top >= 0 && r.bottom <= window.innerHeight && r.right <= window.innerWidth;"))
                         .as("the message box is on screen at " + width).isEqualTo(true);
-                shoot(aliceWindow, folder.resolve("conversation-" + width + ".png"));
+                shoot(aliceWindow, "conversation-" + width);
             }
         } finally {
             aliceWindow.manage().window().setSize(new Dimension(1100, 900));
         }
     }
 
-    private static void shoot(ChromeDriver window, Path file) throws Exception {
-        Files.copy(window.getScreenshotAs(OutputType.FILE).toPath(), file, StandardCopyOption.REPLACE_EXISTING);
-    }
-
     private static ChromiumNetworkConditions offline() {
         ChromiumNetworkConditions conditions = new ChromiumNetworkConditions();
         conditions.setOffline(true);
         return conditions;
+    }
+
+    /** The user's read cursor in the conversation, as {@code GET /conversations} reports it. */
+    private static long readSeq(String userId, String conversationId) {
+        for (var c : Api.as(userId).get("/conversations").body().path("conversations")) {
+            if (conversationId.equals(c.path("conversationId").asText())) {
+                return c.path("readSeq").asLong();
+            }
+        }
+        return 0;
     }
 
     /** {@code DELETE /@connections/{id}}, the call API Gateway's management API offers. */

@@ -2,6 +2,7 @@ package dev.parley.local.http;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import org.eclipse.jetty.http.HttpHeader;
@@ -17,13 +18,26 @@ import org.eclipse.jetty.util.Callback;
  */
 public final class WebPage extends Handler.Abstract {
     /**
-     * The page only loads its own files and talks to its own origin (HTTP and WebSocket). The
-     * page never puts message text into markup; this policy is the second line of defence should
-     * that ever slip: injected script and inline handlers do not run.
+     * The page only loads its own files, talks to its own origin (HTTP and WebSocket) and to the
+     * object store its presigned attachment URLs point at (PUT of an upload, GET of an image), and
+     * shows a picked image before it is sent ({@code blob:}). The page never puts message text into
+     * markup; this policy is the second line of defence should that ever slip: injected script and
+     * inline handlers do not run, and no other origin is reached.
      */
-    static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; "
-            + "img-src 'self'; connect-src 'self' ws: wss:; form-action 'none'; base-uri 'none'; "
-            + "frame-ancestors 'none'";
+    private final String contentSecurityPolicy;
+
+    /** @param objectStore the origin of the attachments' presigned URLs ({@code http://127.0.0.1:PORT}) */
+    public WebPage(URI objectStore) {
+        String store = objectStore.getScheme() + "://" + objectStore.getAuthority();
+        this.contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; "
+                + "img-src 'self' blob: " + store + "; connect-src 'self' ws: wss: " + store + "; "
+                + "form-action 'none'; base-uri 'none'; frame-ancestors 'none'";
+    }
+
+    /** The policy the page is served with. */
+    public String contentSecurityPolicy() {
+        return contentSecurityPolicy;
+    }
 
     private static final Map<String, String> TYPES = Map.of(
             "html", "text/html; charset=utf-8",
@@ -57,7 +71,7 @@ public final class WebPage extends Handler.Abstract {
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
         response.getHeaders().put("X-Content-Type-Options", "nosniff");
         if (extension.equals("html")) {
-            response.getHeaders().put("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+            response.getHeaders().put("Content-Security-Policy", contentSecurityPolicy);
         }
         response.write(true, ByteBuffer.wrap(content), callback);
         return true;

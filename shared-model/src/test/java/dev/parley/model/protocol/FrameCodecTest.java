@@ -75,6 +75,15 @@ class FrameCodecTest {
                 .isEqualTo("{\"type\":\"error\",\"code\":\"RATE_LIMITED\",\"message\":\"slow down\",\"retryAfterMs\":250}");
     }
 
+    /** A history or sync page holding a deletion or a reaction (no body) failed with a NullPointerException. */
+    @Test
+    void pageEntriesWithoutABodyAreMeasuredToo() {
+        Message delete = new Message("dm:a:b", 9, "a", "c2", null, 5, 0, Message.Event.delete(7), null);
+        Message reaction = new Message("dm:a:b", 10, "b", "c3", null, 6, 0, Message.Event.reaction(7, "👍", false), null);
+        assertThat(FrameCodec.pageEntryBytes(delete)).isGreaterThan(40);
+        assertThat(FrameCodec.pageEntryBytes(reaction)).isGreaterThan(FrameCodec.pageEntryBytes(delete));
+    }
+
     private static ErrorCode codeOf(String frame) {
         try {
             FrameCodec.decode(frame);
