@@ -33,8 +33,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * </ul>
  * Only the authorizer holds something that must be fresh after a restore. The functions keep no
  * random state or unique ids from init (ids are drawn per request, from {@code SecureRandom} or
- * {@code UUID.randomUUID()}), and the SDK opens a new connection when a pooled one from the
- * snapshot turns out closed (docs/architecture.md, "Priming and SnapStart").
+ * {@code UUID.randomUUID()}), and the SDK re-establishes its connections after a restore
+ * (docs/architecture.md, "Priming and SnapStart", with the AWS sources).
  */
 public final class Priming {
     static final String REPRESENTATIVE_SEND = "{\"action\":\"send\",\"requestId\":\"prime-1\",\"to\":\"bob\","

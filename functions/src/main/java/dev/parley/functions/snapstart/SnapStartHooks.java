@@ -18,7 +18,8 @@ import org.crac.Resource;
  * first request (as without SnapStart), whereas a thrown hook fails the version's publication, and
  * a failed refresh after a restore is retried by the first request that needs it.
  *
- * <p>Lambda's runtime holds registered resources weakly; {@link #register} keeps them reachable.
+ * <p>{@code org.crac} holds registered resources through weak references; {@link #register} keeps
+ * them reachable for the life of the JVM.
  */
 public final class SnapStartHooks implements Resource {
     /** One named, idempotent piece of work. */
