@@ -33,12 +33,14 @@ import java.util.Arrays;
  * <p>With {@code -Dorg.crac.Core.Compat=dev.parley.bench.cold.crac} (the primed runs), the SnapStart
  * hooks the handler registered at init run between init and the first invocation, as Lambda runs them
  * when it publishes a version (priming) and when it restores one; {@code firstInvokeMs} is then the
- * first invocation after priming.
+ * first invocation after priming, and {@code firstHandlerMs} the part of it spent in {@code handleRequest}
+ * (the rest is the runtime's reading of the event and writing of the response, which the function's
+ * hooks cannot reach).
  *
  * <p>Arguments: handler class, event class, response class, spawn time (epoch microseconds), event
  * file, warm invocations. Occurrences of {@value #ITERATION} in the event text are replaced by the
  * invocation number, so that each send has a clientMsgId of its own. Prints one line:
- * {@code COLD mainMs=.. initMs=.. firstResponseMs=.. primeMs=.. firstInvokeMs=.. hooks=.. warm=<ms,ms,...>
+ * {@code COLD mainMs=.. initMs=.. firstResponseMs=.. primeMs=.. firstInvokeMs=.. firstHandlerMs=.. hooks=.. warm=<ms,ms,...>
  * response=<json>}.
  *
  * <p>This class must not use anything beyond the JDK, those two jars and the checkpoint coordinator
@@ -48,6 +50,9 @@ public final class ColdStartDriver {
     static final String ITERATION = "@@N@@";
     /** The system property through which {@code org.crac} binds to a checkpoint implementation. */
     static final String COMPAT_PROPERTY = "org.crac.Core.Compat";
+
+    /** How long the last {@code handleRequest} took alone, without the event's (de)serialization. */
+    private static long lastHandlerNanos;
 
     private ColdStartDriver() {}
 
@@ -76,6 +81,7 @@ public final class ColdStartDriver {
 
         String response = invoke(handler, eventClass, responseClass, eventText.replace(ITERATION, "0"));
         long respondedAt = nowMicros();
+        double firstHandlerMs = lastHandlerNanos / 1_000_000.0;
 
         double[] warm = new double[warmInvocations];
         for (int i = 0; i < warmInvocations; i++) {
@@ -91,6 +97,7 @@ public final class ColdStartDriver {
                 .append(" firstResponseMs=").append((respondedAt - spawnedAt) / 1000.0)
                 .append(" primeMs=").append((readyAt - initAt) / 1000.0)
                 .append(" firstInvokeMs=").append((respondedAt - readyAt) / 1000.0)
+                .append(" firstHandlerMs=").append(firstHandlerMs)
                 .append(" hooks=").append(hooks)
                 .append(" warm=");
         for (int i = 0; i < warm.length; i++) {
@@ -108,7 +115,9 @@ public final class ColdStartDriver {
                                  String eventText) {
         PojoSerializer in = serializer(eventClass);
         Object event = in.fromJson(eventText);
+        long started = System.nanoTime();
         Object response = handler.handleRequest(event, new DriverContext());
+        lastHandlerNanos = System.nanoTime() - started;
         if (response == null) {
             return "null";
         }
