@@ -26,7 +26,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  *   <li><b>authorizer</b>: fetches the JWKS and runs a token through parsing, key selection and
  *       RSA verification before the snapshot; fetches the JWKS again after a restore (the snapshot's
  *       copy may be days old, and Cognito rotates keys);</li>
- *   <li><b>websocket</b> routes: the {@link ProbeRead} through the DynamoDB client, and the frame
+ *   <li><b>websocket</b> routes: the {@link ProbeCall} through the DynamoDB client, and the frame
  *       codec on a representative {@code send} frame and the frames answered to it;</li>
  *   <li><b>http</b> routes: the probe, and the JSON bodies of the HTTP API;</li>
  *   <li><b>consumer</b> (queue, stream, bucket): the probe.</li>
@@ -47,7 +47,7 @@ public final class Priming {
     public static SnapStartHooks forFunction(FunctionSpec spec, DynamoDbClient dynamo,
                                              Function<TableDefinition, String> tableNames,
                                              Supplier<TokenVerifier> verifier) {
-        Optional<ProbeRead> probe = ProbeRead.of(spec, tableNames);
+        Optional<ProbeCall> probe = ProbeCall.of(spec, tableNames);
         if (spec.has(new Trigger.ConnectAuthorizer())) {
             return authorizer(verifier.get());
         }
@@ -67,10 +67,10 @@ public final class Priming {
                 List.of(new SnapStartHooks.Step("jwks", verifier::refresh)));
     }
 
-    private static SnapStartHooks withProbe(String family, Optional<ProbeRead> probe, DynamoDbClient dynamo,
+    private static SnapStartHooks withProbe(String family, Optional<ProbeCall> probe, DynamoDbClient dynamo,
                                             SnapStartHooks.Step codec) {
         List<SnapStartHooks.Step> steps = new ArrayList<>();
-        probe.ifPresent(read -> steps.add(new SnapStartHooks.Step("dynamodb-read", () -> read.run(dynamo))));
+        probe.ifPresent(call -> steps.add(new SnapStartHooks.Step("dynamodb-call", () -> call.run(dynamo))));
         if (codec != null) {
             steps.add(codec);
         }

@@ -17,7 +17,6 @@ import dev.parley.model.routes.Catalogue;
 import dev.parley.model.routes.FunctionSpec;
 import dev.parley.model.routes.TableOp;
 import java.time.Clock;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -31,7 +30,7 @@ class SnapStartHooksTest {
     private static final ParleyConfig CONFIG = TestDynamo.CONFIG;
 
     @Test
-    void everySnapStartRouteFunctionPrimesItsCodecAndMakesAtMostOneReadItIsAllowed() {
+    void everySnapStartRouteFunctionPrimesItsCodecAndMakesOneCallItIsAllowed() {
         for (FunctionSpec spec : Catalogue.ALL) {
             if (!spec.snapStart() || spec == Catalogue.CONNECT_AUTHORIZER) {
                 continue;
@@ -42,28 +41,29 @@ class SnapStartHooksTest {
             hooks.beforeCheckpoint(null);
 
             String codec = spec.webSocketRoutes().isEmpty() ? "json-bodies" : "frame-codec";
-            boolean mayRead = spec.tables().stream().anyMatch(access ->
-                    access.ops().contains(TableOp.QUERY) || access.ops().contains(TableOp.GET_ITEM));
-            assertThat(hooks.primed()).as(spec.id())
-                    .isEqualTo(mayRead ? List.of("dynamodb-read", codec) : List.of(codec));
+            assertThat(hooks.primed()).as(spec.id()).containsExactly("dynamodb-call", codec);
             assertThat(hooks.failed()).as(spec.id()).isEmpty();
             assertThat(guard.refused()).as(spec.id()).isEmpty();
-            assertThat(guard.used()).as(spec.id()).hasSize(mayRead ? 1 : 0)
-                    .allMatch(used -> used.endsWith(" " + TableOp.QUERY) || used.endsWith(" " + TableOp.GET_ITEM));
+            assertThat(guard.used()).as(spec.id()).hasSize(1)
+                    .allMatch(used -> used.endsWith(" " + TableOp.QUERY) || used.endsWith(" " + TableOp.GET_ITEM)
+                            || used.endsWith(" " + TableOp.UPDATE_ITEM));
             hooks.afterRestore(null);
             assertThat(hooks.refreshed()).as("%s holds nothing that goes stale", spec.id()).isEmpty();
         }
     }
 
     @Test
-    void theHeartbeatMayReadNothingSoItPrimesWithoutACall() {
+    void theHeartbeatMayReadNothingSoItPrimesWithAnUpdateItsConditionRefusesAndWritesNothing() {
         GrantGuard guard = new GrantGuard(Catalogue.HEARTBEAT, CONFIG);
         SnapStartHooks hooks = wiring(TestDynamo.client(guard)).snapStartHooks(Catalogue.HEARTBEAT);
 
         hooks.beforeCheckpoint(null);
 
-        assertThat(hooks.primed()).containsExactly("frame-codec");
-        assertThat(guard.used()).isEmpty();
+        assertThat(hooks.primed()).containsExactly("dynamodb-call", "frame-codec");
+        String connections = TestDynamo.table(Setting.CONNECTIONS_TABLE);
+        assertThat(guard.used()).containsExactly(connections + " " + TableOp.UPDATE_ITEM);
+        assertThat(TestDynamo.client().scan(scan -> scan.tableName(connections)
+                .filterExpression("attribute_exists(probe)")).items()).isEmpty();
     }
 
     @Test
