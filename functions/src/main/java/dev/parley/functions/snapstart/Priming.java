@@ -29,7 +29,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  *   <li><b>websocket</b> routes: the {@link ProbeCall} through the DynamoDB client, and the frame
  *       codec on a representative {@code send} frame and the frames answered to it;</li>
  *   <li><b>http</b> routes: the probe, and the JSON bodies of the HTTP API;</li>
- *   <li><b>consumer</b> (queue, stream, bucket): the probe.</li>
+ *   <li><b>consumer</b> (queue, stream, bucket; none runs with SnapStart today): the probe.</li>
  * </ul>
  * Only the authorizer holds something that must be fresh after a restore. The functions keep no
  * random state or unique ids from init (ids are drawn per request, from {@code SecureRandom} or
@@ -52,12 +52,12 @@ public final class Priming {
             return authorizer(verifier.get());
         }
         if (!spec.webSocketRoutes().isEmpty()) {
-            return withProbe("websocket", probe, dynamo, new SnapStartHooks.Step("frame-codec", Priming::frameCodec));
+            return withProbe("websocket", probe, dynamo, List.of(new SnapStartHooks.Step("frame-codec", Priming::frameCodec)));
         }
         if (!spec.httpRoutes().isEmpty()) {
-            return withProbe("http", probe, dynamo, new SnapStartHooks.Step("json-bodies", Priming::httpBodies));
+            return withProbe("http", probe, dynamo, List.of(new SnapStartHooks.Step("json-bodies", Priming::httpBodies)));
         }
-        return withProbe("consumer", probe, dynamo, null);
+        return withProbe("consumer", probe, dynamo, List.of());
     }
 
     public static SnapStartHooks authorizer(TokenVerifier verifier) {
@@ -67,13 +67,12 @@ public final class Priming {
                 List.of(new SnapStartHooks.Step("jwks", verifier::refresh)));
     }
 
+    /** The probe call first (when the function may make one), then the family's own steps; nothing after a restore. */
     private static SnapStartHooks withProbe(String family, Optional<ProbeCall> probe, DynamoDbClient dynamo,
-                                            SnapStartHooks.Step codec) {
+                                            List<SnapStartHooks.Step> more) {
         List<SnapStartHooks.Step> steps = new ArrayList<>();
         probe.ifPresent(call -> steps.add(new SnapStartHooks.Step("dynamodb-call", () -> call.run(dynamo))));
-        if (codec != null) {
-            steps.add(codec);
-        }
+        steps.addAll(more);
         return new SnapStartHooks(family, steps, List.of());
     }
 
