@@ -5,17 +5,22 @@ import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
 import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
 import software.amazon.awscdk.services.cloudwatch.IMetric;
+import software.amazon.awscdk.services.cloudwatch.MathExpression;
 import software.amazon.awscdk.services.cloudwatch.MetricOptions;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
+import software.amazon.awscdk.services.dynamodb.Table;
 import software.amazon.awscdk.services.sns.Topic;
 import software.amazon.awscdk.services.sns.subscriptions.EmailSubscription;
+import java.util.Map;
+import java.util.TreeMap;
 import software.constructs.Construct;
 
 /**
  * What an operator must hear about, each alarm sending to one SNS topic ({@code -c alarmEmail=...}
  * subscribes an address): errors and throttles of every function, dead-lettered stream records and
- * offline checks, and fan-out falling behind the stream. No datapoints (no traffic) is never an alarm.
+ * offline checks, fan-out falling behind the stream, failed integrations of both APIs, and throttled
+ * requests on every table. No datapoints (no traffic) is never an alarm.
  */
 final class Alarms extends Concern {
     private static final MetricOptions FIVE_MINUTE_SUM = MetricOptions.builder()
@@ -70,6 +75,49 @@ final class Alarms extends Concern {
                         MetricOptions.builder().period(Duration.minutes(1)).statistic("Maximum").build()),
                 60_000, ComparisonOperator.GREATER_THAN_THRESHOLD, 5,
                 "Fan-out lags the messages stream by more than a minute: live delivery is delayed.");
+    }
+
+    /**
+     * The APIs' own view of failures, which the function alarms miss: a timed-out or throttled
+     * invocation, a handler that answered HTTP 500 after catching its failure, a broken integration.
+     * Metric names as API Gateway publishes them per stage (ApiId and Stage dimensions): WebSocket
+     * APIs {@code ExecutionError} and {@code IntegrationError}, HTTP APIs {@code 5xx}.
+     */
+    void apis(WebSocketEndpoint webSocket, HttpEndpoint http) {
+        alarm("WebSocketExecutionErrors", webSocket.stage().metric("ExecutionError", FIVE_MINUTE_SUM), 1,
+                ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, 1,
+                "API Gateway failed to call a WebSocket route's function (timeout, throttling, permissions).");
+        // IntegrationError also counts the 4XX answers of $connect, which refuses a user over their share
+        // of connections with 429: a burst, not one, is worth waking someone for.
+        alarm("WebSocketIntegrationErrors", webSocket.stage().metric("IntegrationError", FIVE_MINUTE_SUM), 25,
+                ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, 1,
+                "WebSocket route functions answered many 4XX/5XX responses (refused or failed connections).");
+        alarm("HttpServerErrors", http.stage().metricServerError(FIVE_MINUTE_SUM), 1,
+                ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, 1,
+                "The HTTP API answered 5XX: a function failed, timed out or was throttled.");
+    }
+
+    /**
+     * Throttled reads or writes on each table (its indexes' back-pressure on writes included). On
+     * demand, DynamoDB throttles a table whose traffic doubles its previous peak within 30 minutes,
+     * or that hits the table's or a partition's maximum throughput.
+     */
+    void tables(DataTables tables) {
+        tables.all().forEach((definition, table) -> alarm(DataTables.constructId(definition.envVar()) + "Throttles",
+                throttleEvents(table), 1, ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, 1,
+                definition.defaultName() + " table requests were throttled: callers retried or failed."));
+    }
+
+    private static IMetric throttleEvents(Table table) {
+        return MathExpression.Builder.create()
+                .expression("reads + writes")
+                // Sorted: Map.of's iteration order changes from one JVM to the next, and so would the template.
+                .usingMetrics(new TreeMap<>(Map.of(
+                        "reads", table.metric("ReadThrottleEvents", FIVE_MINUTE_SUM),
+                        "writes", table.metric("WriteThrottleEvents", FIVE_MINUTE_SUM))))
+                .label("ThrottleEvents")
+                .period(Duration.minutes(5))
+                .build();
     }
 
     /** Offline checks given up. */

@@ -14,9 +14,14 @@ import software.constructs.Node;
  * @param corsAllowOrigins {@code corsAllowOrigins}: comma-separated origins the HTTP API allows (default *)
  * @param apnsApplication  {@code apnsPlatformApplicationArn}: SNS platform application for APNs, or empty
  * @param fcmApplication   {@code fcmPlatformApplicationArn}: SNS platform application for FCM, or empty
+ * @param apiGatewayAccountRole {@code apiGatewayAccountRole}: create the role API Gateway writes
+ *                         access logs with and set it on the account-wide {@code AWS::ApiGateway::Account}
+ *                         (default false: the setting is shared by every API of the account and Region,
+ *                         and the stack would overwrite a role chosen by someone else; true only on an
+ *                         account where none is set yet, see {@link WebSocketEndpoint})
  */
 public record DeploymentOptions(boolean retainData, String alarmEmail, List<String> corsAllowOrigins,
-                                String apnsApplication, String fcmApplication) {
+                                String apnsApplication, String fcmApplication, boolean apiGatewayAccountRole) {
     public DeploymentOptions {
         corsAllowOrigins = List.copyOf(corsAllowOrigins);
     }
@@ -29,7 +34,8 @@ public record DeploymentOptions(boolean retainData, String alarmEmail, List<Stri
                 Arrays.stream(string(node, "corsAllowOrigins", "*").split(",")).map(String::trim)
                         .filter(origin -> !origin.isEmpty()).toList(),
                 string(node, "apnsPlatformApplicationArn", ""),
-                string(node, "fcmPlatformApplicationArn", ""));
+                string(node, "fcmPlatformApplicationArn", ""),
+                Boolean.parseBoolean(string(node, "apiGatewayAccountRole", "false")));
     }
 
     private static String string(Node node, String key, String fallback) {

@@ -53,7 +53,7 @@ public final class ParleyStack extends Stack {
         tables = new DataTables(this, "Tables", retainData);
         auth = new Auth(this, "Auth", retainData);
         alarms = new Alarms(this, "Alarms", options.alarmEmail());
-        webSocket = new WebSocketEndpoint(this, "WebSocket", retainData);
+        webSocket = new WebSocketEndpoint(this, "WebSocket", retainData, options.apiGatewayAccountRole());
         presence = new Presence(this, "Presence");
         attachments = new Attachments(this, "Attachments", retainData, options.corsAllowOrigins());
 
@@ -79,6 +79,8 @@ public final class ParleyStack extends Stack {
         alarms.functions(functions);
         alarms.fanout(fanout);
         alarms.presence(presence);
+        alarms.apis(webSocket, http);
+        alarms.tables(tables);
 
         output("WebSocketUrl", webSocket.stage().getUrl(),
                 "Clients connect to this URL with ?" + Auth.TOKEN_QUERY_PARAMETER + "=<JWT>");

@@ -26,7 +26,7 @@ final class WebSocketEndpoint extends Concern {
     private final WebSocketApi api;
     private final WebSocketStage stage;
 
-    WebSocketEndpoint(Construct scope, String id, boolean retainData) {
+    WebSocketEndpoint(Construct scope, String id, boolean retainData, boolean apiGatewayAccountRole) {
         super(scope, id);
         api = WebSocketApi.Builder.create(this, "WebSocketApi")
                 .description("Parley messaging: clients connect with ?" + Auth.TOKEN_QUERY_PARAMETER + "=<Cognito JWT>")
@@ -39,8 +39,10 @@ final class WebSocketEndpoint extends Concern {
                 .throttle(ParleyStack.stageThrottle())
                 .accessLogSettings(AccessLogs.create(this, "WebSocketAccessLogs", AccessLogs.WEBSOCKET_FORMAT, retainData))
                 .build();
-        // WebSocket access logging needs the account's API Gateway CloudWatch role to exist first.
-        stage.getNode().addDependency(apiGatewayAccountLogging());
+        if (apiGatewayAccountRole) {
+            // WebSocket access logging needs the account's API Gateway CloudWatch role to exist first.
+            stage.getNode().addDependency(apiGatewayAccountLogging());
+        }
     }
 
     WebSocketApi api() {
@@ -90,8 +92,11 @@ final class WebSocketEndpoint extends Concern {
 
     /**
      * API Gateway writes WebSocket access logs through the account-wide CloudWatch role
-     * (AWS::ApiGateway::Account), which a fresh account does not have. The role is retained on
-     * stack deletion because the account setting outlives the stack and other APIs may use it.
+     * (AWS::ApiGateway::Account: one per account and Region, shared by every REST and WebSocket API),
+     * which a fresh account does not have; a stage with access logs cannot be deployed without it.
+     * Declared only with {@code -c apiGatewayAccountRole=true}, because it replaces whatever role the
+     * account has. The role is retained on stack deletion because the account setting outlives the
+     * stack and other APIs may use it; removing the resource from the stack leaves the setting as it is.
      */
     private CfnAccount apiGatewayAccountLogging() {
         Role role = Role.Builder.create(this, "ApiGatewayCloudWatchRole")

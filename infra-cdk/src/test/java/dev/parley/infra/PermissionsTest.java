@@ -62,6 +62,22 @@ class PermissionsTest {
     }
 
     @Test
+    void aTableAFunctionOnlyReadsIsGrantedOnlyReads() {
+        Set<String> reads = Set.of("dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query");
+        for (FunctionSpec spec : Catalogue.ALL) {
+            Map<String, Set<String>> grants = tableGrants(spec);
+            for (TableAccess access : spec.tables()) {
+                if (access.readOnly()) {
+                    String id = logicalId(table(access.table()));
+                    grants.entrySet().stream().filter(grant -> grant.getKey().startsWith(id))
+                            .forEach(grant -> assertThat(reads).as("%s on %s", spec.id(), grant.getKey())
+                                    .containsAll(grant.getValue()));
+                }
+            }
+        }
+    }
+
+    @Test
     void authorizerAndDefaultRouteTouchNoTable() {
         for (FunctionSpec spec : List.of(Catalogue.CONNECT_AUTHORIZER, Catalogue.DEFAULT_ROUTE)) {
             TEMPLATE.resourcePropertiesCountIs("AWS::IAM::Policy", Map.of("Roles", List.of(ref(role(spec)))), 0);

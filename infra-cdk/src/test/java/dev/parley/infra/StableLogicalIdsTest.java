@@ -9,12 +9,26 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Template;
 
 class StableLogicalIdsTest {
+    private static final String ACCOUNT_ROLE_OPTION = "apiGatewayAccountRole=true ";
+
     @Test
     void everyDeployedResourceKeepsItsLogicalIdAndType() throws IOException {
-        Map<String, Object> resources = resources();
-        for (String line : deployed()) {
+        assertKept(resources(TEMPLATE), deployed().stream().filter(line -> !line.startsWith(ACCOUNT_ROLE_OPTION)).toList());
+    }
+
+    @Test
+    void theAccountLoggingRoleKeepsItsDeployedIdsWhenItIsTurnedOn() throws IOException {
+        List<String> optional = deployed().stream().filter(line -> line.startsWith(ACCOUNT_ROLE_OPTION))
+                .map(line -> line.substring(ACCOUNT_ROLE_OPTION.length())).toList();
+        assertThat(optional).hasSize(2);
+        assertKept(resources(SynthesizedStack.withContext(Map.of("apiGatewayAccountRole", "true"))), optional);
+    }
+
+    private static void assertKept(Map<String, Object> resources, List<String> lines) {
+        for (String line : lines) {
             String[] typeAndId = line.split(" ");
             assertThat(resources).as("deployed resource %s", line).containsKey(typeAndId[1]);
             assertThat(((Map<?, ?>) resources.get(typeAndId[1])).get("Type")).as(line).isEqualTo(typeAndId[0]);
@@ -31,8 +45,8 @@ class StableLogicalIdsTest {
     }
 
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> resources() {
-        return (Map<String, Object>) TEMPLATE.toJSON().get("Resources");
+    private static Map<String, Object> resources(Template template) {
+        return (Map<String, Object>) template.toJSON().get("Resources");
     }
 
     private static List<String> deployed() throws IOException {

@@ -41,20 +41,29 @@ final class SynthesizedStack {
     static final Annotations ANNOTATIONS;
 
     static {
-        App app = new App(AppProps.builder()
-                .context(Map.of(FunctionsJar.CONTEXT_KEY, placeholderJar().toString()))
-                .build());
-        // Named as deployed, so that logical ids derived from construct paths are the deployed ones.
-        ParleyStack stack = new ParleyStack(app, ParleyApp.STACK_NAME, StackProps.builder().build(),
-                FunctionsJar.locate(Path.of(""), app.getNode().tryGetContext(FunctionsJar.CONTEXT_KEY)),
-                DeploymentOptions.fromContext(app.getNode()));
-        Aspects.of(app).add(new AwsSolutionsChecks(NagPackProps.builder().verbose(true).build()));
+        ParleyStack stack = stack(Map.of());
+        Aspects.of(stack.getNode().getScope()).add(new AwsSolutionsChecks(NagPackProps.builder().verbose(true).build()));
         STACK = stack;
         TEMPLATE = DeepStackSynthesis.template(stack);
         ANNOTATIONS = DeepStackSynthesis.annotations(stack);
     }
 
     private SynthesizedStack() {}
+
+    /** Another synthesis, with deployment options ({@code -c key=value}) given: for the few tests of a non-default option. */
+    static Template withContext(Map<String, Object> context) {
+        return DeepStackSynthesis.template(stack(context));
+    }
+
+    private static ParleyStack stack(Map<String, Object> context) {
+        Map<String, Object> appContext = new java.util.HashMap<>(context);
+        appContext.put(FunctionsJar.CONTEXT_KEY, placeholderJar().toString());
+        App app = new App(AppProps.builder().context(appContext).build());
+        // Named as deployed, so that logical ids derived from construct paths are the deployed ones.
+        return new ParleyStack(app, ParleyApp.STACK_NAME, StackProps.builder().build(),
+                FunctionsJar.locate(Path.of(""), app.getNode().tryGetContext(FunctionsJar.CONTEXT_KEY)),
+                DeploymentOptions.fromContext(app.getNode()));
+    }
 
     /** The CloudFormation logical id of a construct's resource, e.g. {@code Send46722DF3}. */
     static String logicalId(IConstruct construct) {

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
 
 class WebSocketApiTest {
     private static final List<String> TWO_WAY_ROUTES = Catalogue.webSocketRoutes().stream()
@@ -127,11 +128,24 @@ class WebSocketApiTest {
     }
 
     @Test
-    void accessLoggingWaitsForTheAccountsApiGatewayLoggingRole() {
-        TEMPLATE.hasResource("AWS::ApiGatewayV2::Stage", Map.of(
+    void theAccountWideApiGatewayLoggingRoleIsLeftAloneByDefault() {
+        // One per account and Region, shared by every API: declaring it would replace another team's role.
+        TEMPLATE.resourceCountIs("AWS::ApiGateway::Account", 0);
+        TEMPLATE.resourcePropertiesCountIs("AWS::IAM::Role", Map.of("AssumeRolePolicyDocument", Map.of(
+                "Statement", Match.arrayWith(List.of(Match.objectLike(Map.of(
+                        "Principal", Map.of("Service", "apigateway.amazonaws.com"))))))), 0);
+    }
+
+    @Test
+    void withTheOptionAccessLoggingWaitsForTheAccountsApiGatewayLoggingRole() {
+        Template template = SynthesizedStack.withContext(Map.of("apiGatewayAccountRole", "true"));
+        template.hasResource("AWS::ApiGatewayV2::Stage", Map.of(
                 "Properties", Map.of("StageName", ParleyStack.STAGE_NAME),
                 "DependsOn", Match.arrayWith(List.of("ApiGatewayAccount"))));
-        TEMPLATE.hasResourceProperties("AWS::ApiGateway::Account", Map.of("CloudWatchRoleArn", Match.anyValue()));
+        template.hasResourceProperties("AWS::ApiGateway::Account", Map.of("CloudWatchRoleArn", Match.anyValue()));
+        template.hasResource("AWS::IAM::Role", Map.of("DeletionPolicy", "Retain",
+                "Properties", Match.objectLike(Map.of("ManagedPolicyArns", List.of(
+                        joinContaining(":iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"))))));
     }
 
     @Test

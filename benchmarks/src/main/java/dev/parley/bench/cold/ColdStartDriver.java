@@ -8,6 +8,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
 import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import com.amazonaws.services.lambda.runtime.serialization.factories.JacksonFactory;
+import dev.parley.bench.cold.crac.Core;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,15 +30,29 @@ import java.util.Arrays;
  * JVM start-up is included, as it is in Lambda's Init Duration. Then, optionally, it repeats the
  * invocation to measure warm durations (the GB-second proxy of the cost model).
  *
+ * <p>With {@code -Dorg.crac.Core.Compat=dev.parley.bench.cold.crac} (the primed runs), the SnapStart
+ * hooks the handler registered at init run between init and the first invocation, as Lambda runs them
+ * when it publishes a version (priming) and when it restores one; {@code firstInvokeMs} is then the
+ * first invocation after priming, and {@code firstHandlerMs} the part of it spent in {@code handleRequest}
+ * (the rest is the runtime's reading of the event and writing of the response, which the function's
+ * hooks cannot reach).
+ *
  * <p>Arguments: handler class, event class, response class, spawn time (epoch microseconds), event
  * file, warm invocations. Occurrences of {@value #ITERATION} in the event text are replaced by the
  * invocation number, so that each send has a clientMsgId of its own. Prints one line:
- * {@code COLD mainMs=.. initMs=.. firstResponseMs=.. warm=<ms,ms,...> response=<json>}.
+ * {@code COLD mainMs=.. initMs=.. firstResponseMs=.. primeMs=.. firstInvokeMs=.. firstHandlerMs=.. hooks=.. warm=<ms,ms,...>
+ * response=<json>}.
  *
- * <p>This class must not use anything beyond the JDK and those two jars.
+ * <p>This class must not use anything beyond the JDK, those two jars and the checkpoint coordinator
+ * of {@link dev.parley.bench.cold.crac}.
  */
 public final class ColdStartDriver {
     static final String ITERATION = "@@N@@";
+    /** The system property through which {@code org.crac} binds to a checkpoint implementation. */
+    static final String COMPAT_PROPERTY = "org.crac.Core.Compat";
+
+    /** How long the last {@code handleRequest} took alone, without the event's (de)serialization. */
+    private static long lastHandlerNanos;
 
     private ColdStartDriver() {}
 
@@ -54,9 +69,19 @@ public final class ColdStartDriver {
         RequestHandler<Object, Object> handler = (RequestHandler<Object, Object>) Class.forName(handlerClass)
                 .getDeclaredConstructor().newInstance();
         long initAt = nowMicros();
+        // With the checkpoint coordinator named (the primed runs), the hooks the handler registered
+        // run as on a SnapStart publish and restore, before the first invocation.
+        long readyAt = initAt;
+        int hooks = 0;
+        if (System.getProperty(COMPAT_PROPERTY) != null) {
+            Core.checkpointRestore();
+            hooks = Core.registered();
+            readyAt = nowMicros();
+        }
 
         String response = invoke(handler, eventClass, responseClass, eventText.replace(ITERATION, "0"));
         long respondedAt = nowMicros();
+        double firstHandlerMs = lastHandlerNanos / 1_000_000.0;
 
         double[] warm = new double[warmInvocations];
         for (int i = 0; i < warmInvocations; i++) {
@@ -70,6 +95,10 @@ public final class ColdStartDriver {
                 .append(" mainMs=").append((mainAt - spawnedAt) / 1000.0)
                 .append(" initMs=").append((initAt - spawnedAt) / 1000.0)
                 .append(" firstResponseMs=").append((respondedAt - spawnedAt) / 1000.0)
+                .append(" primeMs=").append((readyAt - initAt) / 1000.0)
+                .append(" firstInvokeMs=").append((respondedAt - readyAt) / 1000.0)
+                .append(" firstHandlerMs=").append(firstHandlerMs)
+                .append(" hooks=").append(hooks)
                 .append(" warm=");
         for (int i = 0; i < warm.length; i++) {
             line.append(i == 0 ? "" : ",").append(warm[i]);
@@ -86,7 +115,9 @@ public final class ColdStartDriver {
                                  String eventText) {
         PojoSerializer in = serializer(eventClass);
         Object event = in.fromJson(eventText);
+        long started = System.nanoTime();
         Object response = handler.handleRequest(event, new DriverContext());
+        lastHandlerNanos = System.nanoTime() - started;
         if (response == null) {
             return "null";
         }

@@ -18,6 +18,8 @@ import dev.parley.functions.observability.Telemetry;
 import dev.parley.functions.notify.SnsPushNotifier;
 import dev.parley.functions.notify.WebhookPushNotifier;
 import dev.parley.functions.presence.SqsOfflineCheckScheduler;
+import dev.parley.functions.snapstart.Priming;
+import dev.parley.functions.snapstart.SnapStartHooks;
 import dev.parley.functions.service.NotificationService;
 import dev.parley.functions.service.Broadcaster;
 import dev.parley.functions.service.Budget;
@@ -50,6 +52,8 @@ import dev.parley.functions.store.dynamodb.DynamoPresenceStore;
 import dev.parley.functions.store.dynamodb.DynamoRateLimiter;
 import dev.parley.model.config.ParleyConfig;
 import dev.parley.model.config.Setting;
+import dev.parley.model.routes.Catalogue;
+import dev.parley.model.routes.FunctionSpec;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -86,6 +90,7 @@ public final class Wiring {
     private final S3Clients s3;
     private TypingService typing;
     private ExecutorService posters;
+    private TokenVerifier tokenVerifier;
 
     /** S3 (attachments) with the SDK's default credentials and the region of {@code AWS_REGION}. */
     public Wiring(ParleyConfig config, DynamoDbClient dynamo, Supplier<ApiGatewayManagementApiClient> management,
@@ -139,8 +144,27 @@ public final class Wiring {
             }
             return builder.build();
         };
-        return new Wiring(config, dynamo.build(), management, sqs, S3Clients.of(config, region, credentials, http),
+        Wiring wiring = new Wiring(config, dynamo.build(), management, sqs, S3Clients.of(config, region, credentials, http),
                 Clock.systemUTC());
+        registerSnapStartHooks(wiring, System.getenv("_HANDLER"));
+        return wiring;
+    }
+
+    /**
+     * Lambda names the handler it is initializing in {@code _HANDLER}; a catalogue function that runs
+     * with SnapStart gets its family's hooks (priming before the snapshot, refreshing after a restore).
+     */
+    static void registerSnapStartHooks(Wiring wiring, String lambdaHandler) {
+        Catalogue.ALL.stream()
+                .filter(spec -> spec.snapStart() && spec.lambdaHandler().equals(lambdaHandler))
+                .findFirst()
+                .ifPresent(spec -> SnapStartHooks.register(wiring.snapStartHooks(spec)));
+    }
+
+    /** The SnapStart hooks of a function's family, on this wiring's clients and token verifier. */
+    public SnapStartHooks snapStartHooks(FunctionSpec spec) {
+        return Priming.forFunction(spec, dynamo, definition -> config.get(Setting.valueOf(definition.envVar())),
+                this::tokenVerifier);
     }
 
     public ParleyConfig config() {
@@ -315,9 +339,13 @@ public final class Wiring {
                 budget("ack", Setting.ACK_RATE, Setting.ACK_BURST), budget("read", Setting.READ_RATE, Setting.READ_BURST));
     }
 
-    public TokenVerifier tokenVerifier() {
-        return TokenVerifier.forJwksUrl(config.get(Setting.JWKS_URL), config.get(Setting.JWT_ISSUER),
-                config.get(Setting.JWT_AUDIENCE));
+    /** One per wiring: the authorizer and its SnapStart hooks share the cached key set. */
+    public synchronized TokenVerifier tokenVerifier() {
+        if (tokenVerifier == null) {
+            tokenVerifier = TokenVerifier.forJwksUrl(config.get(Setting.JWKS_URL), config.get(Setting.JWT_ISSUER),
+                    config.get(Setting.JWT_AUDIENCE));
+        }
+        return tokenVerifier;
     }
 
     /** A route's per-user budget: a token bucket under its own key in the rate-limits table. */
