@@ -25,8 +25,9 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The client behind {@code ParleyClient}: takes the application's calls onto the {@link Loop}
  * thread and routes each frame the server sends to the part that handles it. The parts:
- * {@link Connection} (lifecycle, heartbeats, reconnects), {@link SyncRounds} (catching up),
- * {@link HistoryRequests}, {@link Receipts} (reads and acks), {@link MembershipProbe}, and the
+ * {@link Connection} (lifecycle, heartbeats, reconnects), {@link SyncRounds} (catching up with one
+ * position per device), {@link ConversationFetches} (what one conversation lacks),
+ * {@link HistoryRequests}, {@link Receipts} (reads and acks), and the
  * pure ones, {@link Sequencer} (exactly-once, in-order delivery) and {@link Outbox} (pending
  * sends). Frames are decoded by the shared {@link ClientCodec}.
  */
@@ -45,6 +46,7 @@ public final class Engine {
     private final Delivery delivery;
     private final HistoryRequests history;
     private final SyncRounds sync;
+    private final ConversationFetches fetches;
     private final HttpApi httpApi;
 
     public Engine(ClientConfig config) {
@@ -74,8 +76,12 @@ public final class Engine {
         this.delivery = new Delivery(loop, listener, config.cursorStore(), receipts, states);
         this.history = new HistoryRequests(connection, timeout);
         this.httpApi = new HttpApi(config.httpUrl(), config.tokens(), http, config.requestTimeout(), loop.tokenThread());
-        MembershipProbe probe = new MembershipProbe(loop, history, sequencer);
-        this.sync = new SyncRounds(config, connection, loop, sequencer, delivery, probe, () -> pump(loop.now()));
+        this.fetches = new ConversationFetches(loop, history, sequencer, delivery, config.syncPageSize());
+        this.sync = new SyncRounds(config, connection, loop, sequencer, delivery, fetches);
+        fetches.callbacks(() -> pump(loop.now()), sync::fetchesEnded);
+        if (!sync.since().isEmpty()) {
+            sequencer.initialSyncDone(0); // the device held a position: conversations new to it start at seq 0
+        }
         connection.events(new Connection.Events() {
             @Override
             public void opened(long now) {
@@ -88,7 +94,6 @@ public final class Engine {
                 outbox.connectionLost();
                 history.connectionLost();
                 sync.connectionLost();
-                probe.connectionLost();
             }
 
             @Override
@@ -268,6 +273,7 @@ public final class Engine {
             return;
         }
         sync.pump(now);
+        fetches.pump(now);
         for (Outbox.Pending pending : outbox.due(now)) {
             connection.write(Wire.event(pending.requestId(), pending.clientMsgId(), pending.to(), pending.body(),
                     pending.event(), pending.replyTo()));
@@ -320,7 +326,7 @@ public final class Engine {
             delivery.deliver(sequencer.offer(Wire.message(push.message()), now));
         } else if (frame instanceof ServerFrame.GapPush push) {
             delivery.deliver(sequencer.gap(push.gap().conversationId(), push.gap().seq(), now));
-        } else if (frame instanceof ServerFrame.Synced synced) {
+        } else if (frame instanceof ServerFrame.SyncedChanges synced) {
             sync.onSynced(synced, now);
             pump(now);
         } else if (frame instanceof ServerFrame.HistoryPage page) {
