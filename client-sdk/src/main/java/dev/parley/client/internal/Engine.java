@@ -298,7 +298,7 @@ public final class Engine {
 
     /**
      * A frame that cannot be used is reported and skipped, never retried into a stall: a push
-     * skipped is a missing seq that the gap timer syncs; a history page skipped fails its
+     * skipped is a missing seq that the gap timer fetches; a history page skipped fails its
      * request; a sync reply skipped ends the round (see {@link SyncRounds#onUnreadable}).
      */
     private void onUnreadable(ClientCodec.Unreadable unreadable, String text, long now) {

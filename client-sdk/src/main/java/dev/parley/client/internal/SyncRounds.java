@@ -73,7 +73,7 @@ final class SyncRounds {
         this.pageSize = Math.min(config.syncPageSize(), ConversationFetches.MAX_LIMIT);
         this.timeout = config.requestTimeout().toMillis();
         this.resyncInterval = config.resyncInterval().toMillis();
-        this.since = store.loadSyncPosition();
+        this.since = java.util.Objects.requireNonNullElse(store.loadSyncPosition(), "");
     }
 
     /** The device's position in the change log: {@code ""} until a first round completed. */
