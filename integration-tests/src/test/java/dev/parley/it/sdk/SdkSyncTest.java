@@ -107,10 +107,13 @@ class SdkSyncTest {
                         .containsExactlyInAnyOrderElementsOf(changed);
                 assertThat(after.totalUnread.get()).isEqualTo(9);
             }
-            // One Query of the reader's change log, and the messages of the three conversations only.
+            // One Query of the reader's change log, and the messages of the three conversations only;
+            // no Query of the reader's memberships, which a sync with per-conversation cursors makes.
             String inbox = runtime.config().get(Setting.INBOX_TABLE);
             String messages = runtime.config().get(Setting.MESSAGES_TABLE);
             assertThat(log.of(inbox, Tables.Inbox.BY_CHANGE_INDEX, reader)).hasSize(1);
+            assertThat(log.of(runtime.config().get(Setting.CONVERSATIONS_TABLE), Tables.Conversations.BY_MEMBER_INDEX,
+                    reader)).isEmpty();
             for (String conversation : conversations) {
                 if (changed.contains(conversation)) {
                     assertThat(log.of(messages, null, conversation)).as(conversation).isNotEmpty();
