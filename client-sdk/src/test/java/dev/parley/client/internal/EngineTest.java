@@ -189,8 +189,18 @@ class EngineTest {
                 new java.util.concurrent.atomic.AtomicReference<>();
 
         @Override
-        public void onConversations(List<dev.parley.client.ConversationSummary> listed, long totalUnread) {
+        public synchronized void onConversations(List<dev.parley.client.ConversationSummary> listed, long totalUnread) {
             conversations.set(listed);
+            notifyAll();
+        }
+
+        /** Waits until a round has ended (the application heard the conversations). */
+        synchronized void awaitConversations() throws InterruptedException {
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (conversations.get() == null && System.currentTimeMillis() < deadline) {
+                wait(Math.max(1, deadline - System.currentTimeMillis()));
+            }
+            assertThat(conversations.get()).isNotNull();
         }
         final List<ProtocolError> protocolErrors = new CopyOnWriteArrayList<>();
 

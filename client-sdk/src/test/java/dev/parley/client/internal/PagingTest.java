@@ -146,6 +146,48 @@ class PagingTest {
     }
 
     @Test
+    void aRoundWhoseConversationWaitsOutAYoungHoleEndsButKeepsTheSavedPositionUntilItIsFilled() throws Exception {
+        InMemoryCursorStore cursors = new InMemoryCursorStore();
+        cursors.save("dm:alice:bob", 2);
+        cursors.saveSyncPosition("p0");
+        start(cursors);
+        CompletableFuture<Void> connected = engine.connect();
+        server.push(EngineTest.synced(server.next("sync"), false, "p1", EngineTest.page("dm:alice:bob", 9, true, 8, 9)));
+        JsonNode first = server.next("history");
+        assertThat(first.get("beforeSeq").asLong()).isEqualTo(9);
+        server.push(history(first, true, 3, 4, 5)); // cut below a send still in flight at 6 or 7
+        connected.get(10, TimeUnit.SECONDS);
+        app.awaitSeqs("dm:alice:bob", 3);
+        app.awaitConversations();
+        assertThat(cursors.loadSyncPosition()).isEqualTo("p0"); // a restart lists the conversation again
+
+        JsonNode again = server.next("history"); // on the gap timer
+        assertThat(again.get("beforeSeq").asLong()).isEqualTo(9);
+        assertThat(again.get("limit").asInt()).isEqualTo(3);
+        server.push(history(again, true, 6, 8)); // 7 became a gap
+        app.awaitSeqs("dm:alice:bob", 6);
+        assertThat(app.seqs("dm:alice:bob")).containsExactly(3L, 4L, 5L, 6L, 8L, 9L);
+    }
+
+    @Test
+    void aPositionTheServerRefusesStartsTheDeviceOverWithAFullListing() throws Exception {
+        InMemoryCursorStore cursors = new InMemoryCursorStore();
+        cursors.save("dm:alice:bob", 2);
+        cursors.saveSyncPosition("from-another-deployment");
+        start(cursors);
+        CompletableFuture<Void> connected = engine.connect();
+        JsonNode refused = server.next("sync");
+        server.push("{\"type\":\"error\",\"requestId\":\"" + refused.get("requestId").asText()
+                + "\",\"code\":\"BAD_REQUEST\",\"message\":\"since must be the cursor of the previous synced\"}");
+        JsonNode full = server.next("sync");
+        assertThat(full.get("since").asText()).isEmpty();
+        server.push(EngineTest.synced(full, false, "p1", EngineTest.page("dm:alice:bob", 3, true, 2, 3)));
+        connected.get(10, TimeUnit.SECONDS);
+        app.awaitSeqs("dm:alice:bob", 1);
+        assertThat(app.seqs("dm:alice:bob")).containsExactly(3L); // what the device held is not delivered again
+    }
+
+    @Test
     void historyAsksForTheOlderRestUntilItHoldsTheLimitOrTheStart() throws Exception {
         start(new InMemoryCursorStore());
         CompletableFuture<Void> connected = engine.connect();
