@@ -50,6 +50,8 @@ final class SyncRounds {
     private String ending;
     /** Whether the round asks for each conversation's newest messages (after an open) or states only. */
     private boolean withMessages;
+    /** A connection opened since the current round started: the next round asks for messages. */
+    private boolean opened;
     /** The conversations as the syncs of this client described them, in the order they were listed. */
     private final Map<String, ConversationSummary> summaries = new LinkedHashMap<>();
 
@@ -87,7 +89,7 @@ final class SyncRounds {
      */
     void connectionOpened() {
         wanted = true;
-        withMessages = true;
+        opened = true;
         notBefore = 0;
     }
 
@@ -117,6 +119,10 @@ final class SyncRounds {
             return;
         }
         wanted = false;
+        if (next == null) {
+            withMessages = opened; // a round's pages all ask alike
+            opened = false;
+        }
         String from = next != null ? next : since;
         Call call = new Call(connection.nextId("sync"), from, withMessages, now);
         current = call;
@@ -182,7 +188,6 @@ final class SyncRounds {
         }
         since = ending;
         ending = null;
-        withMessages = false;
         String position = since;
         boolean complete = sequencer.caughtUp();
         List<ConversationSummary> list = List.copyOf(summaries.values());
@@ -242,6 +247,7 @@ final class SyncRounds {
                 LOG.log(System.Logger.Level.WARNING, "sync position refused ({0}); listing every conversation", message);
                 since = "";
                 next = null;
+                opened |= call.withMessages(); // the same round, started over
                 notBefore = now + Math.min(timeout, 1_000);
             }
             default -> {

@@ -35,10 +35,34 @@ class PagingTest {
     }
 
     private void start(CursorStore cursors) {
+        start(cursors, Duration.ZERO);
+    }
+
+    private void start(CursorStore cursors, Duration resyncInterval) {
         engine = new Engine(new ClientConfig("ws://fake", () -> "a.eyJzdWIiOiJhbGljZSJ9.sig", "phone",
                 Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(30), null, Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(100)),
-                cursors, app, Duration.ofMillis(200), Duration.ofSeconds(1), 500, 100, Duration.ofMillis(10), Duration.ZERO,
+                cursors, app, Duration.ofMillis(200), Duration.ofSeconds(1), 500, 100, Duration.ofMillis(10), resyncInterval,
                 Duration.ofMillis(20), Clock.systemUTC(), null), server);
+    }
+
+    @Test
+    void aResyncWhileConnectedAsksForStatesOnlyFromThePositionTheLastRoundReached() throws Exception {
+        start(EngineTest.cursors(java.util.Map.of("dm:alice:bob", 2L)), Duration.ofMillis(100));
+        CompletableFuture<Void> connected = engine.connect();
+        JsonNode first = server.next("sync");
+        assertThat(first.get("limit").asInt()).isEqualTo(100);
+        server.push(EngineTest.synced(first, false, "p1", EngineTest.page("dm:alice:bob", 2, false, 2)));
+        connected.get(10, TimeUnit.SECONDS);
+        JsonNode resync = server.next("sync");
+        assertThat(resync.get("since").asText()).isEqualTo("p1");
+        assertThat(resync.get("limit").asInt()).isZero();
+        // Listed with a lastSeq above what the device holds: that conversation alone is fetched.
+        server.push(EngineTest.synced(resync, false, "p2", EngineTest.page("dm:alice:bob", 3, false)));
+        JsonNode fetch = server.next("history");
+        assertThat(fetch.has("beforeSeq")).isFalse();
+        server.push(history(fetch, true, 2, 3));
+        app.awaitSeqs("dm:alice:bob", 1);
+        assertThat(app.seqs("dm:alice:bob")).containsExactly(3L);
     }
 
     @Test
