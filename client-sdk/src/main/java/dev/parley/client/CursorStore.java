@@ -21,6 +21,22 @@ public interface CursorStore {
     /** Records that the application holds everything of the conversation up to {@code seq}. */
     void save(String conversationId, long seq);
 
+    /**
+     * The device's position in the user's change log (the v2 {@code sync} cursor, opaque), or
+     * {@code ""} for a device that holds nothing. The default keeps no position: every start then
+     * lists every conversation once, which the saved cursors make cheap to apply.
+     */
+    default String loadSyncPosition() {
+        return "";
+    }
+
+    /**
+     * Records the position after a sync round, on the listener thread, once every conversation it
+     * listed was delivered up to its newest message and its cursor {@link #save saved}: a crash
+     * before this call lists those conversations again on the next start, never skips them.
+     */
+    default void saveSyncPosition(String position) {}
+
     static CursorStore inMemory() {
         return new InMemoryCursorStore();
     }

@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class InMemoryCursorStore implements CursorStore {
     private final Map<String, Long> cursors = new ConcurrentHashMap<>();
+    private volatile String syncPosition = "";
 
     @Override
     public Map<String, Long> load() {
@@ -18,5 +19,15 @@ public final class InMemoryCursorStore implements CursorStore {
     @Override
     public void save(String conversationId, long seq) {
         cursors.merge(conversationId, seq, Math::max);
+    }
+
+    @Override
+    public String loadSyncPosition() {
+        return syncPosition;
+    }
+
+    @Override
+    public void saveSyncPosition(String position) {
+        syncPosition = position;
     }
 }

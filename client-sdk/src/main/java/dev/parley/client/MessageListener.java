@@ -54,8 +54,12 @@ public interface MessageListener {
     default void onConnectionState(ConnectionState state) {}
 
     /**
-     * After each completed sync round: every conversation of the user as the server described
-     * it, with unread counts, and their total.
+     * After each completed sync round: the conversations as this client's syncs described them
+     * (the newest state of each, those the user left removed), with unread counts, and their
+     * total (the sum of the listed {@code unread}). A device's first round lists every
+     * conversation; a client started from a saved sync position ({@link CursorStore}) hears of
+     * those that changed since, and keeps the others from its earlier run, or asks
+     * {@code ParleyClient.conversations()}.
      */
     default void onConversations(List<ConversationSummary> conversations, long totalUnread) {}
 

@@ -24,13 +24,15 @@ import java.util.concurrent.CompletableFuture;
  *       with a fresh token, then reported through {@link MessageListener#onAuthFailed} and not
  *       retried until {@link #reconnect()}. A heartbeat goes out every heartbeat interval; a
  *       connection that then stays silent for the request timeout is treated as dropped.</li>
- *   <li><b>Catching up.</b> On every (re)connect the client syncs from its cursors
- *       ({@link CursorStore}), page by page while the server says more follows. A new device
- *       (no cursors) gets each conversation's newest page; older messages are for
- *       {@link #history}.</li>
+ *   <li><b>Catching up.</b> On every (re)connect the client syncs from the device's one
+ *       position in the user's change log ({@link CursorStore#loadSyncPosition}), page by page
+ *       while the server says more follows, and gets only the conversations that changed; each
+ *       that lacks messages is fetched by itself, down to its cursor. A new device (nothing
+ *       held) gets each conversation's newest page; older messages are for {@link #history}.
+ *       A conversation the user left is dropped.</li>
  *   <li><b>In order, once.</b> Pushes that arrive ahead of a missing seq wait in a buffer; a
- *       seq still missing after the gap wait (or a buffer grown too large) triggers a sync. Gaps
- *       (frames, or seqs a sync page leaves out) are consumed. Duplicates, by
+ *       seq still missing after the gap wait (or a buffer grown too large) fetches that
+ *       conversation alone. Gaps (frames, or seqs a page leaves out) are consumed. Duplicates, by
  *       {@code (conversationId, seq)}, are dropped.</li>
  *   <li><b>Sending.</b> {@link #send} generates the {@code clientMsgId} and keeps the send until
  *       the server confirms it, transmitting it again with the same id on timeout, after a
@@ -403,25 +405,25 @@ public final class ParleyClient implements AutoCloseable {
             return this;
         }
 
-        /** How long a missing seq is waited for before the client syncs. Default 1 s. */
+        /** How long a missing seq is waited for before the client fetches its conversation. Default 1 s. */
         public Builder gapWait(Duration gapWait) {
             this.gapWait = positive(gapWait, "gapWait");
             return this;
         }
 
-        /** The longest wait between syncs for a seq that stays missing (the wait doubles). Default 10 s. */
+        /** The longest wait between fetches for a seq that stays missing (the wait doubles). Default 10 s. */
         public Builder maxGapWait(Duration maxGapWait) {
             this.maxGapWait = positive(maxGapWait, "maxGapWait");
             return this;
         }
 
-        /** Pushes buffered ahead of a missing seq that trigger a sync at once. Default 500. */
+        /** Pushes buffered ahead of a missing seq that fetch the conversation at once. Default 500. */
         public Builder maxBuffered(int maxBuffered) {
             this.maxBuffered = maxBuffered;
             return this;
         }
 
-        /** Messages per conversation per sync page, 1..200. Default 100. */
+        /** Messages per conversation in a sync reply after a (re)connect, and per page fetched, 1..200. Default 100. */
         public Builder syncPageSize(int syncPageSize) {
             if (syncPageSize < 1 || syncPageSize > 200) {
                 throw new IllegalArgumentException("syncPageSize must be 1..200");

@@ -26,8 +26,9 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The client behind {@code ParleyClient}: takes the application's calls onto the {@link Loop}
  * thread and routes each frame the server sends to the part that handles it. The parts:
- * {@link Connection} (lifecycle, heartbeats, reconnects), {@link SyncRounds} (catching up),
- * {@link HistoryRequests}, {@link Receipts} (reads and acks), {@link MembershipProbe}, and the
+ * {@link Connection} (lifecycle, heartbeats, reconnects), {@link SyncRounds} (catching up with one
+ * position per device), {@link ConversationFetches} (what one conversation lacks),
+ * {@link HistoryRequests}, {@link Receipts} (reads and acks), and the
  * pure ones, {@link Sequencer} (exactly-once, in-order delivery) and {@link Outbox} (pending
  * sends). Frames are decoded by the shared {@link ClientCodec}.
  */
@@ -46,6 +47,7 @@ public final class Engine {
     private final Delivery delivery;
     private final HistoryRequests history;
     private final SyncRounds sync;
+    private final ConversationFetches fetches;
     private final HttpApi httpApi;
     private final Groups groups = new Groups();
 
@@ -76,8 +78,12 @@ public final class Engine {
         this.delivery = new Delivery(loop, listener, config.cursorStore(), receipts, states);
         this.history = new HistoryRequests(connection, timeout);
         this.httpApi = new HttpApi(config.httpUrl(), config.tokens(), http, config.requestTimeout(), loop.tokenThread(), groups);
-        MembershipProbe probe = new MembershipProbe(loop, history, sequencer);
-        this.sync = new SyncRounds(config, connection, loop, sequencer, delivery, probe, () -> pump(loop.now()));
+        this.fetches = new ConversationFetches(loop, history, sequencer, delivery, config.syncPageSize());
+        this.sync = new SyncRounds(config, connection, loop, sequencer, delivery, fetches);
+        fetches.callbacks(() -> pump(loop.now()), sync::fetchesEnded);
+        if (!sync.since().isEmpty()) {
+            sequencer.initialSyncDone(0); // the device held a position: conversations new to it start at seq 0
+        }
         connection.events(new Connection.Events() {
             @Override
             public void opened(long now) {
@@ -90,7 +96,6 @@ public final class Engine {
                 outbox.connectionLost();
                 history.connectionLost();
                 sync.connectionLost();
-                probe.connectionLost();
             }
 
             @Override
@@ -275,6 +280,7 @@ public final class Engine {
             return;
         }
         sync.pump(now);
+        fetches.pump(now);
         for (Outbox.Pending pending : outbox.due(now)) {
             connection.write(Wire.event(pending.requestId(), pending.clientMsgId(), pending.to(), pending.body(),
                     pending.event(), pending.replyTo()));
@@ -299,7 +305,7 @@ public final class Engine {
 
     /**
      * A frame that cannot be used is reported and skipped, never retried into a stall: a push
-     * skipped is a missing seq that the gap timer syncs; a history page skipped fails its
+     * skipped is a missing seq that the gap timer fetches; a history page skipped fails its
      * request; a sync reply skipped ends the round (see {@link SyncRounds#onUnreadable}).
      */
     private void onUnreadable(ClientCodec.Unreadable unreadable, String text, long now) {
@@ -327,7 +333,7 @@ public final class Engine {
             delivery.deliver(sequencer.offer(Wire.message(push.message()), now));
         } else if (frame instanceof ServerFrame.GapPush push) {
             delivery.deliver(sequencer.gap(push.gap().conversationId(), push.gap().seq(), now));
-        } else if (frame instanceof ServerFrame.Synced synced) {
+        } else if (frame instanceof ServerFrame.SyncedChanges synced) {
             sync.onSynced(synced, now);
             pump(now);
         } else if (frame instanceof ServerFrame.HistoryPage page) {

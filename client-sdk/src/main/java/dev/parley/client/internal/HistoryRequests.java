@@ -37,6 +37,8 @@ final class HistoryRequests {
         final CompletableFuture<HistoryPage> future;
         /** The messages of the pages so far, ascending. */
         final List<Message> collected = new ArrayList<>();
+        /** One page as the server cut it, without asking for the older rest (see {@link #requestPage}). */
+        final boolean onePage;
         Long beforeSeq;
         int limit;
         String requestId;
@@ -44,8 +46,9 @@ final class HistoryRequests {
         long notBefore;
         int attempts;
 
-        Call(String conversationId, Long beforeSeq, int limit, CompletableFuture<HistoryPage> future) {
+        Call(String conversationId, Long beforeSeq, int limit, boolean onePage, CompletableFuture<HistoryPage> future) {
             this.conversationId = conversationId;
+            this.onePage = onePage;
             this.beforeSeq = beforeSeq;
             this.limit = limit;
             this.future = future;
@@ -57,13 +60,26 @@ final class HistoryRequests {
         this.timeout = timeoutMillis;
     }
 
-    /** Queues a request; the caller pumps. */
+    /** Queues a request for {@code limit} messages (or all older ones if fewer); the caller pumps. */
     void request(String conversationId, Long beforeSeq, int limit, CompletableFuture<HistoryPage> future) {
+        queue(new Call(conversationId, beforeSeq, limit, false, future));
+    }
+
+    /**
+     * Queues a request for one page, as the server cuts it (it may hold fewer than {@code limit}
+     * messages and say {@code hasMore}); the caller pumps. For the client's own catching up,
+     * which pages on with an overlap of its own (see {@link Sequencer#olderPage}).
+     */
+    void requestPage(String conversationId, Long beforeSeq, int limit, CompletableFuture<HistoryPage> future) {
+        queue(new Call(conversationId, beforeSeq, limit, true, future));
+    }
+
+    private void queue(Call call) {
         if (connection.closed()) {
-            future.completeExceptionally(new ClientClosedException("the client is closed"));
+            call.future.completeExceptionally(new ClientClosedException("the client is closed"));
             return;
         }
-        calls.add(new Call(conversationId, beforeSeq, limit, future));
+        calls.add(call);
     }
 
     /** Writes the requests that are due. Needs an open connection. */
@@ -89,7 +105,7 @@ final class HistoryRequests {
         List<Message> messages = Wire.messages(page.messages());
         call.collected.addAll(0, messages);
         int missing = call.limit - messages.size();
-        if (page.hasMore() && missing > 0 && !messages.isEmpty()) {
+        if (!call.onePage && page.hasMore() && missing > 0 && !messages.isEmpty()) {
             // A page cut short by size: ask for the older rest, as a fresh request.
             byRequest.values().removeIf(c -> c == call);
             call.beforeSeq = messages.get(0).seq();

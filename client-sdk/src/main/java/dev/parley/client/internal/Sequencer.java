@@ -12,25 +12,34 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Turns what arrives (pushes, own confirmed sends, gap frames, sync pages), in any order and any
- * number of times, into each conversation's messages exactly once and in seq order.
+ * Turns what arrives (pushes, own confirmed sends, gap frames, pages of a conversation's newest
+ * messages and of older ones), in any order and any number of times, into each conversation's
+ * messages exactly once and in seq order.
  *
  * <p>Per conversation it keeps the cursor (the last seq consumed: delivered, or known to hold no
  * message) and a buffer of what arrived above {@code cursor + 1}. Whatever reaches
  * {@code cursor + 1} is consumed in order; seqs at or below the cursor are duplicates and dropped.
- * A seq is known to hold no message from a {@code gap} frame, or from a sync page: by
- * docs/protocol.md pages never span a hole, so every seq a page leaves out between the cursor it
- * was asked for and its last message is a declared gap.
+ * A seq is known to hold no message from a {@code gap} frame, or from a page: by
+ * docs/protocol.md pages never span a hole, so every seq a page leaves out between its first and
+ * last message is a declared gap, and a page that says no older message exists declares every
+ * seq below its first one.
+ *
+ * <p>What a conversation lacks is fetched backwards, newest first ({@link #olderPage}): a page
+ * that does not reach down to the cursor is kept in the buffer (its left-out seqs as gaps), and
+ * the next page is asked for below it, overlapping it by its lowest message, the
+ * <em>anchor</em> ({@link #anchor}). The overlap is what makes the two pages contiguous: a
+ * history page reaching up to its anchor spans no hole, so nothing between the two pages is
+ * left unknown; one that stops short of it was cut below a young hole and is kept without
+ * declaring anything (the conversation waits and asks again).
  *
  * <p>When something stays missing in front of the buffer for {@code gapWait} (doubling on each
- * unsuccessful sync, up to {@code maxGapWait}), or the buffer outgrows {@code maxBuffered}, the
- * conversation is reported by {@link #dueForSync} so the client asks the server.
+ * unsuccessful fetch, up to {@code maxGapWait}), or the buffer outgrows {@code maxBuffered}, the
+ * conversation is reported by {@link #dueForFetch} so the client asks the server for it.
  *
  * <p>A new device (no cursors at all) learns each conversation's starting point from its first
  * sync, which answers the newest page: the page's first seq, less one, becomes the cursor, and
  * older messages are for {@code history}. After that first sync, a conversation that shows up
- * for the first time starts at seq 1, as the server's sync does for conversations not in the
- * cursors.
+ * for the first time starts at seq 0: everything the user can see of it is delivered.
  *
  * <p>Pure and single-threaded: time is passed in, nothing is scheduled.
  */
@@ -52,6 +61,11 @@ public final class Sequencer {
         int syncs;
         boolean stalled;
         boolean excluded;
+        /** Listed by the first sync of a new device: starts at its newest page, not at seq 0. */
+        boolean fromNewest;
+        /** The newest lastSeq a sync listed for it, and the newest one a completed fetch answered. */
+        long target;
+        long answered;
 
         Conversation(String id) {
             this.id = id;
@@ -102,74 +116,137 @@ public final class Sequencer {
         return drain(c, before, new ArrayList<>(), now);
     }
 
-    /** A sync page that covers up to its last message. */
-    public Progress page(String conversationId, Long fromCursor, List<Message> messages, long now) {
-        return page(conversationId, fromCursor, messages, 0, now);
+    /**
+     * A sync listed the conversation (the user is a member) with {@code lastSeq} its newest seq. A
+     * conversation new to an initialized device starts at seq 0; on a new device's first sync it
+     * starts at its newest page.
+     */
+    public Progress listed(String conversationId, long lastSeq, long now) {
+        Conversation c = conversation(conversationId);
+        c.excluded = false;
+        c.target = Math.max(c.target, lastSeq);
+        long before = c.cursor;
+        if (c.cursor == UNKNOWN && !initialized) {
+            c.fromNewest = true;
+        }
+        startIfInitialized(c);
+        return drain(c, before, new ArrayList<>(), now);
     }
 
     /**
-     * A sync page.
+     * A page of the conversation's messages read backwards (ascending, as every page).
      *
-     * @param fromCursor  the cursor the page was asked from (0 for a conversation that was not in
-     *                    the request's cursors), or null for the newest page a new device gets
-     * @param messages    ascending by seq
-     * @param coveredUpTo a seq up to which the page is known to cover the timeline even beyond its
-     *                    last message (docs/protocol.md: a forward page with {@code hasMore: false}
-     *                    covers up to {@code lastSeq}); ignored for a newest page
+     * @param anchor  null for the newest page (a sync's, or {@code history} without
+     *                {@code beforeSeq}); else the seq the page was asked to end with
+     *                ({@code beforeSeq = anchor + 1}): the buffer's lowest message
+     * @param hasMore whether older messages exist below the page
      */
-    public Progress page(String conversationId, Long fromCursor, List<Message> messages, long coveredUpTo, long now) {
+    public Progress olderPage(String conversationId, Long anchor, List<Message> messages, boolean hasMore, long now) {
         Conversation c = conversation(conversationId);
-        c.excluded = false;
         long before = c.cursor;
         List<Message> delivered = new ArrayList<>();
-        if (fromCursor == null) {
-            if (c.cursor == UNKNOWN) {
-                c.cursor = messages.isEmpty() ? 0 : messages.get(0).seq() - 1;
+        boolean reachesAnchor = anchor == null
+                || (!messages.isEmpty() && messages.get(messages.size() - 1).seq() == anchor);
+        if (!reachesAnchor) {
+            // Cut below a hole that may still fill: the messages are real, the seqs up to the anchor unknown.
+            messages.forEach(m -> { if (c.cursor == UNKNOWN || m.seq() > c.cursor) c.buffer.put(m.seq(), m); });
+            Progress progress = drain(c, before, delivered, now);
+            stalled(conversationId, now); // the hole stays missing whatever the page let through
+            return progress;
+        }
+        if (messages.isEmpty()) {
+            if (!hasMore && c.cursor == UNKNOWN) {
+                c.cursor = 0; // nothing the user can see yet
+                c.fromNewest = false;
             }
-            if (!messages.isEmpty() && messages.get(0).seq() <= c.cursor + 1) {
-                consumeCovered(c, messages, delivered);
-            } else {
-                // Not contiguous with what we hold: the seqs between are unknown. Keep the messages;
-                // the missing ones make the conversation due for a sync from the cursor.
-                messages.forEach(m -> { if (m.seq() > c.cursor) c.buffer.put(m.seq(), m); });
-            }
+            return drain(c, before, delivered, now);
+        }
+        long first = messages.get(0).seq();
+        if (c.cursor == UNKNOWN) {
+            c.cursor = c.fromNewest || !initialized ? first - 1 : 0;
+            c.fromNewest = false;
+        }
+        if (first <= c.cursor + 1 || !hasMore) {
+            consumeThrough(c, first - 1, delivered); // without more, every seq below the page is a gap
+            consumeCovered(c, messages, delivered);
         } else {
-            if (c.cursor == UNKNOWN) {
-                c.cursor = fromCursor;
-            }
-            if (fromCursor <= c.cursor) {
-                consumeCovered(c, messages, delivered);
-                consumeThrough(c, coveredUpTo, delivered);
-            } else {
-                // Asked from above our cursor: cannot happen when cursors only grow; be safe.
-                messages.forEach(m -> { if (m.seq() > c.cursor) c.buffer.put(m.seq(), m); });
+            long previous = first - 1;
+            for (Message m : messages) {
+                for (long seq = previous + 1; seq < m.seq(); seq++) {
+                    c.buffer.putIfAbsent(seq, null); // a message wins over a gap claim for its seq
+                }
+                c.buffer.put(m.seq(), m);
+                previous = m.seq();
             }
         }
         return drain(c, before, delivered, now);
     }
 
     /**
+     * Where the next backward page of the conversation should end: the lowest buffered message
+     * above the cursor, or null for the newest page (nothing buffered, or no cursor yet).
+     */
+    public Long anchor(String conversationId) {
+        Conversation c = conversations.get(conversationId);
+        if (c == null || c.cursor == UNKNOWN) {
+            return null;
+        }
+        return c.buffer.entrySet().stream().filter(e -> e.getValue() != null).map(Map.Entry::getKey)
+                .findFirst().orElse(null);
+    }
+
+    /**
+     * Whether the conversation lacks something a fetch should get now: no starting point yet,
+     * something missing below the buffer (and not waiting out a young hole), or a listed
+     * {@code lastSeq} above the cursor that no fetch has answered yet. Trailing seqs a newest page
+     * does not reach are not asked for twice: they are gaps or sends in flight, whose pushes or
+     * gap frames come, and a later message reveals them to the gap timer otherwise.
+     */
+    public boolean lacks(String conversationId) {
+        Conversation c = conversations.get(conversationId);
+        if (c == null || c.excluded) {
+            return false;
+        }
+        return c.cursor == UNKNOWN ? c.fromNewest || initialized
+                : !c.stalled && (!c.buffer.isEmpty() || (c.cursor < c.target && c.answered < c.target));
+    }
+
+    /** The newest lastSeq listed for the conversation (what a fetch starting now answers). */
+    public long target(String conversationId) {
+        Conversation c = conversations.get(conversationId);
+        return c == null ? 0 : c.target;
+    }
+
+    /** A fetch ended having answered the listed {@code lastSeq} it started for. */
+    public void fetched(String conversationId, long target) {
+        Conversation c = conversation(conversationId);
+        c.answered = Math.max(c.answered, target);
+        if (c.buffer.isEmpty() && !c.stalled) {
+            c.waitingSince = -1;
+            c.syncs = 0;
+        }
+    }
+
+    /** Whether every conversation holds everything up to what it was last listed with or pushed. */
+    public boolean caughtUp() {
+        return conversations.values().stream().allMatch(c -> c.excluded || c.cursor != UNKNOWN
+                && c.buffer.isEmpty() && !c.stalled);
+    }
+
+    /**
      * The first sync of a new device completed: conversations seen only through pushes so far
-     * are new since, and start at seq 1.
+     * are new since, and start at seq 0 (those it listed start at their newest page).
      */
     public List<Progress> initialSyncDone(long now) {
         initialized = true;
         List<Progress> progress = new ArrayList<>();
         for (Conversation c : conversations.values()) {
-            if (c.cursor == UNKNOWN) {
+            if (c.cursor == UNKNOWN && !c.fromNewest) {
                 c.cursor = 0;
                 progress.add(drain(c, UNKNOWN, new ArrayList<>(), now));
             }
         }
         return progress;
-    }
-
-    /** The cursors to sync from: every conversation with a known start, except excluded ones. */
-    public Map<String, Long> syncCursors() {
-        Map<String, Long> cursors = new HashMap<>();
-        conversations.values().stream().filter(c -> c.cursor != UNKNOWN && !c.excluded)
-                .forEach(c -> cursors.put(c.id, c.cursor));
-        return cursors;
     }
 
     public OptionalLong cursor(String conversationId) {
@@ -183,7 +260,7 @@ public final class Sequencer {
     }
 
     /** Conversations missing something long enough (or buffering too much) to ask the server. */
-    public Set<String> dueForSync(long now) {
+    public Set<String> dueForFetch(long now) {
         Set<String> due = new LinkedHashSet<>();
         for (Conversation c : conversations.values()) {
             if (c.excluded || c.cursor == UNKNOWN || c.waitingSince < 0 || (c.buffer.isEmpty() && !c.stalled)) {
@@ -197,18 +274,15 @@ public final class Sequencer {
         return due;
     }
 
-    /** A sync was sent because of {@code due}: wait longer before asking again for the same seq. */
-    public void syncStarted(Set<String> due, long now) {
-        for (String id : due) {
-            Conversation c = conversations.get(id);
-            if (c != null) {
-                c.syncs++;
-                c.waitingSince = now;
-            }
-        }
+    /** A fetch was started because the conversation was due: wait longer before asking again for the same seq. */
+    public void fetchStarted(String conversationId, long now) {
+        Conversation c = conversation(conversationId);
+        c.syncs++;
+        c.waitingSince = now;
+        c.stalled = false;
     }
 
-    /** The server said more follows the cursor but could not page on (a send in flight): ask again later. */
+    /** A page could not reach what the conversation lacks (a young hole, a send in flight): ask again later. */
     public void stalled(String conversationId, long now) {
         Conversation c = conversation(conversationId);
         c.stalled = true;
@@ -217,20 +291,8 @@ public final class Sequencer {
         }
     }
 
-    /** The server said nothing follows the page. */
-    public void settled(String conversationId) {
-        Conversation c = conversations.get(conversationId);
-        if (c != null) {
-            c.stalled = false;
-            if (c.buffer.isEmpty()) {
-                c.waitingSince = -1;
-                c.syncs = 0;
-            }
-        }
-    }
-
     /**
-     * The user is no longer a member: leave the conversation out of sync cursors. Its cursor is
+     * The user is no longer a member: nothing more is fetched for the conversation. Its cursor is
      * kept, so messages already delivered are not delivered again if the user is added back.
      */
     public void exclude(String conversationId) {
@@ -246,7 +308,7 @@ public final class Sequencer {
     }
 
     private void startIfInitialized(Conversation c) {
-        if (c.cursor == UNKNOWN && initialized) {
+        if (c.cursor == UNKNOWN && initialized && !c.fromNewest) {
             c.cursor = 0;
         }
     }

@@ -11,10 +11,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.client.ConversationSummary;
 import dev.parley.client.Message;
 import dev.parley.client.To;
+import dev.parley.model.domain.ConversationState;
 import dev.parley.model.protocol.ClientCodec;
 import dev.parley.model.protocol.ClientCommand;
 import dev.parley.model.protocol.FrameCodec;
-import dev.parley.model.protocol.ServerFrame;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -51,8 +51,9 @@ public final class Wire {
         return ClientCodec.encode(new ClientCommand.Heartbeat(requestId));
     }
 
-    static String sync(String requestId, Map<String, Long> cursors, int limit) {
-        return ClientCodec.encode(new ClientCommand.Sync(requestId, cursors, limit));
+    /** The v2 {@code sync}: one position for the device, {@code limit} newest messages per listed conversation. */
+    static String sync(String requestId, String since, int limit, int pageSize) {
+        return ClientCodec.encode(new ClientCommand.SyncChanges(requestId, since, limit, pageSize));
     }
 
     static String history(String requestId, String conversationId, Long beforeSeq, int limit) {
@@ -102,7 +103,7 @@ public final class Wire {
         return messages.stream().map(Wire::message).toList();
     }
 
-    static ConversationSummary summary(ServerFrame.ConversationSync c) {
+    static ConversationSummary summary(ConversationState c) {
         return new ConversationSummary(c.conversationId(), c.kind(), c.name(), c.lastSeq(), c.readSeq(), c.unread());
     }
 

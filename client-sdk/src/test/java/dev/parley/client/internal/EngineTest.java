@@ -52,7 +52,8 @@ class EngineTest {
     void aNewDeviceIsConnectedOnceItsFirstSyncIsDeliveredAndItsOwnSendsComeBackInOrder() throws Exception {
         CompletableFuture<Void> connected = start(new InMemoryCursorStore()).connect();
         JsonNode sync = server.next("sync");
-        assertThat(sync.get("cursors").size()).isZero();
+        assertThat(sync.get("since").asText()).isEmpty(); // a device that holds nothing
+        assertThat(sync.has("cursors")).isFalse();
         assertThat(connected).isNotDone();
         server.push(synced(sync, page("dm:alice:bob", 2, false, 1, 2)));
         connected.get(10, TimeUnit.SECONDS);
@@ -175,9 +176,20 @@ class EngineTest {
         assertThat(engine.group("grp:x")).isEmpty();
     }
 
+    /** The last reply of a round (v2: no more changes follow), with cursor "c1". */
     static String synced(JsonNode sync, String... conversations) {
+        return synced(sync, false, "c1", conversations);
+    }
+
+    static String synced(JsonNode sync, boolean hasMore, String cursor, String... conversations) {
         return "{\"type\":\"synced\",\"requestId\":\"" + sync.get("requestId").asText() + "\",\"conversations\":["
-                + String.join(",", conversations) + "],\"totalUnread\":0}";
+                + String.join(",", conversations) + "],\"cursor\":\"" + cursor + "\",\"hasMore\":" + hasMore + "}";
+    }
+
+    /** A conversation the user is no longer a member of, as a v2 sync lists it. */
+    static String left(String conversationId, long lastSeq) {
+        return "{\"conversationId\":\"" + conversationId + "\",\"kind\":\"group\",\"lastSeq\":" + lastSeq
+                + ",\"readSeq\":0,\"unread\":0,\"left\":true,\"messages\":[],\"hasMore\":false}";
     }
 
     /** A synced conversation with messages at {@code seqs}. */
@@ -197,6 +209,23 @@ class EngineTest {
     /** What the application heard. */
     static final class App implements MessageListener {
         final List<Message> messages = new CopyOnWriteArrayList<>();
+        final java.util.concurrent.atomic.AtomicReference<List<dev.parley.client.ConversationSummary>> conversations =
+                new java.util.concurrent.atomic.AtomicReference<>();
+
+        @Override
+        public synchronized void onConversations(List<dev.parley.client.ConversationSummary> listed, long totalUnread) {
+            conversations.set(listed);
+            notifyAll();
+        }
+
+        /** Waits until a round has ended (the application heard the conversations). */
+        synchronized void awaitConversations() throws InterruptedException {
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (conversations.get() == null && System.currentTimeMillis() < deadline) {
+                wait(Math.max(1, deadline - System.currentTimeMillis()));
+            }
+            assertThat(conversations.get()).isNotNull();
+        }
         final List<ProtocolError> protocolErrors = new CopyOnWriteArrayList<>();
         final List<dev.parley.client.GroupChange> groupChanges = new CopyOnWriteArrayList<>();
 

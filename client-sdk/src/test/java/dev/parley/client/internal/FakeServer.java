@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 final class FakeServer implements Transport {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final BlockingQueue<JsonNode> received = new LinkedBlockingQueue<>();
+    private final java.util.List<JsonNode> all = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile Inbound client;
 
     @Override
@@ -25,7 +26,9 @@ final class FakeServer implements Transport {
             @Override
             public CompletableFuture<?> send(String text) {
                 try {
-                    received.add(JSON.readTree(text));
+                    JsonNode frame = JSON.readTree(text);
+                    received.add(frame);
+                    all.add(frame);
                 } catch (Exception e) {
                     throw new AssertionError("the client sent something that is not JSON: " + text, e);
                 }
@@ -40,6 +43,11 @@ final class FakeServer implements Transport {
             @Override
             public void abort() {}
         });
+    }
+
+    /** How many frames with this action the client has sent so far. */
+    long count(String action) {
+        return all.stream().filter(frame -> action.equals(frame.path("action").asText())).count();
     }
 
     /** Sends a frame to the client. */

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parley.client.To;
 import dev.parley.model.domain.Message;
 import java.util.Base64;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The SDK's use of the shared codec (its decoding is pinned by shared-model's ClientCodecTest). */
@@ -27,10 +26,12 @@ class WireTest {
     }
 
     @Test
-    void encodesSyncCursorsAndHistoryWithoutBeforeSeq() throws Exception {
-        JsonNode sync = JSON.readTree(Wire.sync("s", Map.of("dm:a:b", 4L), 100));
-        assertThat(sync.at("/cursors/dm:a:b").asLong()).isEqualTo(4);
-        assertThat(sync.get("limit").asInt()).isEqualTo(100);
+    void encodesSyncWithOnePositionAndHistoryWithoutBeforeSeq() throws Exception {
+        JsonNode sync = JSON.readTree(Wire.sync("s", "MToxMjM", 0, 100));
+        assertThat(sync.get("since").asText()).isEqualTo("MToxMjM");
+        assertThat(sync.has("cursors")).isFalse();
+        assertThat(sync.get("limit").asInt()).isZero();
+        assertThat(sync.get("pageSize").asInt()).isEqualTo(100);
         JsonNode history = JSON.readTree(Wire.history("h", "dm:a:b", null, 20));
         assertThat(history.has("beforeSeq")).isFalse();
     }

@@ -184,7 +184,8 @@ class SdkReliabilityTest {
         assertThat(Sdk.storedSeqs(group)).hasSize(500);
         dev.parley.it.support.Inbox.awaitApplied(bob, group, 500); // unread is applied by fan-out
 
-        // Back online: nothing is pushed any more, so all 500 come by sync, 100 per page.
+        // Back online: nothing is pushed any more. The sync lists the group with its newest 100 messages;
+        // the other 400 come by history, page by page down to the cursor.
         Sdk.App after = new Sdk.App("bob-after", bobCursors);
         try (ParleyClient b = Sdk.builder(Parley.runtime().websocketUrl(), bob, "phone", after).syncPageSize(100).build()) {
             b.connect().get(30, TimeUnit.SECONDS);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamWriteConstraints;
+import dev.parley.model.domain.ConversationState;
 import dev.parley.model.domain.Gap;
 import dev.parley.model.domain.Message;
 import java.io.IOException;
@@ -211,6 +212,9 @@ public final class ClientCodec {
             case "pong":
                 return new ServerFrame.Pong(requestId, frame.number("serverTime"));
             case "synced": {
+                if (frame.value("cursor") != null) {
+                    return syncedChanges(requestId, frame);
+                }
                 List<ServerFrame.ConversationSync> conversations = new ArrayList<>();
                 for (Fields c : frame.objects("conversations")) {
                     String id = c.text("conversationId");
@@ -239,6 +243,25 @@ public final class ClientCodec {
             default:
                 return null;
         }
+    }
+
+    /** A v2 {@code synced} (it has a {@code cursor}): the changed conversations' states and newest messages. */
+    private static ServerFrame.SyncedChanges syncedChanges(String requestId, Fields frame) {
+        List<ServerFrame.ChangedConversation> conversations = new ArrayList<>();
+        for (Fields c : frame.objects("conversations")) {
+            String id = c.text("conversationId");
+            ConversationState state = new ConversationState(id, c.text("kind"), c.optionalText("name"),
+                    c.number("lastSeq"), c.number("readSeq"), c.number("unread"), orZero(c.optionalLong("unreadMentions")),
+                    orZero(c.optionalLong("lastActivity")), c.bool("muted"), orZero(c.optionalLong("peerReadSeq")),
+                    c.bool("left"));
+            conversations.add(new ServerFrame.ChangedConversation(state, messages(c, id), c.bool("hasMore")));
+        }
+        return new ServerFrame.SyncedChanges(requestId, List.copyOf(conversations), frame.text("cursor"),
+                frame.bool("hasMore"));
+    }
+
+    private static long orZero(Long value) {
+        return value == null ? 0 : value;
     }
 
     private static List<Message> messages(Fields page, String conversationId) {

@@ -2,6 +2,7 @@ package dev.parley.model.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.parley.model.domain.ConversationState;
 import dev.parley.model.domain.Gap;
 import dev.parley.model.domain.Message;
 import dev.parley.model.errors.ErrorCode;
@@ -22,6 +23,11 @@ class ClientCodecTest {
                 new ServerFrame.Synced("sync-1", List.of(
                         new ServerFrame.ConversationSync("dm:a:b", "direct", null, 9, 6, 3, List.of(HELLO), true),
                         new ServerFrame.ConversationSync("grp:x", "group", "Lunch", 0, 0, 0, List.of(), false))),
+                new ServerFrame.SyncedChanges("sync-2", List.of(
+                        new ServerFrame.ChangedConversation(new ConversationState("dm:a:b", "direct", null, 9, 6, 3, 1,
+                                1234, true, 8, false), List.of(HELLO), true),
+                        new ServerFrame.ChangedConversation(new ConversationState("grp:x", "group", "Lunch", 4, 4, 0, 0,
+                                99, false, 0, true), List.of(), false)), "MToxMjM0", true),
                 new ServerFrame.HistoryPage("h-1", "dm:a:b", List.of(HELLO), false),
                 new ServerFrame.Presence("bob", true, 55),
                 new ServerFrame.Members("grp:x", "Lunch", List.of("a", "b"), List.of("a"), List.of("b"), List.of(),
@@ -49,6 +55,7 @@ class ClientCodecTest {
                 new ClientCommand.Send(null, null, "bob", "m-2", "{\"a\":{\"b\":[true]}}"),
                 new ClientCommand.Heartbeat("hb-1"),
                 new ClientCommand.Sync("s-1", Map.of("dm:a:b", 4L, "grp:x", 0L), 100),
+                new ClientCommand.SyncChanges("s-2", "", 0, 100),
                 new ClientCommand.History("h-1", "dm:a:b", 40L, 50),
                 new ClientCommand.History("h-2", "dm:a:b", null, 1),
                 new ClientCommand.Ack("a-1", "dm:a:b", 7),
