@@ -120,6 +120,15 @@ class WebChatSafetyBrowserTest extends TwoBrowserWindows {
         bob.await("bob told his admin rights were taken", d -> bob.memberNotes().contains(a + " removed admin rights from you"));
         bob.await("bob no longer offered the admin controls", d -> bob.hidesAdminControls());
         assertThat(bob.membersShown()).isEqualTo("Members: " + a + " (admin), " + b);
+
+        // Only the admin adds and removes members; both windows see it happen.
+        String carol = Parley.user("carol");
+        alice.manageGroup("member-user", carol, "member-add");
+        bob.await("bob told alice added carol", d -> bob.memberNotes().contains(a + " added " + carol));
+        alice.manageGroup("member-user", carol, "member-remove");
+        bob.await("bob told alice removed carol", d -> bob.memberNotes().contains(a + " removed " + carol));
+        alice.await("carol gone from the members", d -> alice.membersShown().equals("Members: " + a + " (admin), " + b));
+        assertThat(alice.memberNotes()).containsSubsequence("You added " + carol, "You removed " + carol);
     }
 
     @Test
