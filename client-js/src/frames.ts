@@ -228,6 +228,8 @@ export function decode(text: string): Incoming {
           change: {
             conversationId: str(frame, 'conversationId'), name: strOrNull(frame, 'name'), members: strings(frame, 'members'),
             added: strings(frame, 'added'), removed: strings(frame, 'removed'), by: strOrNull(frame, 'by'),
+            admins: strings(frame, 'admins'), promoted: strings(frame, 'promoted'), demoted: strings(frame, 'demoted'),
+            renamed: bool(frame, 'renamed'),
           },
         };
       case 'typing': {

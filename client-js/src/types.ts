@@ -101,6 +101,14 @@ export interface MembersChange {
   added: string[];
   removed: string[];
   by: string | null;
+  /** Version 2: every admin after the change (empty when the server does not report admins). */
+  admins: string[];
+  /** Version 2: members made admin by this change. */
+  promoted: string[];
+  /** Version 2: admins who stopped being admins by this change. */
+  demoted: string[];
+  /** Version 2: the change renamed the group (`name` is the new name). */
+  renamed: boolean;
 }
 
 /** Version 2: another member started or stopped typing. Never stored, no seq. */

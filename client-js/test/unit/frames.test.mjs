@@ -33,6 +33,22 @@ test('sync page entries take the conversation id from the page', () => {
   assert.deepEqual(frame.conversations[0].messages.map((m) => [m.conversationId, m.seq]), [['grp:t', 1], ['grp:t', 2]]);
 });
 
+test('a members frame carries admins, promotions, demotions and a rename', () => {
+  const frame = decode(JSON.stringify({
+    type: 'members', conversationId: 'grp:t', name: 'Trip', members: ['a', 'b'], admins: ['a', 'b'],
+    added: [], removed: [], promoted: ['b'], demoted: [], renamed: true, by: 'a',
+  }));
+  assert.deepEqual(frame.change, {
+    conversationId: 'grp:t', name: 'Trip', members: ['a', 'b'], added: [], removed: [], by: 'a',
+    admins: ['a', 'b'], promoted: ['b'], demoted: [], renamed: true,
+  });
+});
+
+test('a members frame of a server without admins decodes with none', () => {
+  const frame = decode('{"type":"members","conversationId":"grp:t","members":["a"],"added":["a"],"removed":[],"by":"a"}');
+  assert.deepEqual([frame.change.admins, frame.change.promoted, frame.change.demoted, frame.change.renamed], [[], [], [], false]);
+});
+
 for (const [what, text] of [
   ['text that is not JSON', '{"type":"message",'],
   ['JSON that is not an object', '[1,2,3]'],

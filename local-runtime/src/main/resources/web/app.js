@@ -6,6 +6,7 @@
 import { ParleyClient, ParleyHttpError, WebStorageStore } from './client/index.js';
 import { AttachmentLinks, Uploads } from './attachments.js';
 import { dayKey, el, formatDay, formatSize, formatTime, keyed, prune, reconcile } from './dom.js';
+import { GroupMemory, isLastAdmin, offersAdminControls, roleIn } from './groups.js';
 import { attachmentsOf, memberNote, mentionsIn, messageElement, summary, textOf } from './messages.js';
 
 const SYNC_PAGE = 30;           // messages per conversation per sync page
@@ -24,7 +25,7 @@ const state = {
   store: null,
   ready: false,         // connected and caught up
   connections: 0,       // connections opened so far (shown as data-connections)
-  apiMissing: new Set(),// HTTP routes this server answered 404 for: not built yet
+  groups: null,         // GroupMemory: members and admins of the user's groups, across reloads
   conversations: new Map(),
   presence: new Map(),  // userId -> {online, lastActiveAt}
   blocked: new Set(),   // users this user blocked
@@ -65,7 +66,7 @@ function conversation(id) {
       peer,
       name: null,
       members: null,
-      admins: null,
+      admins: null,        // null: not known yet (see groups.js)
       muted: false,
       messages: new Map(), // seq -> {seq, senderId, clientMsgId, body, sentAt, replyTo, editedAt, deleted, reactions}
       notes: [],           // membership changes seen live: {afterSeq, time, text}
@@ -129,7 +130,22 @@ function countUnread(c) {
 }
 
 function isAdmin(c) {
-  return c.kind === 'group' && Array.isArray(c.admins) && c.admins.includes(state.me);
+  return roleIn(c, state.me) === 'admin';
+}
+
+function rememberGroup(c) {
+  if (state.groups) state.groups.save(c);
+}
+
+/** The members, admins and names of groups this device learnt before a reload. */
+function restoreGroups() {
+  for (const [id, saved] of Object.entries(state.groups.load())) {
+    const c = conversation(id);
+    c.kind = 'group';
+    if (typeof saved.name === 'string') c.name = saved.name;
+    if (Array.isArray(saved.members)) c.members = saved.members;
+    if (Array.isArray(saved.admins)) c.admins = saved.admins;
+  }
 }
 
 // ------------------------------------------------------------------ connection (the client's)
@@ -159,6 +175,8 @@ function startClient() {
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
   const { me, deviceId } = state;
   state.store = new WebStorageStore(`parley.${me}.${deviceId}.`);
+  state.groups = new GroupMemory(`parley.${me}.${deviceId}.groups`);
+  restoreGroups();
   const client = new ParleyClient({
     websocketUrl: `${scheme}//${location.host}/`,
     httpUrl: `${location.origin}/api`,
@@ -316,7 +334,7 @@ function onSendFailed(failure) {
     body: failure.body || {},
     replyTo: failure.fields && typeof failure.fields.replyTo === 'number' ? failure.fields.replyTo : null,
     status: 'failed',
-    error: failure.error.message,
+    error: failure.error.code === 'BLOCKED' ? `${to.userId || 'this person'} does not accept your messages` : failure.error.message,
     createdAt: Date.now(),
   });
   render();
@@ -340,18 +358,19 @@ function onPresence(p) {
 
 function onMembers(change) {
   const c = conversation(change.conversationId);
-  const renamed = change.name && c.name && change.name !== c.name;
   c.kind = 'group';
   if (change.name) c.name = change.name;
   if (Array.isArray(change.members)) c.members = change.members;
-  if (Array.isArray(change.admins)) c.admins = change.admins;
+  // Every frame of a server with admins names them all (a group always keeps one).
+  if (Array.isArray(change.admins) && change.admins.length > 0) c.admins = change.admins;
   if ((change.removed || []).includes(state.me)) {
     c.removed = true;
   } else if ((change.members || []).includes(state.me)) {
     c.removed = false;
     c.onServer = true;
   }
-  const note = memberNote(change, renamed, state.me);
+  rememberGroup(c);
+  const note = memberNote(change, state.me);
   if (note) c.notes.push({ afterSeq: c.lastSeq, time: Date.now(), text: note, key: `n${c.notes.length}` });
   render();
 }
@@ -513,36 +532,16 @@ function lastSeqOnScreen() {
 
 // ------------------------------------------------------------------ HTTP API
 
-class RouteMissing extends Error {}
-
-/**
- * Calls the HTTP API. Routes that cannot answer 404 for a missing resource pass
- * `missingOn404`: their 404 means this server has not got the route yet (RouteMissing).
- */
-async function api(method, path, body, missingOn404) {
-  try {
-    return await state.client.api.call(method, path, body);
-  } catch (e) {
-    if (e instanceof ParleyHttpError && e.status === 404 && missingOn404) throw new RouteMissing(path);
-    throw e;
-  }
+function api(method, path, body) {
+  return state.client.api.call(method, path, body);
 }
 
-/** Runs a call of a route this server may not have yet; says so instead of failing. */
-async function optional(feature, what, call) {
-  try {
-    await call();
-    return true;
-  } catch (e) {
-    if (e instanceof RouteMissing) {
-      state.apiMissing.add(feature);
-      showNotice(`This server does not offer ${what} yet.`);
-    } else {
-      showNotice(e.message);
-    }
-    render();
-    return false;
+/** What a refused HTTP call tells the user: a 403 says who may do it, anything else its reason. */
+function refusal(e, what) {
+  if (e instanceof ParleyHttpError && e.status === 403) {
+    return e.code === 'BLOCKED' ? `You cannot ${what}: ${e.message}` : `Not allowed to ${what}: ${e.message}`;
   }
+  return `Could not ${what}: ${e.message}`;
 }
 
 async function refreshFromApi() {
@@ -554,12 +553,11 @@ async function refreshFromApi() {
  * direct conversation has read (`peerReadSeq`: "Seen" after a reload), `muted` and `unreadMentions`.
  */
 async function refreshConversations() {
-  if (state.apiMissing.has('conversations')) return;
   try {
     let cursor = null;
     do {
       const query = cursor ? `?limit=200&cursor=${encodeURIComponent(cursor)}` : '?limit=200';
-      const json = await api('GET', `/conversations${query}`, undefined, true);
+      const json = await api('GET', `/conversations${query}`);
       for (const s of (json && json.conversations) || []) {
         if (s.left) continue; // no longer a member
         applySummary(s, false);
@@ -568,18 +566,17 @@ async function refreshConversations() {
     } while (cursor);
     render();
   } catch (e) {
-    if (e instanceof RouteMissing) state.apiMissing.add('conversations');
+    showNotice(refusal(e, 'load the conversations'));
   }
 }
 
 async function refreshBlocks() {
-  if (state.apiMissing.has('blocks')) return;
   try {
-    const json = await api('GET', '/blocks', undefined, true);
+    const json = await api('GET', '/blocks');
     state.blocked = new Set((json && json.blocked) || []);
     render();
   } catch (e) {
-    if (e instanceof RouteMissing) state.apiMissing.add('blocks');
+    showNotice(refusal(e, 'load the people you blocked'));
   }
 }
 
@@ -590,95 +587,121 @@ function schedulePresence() {
 }
 
 async function refreshPresence() {
-  if (state.apiMissing.has('presence')) return;
   const peers = [...new Set([...state.conversations.values()]
     .filter((c) => c.kind === 'direct' && c.peer !== state.me).map((c) => c.peer))];
   if (peers.length === 0) return;
   try {
-    const json = await api('GET', `/presence?users=${peers.map(encodeURIComponent).join(',')}`, undefined, true);
-    for (const p of (json && json.presence) || []) onPresence(p);
+    // At most 100 users per call (docs/protocol.md).
+    for (let i = 0; i < peers.length; i += 100) {
+      const json = await api('GET', `/presence?users=${peers.slice(i, i + 100).map(encodeURIComponent).join(',')}`);
+      for (const p of (json && json.presence) || []) onPresence(p);
+    }
   } catch (e) {
-    if (e instanceof RouteMissing) state.apiMissing.add('presence');
+    showNotice(refusal(e, 'load who is online'));
   }
+}
+
+/** A group response (`POST /groups`, `POST .../members`, `PATCH /groups/{id}`): the group as it is now. */
+function applyGroup(group) {
+  const c = conversation(group.conversationId);
+  c.kind = 'group';
+  if (group.name) c.name = group.name;
+  if (Array.isArray(group.members)) c.members = group.members;
+  if (Array.isArray(group.admins)) c.admins = group.admins;
+  c.onServer = true;
+  rememberGroup(c);
+  return c;
 }
 
 async function createGroup(name, members) {
   const error = $('group-error');
   error.textContent = '';
   try {
-    const group = await api('POST', '/groups', { name, members }, true);
-    const c = conversation(group.conversationId);
-    c.kind = 'group';
-    c.name = group.name || name;
-    c.members = group.members || null;
-    c.admins = group.admins || [state.me]; // the creator is the first admin
-    c.onServer = true;
+    const c = applyGroup(await api('POST', '/groups', { name, members }));
     c.noOlder = true;
     $('group-form').reset();
     $('group-panel').open = false;
     open(c.id);
   } catch (e) {
-    if (e instanceof RouteMissing) {
-      state.apiMissing.add('groups');
-      render();
-    } else {
-      error.textContent = e.message;
-    }
+    error.textContent = refusal(e, 'create the group');
   }
 }
 
-async function changeMembers(method, path, body) {
+/**
+ * Runs an admin-only call on the open group. A 403 says why in the notice; when it says the user
+ * is no admin (a page that did not know), the admin controls go away.
+ */
+async function adminCall(what, call) {
+  const c = state.conversations.get(state.openId);
+  if (!c || !state.client) return;
   try {
-    const group = await api(method, path, body, false);
-    if (group && group.conversationId) onMembers({ ...group, added: [], removed: [] });
+    const group = await call(c);
+    if (group && group.conversationId) applyGroup(group);
   } catch (e) {
-    showNotice(e.message);
+    showNotice(refusal(e, what));
+    if (e instanceof ParleyHttpError && e.status === 403 && !isAdmin(c)) c.admins = (c.admins || []).filter((a) => a !== state.me);
   }
+  render();
+}
+
+const groupPath = (c, ...rest) => ['/groups', c.id, ...rest].map((part, i) => (i === 0 ? part : encodeURIComponent(part))).join('/');
+
+function addMember(userId) {
+  adminCall(`add ${userId}`, (c) => api('POST', groupPath(c, 'members'), { members: [userId] }));
+}
+
+function removeMember(userId) {
+  adminCall(`remove ${userId}`, (c) => api('DELETE', groupPath(c, 'members', userId)));
+}
+
+function renameGroup(name) {
+  adminCall('rename the group', (c) => api('PATCH', groupPath(c), { name }));
+}
+
+function changeAdmin(userId, promote) {
+  adminCall(promote ? `make ${userId} an admin` : `remove ${userId} as admin`,
+    (c) => api(promote ? 'PUT' : 'DELETE', groupPath(c, 'admins', userId)));
+}
+
+/** Leaves the open group; the last admin names who takes over (the group always keeps an admin). */
+async function leaveGroup() {
+  const c = state.conversations.get(state.openId);
+  if (!c || !state.client) return;
+  const successor = $('leave-successor').value;
+  const query = isLastAdmin(c, state.me) && successor ? `?successor=${encodeURIComponent(successor)}` : '';
+  try {
+    await api('DELETE', groupPath(c, 'members', state.me) + query);
+  } catch (e) {
+    showNotice(refusal(e, 'leave the group'));
+  }
+  render();
 }
 
 async function toggleMute() {
   const c = state.conversations.get(state.openId);
-  if (!c) return;
+  if (!c || !state.client) return;
   const muted = !c.muted;
-  await optional('settings', 'muting', async () => {
-    await api('PUT', `/conversations/${encodeURIComponent(c.id)}/settings`, { muted }, true);
-    c.muted = muted;
-  });
+  try {
+    const settings = await api('PUT', `/conversations/${encodeURIComponent(c.id)}/settings`, { muted });
+    c.muted = settings && typeof settings.muted === 'boolean' ? settings.muted : muted;
+  } catch (e) {
+    showNotice(refusal(e, muted ? 'mute this conversation' : 'unmute this conversation'));
+  }
   render();
 }
 
 async function toggleBlock() {
   const c = state.conversations.get(state.openId);
-  if (!c || c.kind !== 'direct') return;
+  if (!c || c.kind !== 'direct' || !state.client) return;
   const blocked = state.blocked.has(c.peer);
-  await optional('blocks', 'blocking', async () => {
-    await api(blocked ? 'DELETE' : 'PUT', `/blocks/${encodeURIComponent(c.peer)}`, undefined, true);
+  try {
+    await api(blocked ? 'DELETE' : 'PUT', `/blocks/${encodeURIComponent(c.peer)}`);
     if (blocked) state.blocked.delete(c.peer);
     else state.blocked.add(c.peer);
-  });
-  render();
-}
-
-async function renameGroup(name) {
-  const c = state.conversations.get(state.openId);
-  if (!c) return;
-  await optional('admin', 'renaming groups', async () => {
-    const group = await api('PATCH', `/groups/${encodeURIComponent(c.id)}`, { name }, true);
-    if (group && group.name) c.name = group.name;
-  });
-  render();
-}
-
-async function changeAdmin(userId, add) {
-  const c = state.conversations.get(state.openId);
-  if (!c) return;
-  await optional('admin', 'group admins', async () => {
-    await api(add ? 'PUT' : 'DELETE', `/groups/${encodeURIComponent(c.id)}/admins/${encodeURIComponent(userId)}`, undefined, true);
-    const admins = new Set(c.admins || []);
-    if (add) admins.add(userId);
-    else admins.delete(userId);
-    c.admins = [...admins];
-  });
+    if (blocked) refreshPresence(); // hidden while blocked: shown again as it is now
+  } catch (e) {
+    showNotice(refusal(e, blocked ? `unblock ${c.peer}` : `block ${c.peer}`));
+  }
   render();
 }
 
@@ -775,9 +798,6 @@ function renderList() {
   badge.textContent = String(total);
   badge.setAttribute('aria-label', `${total} unread`);
   document.title = total > 0 ? `(${total}) Parley` : 'Parley';
-  const groupsMissing = state.apiMissing.has('groups');
-  $('group-create').disabled = groupsMissing;
-  if (groupsMissing) $('group-error').textContent = 'This server does not offer groups yet.';
 }
 
 /** The "start a chat" field suggests the people the user has talked to and the groups they are in. */
@@ -966,18 +986,36 @@ function placeScroll(timeline, divider) {
 
 function renderHeaderTools(c) {
   const mute = $('mute-toggle');
-  mute.hidden = c.removed || state.apiMissing.has('settings');
+  mute.hidden = c.removed || !c.onServer;
   mute.textContent = c.muted ? 'Unmute' : 'Mute';
   mute.setAttribute('aria-pressed', String(c.muted));
+  $('conversation-muted').hidden = !c.muted;
   const block = $('block-toggle');
   const blocked = c.kind === 'direct' && state.blocked.has(c.peer);
-  block.hidden = c.kind !== 'direct' || c.peer === state.me || state.apiMissing.has('blocks');
+  block.hidden = c.kind !== 'direct' || c.peer === state.me;
   block.textContent = blocked ? 'Unblock' : 'Block';
   block.setAttribute('aria-pressed', String(blocked));
-  $('group-tools').hidden = c.kind !== 'group' || c.removed || state.apiMissing.has('groups');
-  const noAdmin = state.apiMissing.has('admin');
-  $('rename-form').hidden = noAdmin;
-  $('admin-form').hidden = noAdmin;
+  $('group-tools').hidden = c.kind !== 'group' || c.removed;
+  // Only admins add, remove, rename, promote and demote: a member is not offered what the server refuses.
+  const admin = offersAdminControls(c, state.me);
+  for (const id of ['member-form', 'rename-form', 'admin-form']) $(id).hidden = !admin;
+  $('group-tools').dataset.role = roleIn(c, state.me);
+  renderSuccessors(c);
+}
+
+/** The last admin leaving names who takes over: the other members to pick from. */
+function renderSuccessors(c) {
+  const needed = isLastAdmin(c, state.me);
+  $('leave-successor-row').hidden = !needed;
+  fillOptions($('leave-successor'), needed ? c.members.filter((m) => m !== state.me) : []);
+  fillOptions($('group-member-ids'), (c.members || []).filter((m) => m !== state.me));
+}
+
+function fillOptions(list, values) {
+  const signature = JSON.stringify(values);
+  if (list.dataset.signature === signature) return;
+  list.dataset.signature = signature;
+  list.replaceChildren(...values.map((v) => el('option', { value: v, text: v })));
 }
 
 /** The line above the message box while editing or replying. */
@@ -1198,6 +1236,8 @@ function signOut() {
   state.me = null;
   if (state.client) state.client.close();
   if (state.store) state.store.clear(); // this device's cursors and unsent messages go with the sign-in
+  if (state.groups) state.groups.clear();
+  state.groups = null;
   state.client = null;
   state.store = null;
   state.ready = false;
@@ -1274,9 +1314,15 @@ function bind() {
   $('member-form').addEventListener('submit', (event) => {
     event.preventDefault();
     const userId = $('member-user').value.trim();
-    if (!USER_ID.test(userId) || !state.openId) return;
+    if (!USER_ID.test(userId)) return;
     $('member-user').value = '';
-    changeMembers('POST', `/groups/${encodeURIComponent(state.openId)}/members`, { members: [userId] });
+    addMember(userId);
+  });
+  $('member-remove').addEventListener('click', () => {
+    const userId = $('member-user').value.trim();
+    if (!USER_ID.test(userId)) return;
+    $('member-user').value = '';
+    removeMember(userId);
   });
   $('rename-form').addEventListener('submit', (event) => {
     event.preventDefault();
@@ -1294,11 +1340,7 @@ function bind() {
     const userId = $('admin-user').value.trim();
     if (USER_ID.test(userId)) changeAdmin(userId, false);
   });
-  $('leave-group').addEventListener('click', () => {
-    if (!state.openId) return;
-    changeMembers('DELETE',
-      `/groups/${encodeURIComponent(state.openId)}/members/${encodeURIComponent(state.me)}`, undefined);
-  });
+  $('leave-group').addEventListener('click', leaveGroup);
   $('mute-toggle').addEventListener('click', toggleMute);
   $('block-toggle').addEventListener('click', toggleBlock);
 

@@ -33,17 +33,30 @@ export function mentionsIn(text, candidates, me) {
   return [...found];
 }
 
-/** The timeline's line for a membership change, or null when it names none. */
-export function memberNote(change, renamed, me) {
+/**
+ * The timeline's line for a `members` frame (who joined, left, was removed, made admin or no longer
+ * admin, and a rename), or null when it names none.
+ */
+export function memberNote(change, me) {
   const who = (id) => (id === me ? 'you' : id);
   const by = change.by ? (change.by === me ? 'You' : change.by) : 'Someone';
-  const added = (change.added || []).map(who);
+  const list = (ids) => (ids || []).map(who).join(', ');
+  const added = change.added || [];
   const removed = change.removed || [];
   const parts = [];
-  if (added.length > 0) parts.push(`${by} added ${added.join(', ')}`);
+  if (added.includes(change.by)) {
+    parts.push(`${by} created the group${change.name ? ` "${change.name}"` : ''}`); // the creator is among those added
+  } else if (added.length > 0) {
+    parts.push(`${by} added ${list(added)}`);
+  }
+  if (change.renamed) parts.push(`${by} renamed the group to "${change.name}"`);
+  const promoted = change.promoted || [];
+  if (promoted.length > 0) parts.push(`${by} made ${list(promoted)} ${promoted.length === 1 ? 'an admin' : 'admins'}`);
+  const demoted = change.demoted || [];
+  if (demoted.length === 1 && demoted[0] === change.by) parts.push(`${by} ${change.by === me ? 'are' : 'is'} no longer an admin`);
+  else if (demoted.length > 0) parts.push(`${by} removed admin rights from ${list(demoted)}`);
   if (removed.length === 1 && removed[0] === change.by) parts.push(`${by} left`);
-  else if (removed.length > 0) parts.push(`${by} removed ${removed.map(who).join(', ')}`);
-  if (renamed) parts.push(`${by} renamed the group to "${change.name}"`);
+  else if (removed.length > 0) parts.push(`${by} removed ${list(removed)}`);
   return parts.length > 0 ? parts.join('; ') : null;
 }
 

@@ -151,6 +151,15 @@ final class ChatPage {
         return found[0];
     }
 
+    /** The status line under the user's message with this text ("Sent", "Seen", "Not sent: ..."). */
+    String statusOf(String text) {
+        return (String) driver.executeScript("""
+                const li = [...document.querySelectorAll('#messages [data-testid="message"]')]
+                  .find(m => m.querySelector('[data-testid="message-text"]').textContent === arguments[0]);
+                const status = li && li.querySelector('[data-testid="message-status"]');
+                return status ? status.textContent : '';""", text);
+    }
+
     /** The message at this seq in the open conversation's timeline. */
     WebElement message(String seq) {
         return await("message " + seq + " on screen", d -> {
@@ -281,6 +290,65 @@ final class ChatPage {
             tools.findElement(By.tagName("summary")).click();
         }
         await("the group tools open", d -> d.findElement(By.id("leave-group")).isDisplayed());
+    }
+
+    /** Creates a group in the "New group" panel and waits until it opens; answers its id. */
+    String createGroup(String name, String... members) {
+        driver.findElement(By.cssSelector("#group-panel summary")).click();
+        type(By.id("group-name"), name);
+        type(By.id("group-members"), String.join(",", members));
+        driver.findElement(By.id("group-create")).click();
+        return await("the new group to open", d -> {
+            String id = d.findElement(By.id("conversation-title")).getDomAttribute("data-conversation-id");
+            return id != null && id.startsWith("grp:") ? id : null;
+        });
+    }
+
+    /** Fills the field of the "Manage group" panel and presses the button (add, remove, rename, admin rights). */
+    void manageGroup(String field, String value, String button) {
+        openGroupTools();
+        type(By.id(field), value);
+        driver.findElement(By.id(button)).click();
+    }
+
+    /** Whether the "Manage group" panel offers the admin-only controls (add or remove members, rename, admin rights). */
+    boolean offersAdminControls() {
+        openGroupTools();
+        return List.of("member-add", "member-remove", "rename-submit", "admin-add", "admin-remove").stream()
+                .allMatch(id -> driver.findElement(By.id(id)).isDisplayed());
+    }
+
+    /** Whether none of the admin-only controls is on screen. */
+    boolean hidesAdminControls() {
+        openGroupTools();
+        return List.of("member-add", "member-remove", "rename-submit", "admin-add", "admin-remove").stream()
+                .noneMatch(id -> driver.findElement(By.id(id)).isDisplayed());
+    }
+
+    String title() {
+        return driver.findElement(By.id("conversation-title")).getText();
+    }
+
+    String membersShown() {
+        return driver.findElement(By.id("conversation-members")).getText();
+    }
+
+    /** The notice line at the top of the page (errors and refusals), empty when none is shown. */
+    String notice() {
+        WebElement notice = driver.findElement(By.id("notice"));
+        return notice.isDisplayed() ? notice.getText() : "";
+    }
+
+    /** The header's toggle button ({@code mute-toggle}, {@code block-toggle}): clicked, then its label awaited. */
+    void toggle(String id, String labelAfter) {
+        driver.findElement(By.id(id)).click();
+        await(id + " to read " + labelAfter, d -> labelAfter.equals(d.findElement(By.id(id)).getText()));
+    }
+
+    /** What a screen reader hears of the conversation's line in the list (name, presence, unread, muted). */
+    String listEntryOf(String conversationId) {
+        List<WebElement> buttons = conversationButtons(conversationId);
+        return buttons.isEmpty() ? "" : buttons.get(0).getDomProperty("textContent");
     }
 
     /** The unread count the conversation list shows for the conversation (0 when not listed). */
