@@ -3,6 +3,7 @@ package dev.parley.it.web;
 import static org.assertj.core.api.Assertions.fail;
 
 import dev.parley.it.support.Parley;
+import dev.parley.model.domain.ConversationId;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -62,6 +63,27 @@ abstract class TwoBrowserWindows {
             aliceWindow = null;
             bobWindow = null;
         }
+    }
+
+    /** A direct conversation both windows show: alice wrote its first message, {@code firstSeq}. */
+    record DirectChat(String alice, String bob, String conversation, String firstSeq) {}
+
+    /**
+     * Signs fresh users into both windows; alice opens a chat with bob and sends {@code first}; once
+     * it is sent, bob opens the conversation from his list and sees it.
+     */
+    static DirectChat directChatStartedWith(String first) {
+        String a = Parley.user("alice");
+        String b = Parley.user("bob");
+        String conversation = ConversationId.direct(a, b);
+        alice.signIn(a);
+        bob.signIn(b);
+        alice.openChatWith(b);
+        alice.send(first);
+        String firstSeq = alice.awaitMessage(first, "sent").seq();
+        bob.openFromList(conversation);
+        bob.awaitMessage(first);
+        return new DirectChat(a, b, conversation, firstSeq);
     }
 
     static void shoot(ChromeDriver window, String name) throws Exception {

@@ -3,7 +3,6 @@ package dev.parley.it.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.it.support.Parley;
-import dev.parley.model.domain.ConversationId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,16 +22,10 @@ class WebChatAppBrowserTest extends TwoBrowserWindows {
 
     @Test
     void theSeenMarkIsStillThereAfterAReload() {
-        String a = Parley.user("alice");
-        String b = Parley.user("bob");
-        String conversation = ConversationId.direct(a, b);
-        alice.signIn(a);
-        bob.signIn(b);
-        alice.openChatWith(b);
-        alice.send("did you get the tickets?");
-        alice.awaitMessage("did you get the tickets?", "sent");
-        bob.openFromList(conversation);
-        bob.awaitMessage("did you get the tickets?");
+        DirectChat chat = directChatStartedWith("did you get the tickets?");
+        String a = chat.alice();
+        String b = chat.bob();
+        String conversation = chat.conversation();
         alice.awaitMessage("did you get the tickets?", "seen");
 
         // The receipt came as a live push; after a reload it comes from the server's state.

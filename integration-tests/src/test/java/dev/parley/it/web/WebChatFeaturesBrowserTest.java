@@ -25,16 +25,11 @@ class WebChatFeaturesBrowserTest extends TwoBrowserWindows {
 
     @Test
     void editReactReplyTypeAndDeleteReachTheOtherWindowAndSurviveAReload() throws Exception {
-        String a = Parley.user("alice");
-        String b = Parley.user("bob");
-        String conversation = ConversationId.direct(a, b);
-        alice.signIn(a);
-        bob.signIn(b);
-        alice.openChatWith(b);
-        alice.send("see you at 9");
-        String first = alice.awaitMessage("see you at 9", "sent").seq();
-        bob.openFromList(conversation);
-        bob.awaitMessage("see you at 9");
+        DirectChat chat = directChatStartedWith("see you at 9");
+        String a = chat.alice();
+        String b = chat.bob();
+        String conversation = chat.conversation();
+        String first = chat.firstSeq();
 
         // Alice corrects her message: both windows show the new text, marked edited, at the same seq.
         alice.edit(first, "see you at 10");

@@ -19,16 +19,10 @@ class WebChatSafetyBrowserTest extends TwoBrowserWindows {
 
     @Test
     void aBlockedUsersMessageIsRefusedAndShownAsNotSentAndTheBlockersPresenceIsHidden() {
-        String a = Parley.user("alice");
-        String b = Parley.user("bob");
-        String conversation = ConversationId.direct(a, b);
-        alice.signIn(a);
-        bob.signIn(b);
-        alice.openChatWith(b);
-        alice.send("hi bob");
-        alice.awaitMessage("hi bob", "sent");
-        bob.openFromList(conversation);
-        bob.awaitMessage("hi bob");
+        DirectChat chat = directChatStartedWith("hi bob");
+        String a = chat.alice();
+        String b = chat.bob();
+        String conversation = chat.conversation();
         bob.await("alice shown online", d -> bob.presenceShown().equals("online"));
 
         alice.toggle("block-toggle", "Unblock");
