@@ -120,7 +120,7 @@ public final class DynamoInboxStore implements InboxStore {
         Map<String, AttributeValue> old;
         try {
             dynamo.updateItem(fast.request(table, counts ? NEXT_UNREAD : NEXT));
-            adjustBadge(arrival.userId(), counts ? 1 : 0);
+            adjustBadge(arrival.userId(), counts ? 1 : 0, now);
             return Applied.APPLIED;
         } catch (ConditionalCheckFailedException notNext) {
             old = oldImage(notNext);
@@ -137,7 +137,7 @@ public final class DynamoInboxStore implements InboxStore {
             }
             try {
                 dynamo.updateItem(slow.write().request(table, slow.condition()));
-                adjustBadge(arrival.userId(), slow.unreadDelta());
+                adjustBadge(arrival.userId(), slow.unreadDelta(), now);
                 return Applied.APPLIED;
             } catch (ConditionalCheckFailedException changedMeanwhile) {
                 old = oldImage(changedMeanwhile);
@@ -220,7 +220,7 @@ public final class DynamoInboxStore implements InboxStore {
         try {
             var before = dynamo.updateItem(toEnd.request(table, READ_TO_END).toBuilder()
                     .returnValues(ReturnValue.UPDATED_OLD).build()).attributes();
-            adjustBadge(userId, -Attr.number(before, Inbox.UNREAD, 0));
+            adjustBadge(userId, -Attr.number(before, Inbox.UNREAD, 0), now);
             return ReadOutcome.MOVED;
         } catch (ConditionalCheckFailedException notToTheEnd) {
             old = oldImage(notToTheEnd);
@@ -260,7 +260,7 @@ public final class DynamoInboxStore implements InboxStore {
             }
             try {
                 dynamo.updateItem(write.request(table, condition));
-                adjustBadge(userId, delta);
+                adjustBadge(userId, delta, now);
                 return ReadOutcome.MOVED;
             } catch (ConditionalCheckFailedException changedMeanwhile) {
                 old = oldImage(changedMeanwhile);
@@ -307,7 +307,7 @@ public final class DynamoInboxStore implements InboxStore {
         try {
             var before = dynamo.updateItem(left.request(table, STILL_MEMBER).toBuilder()
                     .returnValues(ReturnValue.UPDATED_OLD).build()).attributes();
-            adjustBadge(userId, -Attr.number(before, Inbox.UNREAD, 0));
+            adjustBadge(userId, -Attr.number(before, Inbox.UNREAD, 0), now);
         } catch (ConditionalCheckFailedException noEntry) {
             // never listed: nothing for devices to drop
         }
@@ -324,7 +324,8 @@ public final class DynamoInboxStore implements InboxStore {
                     .expressionAttributeNames(Write.used(NAMES, condition))
                     .expressionAttributeValues(values.isEmpty() ? null : values)
                     .returnValues(ReturnValue.ALL_OLD)).attributes();
-            adjustBadge(entry.userId(), entry.unread() - Attr.number(before == null ? Map.of() : before, Inbox.UNREAD, 0));
+            adjustBadge(entry.userId(), entry.unread() - Attr.number(before == null ? Map.of() : before, Inbox.UNREAD, 0),
+                    entry.changedAt());
             return true;
         } catch (ConditionalCheckFailedException changedMeanwhile) {
             return false;
@@ -405,15 +406,17 @@ public final class DynamoInboxStore implements InboxStore {
      * {@link #badge} recomputes it (a missing or negative counter, or one not checked for
      * {@link #BADGE_RECHECK}).
      */
-    private void adjustBadge(String userId, long delta) {
+    private void adjustBadge(String userId, long delta, long now) {
         if (delta == 0) {
             return;
         }
         try {
+            // A counter this ADD creates starts exact (every write that changes an entry's unread
+            // moves it), so it is stamped as checked and not recounted at the user's first badge.
             dynamo.updateItem(update -> update.tableName(table).key(badgeKey(userId))
-                    .updateExpression("ADD #unread :delta")
-                    .expressionAttributeNames(Map.of("#unread", Inbox.UNREAD))
-                    .expressionAttributeValues(Map.of(":delta", n(delta))));
+                    .updateExpression("ADD #unread :delta SET #checked = if_not_exists(#checked, :now)")
+                    .expressionAttributeNames(Map.of("#unread", Inbox.UNREAD, "#checked", BADGE_CHECKED_AT))
+                    .expressionAttributeValues(Map.of(":delta", n(delta), ":now", n(now))));
         } catch (RuntimeException failed) {
             dev.parley.functions.observability.Telemetry.event("inbox-badge").field("userId", userId)
                     .field("outcome", "failed").field("error", failed.toString())
@@ -435,8 +438,15 @@ public final class DynamoInboxStore implements InboxStore {
             if (counted >= 0 && checkedAt > now - BADGE_RECHECK.toMillis()) {
                 return counted;
             }
-            total = totalUnread(userId);
+            Recount recount = recount(userId);
+            total = recount.total();
             long computed = total;
+            if (recount.lastChangedAt() > now - BADGE_SETTLE.toMillis()) {
+                // An entry changed moments ago: its writer's ADD may still be in flight, and a SET
+                // now would count that change twice (the total has it, the ADD adds it again).
+                // Answer the total without storing it; a quieter moment stores it.
+                return computed;
+            }
             // Conditional on the counter read above: a writer's ADD between that read and this SET
             // would otherwise be overwritten by a total counted before its entry write (lost).
             try {
@@ -453,6 +463,31 @@ public final class DynamoInboxStore implements InboxStore {
             }
         }
         return total;
+    }
+
+    /**
+     * How long after an entry's last change its writer's badge {@code ADD} may still be in flight
+     * (the entry write and the ADD are two calls of one fan-out or read, SDK retries included).
+     */
+    static final Duration BADGE_SETTLE = Duration.ofSeconds(10);
+
+    private record Recount(long total, long lastChangedAt) {}
+
+    /** The sum of the entries' unread, and the latest change among them. */
+    private Recount recount(String userId) {
+        long total = 0;
+        long lastChangedAt = 0;
+        for (Map<String, AttributeValue> item : dynamo.queryPaginator(query -> query.tableName(table)
+                        .keyConditionExpression("#user = :user AND begins_with(#item, :prefix)")
+                        .projectionExpression("#unread, #changed")
+                        .expressionAttributeNames(Map.of("#user", Inbox.USER_ID, "#item", Inbox.ITEM,
+                                "#unread", Inbox.UNREAD, "#changed", Inbox.CHANGED_AT))
+                        .expressionAttributeValues(Map.of(":user", s(userId), ":prefix", s(Inbox.ENTRY_PREFIX))))
+                .items()) {
+            total += Attr.number(item, Inbox.UNREAD, 0);
+            lastChangedAt = Math.max(lastChangedAt, Attr.number(item, Inbox.CHANGED_AT, 0));
+        }
+        return new Recount(total, lastChangedAt);
     }
 
     private static final String BADGE_ITEM = "#badge";

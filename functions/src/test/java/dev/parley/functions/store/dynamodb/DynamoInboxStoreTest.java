@@ -13,11 +13,13 @@ import dev.parley.functions.store.InboxStore.ReadOutcome;
 import dev.parley.functions.store.SyncCursor;
 import dev.parley.functions.support.TestDynamo;
 import dev.parley.model.config.Setting;
+import dev.parley.model.tables.Tables.Inbox;
 import dev.parley.model.errors.BadRequestException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Random;
 import java.util.Set;
@@ -29,6 +31,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** The sync store on DynamoDB Local: unread stays exact whatever order and however often fan-out applies. */
 class DynamoInboxStoreTest {
@@ -353,6 +356,29 @@ class DynamoInboxStoreTest {
         // A day later the counter is checked against the entries (here: still right).
         assertThat(inbox.badge(user, T0 + Duration.ofDays(2).toMillis())).isEqualTo(1);
         assertThat(inbox.totalUnread(user)).isEqualTo(1);
+    }
+
+    @Test
+    void aRecountNeverStoresATotalThatAnInFlightBadgeAddWouldCountAgain() {
+        inbox.apply(message(1, false), T0);
+        long later = T0 + Duration.ofDays(2).toMillis(); // the counter is due for its daily check
+        // Message 2's fan-out has written bob's entry; its ADD on the counter has not landed yet.
+        var dynamo = TestDynamo.client();
+        String table = TestDynamo.table(Setting.INBOX_TABLE);
+        dynamo.updateItem(update -> update.tableName(table)
+                .key(Map.of(Inbox.USER_ID, AttributeValue.fromS(user), Inbox.ITEM, AttributeValue.fromS(Inbox.ENTRY_PREFIX + group)))
+                .updateExpression("ADD #unread :one SET #changed = :later")
+                .expressionAttributeNames(Map.of("#unread", Inbox.UNREAD, "#changed", Inbox.CHANGED_AT))
+                .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"), ":later", AttributeValue.fromN(Long.toString(later)))));
+        assertThat(inbox.badge(user, later + 1_000)).isEqualTo(2);
+
+        dynamo.updateItem(update -> update.tableName(table)
+                .key(Map.of(Inbox.USER_ID, AttributeValue.fromS(user), Inbox.ITEM, AttributeValue.fromS("#badge")))
+                .updateExpression("ADD #unread :one")
+                .expressionAttributeNames(Map.of("#unread", Inbox.UNREAD))
+                .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"))));
+        assertThat(inbox.badge(user, later + 2_000)).as("the ADD landed after the recount").isEqualTo(2);
+        assertThat(inbox.badge(user, later + DynamoInboxStore.BADGE_SETTLE.toMillis() + 3_000)).isEqualTo(2);
     }
 
     /** Counts the seqs in (after, upTo] matching a predicate. */
