@@ -53,6 +53,7 @@ public final class LocalQueue extends Handler.Abstract {
     private final Map<String, Long> deduplication = new java.util.HashMap<>();
     private final java.util.concurrent.atomic.AtomicInteger redeliveries = new java.util.concurrent.atomic.AtomicInteger();
     private final java.util.concurrent.atomic.AtomicInteger deduplicated = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
     private final ScheduledExecutorService workers;
 
     private record Pending(String messageId, String body, String md5, String groupId, String deduplicationId, long sequence) {}
@@ -189,6 +190,7 @@ public final class LocalQueue extends Handler.Abstract {
             } else {
                 java.util.ArrayDeque<Pending> waiting = groups.computeIfAbsent(groupId, g -> new java.util.ArrayDeque<>());
                 waiting.add(new Pending(messageId, body, md5, groupId, deduplicationId, seq));
+                accepted.incrementAndGet();
                 start = waiting.size() == 1;
             }
         }
@@ -232,6 +234,11 @@ public final class LocalQueue extends Handler.Abstract {
         if (more) {
             workers.execute(() -> deliverHead(groupId, 1));
         }
+    }
+
+    /** Messages accepted for delivery (FIFO queues, duplicates excepted), since the start. */
+    public int accepted() {
+        return accepted.get() + (next == null ? 0 : next.accepted());
     }
 
     /** Messages delivered again after a failure (FIFO queues), since the start. */

@@ -67,7 +67,7 @@ public final class Catalogue {
      */
     public static final FunctionSpec CONNECT = new FunctionSpec("Connect", HANDLERS + "ConnectHandler",
             List.of(new WebSocketRoute("$connect", false)),
-            List.of(TableAccess.of(CONNECTIONS, PUT_ITEM, QUERY, DELETE_ITEM, UPDATE_ITEM), TableAccess.of(PRESENCE, UPDATE_ITEM),
+            List.of(TableAccess.of(CONNECTIONS, PUT_ITEM, QUERY, DELETE_ITEM, UPDATE_ITEM, BATCH_GET_ITEM), TableAccess.of(PRESENCE, UPDATE_ITEM),
                     TableAccess.of(CONVERSATIONS, QUERY_INDEX), TableAccess.of(INBOX, QUERY)),
             true, true, MESSAGE_TIMEOUT);
 
@@ -119,7 +119,7 @@ public final class Catalogue {
      */
     public static final FunctionSpec TYPING = new FunctionSpec("Typing", HANDLERS + "TypingHandler",
             List.of(new WebSocketRoute("typing", true)),
-            List.of(TableAccess.of(CONVERSATIONS, GET_ITEM, QUERY), TableAccess.of(CONNECTIONS, QUERY, DELETE_ITEM, UPDATE_ITEM),
+            List.of(TableAccess.of(CONVERSATIONS, GET_ITEM, QUERY), TableAccess.of(CONNECTIONS, QUERY, DELETE_ITEM, UPDATE_ITEM, BATCH_GET_ITEM),
                     TableAccess.of(INBOX, GET_ITEM)),
             true, true, MESSAGE_TIMEOUT);
 
@@ -160,7 +160,7 @@ public final class Catalogue {
      */
     public static final FunctionSpec READ_CURSOR = new FunctionSpec("Read", HANDLERS + "ReadHandler",
             List.of(new WebSocketRoute("read", false)),
-            List.of(TableAccess.of(CONVERSATIONS, GET_ITEM), TableAccess.of(CONNECTIONS, QUERY, DELETE_ITEM, UPDATE_ITEM),
+            List.of(TableAccess.of(CONVERSATIONS, GET_ITEM), TableAccess.of(CONNECTIONS, QUERY, DELETE_ITEM, UPDATE_ITEM, BATCH_GET_ITEM),
                     TableAccess.of(INBOX, UPDATE_ITEM), TableAccess.of(MESSAGES, QUERY),
                     TableAccess.of(RATE_LIMITS, UPDATE_ITEM)),
             true, true, MESSAGE_TIMEOUT);
@@ -177,7 +177,7 @@ public final class Catalogue {
                     new HttpRoute("PUT", "/groups/{id}/admins/{userId}"),
                     new HttpRoute("DELETE", "/groups/{id}/admins/{userId}")),
             List.of(TableAccess.of(CONVERSATIONS, GET_ITEM, QUERY, PUT_ITEM, UPDATE_ITEM, BATCH_WRITE_ITEM, DELETE_ITEM),
-                    TableAccess.of(CONNECTIONS, QUERY, DELETE_ITEM, UPDATE_ITEM), TableAccess.of(INBOX, GET_ITEM, PUT_ITEM, UPDATE_ITEM),
+                    TableAccess.of(CONNECTIONS, QUERY, DELETE_ITEM, UPDATE_ITEM, BATCH_GET_ITEM), TableAccess.of(INBOX, GET_ITEM, PUT_ITEM, UPDATE_ITEM),
                     TableAccess.of(RATE_LIMITS, UPDATE_ITEM)),
             true, true, MESSAGE_TIMEOUT);
 
@@ -202,7 +202,7 @@ public final class Catalogue {
                     new HttpRoute("GET", "/blocks"), new HttpRoute("PUT", "/conversations/{id}/settings")),
             List.of(TableAccess.of(INBOX, PUT_ITEM, DELETE_ITEM, QUERY, UPDATE_ITEM, GET_ITEM),
                     TableAccess.of(CONVERSATIONS, GET_ITEM, UPDATE_ITEM), TableAccess.of(RATE_LIMITS, UPDATE_ITEM),
-                    TableAccess.of(CONNECTIONS, QUERY, DELETE_ITEM, UPDATE_ITEM), TableAccess.of(PRESENCE, GET_ITEM)),
+                    TableAccess.of(CONNECTIONS, QUERY, DELETE_ITEM, UPDATE_ITEM, BATCH_GET_ITEM), TableAccess.of(PRESENCE, GET_ITEM)),
             true, true, MESSAGE_TIMEOUT);
 
     /** Removing a device also removes its ack positions from the sync store. */
@@ -221,7 +221,7 @@ public final class Catalogue {
     /** Consumes the presence queue: publishes "offline" once the reconnect grace period is over. */
     public static final FunctionSpec PRESENCE_CHECK = new FunctionSpec("PresenceCheck", HANDLERS + "PresenceCheckHandler",
             List.of(new QueueMessages(Queues.PRESENCE)),
-            List.of(TableAccess.of(CONNECTIONS, QUERY, DELETE_ITEM, UPDATE_ITEM), TableAccess.of(PRESENCE, GET_ITEM, UPDATE_ITEM),
+            List.of(TableAccess.of(CONNECTIONS, QUERY, DELETE_ITEM, UPDATE_ITEM, BATCH_GET_ITEM), TableAccess.of(PRESENCE, GET_ITEM, UPDATE_ITEM),
                     TableAccess.of(CONVERSATIONS, QUERY_INDEX), TableAccess.of(INBOX, QUERY)),
             true, false, Duration.ofSeconds(30));
 
