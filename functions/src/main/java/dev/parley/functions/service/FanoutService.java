@@ -218,10 +218,15 @@ public final class FanoutService {
         }
     }
 
-    /** One connection's posts, in order; after a 410 the connection gets nothing more. */
+    /**
+     * One connection's posts, in order; after a 410 the connection gets nothing more. After a
+     * failed post it gets nothing more either: the later entries are failed with it and come with
+     * the retry, so the connection never sees an entry before one that precedes it.
+     */
     private void postInOrder(Connection connection, List<FanoutPlan.Post> posts, Set<String> failed, Set<String> gone,
                              FanoutReport report) {
-        for (FanoutPlan.Post post : posts) {
+        for (int i = 0; i < posts.size(); i++) {
+            FanoutPlan.Post post = posts.get(i);
             try {
                 Poster.Outcome outcome = poster.post(connection, post.frame(), Poster.Policy.RETRY);
                 report.record(post.deliveryId(), outcome.result(), outcome.throttled());
@@ -236,7 +241,8 @@ public final class FanoutService {
                 }
             } catch (Poster.PostFailedException postFailed) {
                 report.record(post.deliveryId(), Poster.Result.FAILED, postFailed.throttled());
-                failed.add(post.deliveryId());
+                posts.subList(i, posts.size()).forEach(unsent -> failed.add(unsent.deliveryId()));
+                return;
             }
         }
     }
