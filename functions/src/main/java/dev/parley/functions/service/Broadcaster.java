@@ -2,6 +2,7 @@ package dev.parley.functions.service;
 
 import dev.parley.functions.store.Connection;
 import dev.parley.functions.store.ConnectionStore;
+import dev.parley.functions.store.LiveUser;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -33,20 +34,20 @@ public final class Broadcaster {
     /** Posts to every connection of the users except {@code exceptConnectionId} (may be null); returns users reached. */
     public int broadcast(Collection<String> userIds, String frame, String exceptConnectionId) {
         List<String> users = new ArrayList<>(new LinkedHashSet<>(userIds));
-        Map<String, Future<Map<String, List<Connection>>>> lookups = new HashMap<>();
+        Map<String, Future<Map<String, LiveUser>>> lookups = new HashMap<>();
         if (users.size() > 1) {
             for (int from = 0; from < users.size(); from += FanoutLookups.USERS_PER_LOOKUP) {
                 List<String> part = users.subList(from, Math.min(users.size(), from + FanoutLookups.USERS_PER_LOOKUP));
-                Future<Map<String, List<Connection>>> lookup = executor.submit(() -> connections.forUsers(part));
+                Future<Map<String, LiveUser>> lookup = executor.submit(() -> connections.forUsers(part));
                 part.forEach(user -> lookups.put(user, lookup));
             }
         }
         List<Future<Boolean>> posts = new ArrayList<>();
         for (String userId : users) {
-            Future<Map<String, List<Connection>>> lookup = lookups.get(userId);
+            Future<Map<String, LiveUser>> lookup = lookups.get(userId);
             posts.add(executor.submit(() -> {
                 int delivered = 0;
-                for (Connection connection : lookup == null ? connections.forUser(userId) : lookup.get().get(userId)) {
+                for (Connection connection : lookup == null ? connections.forUser(userId) : lookup.get().get(userId).connections()) {
                     if (!connection.connectionId().equals(exceptConnectionId)
                             && poster.post(connection, frame, Poster.Policy.BEST_EFFORT).result() == Poster.Result.DELIVERED) {
                         delivered++;

@@ -3,6 +3,7 @@ package dev.parley.functions.service;
 import dev.parley.functions.service.FanoutService.Delivery;
 import dev.parley.functions.store.Connection;
 import dev.parley.functions.store.ConnectionStore;
+import dev.parley.functions.store.LiveUser;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -29,7 +30,18 @@ final class FanoutLookups {
 
     /** What was found: members (with the seq they joined after) per conversation, connections per user. */
     record Found(Map<String, Map<String, Long>> membersByConversation, Map<String, List<Connection>> connectionsByUser,
-                 Set<String> failed) {
+                 Set<String> failed, Map<String, LiveUser> liveUsers) {
+        Found(Map<String, Map<String, Long>> membersByConversation, Map<String, List<Connection>> connectionsByUser,
+              Set<String> failed) {
+            this(membersByConversation, connectionsByUser, failed, Map.of());
+        }
+
+        /** Whether a notification may be due for the user (true when not known). */
+        boolean mayNotify(String userId) {
+            LiveUser live = liveUsers.get(userId);
+            return live == null || live.hasOfflineDevice();
+        }
+
         Map<String, Long> members(String conversationId) {
             return membersByConversation.getOrDefault(conversationId, Map.of());
         }
@@ -75,19 +87,21 @@ final class FanoutLookups {
         Set<String> users = new LinkedHashSet<>();
         membersByConversation.values().forEach(members -> users.addAll(members.keySet()));
         List<String> all = new ArrayList<>(users);
-        Map<List<String>, Future<Map<String, List<Connection>>>> lookups = new LinkedHashMap<>();
+        Map<List<String>, Future<Map<String, LiveUser>>> lookups = new LinkedHashMap<>();
         for (int from = 0; from < all.size(); from += USERS_PER_LOOKUP) {
             List<String> part = all.subList(from, Math.min(all.size(), from + USERS_PER_LOOKUP));
             lookups.put(part, executor.submit(() -> connections.forUsers(part)));
         }
         Map<String, List<Connection>> connectionsByUser = new HashMap<>();
+        Map<String, LiveUser> liveUsers = new HashMap<>();
         Set<String> unknownUsers = new HashSet<>();
         lookups.forEach((part, future) -> {
-            Map<String, List<Connection>> found = await(future);
+            Map<String, LiveUser> found = await(future);
             if (found == null) {
                 unknownUsers.addAll(part);
             } else {
-                connectionsByUser.putAll(found);
+                liveUsers.putAll(found);
+                found.forEach((user, live) -> connectionsByUser.put(user, live.connections()));
             }
         });
         Set<String> failed = new HashSet<>();
@@ -97,7 +111,7 @@ final class FanoutLookups {
                 failed.add(delivery.id());
             }
         }
-        return new Found(membersByConversation, connectionsByUser, failed);
+        return new Found(membersByConversation, connectionsByUser, failed, liveUsers);
     }
 
     private static boolean anyOf(Collection<String> members, Set<String> unknown) {

@@ -249,7 +249,8 @@ public final class FanoutService {
 
     /**
      * Offline notifications for the messages served, after every push was made: one notice per
-     * message, queued (or delivered inline without a queue). Best effort.
+     * message naming the recipients with a registered device that is not online, queued (or
+     * delivered inline without a queue). Best effort.
      */
     private int notifyOffline(List<Delivery> deliveries, FanoutLookups.Found found, Set<String> gone) {
         Map<String, List<Connection>> live = new HashMap<>();
@@ -260,8 +261,13 @@ public final class FanoutService {
         for (Delivery delivery : deliveries) {
             Map<String, Long> members = found.membersByConversation().get(delivery.entry().conversationId());
             if (delivery.entry() instanceof Message message && !message.isEvent() && members != null) {
-                messages.add(message);
-                recipients.put(NotificationService.key(message), FanoutPlan.recipients(members, message.seq()));
+                // Only recipients with a registered device that is not online (or devices not known):
+                // the others need no notice, and the notification function reads no device for them.
+                List<String> due = FanoutPlan.recipients(members, message.seq()).stream().filter(found::mayNotify).toList();
+                if (!due.isEmpty()) {
+                    messages.add(message);
+                    recipients.put(NotificationService.key(message), due);
+                }
             }
         }
         return notifications.afterBatch(messages, recipients, live);

@@ -22,14 +22,14 @@ public interface ConnectionStore {
     List<Connection> forUser(String userId);
 
     /**
-     * The live connections of many users at once, for fan-out: every user asked for is a key of
-     * the answer (an empty list: none). Only {@code connectionId} and {@code deviceId} are
-     * meaningful. May lag a connection made a moment ago (an eventually consistent read): such a
+     * The live connections (and registered push devices, where known) of many users at once, for
+     * fan-out: every user asked for is a key of the answer. Of a connection only
+     * {@code connectionId} and {@code deviceId} are meaningful. May lag a connection made a moment ago (an eventually consistent read): such a
      * device syncs after connecting and catches up on its own.
      */
-    default Map<String, List<Connection>> forUsers(Collection<String> userIds) {
-        Map<String, List<Connection>> found = new LinkedHashMap<>();
-        userIds.forEach(userId -> found.put(userId, forUser(userId)));
+    default Map<String, LiveUser> forUsers(Collection<String> userIds) {
+        Map<String, LiveUser> found = new LinkedHashMap<>();
+        userIds.forEach(userId -> found.put(userId, new LiveUser(forUser(userId), null)));
         return found;
     }
 }

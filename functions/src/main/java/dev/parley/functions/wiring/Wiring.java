@@ -285,7 +285,7 @@ public final class Wiring {
         Supplier<NotificationQueue> queue = config.isSet(Setting.NOTIFY_QUEUE_URL)
                 ? Lazy.of(() -> new SqsNotificationQueue(sqs.get(), config.get(Setting.NOTIFY_QUEUE_URL)))
                 : null;
-        return new NotificationService(new DynamoDeviceStore(dynamo, config.get(Setting.DEVICES_TABLE)), unread(), inboxStore(),
+        return new NotificationService(new DynamoDeviceStore(dynamo, config.get(Setting.DEVICES_TABLE), config.get(Setting.CONNECTIONS_TABLE)), unread(), inboxStore(),
                 notifier, clock, queue, budget("devices", Setting.DEVICES_RATE, Setting.DEVICES_BURST));
     }
 

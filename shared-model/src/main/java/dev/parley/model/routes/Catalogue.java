@@ -205,11 +205,14 @@ public final class Catalogue {
                     TableAccess.of(CONNECTIONS, QUERY, DELETE_ITEM, UPDATE_ITEM, BATCH_GET_ITEM), TableAccess.of(PRESENCE, GET_ITEM)),
             true, true, MESSAGE_TIMEOUT);
 
-    /** Removing a device also removes its ack positions from the sync store. */
+    /**
+     * Removing a device also removes its ack positions from the sync store; registering and
+     * removing also name the device in the user's live item (connections table), which fan-out reads.
+     */
     public static final FunctionSpec DEVICES_ROUTES = new FunctionSpec("Devices", HANDLERS + "DevicesHandler",
             List.of(new HttpRoute("PUT", "/devices/{deviceId}"), new HttpRoute("DELETE", "/devices/{deviceId}")),
             List.of(TableAccess.of(DEVICES, PUT_ITEM, DELETE_ITEM), TableAccess.of(INBOX, QUERY, BATCH_WRITE_ITEM),
-                    TableAccess.of(RATE_LIMITS, UPDATE_ITEM)),
+                    TableAccess.of(RATE_LIMITS, UPDATE_ITEM), TableAccess.of(CONNECTIONS, UPDATE_ITEM)),
             false, false, MESSAGE_TIMEOUT);
 
     public static final FunctionSpec PRESENCE_QUERY = new FunctionSpec("Presence", HANDLERS + "PresenceHandler",
@@ -259,7 +262,8 @@ public final class Catalogue {
      */
     public static final FunctionSpec NOTIFY = new FunctionSpec("Notify", HANDLERS + "NotifyHandler",
             List.of(new QueueMessages(Queues.NOTIFICATIONS)),
-            List.of(TableAccess.of(DEVICES, QUERY, DELETE_ITEM), TableAccess.of(INBOX, QUERY, GET_ITEM, UPDATE_ITEM)),
+            List.of(TableAccess.of(DEVICES, QUERY, DELETE_ITEM), TableAccess.of(INBOX, QUERY, GET_ITEM, UPDATE_ITEM),
+                    TableAccess.of(CONNECTIONS, UPDATE_ITEM)),
             false, false, Duration.ofSeconds(60));
 
     /**

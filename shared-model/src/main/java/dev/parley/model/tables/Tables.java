@@ -33,6 +33,11 @@ public final class Tables {
          */
         public static final String LIVE_ITEM = "#live";
         public static final String LIVE_PREFIX = "c:";
+        /**
+         * On the live item: the user's registered push devices (SS), written with each registration,
+         * so that fan-out hands on notices only for recipients with a device that is not online.
+         */
+        public static final String PUSH_DEVICES = "pushDevices";
 
         public static final TableDefinition DEFINITION = new TableDefinition(
                 "CONNECTIONS_TABLE", "parley-connections",

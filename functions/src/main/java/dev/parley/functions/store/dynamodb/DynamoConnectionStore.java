@@ -5,12 +5,14 @@ import static dev.parley.functions.store.dynamodb.Attr.s;
 
 import dev.parley.functions.store.Connection;
 import dev.parley.functions.store.ConnectionStore;
+import dev.parley.functions.store.LiveUser;
 import dev.parley.model.tables.Tables.Connections;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
@@ -48,17 +50,20 @@ public final class DynamoConnectionStore implements ConnectionStore {
                 Connections.CONNECTED_AT, n(connection.connectedAt()),
                 Connections.LAST_ACTIVE_AT, n(connection.lastActiveAt()),
                 Connections.EXPIRES_AT, n(connection.connectedAt() / 1000 + ttlSeconds))));
-        addLive(connection.userId(), connection.connectionId(), connection.deviceId(), connection.connectedAt() / 1000 + ttlSeconds);
+        addLive(connection.userId(), connection.connectionId(), connection.deviceId());
     }
 
-    /** Names the connection in the user's live item, which expires with the user's newest connection. */
-    private void addLive(String userId, String connectionId, String deviceId, long expiresAt) {
+    /**
+     * Names the connection in the user's live item. The live item has no expiry: it also holds the
+     * user's push devices, which must outlast every connection; a connection named there after it
+     * ended is removed by the first post to it (410).
+     */
+    private void addLive(String userId, String connectionId, String deviceId) {
         dynamo.updateItem(update -> update.tableName(table)
                 .key(key(userId, Connections.LIVE_ITEM))
-                .updateExpression("SET #conn = :device, #expires = :expires")
-                .expressionAttributeNames(Map.of("#conn", Connections.LIVE_PREFIX + connectionId,
-                        "#expires", Connections.EXPIRES_AT))
-                .expressionAttributeValues(Map.of(":device", s(deviceId), ":expires", n(expiresAt))));
+                .updateExpression("SET #conn = :device")
+                .expressionAttributeNames(Map.of("#conn", Connections.LIVE_PREFIX + connectionId))
+                .expressionAttributeValues(Map.of(":device", s(deviceId))));
     }
 
     @Override
@@ -78,7 +83,7 @@ public final class DynamoConnectionStore implements ConnectionStore {
                         ":device", s(deviceId),
                         ":expires", n(now / 1000 + ttlSeconds))));
         if (!old.hasAttributes() || !old.attributes().containsKey(Connections.CONNECTED_AT)) {
-            addLive(userId, connectionId, deviceId, now / 1000 + ttlSeconds);
+            addLive(userId, connectionId, deviceId);
         }
     }
 
@@ -122,10 +127,10 @@ public final class DynamoConnectionStore implements ConnectionStore {
      * the lookup, for fan-out to retry.
      */
     @Override
-    public Map<String, List<Connection>> forUsers(Collection<String> userIds) {
-        Map<String, List<Connection>> found = new LinkedHashMap<>();
+    public Map<String, LiveUser> forUsers(Collection<String> userIds) {
+        Map<String, LiveUser> found = new LinkedHashMap<>();
         List<String> users = new ArrayList<>(userIds);
-        users.forEach(user -> found.put(user, List.of()));
+        users.forEach(user -> found.put(user, new LiveUser(List.of(), Set.of())));
         for (int from = 0; from < users.size(); from += BATCH_KEYS) {
             List<Map<String, AttributeValue>> keys = users.subList(from, Math.min(users.size(), from + BATCH_KEYS))
                     .stream().map(user -> key(user, Connections.LIVE_ITEM)).toList();
@@ -143,11 +148,12 @@ public final class DynamoConnectionStore implements ConnectionStore {
                     String user = Attr.string(item, Connections.USER_ID);
                     List<Connection> live = new ArrayList<>();
                     item.forEach((name, value) -> {
-                        if (name.startsWith(Connections.LIVE_PREFIX)) {
+                        if (name.startsWith(Connections.LIVE_PREFIX) && value.s() != null) {
                             live.add(new Connection(user, name.substring(Connections.LIVE_PREFIX.length()), value.s(), 0, 0));
                         }
                     });
-                    found.put(user, List.copyOf(live));
+                    AttributeValue devices = item.get(Connections.PUSH_DEVICES);
+                    found.put(user, new LiveUser(live, devices == null ? Set.of() : Set.copyOf(devices.ss())));
                 }
                 request = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
             }
