@@ -120,6 +120,17 @@ final class Alarms extends Concern {
                 .build();
     }
 
+    /** Chunks of large conversations' fan-out given up, or waiting too long. */
+    void fanoutChunks(FanoutChunks chunks) {
+        alarm("FanoutChunksDeadLetters", chunks.deadLetters().metricApproximateNumberOfMessagesVisible(FIVE_MINUTE_MAXIMUM),
+                0, ComparisonOperator.GREATER_THAN_THRESHOLD, 1,
+                "Fan-out gave up on chunks of a large group: their recipients missed live pushes (they recover on sync).");
+        alarm("FanoutChunksAge", chunks.queue().metricApproximateAgeOfOldestMessage(
+                        MetricOptions.builder().period(Duration.minutes(1)).statistic("Maximum").build()),
+                60, ComparisonOperator.GREATER_THAN_THRESHOLD, 5,
+                "Chunks of large groups wait more than a minute: live delivery to large groups is delayed.");
+    }
+
     /** Offline checks given up. */
     void presence(Presence presence) {
         alarm("PresenceDeadLetters", presence.deadLetters().metricApproximateNumberOfMessagesVisible(FIVE_MINUTE_MAXIMUM),

@@ -44,6 +44,7 @@ public final class ParleyStack extends Stack {
     private final Functions functions;
     private final HttpEndpoint http;
     private final Fanout fanout;
+    private final FanoutChunks fanoutChunks;
     private final Attachments attachments;
 
     public ParleyStack(Construct scope, String id, StackProps props, FunctionsJar functionsJar,
@@ -55,12 +56,14 @@ public final class ParleyStack extends Stack {
         alarms = new Alarms(this, "Alarms", options.alarmEmail());
         webSocket = new WebSocketEndpoint(this, "WebSocket", retainData, options.apiGatewayAccountRole());
         presence = new Presence(this, "Presence");
+        fanoutChunks = new FanoutChunks(this, "FanoutChunks");
         attachments = new Attachments(this, "Attachments", retainData, options.corsAllowOrigins());
 
         FunctionEnvironment environment = new FunctionEnvironment()
                 .set(Setting.APNS_PLATFORM_APPLICATION_ARN, options.apnsApplication())
                 .set(Setting.FCM_PLATFORM_APPLICATION_ARN, options.fcmApplication())
                 .set(Setting.PRESENCE_QUEUE_URL, presence.queueUrl())
+                .set(Setting.FANOUT_QUEUE_URL, fanoutChunks.queueUrl())
                 .set(Setting.JWKS_URL, auth.jwksUrl())
                 .set(Setting.JWT_ISSUER, auth.issuer())
                 .set(Setting.JWT_AUDIENCE, auth.appClient().getUserPoolClientId())
@@ -73,12 +76,14 @@ public final class ParleyStack extends Stack {
         http = new HttpEndpoint(this, "Http", functions, auth, options.corsAllowOrigins(), retainData);
         fanout = new Fanout(this, "Fanout", functions, tables.table(Tables.Messages.DEFINITION));
         presence.connect(functions);
+        fanoutChunks.connect(functions);
         attachments.connect(functions);
         new Notifications(this, "Notifications", functions, options.apnsApplication(), options.fcmApplication());
 
         alarms.functions(functions);
         alarms.fanout(fanout);
         alarms.presence(presence);
+        alarms.fanoutChunks(fanoutChunks);
         alarms.apis(webSocket, http);
         alarms.tables(tables);
 
@@ -117,6 +122,10 @@ public final class ParleyStack extends Stack {
 
     Fanout fanout() {
         return fanout;
+    }
+
+    FanoutChunks fanoutChunks() {
+        return fanoutChunks;
     }
 
     Presence presence() {

@@ -32,6 +32,11 @@ class GoneConnectionTest {
                 Tables.Connections.DEVICE_ID, AttributeValue.fromS("old-phone"),
                 Tables.Connections.CONNECTED_AT, AttributeValue.fromN("1"),
                 Tables.Connections.LAST_ACTIVE_AT, AttributeValue.fromN("1"))));
+        // ... and named in bob's live item, which fan-out reads, as the store records every connection.
+        runtime.dynamo().putItem(put -> put.tableName(runtime.config().get(Setting.CONNECTIONS_TABLE)).item(Map.of(
+                Tables.Connections.USER_ID, AttributeValue.fromS(bob),
+                Tables.Connections.CONNECTION_ID, AttributeValue.fromS(Tables.Connections.LIVE_ITEM),
+                Tables.Connections.LIVE_PREFIX + "stale0000000000=", AttributeValue.fromS("old-phone"))));
         try (WsClient bobNow = Parley.connect(bob); WsClient a = Parley.connect(alice)) {
             assertThat(Stored.connectionsOf(bob)).hasSize(2);
             a.send(bob, "hello", "hi");

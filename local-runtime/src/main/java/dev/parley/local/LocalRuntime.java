@@ -182,6 +182,9 @@ public final class LocalRuntime implements AutoCloseable {
 
     static final String PRESENCE_QUEUE = "parley-presence";
     static final String NOTIFICATIONS_QUEUE = "parley-notifications";
+    static final String FANOUT_QUEUE = "parley-fanout.fifo";
+    /** Fan-out chunks served at once (message groups in flight), as Lambda would run concurrent chunk functions. */
+    static final int FANOUT_QUEUE_CONCURRENCY = 4;
     /** Read timeout of an HTTP connection (an upgraded WebSocket has the gateway's idle timeout instead). */
     static final Duration HTTP_IDLE_TIMEOUT = Duration.ofSeconds(20);
 
@@ -274,6 +277,7 @@ public final class LocalRuntime implements AutoCloseable {
         environment.put(Setting.SQS_ENDPOINT.name(), base + LocalQueue.PREFIX);
         environment.put(Setting.PRESENCE_QUEUE_URL.name(), LocalQueue.queueUrl(base, PRESENCE_QUEUE));
         environment.put(Setting.NOTIFY_QUEUE_URL.name(), LocalQueue.queueUrl(base, NOTIFICATIONS_QUEUE));
+        environment.put(Setting.FANOUT_QUEUE_URL.name(), LocalQueue.queueUrl(base, FANOUT_QUEUE));
         environment.put(Setting.PUSH_WEBHOOK_URL.name(), base + NotificationSink.PATH);
         environment.put(Setting.S3_ENDPOINT.name(), s3.endpoint().toString());
         options.settings().forEach((setting, value) -> environment.put(setting.name(), value));
@@ -293,7 +297,9 @@ public final class LocalRuntime implements AutoCloseable {
                 () -> s3Presigner, Clock.systemUTC());
         functions.set(loader.load());
         LocalQueue presenceQueue = new LocalQueue(PRESENCE_QUEUE, event -> functions.get().presenceCheck(event))
-                .orElse(new LocalQueue(NOTIFICATIONS_QUEUE, event -> functions.get().notifications(event)));
+                .orElse(new LocalQueue(NOTIFICATIONS_QUEUE, event -> functions.get().notifications(event))
+                        .orElse(new LocalQueue(FANOUT_QUEUE, event -> functions.get().fanoutChunks(event),
+                                FANOUT_QUEUE_CONCURRENCY)));
         HttpApi httpApi = new HttpApi(functions::get, TokenVerifier.forJwksUrl(base + DevApi.JWKS_PATH,
                 LocalIssuer.ISSUER, ""));
 
@@ -385,6 +391,11 @@ public final class LocalRuntime implements AutoCloseable {
      */
     public ApiGatewayManagementApiClient connectionsClient() {
         return ConnectionsApi.client(URI.create(connectionsUrl()));
+    }
+
+    /** The SQS emulator's queues (a chain: presence, notifications, fan-out), for their delivery counters. */
+    public LocalQueue queues() {
+        return presenceQueue;
     }
 
     public StreamPoller streamPoller() {

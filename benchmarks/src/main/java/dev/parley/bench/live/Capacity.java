@@ -35,7 +35,8 @@ final class Capacity {
         reads.forEach((key, units) -> report.add(prefix + "_rru_per_msg_" + name(key), units / messages, "RRU"));
         // Queries that matched nothing: 0 on DynamoDB Local, the minimum read on DynamoDB. Named
         // <table>_emptyquery, so that <prefix>_rru_per_msg_<table>_<operation> still parses.
-        empty.forEach((key, units) -> report.add(prefix + "_rru_per_msg_" + name(key.replace(" Query", " EmptyQuery")),
+        empty.forEach((key, units) -> report.add(prefix + "_rru_per_msg_" + name(key.replace(" Query", " EmptyQuery")
+                        .replace(" BatchGetItem", " MissingBatchGetItem")),
                 units / messages, "RRU"));
         return new PerMessage(writeUnits, readUnits, refused / messages);
     }

@@ -15,6 +15,7 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
  * The read units DynamoDB Local leaves out: a Query that matches nothing reports 0 there, while
  * DynamoDB bills every read request at least one read unit (half, eventually consistent). The same
  * deviation is documented for BatchGetItem of missing keys (awslabs/amazon-dynamodb-tools#25).
+ * Missing keys of a BatchGetItem are counted the same way, half a unit each (eventually consistent).
  * Installed after {@code CapacityMeter}, whose ReturnConsumedCapacity it relies on.
  */
 final class EmptyReads implements ExecutionInterceptor {
@@ -29,6 +30,19 @@ final class EmptyReads implements ExecutionInterceptor {
             double minimum = Boolean.TRUE.equals(request.consistentRead()) ? 1.0 : 0.5;
             String key = request.tableName() + " Query";
             minimumUnits.computeIfAbsent(key, k -> new DoubleAdder()).add(minimum);
+        }
+        if (response instanceof software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse batch
+                && context.request() instanceof software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest request) {
+            request.requestItems().forEach((table, asked) -> {
+                int found = batch.responses().getOrDefault(table, java.util.List.of()).size();
+                int unprocessed = batch.hasUnprocessedKeys() && batch.unprocessedKeys().containsKey(table)
+                        ? batch.unprocessedKeys().get(table).keys().size() : 0;
+                int missing = asked.keys().size() - found - unprocessed;
+                if (missing > 0) {
+                    double minimum = Boolean.TRUE.equals(asked.consistentRead()) ? 1.0 : 0.5;
+                    minimumUnits.computeIfAbsent(table + " BatchGetItem", k -> new DoubleAdder()).add(minimum * missing);
+                }
+            });
         }
     }
 

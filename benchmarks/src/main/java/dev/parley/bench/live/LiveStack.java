@@ -1,11 +1,17 @@
 package dev.parley.bench.live;
 
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.bench.support.BenchSocket;
 import dev.parley.local.LocalRuntime;
 import dev.parley.testsupport.http.ParleyHttp;
 import dev.parley.testsupport.metering.CapacityMeter;
 import dev.parley.model.config.Setting;
+import dev.parley.model.tables.Tables.Devices;
+import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * The local runtime the live benchmarks share, with DynamoDB capacity metered on the functions'
@@ -130,6 +138,55 @@ public final class LiveStack implements AutoCloseable {
      */
     public String createGroup(String creator, String name, List<String> members) {
         return ParleyHttp.createGroup(http, runtime.httpUrl(), token(creator), name, members);
+    }
+
+    /** Adds members through the HTTP API ({@code POST /api/groups/{id}/members}), as an admin does. */
+    public void addMembers(String admin, String conversationId, List<String> members) {
+        ObjectNode body = JsonMapper.builder()
+                .build().createObjectNode();
+        members.forEach(body.putArray("members")::add);
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                            URI.create(runtime.httpUrl() + "/groups/" + conversationId + "/members"))
+                    .header("Authorization", "Bearer " + token(admin)).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("POST /groups/{id}/members answered " + response.statusCode() + ": "
+                        + response.body());
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Registers one push device ("phone", FCM) per user straight into the devices table, 25 per
+     * BatchWriteItem: what {@code PUT /devices/{deviceId}} writes, without a request per user.
+     */
+    public void registerDevices(List<String> userIds) {
+        String table = runtime.config().get(Setting.DEVICES_TABLE);
+        for (int from = 0; from < userIds.size(); from += 25) {
+            List<WriteRequest> writes = new ArrayList<>();
+            for (String user : userIds.subList(from, Math.min(userIds.size(), from + 25))) {
+                writes.add(WriteRequest.builder().putRequest(put -> put.item(Map.of(
+                        Devices.USER_ID, AttributeValue.fromS(user),
+                        Devices.DEVICE_ID, AttributeValue.fromS("phone"),
+                        Devices.PLATFORM, AttributeValue.fromS("fcm"),
+                        Devices.PUSH_TOKEN, AttributeValue.fromS("bench-token-" + user),
+                        Devices.UPDATED_AT, AttributeValue.fromN("1")))).build());
+            }
+            var pending = Map.of(table, writes);
+            while (!pending.isEmpty()) {
+                var asked = pending;
+                var response = runtime.dynamo().batchWriteItem(b -> b.requestItems(asked));
+                pending = response.hasUnprocessedItems() && !response.unprocessedItems().isEmpty()
+                        ? response.unprocessedItems() : Map.of();
+            }
+        }
     }
 
     /** Lets in-flight fan-out and $disconnect work finish before the next measurement. */

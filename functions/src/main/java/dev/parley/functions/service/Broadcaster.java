@@ -2,10 +2,13 @@ package dev.parley.functions.service;
 
 import dev.parley.functions.store.Connection;
 import dev.parley.functions.store.ConnectionStore;
+import dev.parley.functions.store.LiveUser;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -13,7 +16,9 @@ import java.util.concurrent.Future;
 /**
  * Posts one frame to every connection of some users, concurrently and awaited, with the
  * {@link Poster.Policy#BEST_EFFORT best-effort} policy: used for signals whose truth is also
- * stored (presence, membership, read cursors), so a post that fails is not retried.
+ * stored (presence, membership, read cursors), so a post that fails is not retried. One user's
+ * connections are read strongly consistently (a user's own devices); many users' live items
+ * 100 at a time, as fan-out reads them.
  */
 public final class Broadcaster {
     private final ConnectionStore connections;
@@ -28,11 +33,21 @@ public final class Broadcaster {
 
     /** Posts to every connection of the users except {@code exceptConnectionId} (may be null); returns users reached. */
     public int broadcast(Collection<String> userIds, String frame, String exceptConnectionId) {
+        List<String> users = new ArrayList<>(new LinkedHashSet<>(userIds));
+        Map<String, Future<Map<String, LiveUser>>> lookups = new HashMap<>();
+        if (users.size() > 1) {
+            for (int from = 0; from < users.size(); from += FanoutLookups.USERS_PER_LOOKUP) {
+                List<String> part = users.subList(from, Math.min(users.size(), from + FanoutLookups.USERS_PER_LOOKUP));
+                Future<Map<String, LiveUser>> lookup = executor.submit(() -> connections.forUsers(part));
+                part.forEach(user -> lookups.put(user, lookup));
+            }
+        }
         List<Future<Boolean>> posts = new ArrayList<>();
-        for (String userId : new LinkedHashSet<>(userIds)) {
+        for (String userId : users) {
+            Future<Map<String, LiveUser>> lookup = lookups.get(userId);
             posts.add(executor.submit(() -> {
                 int delivered = 0;
-                for (Connection connection : connections.forUser(userId)) {
+                for (Connection connection : lookup == null ? connections.forUser(userId) : lookup.get().get(userId).connections()) {
                     if (!connection.connectionId().equals(exceptConnectionId)
                             && poster.post(connection, frame, Poster.Policy.BEST_EFFORT).result() == Poster.Result.DELIVERED) {
                         delivered++;

@@ -3,9 +3,13 @@ package dev.parley.functions.service;
 import dev.parley.functions.service.FanoutService.Delivery;
 import dev.parley.functions.store.Connection;
 import dev.parley.functions.store.ConnectionStore;
+import dev.parley.functions.store.LiveUser;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -15,14 +19,29 @@ import java.util.concurrent.Future;
 
 /**
  * The reads fan-out needs: the members of each conversation of the batch (through
- * {@link ConversationAccess}), then every member's connections, run concurrently (a 100-member
- * group is 100 Queries). A delivery whose lookups failed is named in {@link Found#failed}, to be
- * retried.
+ * {@link ConversationAccess}, concurrently across conversations), then the members' live
+ * connections, {@link #USERS_PER_LOOKUP} users per call (one BatchGetItem of the connections
+ * store), the calls concurrent. A delivery whose lookups failed is named in {@link Found#failed},
+ * to be retried.
  */
 final class FanoutLookups {
+    /** Users per connections lookup: BatchGetItem's 100 keys. */
+    static final int USERS_PER_LOOKUP = 100;
+
     /** What was found: members (with the seq they joined after) per conversation, connections per user. */
     record Found(Map<String, Map<String, Long>> membersByConversation, Map<String, List<Connection>> connectionsByUser,
-                 Set<String> failed) {
+                 Set<String> failed, Map<String, LiveUser> liveUsers) {
+        Found(Map<String, Map<String, Long>> membersByConversation, Map<String, List<Connection>> connectionsByUser,
+              Set<String> failed) {
+            this(membersByConversation, connectionsByUser, failed, Map.of());
+        }
+
+        /** Whether a notification may be due for the user (true when not known). */
+        boolean mayNotify(String userId) {
+            LiveUser live = liveUsers.get(userId);
+            return live == null || live.hasOfflineDevice();
+        }
+
         Map<String, Long> members(String conversationId) {
             return membersByConversation.getOrDefault(conversationId, Map.of());
         }
@@ -42,41 +61,61 @@ final class FanoutLookups {
         this.executor = executor;
     }
 
-    Found lookUp(List<Delivery> deliveries) {
+    /** The members of every conversation of the batch; a conversation whose read failed is absent. */
+    Map<String, Map<String, Long>> members(List<Delivery> deliveries) {
         Map<String, Future<Map<String, Long>>> members = new LinkedHashMap<>();
         for (Delivery delivery : deliveries) {
             members.computeIfAbsent(delivery.entry().conversationId(),
                     conversationId -> executor.submit(() -> access.members(conversationId)));
         }
         Map<String, Map<String, Long>> membersByConversation = new HashMap<>();
-        Map<String, Future<List<Connection>>> lookups = new LinkedHashMap<>();
         members.forEach((conversationId, future) -> {
             Map<String, Long> ids = await(future);
             if (ids != null) {
                 membersByConversation.put(conversationId, ids);
-                for (String member : ids.keySet()) {
-                    lookups.computeIfAbsent(member, user -> executor.submit(() -> connections.forUser(user)));
-                }
             }
         });
+        return membersByConversation;
+    }
+
+    /**
+     * The connections of every member of {@code membersByConversation}; a delivery whose
+     * conversation was not read, or one of whose members' connections could not be read, is
+     * named failed.
+     */
+    Found connections(List<Delivery> deliveries, Map<String, Map<String, Long>> membersByConversation) {
+        Set<String> users = new LinkedHashSet<>();
+        membersByConversation.values().forEach(members -> users.addAll(members.keySet()));
+        List<String> all = new ArrayList<>(users);
+        Map<List<String>, Future<Map<String, LiveUser>>> lookups = new LinkedHashMap<>();
+        for (int from = 0; from < all.size(); from += USERS_PER_LOOKUP) {
+            List<String> part = all.subList(from, Math.min(all.size(), from + USERS_PER_LOOKUP));
+            lookups.put(part, executor.submit(() -> connections.forUsers(part)));
+        }
         Map<String, List<Connection>> connectionsByUser = new HashMap<>();
+        Map<String, LiveUser> liveUsers = new HashMap<>();
         Set<String> unknownUsers = new HashSet<>();
-        lookups.forEach((user, future) -> {
-            List<Connection> found = await(future);
+        lookups.forEach((part, future) -> {
+            Map<String, LiveUser> found = await(future);
             if (found == null) {
-                unknownUsers.add(user);
+                unknownUsers.addAll(part);
             } else {
-                connectionsByUser.put(user, found);
+                liveUsers.putAll(found);
+                found.forEach((user, live) -> connectionsByUser.put(user, live.connections()));
             }
         });
         Set<String> failed = new HashSet<>();
         for (Delivery delivery : deliveries) {
             Map<String, Long> ids = membersByConversation.get(delivery.entry().conversationId());
-            if (ids == null || ids.keySet().stream().anyMatch(unknownUsers::contains)) {
+            if (ids == null || (!unknownUsers.isEmpty() && anyOf(ids.keySet(), unknownUsers))) {
                 failed.add(delivery.id());
             }
         }
-        return new Found(membersByConversation, connectionsByUser, failed);
+        return new Found(membersByConversation, connectionsByUser, failed, liveUsers);
+    }
+
+    private static boolean anyOf(Collection<String> members, Set<String> unknown) {
+        return members.stream().anyMatch(unknown::contains);
     }
 
     /** The value, or null when the lookup failed. */

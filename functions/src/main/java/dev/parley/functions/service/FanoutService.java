@@ -8,6 +8,7 @@ import dev.parley.model.domain.Message;
 import dev.parley.model.domain.TimelineEntry;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -16,69 +17,85 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.function.Supplier;
 
 /**
  * Pushes stored timeline entries to every connection of every member (the sending connection
- * excepted: it has its {@code sent} reply). Delivery is at least once: a delivery that could not
- * reach every live connection is reported failed and retried whole, and clients drop the
- * duplicates by (conversationId, seq).
+ * excepted: it has its {@code sent} reply), and applies them to every member's sync-store entry.
+ * Delivery is at least once: a delivery that could not reach every live connection is reported
+ * failed and retried whole, and clients drop the duplicates by (conversationId, seq).
  *
- * <p>Four steps, each its own class: the {@link FanoutLookups lookups} (members, connections),
- * the {@link FanoutPlan plan} (who gets what, in which order), the {@link Poster poster} (with
- * its retry policy, concurrently across connections and in order within one), and the
- * {@link FanoutReport report}. Before posting, the {@link InboxWriter} applies each entry to the
- * members' sync-store entries. Offline notifications follow, best effort. Every post is awaited
- * before {@link #deliver} returns.
+ * <p>The stream function ({@link #deliver}) reads each conversation's members. A conversation
+ * with at most {@code chunkSize} members is served right there; a larger one is cut into
+ * {@link FanoutChunking chunks} sent to the fan-out queue, and the chunk function
+ * ({@link #deliverChunk}) serves each chunk's recipients the same way (docs/architecture.md,
+ * "Fan-out"). Serving recipients: their live connections, 100 users per lookup
+ * ({@link FanoutLookups}), then one task per recipient on the bounded pool, which applies the
+ * recipient's entries to their sync-store entry and then posts them to each of their connections
+ * in seq order ({@link FanoutPlan}, {@link Poster}); so the first recipients are served while
+ * the pool works through the others. Offline notifications are handed on afterwards (a queue:
+ * nothing here reads devices). Every post is awaited before a call returns.
  */
 public final class FanoutService {
 
     /** One stream record to deliver. {@code id} identifies it in the batch-failure report. */
     public record Delivery(String id, TimelineEntry entry, String originConnectionId) {}
 
+    /** How large conversations are cut: recipients per chunk, FIFO message groups per conversation. */
+    public record Chunking(int chunkSize, int groups) {
+        public static final Chunking NONE = new Chunking(Integer.MAX_VALUE, 1);
+    }
+
     private final FanoutLookups lookups;
     private final Poster poster;
     private final ExecutorService executor;
     private final NotificationService notifications;
     private final InboxWriter inbox;
+    /** Null: no queue, every conversation is served by the stream function. */
+    private final Supplier<FanoutQueue> queue;
+    private final Chunking chunking;
 
     public FanoutService(ConversationAccess access, ConnectionStore connections, Poster poster,
                          ExecutorService executor, NotificationService notifications, InboxWriter inbox) {
+        this(access, connections, poster, executor, notifications, inbox, null, Chunking.NONE);
+    }
+
+    /** @param queue where the chunks of conversations above {@code chunking.chunkSize()} members go; null: none */
+    public FanoutService(ConversationAccess access, ConnectionStore connections, Poster poster,
+                         ExecutorService executor, NotificationService notifications, InboxWriter inbox,
+                         Supplier<FanoutQueue> queue, Chunking chunking) {
         this.lookups = new FanoutLookups(access, connections, executor);
         this.poster = poster;
         this.executor = executor;
         this.notifications = notifications;
         this.inbox = inbox;
+        this.queue = queue;
+        this.chunking = chunking;
     }
 
-    /** Delivers the batch and returns the ids of the deliveries that must be retried. */
+    /** The stream function: delivers the batch and returns the ids of the deliveries that must be retried. */
     public Set<String> deliver(List<Delivery> deliveries) {
         List<Delivery> inSeqOrder = FanoutPlan.inSeqOrder(deliveries);
-        FanoutLookups.Found found = lookups.lookUp(inSeqOrder);
+        Map<String, Map<String, Long>> members = lookups.members(inSeqOrder);
         Set<String> failed = ConcurrentHashMap.newKeySet();
-        failed.addAll(found.failed());
-        Set<String> gone = ConcurrentHashMap.newKeySet();
-        FanoutReport report = new FanoutReport(deliveries);
-        // The sync store first, so that a device syncing on the push finds the conversation moved;
-        // an entry that could not be applied fails its delivery (retried; applying is idempotent).
-        failed.addAll(inbox.apply(inSeqOrder, found.membersByConversation(), found.failed()));
-
-        Map<Connection, List<FanoutPlan.Post>> plan = FanoutPlan.posts(inSeqOrder, found, found.failed(),
-                delivery -> PushFrames.entry(delivery.entry()));
-        List<Future<?>> running = new ArrayList<>(plan.size());
-        plan.forEach((connection, posts) ->
-                running.add(executor.submit(() -> postInOrder(connection, posts, failed, gone, report))));
-        for (Future<?> post : running) {
-            try {
-                post.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("fan-out interrupted", e);
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("fan-out task failed", e.getCause());
+        Map<String, Map<String, Long>> here = new HashMap<>();
+        Map<String, List<Delivery>> chunked = new LinkedHashMap<>();
+        List<Delivery> served = new ArrayList<>();
+        for (Delivery delivery : inSeqOrder) {
+            String conversationId = delivery.entry().conversationId();
+            Map<String, Long> conversationMembers = members.get(conversationId);
+            if (conversationMembers == null) {
+                failed.add(delivery.id());
+            } else if (queue != null && conversationMembers.size() > chunking.chunkSize()) {
+                chunked.computeIfAbsent(conversationId, c -> new ArrayList<>()).add(delivery);
+            } else {
+                here.put(conversationId, conversationMembers);
+                served.add(delivery);
             }
         }
-        int notified = notifyOffline(inSeqOrder, found, gone);
-        report.emit(inSeqOrder, failed, notified);
+        chunked.forEach((conversationId, conversationDeliveries) ->
+                failed.addAll(enqueue(conversationId, conversationDeliveries, members.get(conversationId))));
+        failed.addAll(serve(served, here));
         Set<String> result = new LinkedHashSet<>();
         for (Delivery delivery : deliveries) {
             if (failed.contains(delivery.id())) {
@@ -88,10 +105,128 @@ public final class FanoutService {
         return result;
     }
 
-    /** One connection's posts, in order; after a 410 the connection gets nothing more. */
+    /**
+     * The chunk function: serves the chunk's recipients (no member read: the chunk names them).
+     * Returns the ids of the deliveries not served to every recipient; the caller has the whole
+     * chunk retried (applying is idempotent, posts are at least once).
+     */
+    public Set<String> deliverChunk(FanoutChunk chunk) {
+        return serve(FanoutPlan.inSeqOrder(chunk.deliveries()), Map.of(chunk.conversationId(), chunk.recipients()));
+    }
+
+    /**
+     * Sends one conversation's chunks: the groups concurrently, each group's chunks in order.
+     * Returns every delivery of the conversation when a send failed (the stream batch is retried;
+     * the chunks sent already are dropped by SQS as duplicates within five minutes).
+     */
+    private Set<String> enqueue(String conversationId, List<Delivery> deliveries, Map<String, Long> members) {
+        List<FanoutChunking.Sending> sendings = FanoutChunking.plan(conversationId, deliveries, members,
+                chunking.chunkSize(), chunking.groups());
+        List<Future<?>> running = new ArrayList<>();
+        for (FanoutChunking.Sending sending : sendings) {
+            running.add(executor.submit(() -> {
+                for (FanoutChunk chunk : sending.chunks()) {
+                    queue.get().send(sending.groupId(), chunk.deduplicationId(), chunk.encode());
+                }
+            }));
+        }
+        boolean sent = true;
+        for (Future<?> send : running) {
+            sent &= awaitQuietly(send, conversationId);
+        }
+        int chunks = sendings.stream().mapToInt(s -> s.chunks().size()).sum();
+        Telemetry.event("fanout-chunks").field("conversationId", conversationId)
+                .field("firstSeq", deliveries.get(0).entry().seq())
+                .field("lastSeq", deliveries.get(deliveries.size() - 1).entry().seq())
+                .field("members", members.size()).field("chunks", chunks).field("outcome", sent ? "queued" : "failed")
+                .metric("FanoutChunks", chunks, "Count").emit(sent ? Telemetry.Level.INFO : Telemetry.Level.WARN);
+        if (sent) {
+            return Set.of();
+        }
+        Set<String> failed = new LinkedHashSet<>();
+        deliveries.forEach(delivery -> failed.add(delivery.id()));
+        return failed;
+    }
+
+    /** Serves the recipients of {@code membersByConversation}; returns the failed delivery ids. */
+    private Set<String> serve(List<Delivery> inSeqOrder, Map<String, Map<String, Long>> membersByConversation) {
+        if (inSeqOrder.isEmpty()) {
+            return Set.of();
+        }
+        FanoutLookups.Found found = lookups.connections(inSeqOrder, membersByConversation);
+        Set<String> failed = ConcurrentHashMap.newKeySet();
+        failed.addAll(found.failed());
+        Set<String> gone = ConcurrentHashMap.newKeySet();
+        FanoutReport report = new FanoutReport(inSeqOrder);
+
+        Map<Connection, List<FanoutPlan.Post>> plan = FanoutPlan.posts(inSeqOrder, found, found.failed(),
+                delivery -> PushFrames.entry(delivery.entry()));
+        Map<String, List<Connection>> connectionsOf = new HashMap<>();
+        plan.keySet().forEach(connection -> connectionsOf.computeIfAbsent(connection.userId(), u -> new ArrayList<>())
+                .add(connection));
+        // Per conversation: its deliveries (lookups succeeded) and its group's name for new entries.
+        Map<String, List<Delivery>> byConversation = new LinkedHashMap<>();
+        for (Delivery delivery : inSeqOrder) {
+            if (!found.failed().contains(delivery.id())) {
+                byConversation.computeIfAbsent(delivery.entry().conversationId(), c -> new ArrayList<>()).add(delivery);
+            }
+        }
+        Map<String, String> names = new HashMap<>();
+        byConversation.keySet().forEach(conversationId -> names.put(conversationId, inbox.name(conversationId)));
+        Map<String, Map<String, Long>> conversationsOf = new LinkedHashMap<>();
+        byConversation.keySet().forEach(conversationId -> membersByConversation.get(conversationId)
+                .forEach((member, joined) -> conversationsOf.computeIfAbsent(member, m -> new LinkedHashMap<>())
+                        .put(conversationId, joined)));
+
+        List<Future<?>> running = new ArrayList<>(conversationsOf.size());
+        conversationsOf.forEach((member, joinedByConversation) -> running.add(executor.submit(() -> {
+            // The sync store first, so that a device syncing on the push finds the conversation
+            // moved; an entry that could not be applied fails its delivery (retried; applying is
+            // idempotent), and the pushes go out anyway.
+            joinedByConversation.forEach((conversationId, joined) ->
+                    inbox.applyAll(member, joined, names.get(conversationId), byConversation.get(conversationId), failed));
+            for (Connection connection : connectionsOf.getOrDefault(member, List.of())) {
+                postInOrder(connection, plan.get(connection), failed, gone, report);
+            }
+        })));
+        for (Future<?> task : running) {
+            try {
+                task.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("fan-out interrupted", e);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("fan-out task failed", e.getCause());
+            }
+        }
+        int notified = notifyOffline(inSeqOrder, found, gone);
+        report.emit(inSeqOrder, failed, notified);
+        return failed;
+    }
+
+    private static boolean awaitQuietly(Future<?> task, String conversationId) {
+        try {
+            task.get();
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException e) {
+            Telemetry.event("fanout-chunks").field("conversationId", conversationId).field("outcome", "not-queued")
+                    .field("error", String.valueOf(e.getCause())).emit(Telemetry.Level.WARN);
+            return false;
+        }
+    }
+
+    /**
+     * One connection's posts, in order; after a 410 the connection gets nothing more. After a
+     * failed post it gets nothing more either: the later entries are failed with it and come with
+     * the retry, so the connection never sees an entry before one that precedes it.
+     */
     private void postInOrder(Connection connection, List<FanoutPlan.Post> posts, Set<String> failed, Set<String> gone,
                              FanoutReport report) {
-        for (FanoutPlan.Post post : posts) {
+        for (int i = 0; i < posts.size(); i++) {
+            FanoutPlan.Post post = posts.get(i);
             try {
                 Poster.Outcome outcome = poster.post(connection, post.frame(), Poster.Policy.RETRY);
                 report.record(post.deliveryId(), outcome.result(), outcome.throttled());
@@ -106,14 +241,16 @@ public final class FanoutService {
                 }
             } catch (Poster.PostFailedException postFailed) {
                 report.record(post.deliveryId(), Poster.Result.FAILED, postFailed.throttled());
-                failed.add(post.deliveryId());
+                posts.subList(i, posts.size()).forEach(unsent -> failed.add(unsent.deliveryId()));
+                return;
             }
         }
     }
 
     /**
-     * Offline notifications for the messages of the batch, after every push was made: one notice
-     * per message, queued (or delivered inline without a queue). Best effort.
+     * Offline notifications for the messages served, after every push was made: one notice per
+     * message naming the recipients with a registered device that is not online, queued (or
+     * delivered inline without a queue). Best effort.
      */
     private int notifyOffline(List<Delivery> deliveries, FanoutLookups.Found found, Set<String> gone) {
         Map<String, List<Connection>> live = new HashMap<>();
@@ -124,8 +261,13 @@ public final class FanoutService {
         for (Delivery delivery : deliveries) {
             Map<String, Long> members = found.membersByConversation().get(delivery.entry().conversationId());
             if (delivery.entry() instanceof Message message && !message.isEvent() && members != null) {
-                messages.add(message);
-                recipients.put(NotificationService.key(message), FanoutPlan.recipients(members, message.seq()));
+                // Only recipients with a registered device that is not online (or devices not known):
+                // the others need no notice, and the notification function reads no device for them.
+                List<String> due = FanoutPlan.recipients(members, message.seq()).stream().filter(found::mayNotify).toList();
+                if (!due.isEmpty()) {
+                    messages.add(message);
+                    recipients.put(NotificationService.key(message), due);
+                }
             }
         }
         return notifications.afterBatch(messages, recipients, live);

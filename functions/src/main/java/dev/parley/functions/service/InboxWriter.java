@@ -95,7 +95,20 @@ public final class InboxWriter {
         return failed;
     }
 
-    private void applyAll(String member, long joinedSeq, String name, List<Delivery> deliveries, Set<String> failed) {
+    /**
+     * The group's name a new entry starts with (one read per conversation; null for a direct
+     * conversation or a group without one).
+     */
+    String name(String conversationId) {
+        return ConversationId.isDirect(conversationId) ? null
+                : conversations.meta(conversationId).map(Meta::name).orElse(null);
+    }
+
+    /**
+     * Applies one member's entries of one conversation, in seq order, on the caller's thread;
+     * the ids of those that could not be applied are added to {@code failed}.
+     */
+    void applyAll(String member, long joinedSeq, String name, List<Delivery> deliveries, Set<String> failed) {
         for (Delivery delivery : deliveries) {
             TimelineEntry entry = delivery.entry();
             if (entry.seq() <= joinedSeq) {

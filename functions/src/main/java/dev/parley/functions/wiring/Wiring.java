@@ -11,6 +11,8 @@ import dev.parley.functions.push.ApiGatewayPusher;
 import dev.parley.functions.push.ConnectionPusher;
 import dev.parley.functions.service.ConnectionService;
 import dev.parley.functions.service.FanoutService;
+import dev.parley.functions.service.FanoutQueue;
+import dev.parley.functions.queue.SqsFanoutQueue;
 import dev.parley.functions.notify.PushNotifier;
 import dev.parley.functions.notify.NotificationQueue;
 import dev.parley.functions.notify.SqsNotificationQueue;
@@ -261,8 +263,12 @@ public final class Wiring {
     }
 
     public FanoutService fanoutService() {
+        Supplier<FanoutQueue> queue = config.isSet(Setting.FANOUT_QUEUE_URL)
+                ? Lazy.of(() -> new SqsFanoutQueue(sqs.get(), config.get(Setting.FANOUT_QUEUE_URL)))
+                : null;
         return new FanoutService(conversationAccess(), connectionStore(), poster(), posters(), notificationService(),
-                new InboxWriter(inboxStore(), messageStore(), conversationStore(), posters(), clock));
+                new InboxWriter(inboxStore(), messageStore(), conversationStore(), posters(), clock), queue,
+                new FanoutService.Chunking(config.getInt(Setting.FANOUT_CHUNK_SIZE), config.getInt(Setting.FANOUT_QUEUE_GROUPS)));
     }
 
     /** Reads the messages stream's images for fan-out. */
@@ -279,7 +285,7 @@ public final class Wiring {
         Supplier<NotificationQueue> queue = config.isSet(Setting.NOTIFY_QUEUE_URL)
                 ? Lazy.of(() -> new SqsNotificationQueue(sqs.get(), config.get(Setting.NOTIFY_QUEUE_URL)))
                 : null;
-        return new NotificationService(new DynamoDeviceStore(dynamo, config.get(Setting.DEVICES_TABLE)), unread(), inboxStore(),
+        return new NotificationService(new DynamoDeviceStore(dynamo, config.get(Setting.DEVICES_TABLE), config.get(Setting.CONNECTIONS_TABLE)), unread(), inboxStore(),
                 notifier, clock, queue, budget("devices", Setting.DEVICES_RATE, Setting.DEVICES_BURST));
     }
 

@@ -46,7 +46,9 @@ class FanoutHandlerTest {
     private final DynamoConnectionStore connections =
             new DynamoConnectionStore(TestDynamo.client(), TestDynamo.table(Setting.CONNECTIONS_TABLE));
     private final RecordingPusher pusher = new RecordingPusher();
-    private final DynamoDeviceStore devices = new DynamoDeviceStore(TestDynamo.client(), TestDynamo.table(Setting.DEVICES_TABLE));
+    /** As the wiring builds it: registrations also name the device in the user's live item, which fan-out reads. */
+    private final DynamoDeviceStore devices = new DynamoDeviceStore(TestDynamo.client(), TestDynamo.table(Setting.DEVICES_TABLE),
+            TestDynamo.table(Setting.CONNECTIONS_TABLE));
     private final List<Notification> notified = new CopyOnWriteArrayList<>();
     private volatile boolean notifierBroken;
     private final DynamoConversationStore conversations =

@@ -157,6 +157,14 @@ class CatalogueGrantsTest {
         handler(Catalogue.FANOUT, DynamodbEvent.class).handleRequest(Fixtures.event("dynamodb-stream-batch.json",
                 DynamodbEvent.class, text -> text.replace("dm:alice:bob", direct)
                         .replace("\"senderId\": {\"S\": \"alice\"}", "\"senderId\": {\"S\": \"" + alice + "\"}")), null);
+        // The chunk function: a chunk of one message for bob (no member read, his live item read).
+        SQSEvent.SQSMessage chunk = new SQSEvent.SQSMessage();
+        chunk.setMessageId("c1");
+        chunk.setBody("{\"c\":\"" + direct + "\",\"r\":{\"" + bob + "\":0},\"e\":[{\"i\":\"1\",\"s\":1,\"f\":\""
+                + alice + "\",\"k\":\"k1\",\"b\":\"{\\\"text\\\":\\\"hi\\\"}\",\"t\":1,\"y\":0}]}");
+        SQSEvent chunks = new SQSEvent();
+        chunks.setRecords(List.of(chunk));
+        handler(Catalogue.FANOUT_CHUNKS, SQSEvent.class).handleRequest(chunks, null);
         // The notification function: a notice for bob's offline phone (registered above).
         SQSEvent.SQSMessage notice = new SQSEvent.SQSMessage();
         notice.setMessageId("n1");

@@ -13,7 +13,7 @@ import software.amazon.awssdk.http.SdkHttpResponse;
 import software.amazon.awssdk.services.dynamodb.model.InternalServerErrorException;
 import software.amazon.awssdk.services.dynamodb.model.ListTablesRequest;
 import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
-import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.ThrottlingException;
 
 /**
@@ -29,7 +29,7 @@ import software.amazon.awssdk.services.dynamodb.model.ThrottlingException;
  *       and tries again, exactly as against a throttling table.</li>
  *   <li>{@link #failEveryAttemptOf}: chosen calls fail with {@code InternalServerError} on every
  *       attempt, so the SDK gives up after its 9 attempts and the function sees the failure.</li>
- *   <li>{@link #failNextFanoutLookup}: the fan-out's next Query of a member's connections fails
+ *   <li>{@link #failNextFanoutLookup}: the fan-out's next BatchGetItem of members' connections fails
  *       as it surfaces once the SDK gave up (raised in {@code beforeExecution}, no retry wait):
  *       the fan-out function then reports that record in {@code batchItemFailures}.</li>
  * </ul>
@@ -120,7 +120,7 @@ final class DynamoFaults implements ExecutionInterceptor {
         if (request instanceof ListTablesRequest) {
             return; // bootstrap, not traffic
         }
-        if (request instanceof QueryRequest query && connectionsTable.equals(query.tableName())
+        if (request instanceof BatchGetItemRequest batch && batch.requestItems().containsKey(connectionsTable)
                 && calledByTheFanout()
                 && fanoutLookupsSinceFailure.incrementAndGet() > LOOKUPS_BETWEEN_FAILURES
                 && fanoutLookupsArmed.getAndSet(0) > 0) {

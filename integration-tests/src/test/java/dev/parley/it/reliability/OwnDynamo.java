@@ -45,7 +45,9 @@ final class OwnDynamo {
                         .expressionAttributeNames(Map.of("#u", Tables.Connections.USER_ID))
                         .expressionAttributeValues(Map.of(":u", AttributeValue.fromS(userId)))
                         .consistentRead(true))
-                .items().forEach(item -> connections.put(item.get(Tables.Connections.CONNECTION_ID).s(),
+                .items().stream()
+                .filter(item -> !Tables.Connections.LIVE_ITEM.equals(item.get(Tables.Connections.CONNECTION_ID).s()))
+                .forEach(item -> connections.put(item.get(Tables.Connections.CONNECTION_ID).s(),
                         item.containsKey(Tables.Connections.DEVICE_ID) ? item.get(Tables.Connections.DEVICE_ID).s() : null));
         return connections;
     }

@@ -93,6 +93,14 @@ public final class FunctionHost implements Integrations {
         return handler.handleRequest(event, new LocalContext("notify", TIMEOUT_MILLIS));
     }
 
+    /** The fan-out chunk function, on the fan-out queue (large conversations' chunks). */
+    @SuppressWarnings("unchecked")
+    public SQSBatchResponse fanoutChunks(SQSEvent event) {
+        var handler = (RequestHandler<SQSEvent, SQSBatchResponse>) handlers.get(
+                HandlerSet.key(new dev.parley.model.routes.Trigger.QueueMessages(dev.parley.model.routes.Queues.FANOUT)));
+        return handler.handleRequest(event, new LocalContext("fanout-chunks", TIMEOUT_MILLIS));
+    }
+
     /** The attachments bucket's object-created function (an asynchronous invocation: no answer). */
     @SuppressWarnings("unchecked")
     public void objectCreated(com.amazonaws.services.lambda.runtime.events.S3Event event) {

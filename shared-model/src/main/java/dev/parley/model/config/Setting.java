@@ -95,8 +95,20 @@ public enum Setting {
     LOG_LEVEL("INFO"),
     /** Append log lines to this file instead of standard error (local runtime: --log-file). */
     LOG_FILE(""),
-    /** Largest group, members included. */
-    MAX_GROUP_MEMBERS("500"),
+    /** Largest group, members included (docs/architecture.md, "Fan-out": chunked above FANOUT_CHUNK_SIZE). */
+    MAX_GROUP_MEMBERS("10000"),
+    /**
+     * SQS FIFO queue carrying the chunks of large conversations' fan-out to the chunk function;
+     * empty: the stream function serves every conversation itself, whatever its size.
+     */
+    FANOUT_QUEUE_URL(""),
+    /** Recipients per fan-out chunk; a conversation with more members is fanned out in chunks through the queue. */
+    FANOUT_CHUNK_SIZE("500"),
+    /**
+     * FIFO message groups per large conversation (members are hashed into them): how many chunks
+     * of one conversation are served at once. Changing it may reorder the pushes in flight.
+     */
+    FANOUT_QUEUE_GROUPS("32"),
     /** SQS queue whose delayed messages trigger the offline check after the grace period. */
     PRESENCE_QUEUE_URL(null),
     /**

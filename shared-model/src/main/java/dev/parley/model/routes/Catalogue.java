@@ -67,7 +67,7 @@ public final class Catalogue {
      */
     public static final FunctionSpec CONNECT = new FunctionSpec("Connect", HANDLERS + "ConnectHandler",
             List.of(new WebSocketRoute("$connect", false)),
-            List.of(TableAccess.of(CONNECTIONS, PUT_ITEM, QUERY, DELETE_ITEM), TableAccess.of(PRESENCE, UPDATE_ITEM),
+            List.of(TableAccess.of(CONNECTIONS, PUT_ITEM, QUERY, DELETE_ITEM, UPDATE_ITEM, BATCH_GET_ITEM), TableAccess.of(PRESENCE, UPDATE_ITEM),
                     TableAccess.of(CONVERSATIONS, QUERY_INDEX), TableAccess.of(INBOX, QUERY)),
             true, true, MESSAGE_TIMEOUT);
 
@@ -77,7 +77,7 @@ public final class Catalogue {
      */
     public static final FunctionSpec DISCONNECT = new FunctionSpec("Disconnect", HANDLERS + "DisconnectHandler",
             List.of(new WebSocketRoute("$disconnect", false)),
-            List.of(TableAccess.of(CONNECTIONS, DELETE_ITEM, QUERY), TableAccess.of(INBOX, QUERY, BATCH_WRITE_ITEM)),
+            List.of(TableAccess.of(CONNECTIONS, DELETE_ITEM, QUERY, UPDATE_ITEM), TableAccess.of(INBOX, QUERY, BATCH_WRITE_ITEM)),
             false, false, MESSAGE_TIMEOUT);
 
     /** Answers unknown actions with an error frame; a rare path. */
@@ -119,7 +119,7 @@ public final class Catalogue {
      */
     public static final FunctionSpec TYPING = new FunctionSpec("Typing", HANDLERS + "TypingHandler",
             List.of(new WebSocketRoute("typing", true)),
-            List.of(TableAccess.of(CONVERSATIONS, GET_ITEM, QUERY), TableAccess.of(CONNECTIONS, QUERY, DELETE_ITEM),
+            List.of(TableAccess.of(CONVERSATIONS, GET_ITEM, QUERY), TableAccess.of(CONNECTIONS, QUERY, DELETE_ITEM, UPDATE_ITEM, BATCH_GET_ITEM),
                     TableAccess.of(INBOX, GET_ITEM)),
             true, true, MESSAGE_TIMEOUT);
 
@@ -160,7 +160,7 @@ public final class Catalogue {
      */
     public static final FunctionSpec READ_CURSOR = new FunctionSpec("Read", HANDLERS + "ReadHandler",
             List.of(new WebSocketRoute("read", false)),
-            List.of(TableAccess.of(CONVERSATIONS, GET_ITEM), TableAccess.of(CONNECTIONS, QUERY, DELETE_ITEM),
+            List.of(TableAccess.of(CONVERSATIONS, GET_ITEM), TableAccess.of(CONNECTIONS, QUERY, DELETE_ITEM, UPDATE_ITEM, BATCH_GET_ITEM),
                     TableAccess.of(INBOX, UPDATE_ITEM), TableAccess.of(MESSAGES, QUERY),
                     TableAccess.of(RATE_LIMITS, UPDATE_ITEM)),
             true, true, MESSAGE_TIMEOUT);
@@ -177,7 +177,7 @@ public final class Catalogue {
                     new HttpRoute("PUT", "/groups/{id}/admins/{userId}"),
                     new HttpRoute("DELETE", "/groups/{id}/admins/{userId}")),
             List.of(TableAccess.of(CONVERSATIONS, GET_ITEM, QUERY, PUT_ITEM, UPDATE_ITEM, BATCH_WRITE_ITEM, DELETE_ITEM),
-                    TableAccess.of(CONNECTIONS, QUERY, DELETE_ITEM), TableAccess.of(INBOX, GET_ITEM, PUT_ITEM, UPDATE_ITEM),
+                    TableAccess.of(CONNECTIONS, QUERY, DELETE_ITEM, UPDATE_ITEM, BATCH_GET_ITEM), TableAccess.of(INBOX, GET_ITEM, PUT_ITEM, UPDATE_ITEM),
                     TableAccess.of(RATE_LIMITS, UPDATE_ITEM)),
             true, true, MESSAGE_TIMEOUT);
 
@@ -202,14 +202,17 @@ public final class Catalogue {
                     new HttpRoute("GET", "/blocks"), new HttpRoute("PUT", "/conversations/{id}/settings")),
             List.of(TableAccess.of(INBOX, PUT_ITEM, DELETE_ITEM, QUERY, UPDATE_ITEM, GET_ITEM),
                     TableAccess.of(CONVERSATIONS, GET_ITEM, UPDATE_ITEM), TableAccess.of(RATE_LIMITS, UPDATE_ITEM),
-                    TableAccess.of(CONNECTIONS, QUERY, DELETE_ITEM), TableAccess.of(PRESENCE, GET_ITEM)),
+                    TableAccess.of(CONNECTIONS, QUERY, DELETE_ITEM, UPDATE_ITEM, BATCH_GET_ITEM), TableAccess.of(PRESENCE, GET_ITEM)),
             true, true, MESSAGE_TIMEOUT);
 
-    /** Removing a device also removes its ack positions from the sync store. */
+    /**
+     * Removing a device also removes its ack positions from the sync store; registering and
+     * removing also name the device in the user's live item (connections table), which fan-out reads.
+     */
     public static final FunctionSpec DEVICES_ROUTES = new FunctionSpec("Devices", HANDLERS + "DevicesHandler",
             List.of(new HttpRoute("PUT", "/devices/{deviceId}"), new HttpRoute("DELETE", "/devices/{deviceId}")),
             List.of(TableAccess.of(DEVICES, PUT_ITEM, DELETE_ITEM), TableAccess.of(INBOX, QUERY, BATCH_WRITE_ITEM),
-                    TableAccess.of(RATE_LIMITS, UPDATE_ITEM)),
+                    TableAccess.of(RATE_LIMITS, UPDATE_ITEM), TableAccess.of(CONNECTIONS, UPDATE_ITEM)),
             false, false, MESSAGE_TIMEOUT);
 
     public static final FunctionSpec PRESENCE_QUERY = new FunctionSpec("Presence", HANDLERS + "PresenceHandler",
@@ -221,7 +224,7 @@ public final class Catalogue {
     /** Consumes the presence queue: publishes "offline" once the reconnect grace period is over. */
     public static final FunctionSpec PRESENCE_CHECK = new FunctionSpec("PresenceCheck", HANDLERS + "PresenceCheckHandler",
             List.of(new QueueMessages(Queues.PRESENCE)),
-            List.of(TableAccess.of(CONNECTIONS, QUERY, DELETE_ITEM), TableAccess.of(PRESENCE, GET_ITEM, UPDATE_ITEM),
+            List.of(TableAccess.of(CONNECTIONS, QUERY, DELETE_ITEM, UPDATE_ITEM, BATCH_GET_ITEM), TableAccess.of(PRESENCE, GET_ITEM, UPDATE_ITEM),
                     TableAccess.of(CONVERSATIONS, QUERY_INDEX), TableAccess.of(INBOX, QUERY)),
             true, false, Duration.ofSeconds(30));
 
@@ -234,7 +237,20 @@ public final class Catalogue {
      */
     public static final FunctionSpec FANOUT = new FunctionSpec("Fanout", HANDLERS + "FanoutHandler",
             List.of(new MessagesStream()),
-            List.of(TableAccess.of(CONNECTIONS, QUERY, DELETE_ITEM), TableAccess.of(CONVERSATIONS, QUERY, QUERY_INDEX, GET_ITEM),
+            List.of(TableAccess.of(CONNECTIONS, BATCH_GET_ITEM, DELETE_ITEM, UPDATE_ITEM), TableAccess.of(CONVERSATIONS, QUERY, QUERY_INDEX, GET_ITEM),
+                    TableAccess.of(MESSAGES, QUERY), TableAccess.of(DEVICES, QUERY, DELETE_ITEM),
+                    TableAccess.of(INBOX, UPDATE_ITEM, GET_ITEM, PUT_ITEM, QUERY)),
+            true, false, Duration.ofSeconds(60));
+
+    /**
+     * Consumes the fan-out queue (SQS FIFO): each message a chunk of a large conversation's
+     * fan-out, recipients named in it, entries carried whole; the same work as {@link #FANOUT}
+     * for those recipients, without the member read. Family: fan-out (with {@link #FANOUT}).
+     */
+    public static final FunctionSpec FANOUT_CHUNKS = new FunctionSpec("FanoutChunks", HANDLERS + "FanoutChunkHandler",
+            List.of(new QueueMessages(Queues.FANOUT)),
+            List.of(TableAccess.of(CONNECTIONS, BATCH_GET_ITEM, DELETE_ITEM, UPDATE_ITEM),
+                    TableAccess.of(CONVERSATIONS, GET_ITEM, QUERY),
                     TableAccess.of(MESSAGES, QUERY), TableAccess.of(DEVICES, QUERY, DELETE_ITEM),
                     TableAccess.of(INBOX, UPDATE_ITEM, GET_ITEM, PUT_ITEM, QUERY)),
             true, false, Duration.ofSeconds(60));
@@ -246,7 +262,8 @@ public final class Catalogue {
      */
     public static final FunctionSpec NOTIFY = new FunctionSpec("Notify", HANDLERS + "NotifyHandler",
             List.of(new QueueMessages(Queues.NOTIFICATIONS)),
-            List.of(TableAccess.of(DEVICES, QUERY, DELETE_ITEM), TableAccess.of(INBOX, QUERY, GET_ITEM, UPDATE_ITEM)),
+            List.of(TableAccess.of(DEVICES, QUERY, DELETE_ITEM), TableAccess.of(INBOX, QUERY, GET_ITEM, UPDATE_ITEM),
+                    TableAccess.of(CONNECTIONS, UPDATE_ITEM)),
             false, false, Duration.ofSeconds(60));
 
     /**
@@ -280,7 +297,7 @@ public final class Catalogue {
     /** Every function, in the order the CDK app declares them. */
     public static final List<FunctionSpec> ALL = List.of(CONNECT_AUTHORIZER, CONNECT, DISCONNECT, DEFAULT_ROUTE, SEND,
             HEARTBEAT, SYNC, HISTORY, ACK, READ_CURSOR, GROUPS, CONVERSATIONS_LIST, DEVICES_ROUTES, PRESENCE_QUERY,
-            PRESENCE_CHECK, FANOUT, NOTIFY, MESSAGE_EVENTS, TYPING, ATTACHMENTS, THUMBNAILS, SETTINGS);
+            PRESENCE_CHECK, FANOUT, FANOUT_CHUNKS, NOTIFY, MESSAGE_EVENTS, TYPING, ATTACHMENTS, THUMBNAILS, SETTINGS);
 
     /** What a function does in the attachments bucket (empty: nothing). */
     public static List<Bucket.Access> bucketAccess(FunctionSpec spec) {

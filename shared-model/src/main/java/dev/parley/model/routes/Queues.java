@@ -7,5 +7,8 @@ public final class Queues {
     /** Fan-out's offline notices, consumed by the notification function (issue 19). */
     public static final String NOTIFICATIONS = "notifications";
 
+    /** The chunks of large conversations' fan-out (SQS FIFO), consumed by the chunk function (issue 16). */
+    public static final String FANOUT = "fanout";
+
     private Queues() {}
 }

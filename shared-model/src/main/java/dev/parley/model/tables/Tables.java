@@ -25,6 +25,19 @@ public final class Tables {
         public static final String CONNECTED_AT = "connectedAt";
         public static final String LAST_ACTIVE_AT = "lastActiveAt";
         public static final String EXPIRES_AT = "expiresAt";
+        /**
+         * The sort key of each user's live item: one attribute per open connection
+         * ({@link #LIVE_PREFIX} + connection id, valued with the device id), so that fan-out reads
+         * a user's connections with one item of a BatchGetItem. API Gateway connection ids never
+         * start with {@code #}.
+         */
+        public static final String LIVE_ITEM = "#live";
+        public static final String LIVE_PREFIX = "c:";
+        /**
+         * On the live item: the user's registered push devices (SS), written with each registration,
+         * so that fan-out hands on notices only for recipients with a device that is not online.
+         */
+        public static final String PUSH_DEVICES = "pushDevices";
 
         public static final TableDefinition DEFINITION = new TableDefinition(
                 "CONNECTIONS_TABLE", "parley-connections",

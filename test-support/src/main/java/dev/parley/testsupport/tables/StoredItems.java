@@ -64,7 +64,8 @@ public final class StoredItems {
     /** Connection ids the connections table holds for the user. */
     public List<String> connectionsOf(String userId) {
         return queryAll(Setting.CONNECTIONS_TABLE, Tables.Connections.USER_ID, userId).stream()
-                .map(item -> item.get(Tables.Connections.CONNECTION_ID).s()).toList();
+                .map(item -> item.get(Tables.Connections.CONNECTION_ID).s())
+                .filter(id -> !Tables.Connections.LIVE_ITEM.equals(id)).toList();
     }
 
     /** The groups the user is a member of (through the by-member index: eventually consistent). */
