@@ -410,8 +410,8 @@ public final class LocalRuntime implements AutoCloseable {
     @Override
     public void close() throws Exception {
         poller.close();
+        gateway.closeAll(); // runs the $disconnect functions, which post to the queues
         presenceQueue.close();
-        gateway.closeAll();
         server.stop();
         dynamo.close();
         s3.close();

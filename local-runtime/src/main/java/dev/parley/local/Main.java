@@ -53,6 +53,9 @@ public final class Main {
             // human-readable line per connect, disconnect and message.
             options.setting(Setting.LOG_LEVEL, logLevel == null ? "WARN" : logLevel);
             System.setProperty("org.slf4j.simpleLogger.log.parley.activity", "info");
+            // "12:00:01.234 INFO activity - connected alice/laptop (1 open)": no thread names.
+            System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
+            System.setProperty("org.slf4j.simpleLogger.showShortLogName", "true");
         }
         quietenLibraries();
         LocalRuntime runtime;
@@ -73,9 +76,25 @@ public final class Main {
             }
             stopped.countDown();
         }, "parley-shutdown"));
+        endWithParent();
         System.out.println(runtime.readyLine());
         System.out.flush();
         stopped.await();
+    }
+
+    /**
+     * {@code ./parley local --watch} runs this JVM beside its rebuild loop and names itself in
+     * {@code -Dparley.parent=PID}: when that script ends, even by {@code kill -9} (which runs no
+     * trap), the runtime ends too rather than hold the port.
+     */
+    private static void endWithParent() {
+        String parent = System.getProperty("parley.parent");
+        if (parent == null || parent.isBlank()) {
+            return;
+        }
+        ProcessHandle.of(Long.parseLong(parent.strip())).ifPresentOrElse(
+                handle -> handle.onExit().thenRun(() -> System.exit(0)),
+                () -> System.exit(0));
     }
 
     private static String value(String[] args, int index, String option) {

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every command of the README's "Quick start", "Chat through it" and "A group chat in a few
- * commands" sections, run as written (bash, curl, Node's WebSocket) against a freshly started
+ * Every command of the README's "Quick start", "Chat through it", "A group chat in a few
+ * commands", "Blocks, mute and group admins" and "Offline push notifications" sections, run as written (bash, curl, Node's WebSocket) against a freshly started
  * runtime (the shared one), with only the port changed; the output they promise is checked line by line. A
  * README that drifts from the code, or an example that races a cold start, fails here.
  */
@@ -58,6 +58,9 @@ class ReadmeExamplesTest {
         List<String> safety = bashBlocks(section("### Blocks, mute and group admins (protocol v2)"));
         assertThat(safety).as("the block in 'Blocks, mute and group admins'").hasSize(1);
         commands.addAll(safety);
+        List<String> notifications = bashBlocks(section("### Offline push notifications, and new function code without a restart"));
+        assertThat(notifications).as("the block in 'Offline push notifications'").hasSize(1);
+        commands.addAll(notifications);
         String script = "set -euo pipefail\n" + adaptPort(String.join("\n", commands));
         assertThat(script).as("every address adapted to the test's port").doesNotContain(":8080");
 
@@ -104,7 +107,38 @@ class ReadmeExamplesTest {
         List<JsonNode> blocked = frames(out, "alice to bob:", "error");
         assertThat(blocked).as("alice's refused send in " + out).hasSize(1);
         assertThat(blocked.get(0).get("code").asText()).isEqualTo("BLOCKED");
-        assertThat(out.stream().filter(line -> line.equals("204"))).as("promote, block, unblock and dave's removal").hasSize(4);
+
+        // Offline push notifications: bob's phone registered, alice's message is its notification; a reload.
+        JsonNode notification = null;
+        for (JsonNode n : json(out, "{\"notifications\"").get("notifications")) {
+            if ("are you there?".equals(n.path("preview").asText())) {
+                notification = n;
+            }
+        }
+        assertThat(notification).as("bob's notification of alice's message in " + out).isNotNull();
+        assertThat(notification.get("deviceId").asText()).isEqualTo("phone");
+        assertThat(notification.get("platform").asText()).isEqualTo("fcm");
+        assertThat(notification.get("senderId").asText()).isEqualTo("alice");
+        assertThat(json(out, "{\"reloaded\"").get("reloaded").asBoolean()).isTrue();
+        assertThat(out.stream().filter(line -> line.equals("204")))
+                .as("promote, block, unblock, dave's removal and bob's device").hasSize(5);
+    }
+
+    /** The modules table is one table, and it names every module of the build (and client-js). */
+    @Test
+    void theModulesTableIsOneTableNamingEveryModule() throws Exception {
+        List<String> rows = section("## The modules").lines()
+                .dropWhile(line -> !line.startsWith("| module "))
+                .takeWhile(line -> line.startsWith("|"))
+                .skip(2)
+                .map(line -> line.substring(2, line.indexOf(" |", 2)).replace("`", "").replace("/", ""))
+                .toList();
+        String pom = Files.readString(repositoryRoot().resolve("pom.xml"), StandardCharsets.UTF_8);
+        List<String> modules = new ArrayList<>(java.util.regex.Pattern.compile("<module>([^<]+)</module>").matcher(pom)
+                .results().map(m -> m.group(1)).toList());
+        modules.add("client-js");
+        assertThat(rows).as("the rows of the modules table, up to its first non-table line")
+                .containsExactlyInAnyOrderElementsOf(modules);
     }
 
     // ------------------------------------------------------------------ running

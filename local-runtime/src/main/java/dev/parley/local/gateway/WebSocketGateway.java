@@ -148,6 +148,13 @@ public final class WebSocketGateway {
         List.copyOf(connections.values()).forEach(connection -> connection.close(1001, "Going away"));
         timers.shutdownNow();
         invocations.shutdown();
+        try {
+            // The $disconnect functions of those connections still run (they post to the queues,
+            // which close after this): a bound, so that a stuck function cannot hold a shutdown.
+            invocations.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private Object upgrade(ServerUpgradeRequest request, ServerUpgradeResponse response,

@@ -125,7 +125,14 @@ public final class LocalQueue extends Handler.Abstract {
         int delay = send.path("DelaySeconds").asInt(0);
         String messageId = UUID.randomUUID().toString();
         String md5 = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(body.getBytes(StandardCharsets.UTF_8)));
-        timer.schedule(() -> deliver(messageId, body, md5, 1), delay, TimeUnit.SECONDS);
+        try {
+            timer.schedule(() -> deliver(messageId, body, md5, 1), delay, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            // The runtime is shutting down: SQS's own answer when it cannot take a message now.
+            DevApi.json(response, callback, 503, "{\"__type\":\"com.amazonaws.sqs#ServiceUnavailable\","
+                    + "\"message\":\"the local queue is shutting down\"}");
+            return true;
+        }
         DevApi.json(response, callback, 200, Json.MAPPER.writeValueAsString(Map.of("MessageId", messageId,
                 "MD5OfMessageBody", md5)));
         return true;

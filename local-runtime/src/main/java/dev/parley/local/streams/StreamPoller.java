@@ -166,9 +166,15 @@ public final class StreamPoller implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        thread.interrupt();
+        // A batch in flight finishes (an interrupt would abort its function's calls half way, as a
+        // Ctrl-C of ./parley local did); an idle wait ends at once. Interrupted only if stuck.
+        wakeup.signal();
         try {
             thread.join(5_000);
+            if (thread.isAlive()) {
+                thread.interrupt();
+                thread.join(5_000);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
