@@ -922,7 +922,7 @@ export class ParleyClient {
         this.emit('presence', frame.presence);
         break;
       case 'members':
-        if (frame.change.members.includes(this.selfUserId ?? '') && frame.change.added.includes(this.selfUserId ?? '')) {
+        if (frame.change.added.includes(this.selfUserId ?? '')) {
           this.syncWanted = true; // a group the user just joined: fetch what it already holds
         }
         this.emit('members', frame.change);

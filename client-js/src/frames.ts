@@ -102,7 +102,7 @@ function list(frame: Json, field: string): Json[] {
   return value as Json[];
 }
 
-const KINDS: ReadonlySet<string> = new Set(['message', 'edit', 'delete', 'reaction']);
+const KINDS: ReadonlySet<string> = new Set(['message', 'edit', 'delete', 'reaction', 'member']);
 
 /** Page entries may leave out their conversationId (the page names it); pushes carry it. */
 function entry(m: Json, conversationId?: string): Message {
@@ -157,7 +157,30 @@ export function summary(c: Json): ConversationSummary {
   };
   if (c.unreadMentions !== undefined && c.unreadMentions !== null) s.unreadMentions = int(c, 'unreadMentions');
   if (c.peerReadSeq !== undefined && c.peerReadSeq !== null) s.peerReadSeq = int(c, 'peerReadSeq');
+  if (typeof c.admin === 'boolean') s.admin = c.admin;
   return s;
+}
+
+/** A change's fields, from a `members` frame or the body of a `member` entry. */
+function memberChange(f: Json, conversationId: string, seq: number, by: string | null): MembersChange {
+  const added = strings(f, 'added');
+  const removed = strings(f, 'removed');
+  return {
+    conversationId, seq, name: strOrNull(f, 'name'), memberCount: intOr(f, 'memberCount', 0),
+    added, addedCount: intOr(f, 'addedCount', added.length), removed, removedCount: intOr(f, 'removedCount', removed.length),
+    by, promoted: strings(f, 'promoted'), demoted: strings(f, 'demoted'),
+    renamed: f.renamed === true, created: f.created === true,
+  };
+}
+
+/** The change a timeline entry of kind `member` describes; null for any other entry (or an unreadable body). */
+export function memberChangeOf(entry: Message): MembersChange | null {
+  if (entry.kind !== 'member' || entry.body === null) return null;
+  try {
+    return memberChange(entry.body as Json, entry.conversationId, entry.seq, entry.senderId);
+  } catch {
+    return null;
+  }
 }
 
 /** Page entries from an HTTP answer; throws an Error naming the fault when one cannot be used. */
@@ -225,12 +248,7 @@ export function decode(text: string): Incoming {
       case 'members':
         return {
           type: 'members',
-          change: {
-            conversationId: str(frame, 'conversationId'), name: strOrNull(frame, 'name'), members: strings(frame, 'members'),
-            added: strings(frame, 'added'), removed: strings(frame, 'removed'), by: strOrNull(frame, 'by'),
-            admins: strings(frame, 'admins'), promoted: strings(frame, 'promoted'), demoted: strings(frame, 'demoted'),
-            renamed: bool(frame, 'renamed'),
-          },
+          change: memberChange(frame, str(frame, 'conversationId'), intOr(frame, 'seq', 0), strOrNull(frame, 'by')),
         };
       case 'typing': {
         const state = str(frame, 'state');

@@ -19,6 +19,27 @@ export interface Group {
   admins?: string[];
 }
 
+/** `GET /groups/{id}/members`: one page of a group's members, in user id order. */
+export interface MembersPage {
+  conversationId: string;
+  memberCount: number;
+  members: { userId: string; admin: boolean }[];
+  /** Present when more members follow: ask again with it. */
+  cursor?: string;
+}
+
+/** `GET /groups/{id}/reads`: the other members' read positions (groups of at most 100 members; else empty). */
+export interface GroupReads {
+  conversationId: string;
+  memberCount: number;
+  reads: { userId: string; readSeq: number }[];
+}
+
+/** How many of `reads` have read up to `seq` or past it: "read by N" under the message at `seq`. */
+export function readBy(reads: { readSeq: number }[], seq: number): number {
+  return reads.filter((r) => r.readSeq >= seq).length;
+}
+
 export interface MessagesPage {
   messages: Message[];
   hasMore: boolean;
@@ -97,6 +118,45 @@ export class HttpApi {
   /** `DELETE /groups/{id}/members/{userId}`: leave (yourself) or remove someone. */
   async removeMember(conversationId: string, userId: string): Promise<void> {
     await this.call('DELETE', `/groups/${encodeURIComponent(conversationId)}/members/${encodeURIComponent(userId)}`);
+  }
+
+  /** `GET /groups/{id}/members?limit=&cursor=`: one page of the member list (members only). */
+  async groupMembers(conversationId: string, query: { limit?: number; cursor?: string } = {}): Promise<MembersPage> {
+    const params = new URLSearchParams();
+    if (query.limit !== undefined) params.set('limit', String(query.limit));
+    if (query.cursor !== undefined) params.set('cursor', query.cursor);
+    const suffix = params.toString() === '' ? '' : `?${params}`;
+    const o = object(await this.call('GET', `/groups/${encodeURIComponent(conversationId)}/members${suffix}`));
+    const members = Array.isArray(o.members) ? o.members : [];
+    return {
+      conversationId: String(o.conversationId),
+      memberCount: typeof o.memberCount === 'number' ? o.memberCount : members.length,
+      members: members.map((m) => object(m)).map((m) => ({ userId: String(m.userId), admin: m.admin === true })),
+      ...(typeof o.cursor === 'string' ? { cursor: o.cursor } : {}),
+    };
+  }
+
+  /** Every member of a group, page after page (`groupMembers` until no cursor is left). */
+  async allGroupMembers(conversationId: string): Promise<{ userId: string; admin: boolean }[]> {
+    const all: { userId: string; admin: boolean }[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.groupMembers(conversationId, cursor === undefined ? { limit: 500 } : { limit: 500, cursor });
+      all.push(...page.members);
+      cursor = page.cursor;
+    } while (cursor !== undefined);
+    return all;
+  }
+
+  /** `GET /groups/{id}/reads`: how far each other member has read (see `readBy`). */
+  async groupReads(conversationId: string): Promise<GroupReads> {
+    const o = object(await this.call('GET', `/groups/${encodeURIComponent(conversationId)}/reads`));
+    const reads = Array.isArray(o.reads) ? o.reads : [];
+    return {
+      conversationId: String(o.conversationId),
+      memberCount: typeof o.memberCount === 'number' ? o.memberCount : 0,
+      reads: reads.map((r) => object(r)).map((r) => ({ userId: String(r.userId), readSeq: typeof r.readSeq === 'number' ? r.readSeq : 0 })),
+    };
   }
 
   /** `GET /conversations`: every conversation of the user with unread counts. */

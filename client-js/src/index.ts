@@ -3,8 +3,8 @@
  */
 export { ParleyClient, ServerError, ClientClosedError, AuthFailedError, newClientMsgId, connectUrl, directConversationId } from './client.js';
 export type { ClientOptions, ClientEvents, Listener } from './client.js';
-export { HttpApi, ParleyHttpError, devToken } from './http.js';
-export type { Group, MessagesPage, HttpApiOptions, FetchLike, AttachmentUpload, AttachmentDownload, AttachmentRef } from './http.js';
+export { HttpApi, ParleyHttpError, devToken, readBy } from './http.js';
+export type { Group, MembersPage, GroupReads, MessagesPage, HttpApiOptions, FetchLike, AttachmentUpload, AttachmentDownload, AttachmentRef } from './http.js';
 export { Backoff } from './backoff.js';
 export type { BackoffOptions } from './backoff.js';
 export { Sequencer, advanced } from './sequencer.js';
@@ -17,7 +17,7 @@ export { putObject, UploadError } from './upload.js';
 export type { UploadBody, UploadProgress } from './upload.js';
 export { MemoryStore, WebStorageStore, defaultStore } from './store.js';
 export type { ClientStore, KeyValueStorage } from './store.js';
-export { decode, MAX_BODY_BYTES } from './frames.js';
+export { decode, memberChangeOf, MAX_BODY_BYTES } from './frames.js';
 export type { Incoming, SyncedConversation } from './frames.js';
 export type { SocketLike, SocketConstructor } from './socket.js';
 export type * from './types.js';

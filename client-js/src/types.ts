@@ -3,8 +3,12 @@
  * reader of the protocol recognises every one.
  */
 
-/** What a timeline entry is: version 1 has messages only; version 2 adds events that change one. */
-export type EntryKind = 'message' | 'edit' | 'delete' | 'reaction';
+/**
+ * What a timeline entry is: version 1 has messages only; version 2 adds events that change one,
+ * and `member` entries: a group's membership change kept in its timeline (`body` is the change,
+ * read it with `memberChangeOf`; `senderId` made it). Events and member entries are never unread.
+ */
+export type EntryKind = 'message' | 'edit' | 'delete' | 'reaction' | 'member';
 
 /**
  * One entry of a conversation's timeline: a message (version 1), or an edit, deletion or
@@ -93,22 +97,31 @@ export interface Presence {
   lastActiveAt: number;
 }
 
-/** A group's membership changed (docs/protocol.md, `members` frame). */
+/**
+ * A group's membership changed (docs/protocol.md: the `members` frame, and the body of a timeline
+ * entry of kind `member`): what changed and the member count after it, never the member list
+ * (page it with `HttpApi.groupMembers`). `added` and `removed` list at most 50 users; `addedCount`
+ * and `removedCount` say how many there were.
+ */
 export interface MembersChange {
   conversationId: string;
+  /** The seq of the change's timeline entry; 0 when none was stored. */
+  seq: number;
   name: string | null;
-  members: string[];
+  memberCount: number;
   added: string[];
+  addedCount: number;
   removed: string[];
+  removedCount: number;
   by: string | null;
-  /** Version 2: every admin after the change (empty when the server does not report admins). */
-  admins: string[];
-  /** Version 2: members made admin by this change. */
+  /** Members made admin by this change. */
   promoted: string[];
-  /** Version 2: admins who stopped being admins by this change. */
+  /** Admins who stopped being admins by this change. */
   demoted: string[];
-  /** Version 2: the change renamed the group (`name` is the new name). */
+  /** The change renamed the group (`name` is the new name). */
   renamed: boolean;
+  /** The change created the group. */
+  created: boolean;
 }
 
 /** Version 2: another member started or stopped typing. Never stored, no seq. */
@@ -132,6 +145,8 @@ export interface ConversationSummary {
   unreadMentions?: number;
   /** Direct conversations, when the server reports it: the peer's read cursor. */
   peerReadSeq?: number;
+  /** Groups, when the server reports it: the user is one of the group's admins. */
+  admin?: boolean;
 }
 
 export interface HistoryPage {

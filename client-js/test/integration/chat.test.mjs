@@ -105,7 +105,15 @@ test('the HTTP API: a group made over HTTP reaches its members; conversations, p
   const summary = list.conversations.find((s) => s.conversationId === group.conversationId);
   assert.equal(summary.kind, 'group');
   assert.equal(summary.name, 'Lunch');
-  assert.equal(summary.unread, 1);
+  assert.equal(summary.unread, 1, 'membership entries are never unread');
+  assert.equal(summary.admin, false);
+
+  const page = await bob.client.api.groupMembers(group.conversationId, { limit: 2 });
+  assert.equal(page.memberCount, 3);
+  assert.equal(page.members.length, 2);
+  assert.ok(page.cursor, 'more members follow');
+  const everyone = await bob.client.api.allGroupMembers(group.conversationId);
+  assert.deepEqual(everyone.map((m) => [m.userId, m.admin]).sort(), [[a, true], [b, false], [c, false]].sort());
 
   const presence = await alice.client.api.presence([b, c]);
   assert.deepEqual(presence.map((p) => [p.userId, p.online]).sort(), [[b, true], [c, false]].sort());

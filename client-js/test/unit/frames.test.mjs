@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decode } from '../../dist/index.js';
+import { decode, memberChangeOf } from '../../dist/index.js';
 
 test('a message push decodes with its kind defaulting to message', () => {
   const frame = decode(JSON.stringify({
@@ -33,20 +33,31 @@ test('sync page entries take the conversation id from the page', () => {
   assert.deepEqual(frame.conversations[0].messages.map((m) => [m.conversationId, m.seq]), [['grp:t', 1], ['grp:t', 2]]);
 });
 
-test('a members frame carries admins, promotions, demotions and a rename', () => {
+test('a members frame carries the change and the member count, never the member list', () => {
   const frame = decode(JSON.stringify({
-    type: 'members', conversationId: 'grp:t', name: 'Trip', members: ['a', 'b'], admins: ['a', 'b'],
-    added: [], removed: [], promoted: ['b'], demoted: [], renamed: true, by: 'a',
+    type: 'members', conversationId: 'grp:t', seq: 7, name: 'Trip', memberCount: 2, added: [], addedCount: 0,
+    removed: [], removedCount: 0, promoted: ['b'], demoted: [], renamed: true, by: 'a',
   }));
   assert.deepEqual(frame.change, {
-    conversationId: 'grp:t', name: 'Trip', members: ['a', 'b'], added: [], removed: [], by: 'a',
-    admins: ['a', 'b'], promoted: ['b'], demoted: [], renamed: true,
+    conversationId: 'grp:t', seq: 7, name: 'Trip', memberCount: 2, added: [], addedCount: 0, removed: [], removedCount: 0,
+    by: 'a', promoted: ['b'], demoted: [], renamed: true, created: false,
   });
 });
 
-test('a members frame of a server without admins decodes with none', () => {
-  const frame = decode('{"type":"members","conversationId":"grp:t","members":["a"],"added":["a"],"removed":[],"by":"a"}');
-  assert.deepEqual([frame.change.admins, frame.change.promoted, frame.change.demoted, frame.change.renamed], [[], [], [], false]);
+test('a change that added more users than it lists says how many', () => {
+  const frame = decode('{"type":"members","conversationId":"grp:t","memberCount":10001,"added":["a"],"addedCount":900,"removed":[],"by":"a"}');
+  assert.deepEqual([frame.change.added, frame.change.addedCount, frame.change.removedCount, frame.change.seq], [['a'], 900, 0, 0]);
+});
+
+test('a member entry of the timeline reads back as the change it keeps', () => {
+  const frame = decode(JSON.stringify({
+    type: 'message', conversationId: 'grp:t', seq: 3, kind: 'member', senderId: 'a', clientMsgId: 'member-3', sentAt: 5,
+    body: { name: 'Trip', memberCount: 3, added: ['c'], addedCount: 1, removed: [], removedCount: 0, promoted: [], demoted: [] },
+  }));
+  assert.equal(frame.message.kind, 'member');
+  const change = memberChangeOf(frame.message);
+  assert.deepEqual([change.seq, change.by, change.added, change.memberCount], [3, 'a', ['c'], 3]);
+  assert.equal(memberChangeOf({ ...frame.message, kind: 'message' }), null);
 });
 
 for (const [what, text] of [

@@ -3,7 +3,7 @@
 // every timeline entry exactly once and in seq order, and each message's current state (edits,
 // deletions, reactions). This file keeps the page's view of it. Every piece of user text reaches
 // the page through textContent (never innerHTML), so nothing a user types can become markup.
-import { ParleyClient, ParleyHttpError, WebStorageStore } from './client/index.js';
+import { ParleyClient, ParleyHttpError, WebStorageStore, memberChangeOf, readBy } from './client/index.js';
 import { AttachmentLinks, Uploads } from './attachments.js';
 import { dayKey, el, formatDay, formatSize, formatTime, keyed, prune, reconcile } from './dom.js';
 import { GroupMemory, isLastAdmin, offersAdminControls, roleIn } from './groups.js';
@@ -13,6 +13,7 @@ const SYNC_PAGE = 30;           // messages per conversation per sync page
 const HISTORY_PAGE = 30;        // messages per history page
 const MAX_BODY_BYTES = 16 * 1024;
 const GROUP_GAP_MS = 5 * 60 * 1000; // a sender's messages within 5 minutes form one group
+const MEMBERS_SHOWN = 50;      // members listed in a group's header (the rest: "and N more")
 const USER_ID = /^[A-Za-z0-9_.@+-]{1,128}$/;
 const GROUP_ID = /^grp:[A-Za-z0-9_-]{1,64}$/;
 
@@ -65,11 +66,16 @@ function conversation(id) {
       kind: direct ? 'direct' : 'group',
       peer,
       name: null,
-      members: null,
-      admins: null,        // null: not known yet (see groups.js)
+      members: null,       // the first page of the member list (GET /groups/{id}/members), null: not loaded
+      admins: null,        // the admins among those members; null: not known yet (see groups.js)
+      amAdmin: null,       // whether the user is an admin (synced, GET /conversations, frames); null: not known
+      memberCount: null,
+      membersMore: false,  // the member list has more pages than the one shown
+      memberLines: new Map(), // seq -> {seq, time, text, key}: membership changes kept in the timeline (kind member)
+      reads: null,         // groups: userId -> read position of the other members ("Read by N"); null: not loaded
       muted: false,
       messages: new Map(), // seq -> {seq, senderId, clientMsgId, body, sentAt, replyTo, editedAt, deleted, reactions}
-      notes: [],           // membership changes seen live: {afterSeq, time, text}
+      notes: [],           // membership changes with no timeline entry for this user (their own removal): {afterSeq, time, text}
       noOlder: false,      // history said nothing older exists
       lastSeq: 0,
       readSeq: 0,
@@ -101,6 +107,7 @@ function latestMessage(c) {
 function oldestSeq(c) {
   let oldest = null;
   for (const seq of c.messages.keys()) if (oldest === null || seq < oldest) oldest = seq;
+  for (const seq of c.memberLines.keys()) if (oldest === null || seq < oldest) oldest = seq;
   return oldest;
 }
 
@@ -109,6 +116,20 @@ function hasOlder(c) {
   if (c.noOlder || !c.onServer) return false;
   const oldest = oldestSeq(c);
   return oldest === null ? c.lastSeq > 0 : oldest > 1;
+}
+
+/**
+ * A membership change kept in the group's timeline (an entry of kind `member`, from a push, sync or
+ * history): its line stands at its seq, also after a reload. Never unread.
+ */
+function addMemberLine(c, m) {
+  c.kind = 'group';
+  c.onServer = true;
+  c.lastSeq = Math.max(c.lastSeq, m.seq);
+  if (c.memberLines.has(m.seq)) return;
+  const change = memberChangeOf(m);
+  const text = change && memberNote(change, state.me);
+  if (text) c.memberLines.set(m.seq, { seq: m.seq, time: m.sentAt, text, key: `line${m.seq}` });
 }
 
 /** Adds a message (with the state a page gave it) unless already held; true when it was new. */
@@ -133,6 +154,37 @@ function isAdmin(c) {
   return roleIn(c, state.me) === 'admin';
 }
 
+/** The first page of a group's member list, and who of them are admins (GET /groups/{id}/members). */
+async function refreshMembers(c) {
+  if (c.kind !== 'group' || c.removed || !c.onServer || !state.client) return;
+  try {
+    const page = await state.client.api.groupMembers(c.id, { limit: MEMBERS_SHOWN });
+    c.members = page.members.map((m) => m.userId);
+    c.admins = page.members.filter((m) => m.admin).map((m) => m.userId);
+    c.memberCount = page.memberCount;
+    c.membersMore = page.cursor !== undefined;
+    if (!c.membersMore) c.amAdmin = c.admins.includes(state.me);
+    rememberGroup(c);
+    render();
+  } catch (e) {
+    if (!(e instanceof ParleyHttpError && e.status === 403)) showNotice(refusal(e, 'load the members'));
+  }
+}
+
+/** How far the other members have read (GET /groups/{id}/reads): "Read by N" under the user's last message. */
+async function refreshReads(c) {
+  if (c.kind !== 'group' || c.removed || !c.onServer || !state.client) return;
+  try {
+    const answer = await state.client.api.groupReads(c.id);
+    const reads = c.reads || new Map();
+    for (const r of answer.reads) reads.set(r.userId, Math.max(reads.get(r.userId) || 0, r.readSeq));
+    c.reads = reads;
+    render();
+  } catch (e) {
+    if (!(e instanceof ParleyHttpError && e.status === 403)) showNotice(refusal(e, 'load who read your messages'));
+  }
+}
+
 function rememberGroup(c) {
   if (state.groups) state.groups.save(c);
 }
@@ -145,6 +197,7 @@ function restoreGroups() {
     if (typeof saved.name === 'string') c.name = saved.name;
     if (Array.isArray(saved.members)) c.members = saved.members;
     if (Array.isArray(saved.admins)) c.admins = saved.admins;
+    if (typeof saved.amAdmin === 'boolean') c.amAdmin = saved.amAdmin;
   }
 }
 
@@ -231,6 +284,12 @@ function reconnectNow() {
 // ------------------------------------------------------------------ what the client delivers
 
 function onMessage(m) {
+  if (m.kind === 'member') {
+    addMemberLine(conversation(m.conversationId), m);
+    markRead();
+    render();
+    return;
+  }
   if (m.kind && m.kind !== 'message') return; // edits, deletions, reactions: `changed` follows
   const c = conversation(m.conversationId);
   const fresh = addMessage(c, m);
@@ -290,6 +349,10 @@ function applySummary(s, countsAreFresh) {
   if (s.name) c.name = s.name;
   if (Array.isArray(s.members)) c.members = s.members;
   if (Array.isArray(s.admins)) c.admins = s.admins;
+  if (typeof s.admin === 'boolean' && c.amAdmin !== s.admin) {
+    c.amAdmin = s.admin;
+    rememberGroup(c);
+  }
   if (typeof s.muted === 'boolean') c.muted = s.muted;
   if (typeof s.lastSeq === 'number') c.lastSeq = Math.max(c.lastSeq, s.lastSeq);
   if (typeof s.readSeq === 'number') c.readSeq = Math.max(c.readSeq, s.readSeq);
@@ -345,6 +408,9 @@ function onRead(frame) {
   if (frame.userId === state.me) {
     c.readSeq = Math.max(c.readSeq, frame.seq); // read on another device
     c.unread = countUnread(c);
+  } else if (c.kind === 'group') {
+    if (c.reads === null) c.reads = new Map();
+    c.reads.set(frame.userId, Math.max(c.reads.get(frame.userId) || 0, frame.seq));
   } else {
     c.peerReadSeq = Math.max(c.peerReadSeq, frame.seq);
   }
@@ -356,22 +422,40 @@ function onPresence(p) {
   render();
 }
 
+/**
+ * A `members` frame: what changed and the member count, never the member list (docs/protocol.md).
+ * Its line comes with its timeline entry (`change.seq`); a user removed from the group gets no
+ * entry, so their page writes the line from the frame.
+ */
 function onMembers(change) {
   const c = conversation(change.conversationId);
   c.kind = 'group';
   if (change.name) c.name = change.name;
-  if (Array.isArray(change.members)) c.members = change.members;
-  // Every frame of a server with admins names them all (a group always keeps one).
-  if (Array.isArray(change.admins) && change.admins.length > 0) c.admins = change.admins;
-  if ((change.removed || []).includes(state.me)) {
+  c.memberCount = change.memberCount;
+  const me = state.me;
+  if (change.removed.includes(me)) {
     c.removed = true;
-  } else if ((change.members || []).includes(state.me)) {
+  } else {
     c.removed = false;
     c.onServer = true;
   }
+  if (change.promoted.includes(me)) c.amAdmin = true;
+  if (change.demoted.includes(me)) c.amAdmin = false;
+  if (Array.isArray(c.members) && !c.membersMore) {
+    c.members = [...c.members.filter((m) => !change.removed.includes(m)), ...change.added.filter((m) => !c.members.includes(m))].sort();
+  }
+  if (Array.isArray(c.admins)) {
+    c.admins = [...c.admins.filter((a) => !change.demoted.includes(a) && !change.removed.includes(a)),
+      ...change.promoted.filter((a) => !c.admins.includes(a))];
+  }
   rememberGroup(c);
-  const note = memberNote(change, state.me);
-  if (note) c.notes.push({ afterSeq: c.lastSeq, time: Date.now(), text: note, key: `n${c.notes.length}` });
+  if (change.seq === 0 || c.removed) {
+    const note = memberNote(change, me);
+    if (note) c.notes.push({ afterSeq: c.lastSeq, time: Date.now(), text: note, key: `n${c.notes.length}` });
+  }
+  if (c.id === state.openId && !c.removed && (change.addedCount > change.added.length || change.removedCount > change.removed.length)) {
+    refreshMembers(c); // a change too large to list: read the list again
+  }
   render();
 }
 
@@ -386,7 +470,10 @@ async function loadOlder() {
   try {
     const page = await state.client.history(c.id, oldest === null ? { limit: HISTORY_PAGE } : { beforeSeq: oldest, limit: HISTORY_PAGE });
     if (state.openId === c.id) state.keepScroll = $('timeline').scrollHeight - $('timeline').scrollTop;
-    for (const m of page.messages) if (!m.kind || m.kind === 'message') addMessage(c, m);
+    for (const m of page.messages) {
+      if (m.kind === 'member') addMemberLine(c, m);
+      else if (!m.kind || m.kind === 'message') addMessage(c, m);
+    }
     if (!page.hasMore) c.noOlder = true;
     markRead();
   } catch (e) {
@@ -851,7 +938,8 @@ function renderConversation() {
   const members = $('conversation-members');
   members.hidden = c.kind !== 'group';
   members.textContent = c.removed ? 'You are no longer a member of this group.'
-    : c.members ? `Members: ${c.members.map((m) => (c.admins && c.admins.includes(m) ? `${m} (admin)` : m)).join(', ')}` : '';
+    : c.members ? `Members: ${c.members.map((m) => (c.admins && c.admins.includes(m) ? `${m} (admin)` : m)).join(', ')}`
+      + (c.membersMore && c.memberCount ? ` and ${c.memberCount - c.members.length} more` : '') : '';
   $('composer-send').disabled = c.removed || uploads.busy(c.id);
   const older = $('load-older');
   older.hidden = !hasOlder(c);
@@ -901,16 +989,22 @@ function timelineItems(c) {
   const seenSeq = c.kind === 'direct' && c.peer !== state.me ? c.peerReadSeq : 0;
   const shown = [];
   const notes = [...c.notes];
+  const lines = [...c.memberLines.values()].sort((a, b) => a.seq - b.seq);
+  let lastOwn = null;
+  for (const m of c.messages.values()) if (m.senderId === state.me && (lastOwn === null || m.seq > lastOwn)) lastOwn = m.seq;
   for (const m of [...c.messages.values()].sort((a, b) => a.seq - b.seq)) {
     while (notes.length > 0 && notes[0].afterSeq < m.seq) shown.push(noteItem(notes.shift()));
+    while (lines.length > 0 && lines[0].seq < m.seq) shown.push(noteItem(lines.shift()));
     const mine = m.senderId === state.me;
     shown.push({
       key: `${c.id}|${m.senderId}|${m.clientMsgId || `#${m.seq}`}`,
       mine, sender: m.senderId, body: m.body, time: m.sentAt, seq: m.seq, clientMsgId: m.clientMsgId,
       status: mine ? (m.seq <= seenSeq ? 'seen' : 'sent') : null, error: null,
       replyTo: m.replyTo, editedAt: m.editedAt, deleted: m.deleted, reactions: m.reactions || [],
+      readBy: c.kind === 'group' && mine && m.seq === lastOwn && c.reads ? readBy([...c.reads.values()].map((readSeq) => ({ readSeq })), m.seq) : 0,
     });
   }
+  for (const line of lines) shown.push(noteItem(line));
   for (const note of notes) shown.push(noteItem(note));
   for (const item of state.outbox.values()) {
     if (item.conversationId !== c.id) continue;
@@ -955,7 +1049,7 @@ function quoteOf(c, seq) {
 }
 
 function messageSignature(m) {
-  return JSON.stringify([m.seq, m.status, m.error, m.showSender, m.lastOfGroup, m.firstOfGroup, m.body, m.editedAt,
+  return JSON.stringify([m.seq, m.status, m.readBy, m.error, m.showSender, m.lastOfGroup, m.firstOfGroup, m.body, m.editedAt,
     m.deleted, m.reactions, m.quote, m.selected, m.reacting, m.canEdit, m.canDelete,
     m.files.map((f) => f.link && [f.link.status, f.link.thumbnailUrl, f.link.downloadUrl])]);
 }
@@ -1091,6 +1185,10 @@ function open(id) {
   c.unreadMentions = 0;
   render();
   if (c.onServer && c.messages.size === 0 && c.lastSeq > 0) loadOlder();
+  if (c.kind === 'group') {
+    refreshMembers(c);
+    refreshReads(c);
+  }
   markRead();
   $('composer-text').focus();
 }

@@ -34,20 +34,25 @@ export function mentionsIn(text, candidates, me) {
 }
 
 /**
- * The timeline's line for a `members` frame (who joined, left, was removed, made admin or no longer
- * admin, and a rename), or null when it names none.
+ * The timeline's line for a group's change (a `member` entry of the timeline, or a `members`
+ * frame): who created the group, joined, left, was removed, made admin or no longer admin, and a
+ * rename; null when it names none. A change lists at most 50 users: the rest are counted.
  */
 export function memberNote(change, me) {
   const who = (id) => (id === me ? 'you' : id);
   const by = change.by ? (change.by === me ? 'You' : change.by) : 'Someone';
-  const list = (ids) => (ids || []).map(who).join(', ');
+  const list = (ids, count) => {
+    const named = (ids || []).map(who).join(', ');
+    const more = (count || 0) - (ids || []).length;
+    return more > 0 ? `${named} and ${more} ${more === 1 ? 'other' : 'others'}` : named;
+  };
   const added = change.added || [];
   const removed = change.removed || [];
   const parts = [];
-  if (added.includes(change.by)) {
+  if (change.created || added.includes(change.by)) {
     parts.push(`${by} created the group${change.name ? ` "${change.name}"` : ''}`); // the creator is among those added
   } else if (added.length > 0) {
-    parts.push(`${by} added ${list(added)}`);
+    parts.push(`${by} added ${list(added, change.addedCount)}`);
   }
   if (change.renamed) parts.push(`${by} renamed the group to "${change.name}"`);
   const promoted = change.promoted || [];
@@ -56,7 +61,7 @@ export function memberNote(change, me) {
   if (demoted.length === 1 && demoted[0] === change.by) parts.push(`${by} ${change.by === me ? 'are' : 'is'} no longer an admin`);
   else if (demoted.length > 0) parts.push(`${by} removed admin rights from ${list(demoted)}`);
   if (removed.length === 1 && removed[0] === change.by) parts.push(`${by} left`);
-  else if (removed.length > 0) parts.push(`${by} removed ${list(removed)}`);
+  else if (removed.length > 0) parts.push(`${by} removed ${list(removed, change.removedCount)}`);
   return parts.length > 0 ? parts.join('; ') : null;
 }
 
@@ -73,7 +78,10 @@ export function messageElement(m, context) {
   const text = m.deleted ? null : textOf(m);
   const unsettled = m.status === 'pending' || m.status === 'sending' || m.status === 'failed';
   const showMeta = m.lastOfGroup || unsettled || m.editedAt > 0;
-  const statusText = m.status && (m.lastOfGroup || unsettled) ? STATUS_TEXT[m.status] + (m.error ? `: ${m.error}` : '') : null;
+  // A group message the other members read shows how many did ("Read by N"), like "Seen" in a direct conversation.
+  const statusText = m.status && (m.lastOfGroup || unsettled)
+    ? (m.status === 'sent' && m.readBy > 0 ? `Read by ${m.readBy}` : STATUS_TEXT[m.status]) + (m.error ? `: ${m.error}` : '')
+    : null;
   const classes = ['msg', m.mine ? 'mine' : '', m.firstOfGroup ? 'first' : '', m.selected ? 'selected' : '',
     m.mentionsMe ? 'mentions-me' : '', m.deleted ? 'deleted' : ''].filter(Boolean).join(' ');
   return el('li', {

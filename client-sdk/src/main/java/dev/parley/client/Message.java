@@ -42,6 +42,8 @@ public record Message(String conversationId, long seq, String senderId, String c
         public static final String EDIT = "edit";
         public static final String DELETE = "delete";
         public static final String REACTION = "reaction";
+        /** A group's membership change (no target; its body is the change: {@code MessageListener.onMemberEntry}). */
+        public static final String MEMBER = "member";
     }
 
     /**

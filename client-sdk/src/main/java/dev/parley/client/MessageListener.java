@@ -46,10 +46,18 @@ public interface MessageListener {
 
     /**
      * A group the user is in changed: members added or removed (the user included, when they are
-     * removed), admins promoted or demoted, or a rename (protocol v2). {@link ParleyClient#group}
-     * holds the state after it.
+     * removed), admins promoted or demoted, or a rename (protocol v2), as it happens (a
+     * {@code members} frame: no list of members, see {@link GroupChange}). {@link ParleyClient#group}
+     * holds the state after it when the group was known.
      */
     default void onGroupChanged(GroupChange change) {}
+
+    /**
+     * A group's change as its timeline keeps it (an entry of kind {@code member}): exactly once and
+     * in seq order with the conversation's messages, also on a new device or after a restart (sync
+     * and history carry it), which is where "alice added carol" lines come from. Never unread.
+     */
+    default void onMemberEntry(GroupChange change) {}
 
     default void onConnectionState(ConnectionState state) {}
 

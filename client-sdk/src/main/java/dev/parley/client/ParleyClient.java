@@ -233,6 +233,19 @@ public final class ParleyClient implements AutoCloseable {
         return engine.http().demote(Objects.requireNonNull(groupId, "groupId"), Objects.requireNonNull(userId, "userId"));
     }
 
+    /**
+     * One page of a group's member list, in user id order (members only): {@code cursor} null for
+     * the first page, then the previous page's {@link GroupMembersPage#cursor()}; {@code limit} 1-500.
+     */
+    public CompletableFuture<GroupMembersPage> groupMembers(String groupId, String cursor, int limit) {
+        return engine.http().groupMembers(Objects.requireNonNull(groupId, "groupId"), cursor, limit);
+    }
+
+    /** How far the other members of a group have read, for "read by N" (groups of at most 100 members). */
+    public CompletableFuture<GroupReads> groupReads(String groupId) {
+        return engine.http().groupReads(Objects.requireNonNull(groupId, "groupId"));
+    }
+
     /** The newest state of a group this client created, changed or heard a change of (empty: none heard yet). */
     public java.util.Optional<Group> group(String groupId) {
         return engine.group(Objects.requireNonNull(groupId, "groupId"));

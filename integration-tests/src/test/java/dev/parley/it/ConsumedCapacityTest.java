@@ -80,7 +80,11 @@ class ConsumedCapacityTest {
         try (WsClient dave = WsClient.connect(runtime.websocketUrl(), token("dave"))) {
             dave.send("carol", "hello", "hello"); // the conversation and both members exist
             awaitFanoutDone();
+            METER.reset();
             String group = carol.createGroup("team", "dave", "erin");
+            // The group's creation is an entry of its timeline: fan-out applies it to the three
+            // members' sync-store entries (4 WRU each, no badge: never unread) before anything is measured.
+            await().until(() -> METER.writeUnits().getOrDefault("parley-inbox UpdateItem", 0.0) >= 12.0);
 
             measure("block", () -> assertThat(carol.put("/blocks/dave", "").status()).isEqualTo(204));
             assertThat(METER.writeUnits()).containsOnlyKeys("parley-rate-limits UpdateItem",

@@ -241,7 +241,9 @@ class InboxSyncTest {
             JsonNode listed = syncPass(g, "", 100).conversations().get(group);
             assertThat(listed).as("the group before its first message").isNotNull();
             assertThat(listed.get("name").asText()).isEqualTo("fresh");
-            assertThat(listed.get("lastSeq").asLong()).isZero();
+            assertThat(listed.get("lastSeq").asLong()).as("its creation, an entry of its timeline").isEqualTo(1);
+            assertThat(listed.get("unread").asLong()).as("a membership entry is never unread").isZero();
+            assertThat(listed.get("admin").asBoolean()).as("the guest is no admin").isFalse();
             assertThat(listed.has("left")).isFalse();
             String cursor = syncPass(g, "", 100).cursor();
 

@@ -42,6 +42,11 @@ final class Delivery {
                         listener.onDelete(message);
                     } else if (Message.Event.REACTION.equals(message.event().kind())) {
                         listener.onReaction(message);
+                    } else if (Message.Event.MEMBER.equals(message.event().kind())) {
+                        dev.parley.client.GroupChange change = Groups.fromEntry(message);
+                        if (change != null) {
+                            listener.onMemberEntry(change);
+                        }
                     }
                 } catch (RuntimeException e) {
                     LOG.log(System.Logger.Level.ERROR, "MessageListener threw; the entry counts as delivered", e);

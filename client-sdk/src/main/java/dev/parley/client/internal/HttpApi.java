@@ -71,6 +71,31 @@ public final class HttpApi {
                 .thenApply(this::group);
     }
 
+    public CompletableFuture<dev.parley.client.GroupMembersPage> groupMembers(String groupId, String cursor, int limit) {
+        String query = "?limit=" + limit + (cursor == null ? "" : "&cursor=" + segment(cursor));
+        return call("GET", "/groups/" + segment(groupId) + "/members" + query, null, 200).thenApply(json -> {
+            List<String> members = new ArrayList<>();
+            List<String> admins = new ArrayList<>();
+            for (JsonNode member : json.path("members")) {
+                members.add(member.path("userId").asText());
+                if (member.path("admin").asBoolean()) {
+                    admins.add(member.path("userId").asText());
+                }
+            }
+            return new dev.parley.client.GroupMembersPage(json.path("conversationId").asText(),
+                    json.path("memberCount").asLong(), members, admins, json.path("cursor").asText(null));
+        });
+    }
+
+    public CompletableFuture<dev.parley.client.GroupReads> groupReads(String groupId) {
+        return call("GET", "/groups/" + segment(groupId) + "/reads", null, 200).thenApply(json -> {
+            java.util.Map<String, Long> reads = new java.util.HashMap<>();
+            json.path("reads").forEach(read -> reads.put(read.path("userId").asText(), read.path("readSeq").asLong()));
+            return new dev.parley.client.GroupReads(json.path("conversationId").asText(), json.path("memberCount").asLong(),
+                    reads);
+        });
+    }
+
     public CompletableFuture<Void> promote(String groupId, String userId) {
         return call("PUT", "/groups/" + segment(groupId) + "/admins/" + segment(userId), null, 204).thenApply(x -> null);
     }
@@ -102,7 +127,8 @@ public final class HttpApi {
             List<ConversationSummary> conversations = new ArrayList<>();
             for (JsonNode c : json.path("conversations")) {
                 conversations.add(new ConversationSummary(c.path("conversationId").asText(), c.path("kind").asText(null),
-                        c.path("name").asText(null), c.path("lastSeq").asLong(), c.path("readSeq").asLong(), c.path("unread").asLong()));
+                        c.path("name").asText(null), c.path("lastSeq").asLong(), c.path("readSeq").asLong(), c.path("unread").asLong(),
+                        c.path("admin").asBoolean()));
             }
             return new ConversationList(conversations, json.path("totalUnread").asLong());
         });

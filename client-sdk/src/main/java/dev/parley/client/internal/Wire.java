@@ -104,7 +104,7 @@ public final class Wire {
     }
 
     static ConversationSummary summary(ConversationState c) {
-        return new ConversationSummary(c.conversationId(), c.kind(), c.name(), c.lastSeq(), c.readSeq(), c.unread());
+        return new ConversationSummary(c.conversationId(), c.kind(), c.name(), c.lastSeq(), c.readSeq(), c.unread(), c.admin());
     }
 
     /** The body's size as the server measures it: compact serialization, UTF-8 bytes. */

@@ -153,26 +153,27 @@ class EngineTest {
     }
 
     @Test
-    void membersFramesKeepTheGroupsStateAndReachTheListenerAndARemovalForgetsTheGroup() throws Exception {
+    void membersFramesReachTheListenerWithTheChangeAndTheCountAndARemovalForgetsTheGroup() throws Exception {
         CompletableFuture<Void> connected = start(new InMemoryCursorStore()).connect();
         server.push(synced(server.next("sync")));
         connected.get(10, TimeUnit.SECONDS);
-        server.push("{\"type\":\"members\",\"conversationId\":\"grp:x\",\"name\":\"Lunch\",\"members\":[\"alice\",\"bob\"],"
-                + "\"admins\":[\"bob\"],\"added\":[\"alice\"],\"removed\":[],\"by\":\"bob\"}");
-        server.push("{\"type\":\"members\",\"conversationId\":\"grp:x\",\"name\":\"Dinner\",\"members\":[\"alice\",\"bob\"],"
-                + "\"admins\":[\"bob\",\"alice\"],\"added\":[],\"removed\":[],\"promoted\":[\"alice\"],\"renamed\":true,\"by\":\"bob\"}");
+        server.push("{\"type\":\"members\",\"conversationId\":\"grp:x\",\"seq\":4,\"name\":\"Lunch\",\"memberCount\":2,"
+                + "\"added\":[\"alice\"],\"addedCount\":1,\"removed\":[],\"removedCount\":0,\"promoted\":[],\"demoted\":[],\"by\":\"bob\"}");
+        server.push("{\"type\":\"members\",\"conversationId\":\"grp:x\",\"seq\":5,\"name\":\"Dinner\",\"memberCount\":2,"
+                + "\"added\":[],\"addedCount\":0,\"removed\":[],\"removedCount\":0,\"promoted\":[\"alice\"],\"demoted\":[],"
+                + "\"renamed\":true,\"by\":\"bob\"}");
         app.awaitGroupChanges(2);
         assertThat(app.groupChanges.get(0).added()).containsExactly("alice");
+        assertThat(app.groupChanges.get(0).memberCount()).isEqualTo(2);
+        assertThat(app.groupChanges.get(0).seq()).isEqualTo(4);
         assertThat(app.groupChanges.get(1).renamed()).isTrue();
+        assertThat(app.groupChanges.get(1).name()).isEqualTo("Dinner");
         assertThat(app.groupChanges.get(1).promoted()).containsExactly("alice");
-        assertThat(engine.group("grp:x")).hasValueSatisfying(group -> {
-            assertThat(group.name()).isEqualTo("Dinner");
-            assertThat(group.isAdmin("alice")).isTrue();
-        });
 
-        server.push("{\"type\":\"members\",\"conversationId\":\"grp:x\",\"name\":\"Dinner\",\"members\":[\"bob\"],"
-                + "\"admins\":[\"bob\"],\"added\":[],\"removed\":[\"alice\"],\"by\":\"bob\"}");
+        server.push("{\"type\":\"members\",\"conversationId\":\"grp:x\",\"seq\":6,\"name\":\"Dinner\",\"memberCount\":1,"
+                + "\"added\":[],\"addedCount\":0,\"removed\":[\"alice\"],\"removedCount\":1,\"promoted\":[],\"demoted\":[],\"by\":\"bob\"}");
         app.awaitGroupChanges(3);
+        assertThat(app.groupChanges.get(2).removed()).containsExactly("alice");
         assertThat(engine.group("grp:x")).isEmpty();
     }
 

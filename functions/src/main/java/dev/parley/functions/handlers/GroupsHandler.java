@@ -15,7 +15,9 @@ import java.util.Map;
 /**
  * {@code POST /groups}, {@code POST /groups/{id}/members}, {@code DELETE /groups/{id}/members/{userId}}
  * (optional {@code ?successor=}), and protocol v2's {@code PATCH /groups/{id}} (rename),
- * {@code PUT} and {@code DELETE /groups/{id}/admins/{userId}}.
+ * {@code PUT} and {@code DELETE /groups/{id}/admins/{userId}}; the reading routes
+ * {@code GET /groups/{id}/members?limit=&cursor=} (the member list, paged) and
+ * {@code GET /groups/{id}/reads} (read positions for "read by N").
  */
 public final class GroupsHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
     private final GroupService groups;
@@ -71,6 +73,24 @@ public final class GroupsHandler implements RequestHandler<APIGatewayV2HTTPEvent
                     String id = ConversationId.require(HttpRoutes.pathParameter(request, "id"));
                     groups.demote(userId, id, HttpRoutes.pathParameter(request, "userId"));
                     return new HttpRoutes.Result(204, null);
+                }
+                case "GET /groups/{id}/members": {
+                    String id = ConversationId.require(HttpRoutes.pathParameter(request, "id"));
+                    Long limit = HttpRoutes.queryLong(request, "limit");
+                    if (limit != null && limit < 1) {
+                        throw new BadRequestException("limit must be a positive integer");
+                    }
+                    GroupService.MemberPage page = groups.members(userId, id, HttpRoutes.query(request, "cursor"),
+                            (int) Math.min(limit == null ? GroupService.DEFAULT_MEMBER_PAGE : limit,
+                                    GroupService.MAX_MEMBER_PAGE));
+                    return new HttpRoutes.Result(200, HttpBodies.memberPage(page.conversationId(), page.memberCount(),
+                            page.members(), page.admins(), page.cursor()));
+                }
+                case "GET /groups/{id}/reads": {
+                    String id = ConversationId.require(HttpRoutes.pathParameter(request, "id"));
+                    GroupService.Reads reads = groups.reads(userId, id);
+                    return new HttpRoutes.Result(200, HttpBodies.reads(reads.conversationId(), reads.memberCount(),
+                            reads.readSeqs()));
                 }
                 default:
                     throw new IllegalStateException("GroupsHandler is not the integration of " + request.getRouteKey());

@@ -130,7 +130,7 @@ final class WebSocketRoutes {
             ConversationSummary summary = update.summary();
             conversations.add(new ServerFrame.ConversationSync(summary.conversationId(), summary.kind(), summary.name(),
                     summary.lastSeq(), summary.readSeq(), summary.unread(), update.page().messages(),
-                    update.page().hasMore()));
+                    update.page().hasMore(), summary.admin()));
         }
         return new ServerFrame.Synced(requestId, conversations);
     }

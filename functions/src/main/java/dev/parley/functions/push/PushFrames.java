@@ -1,13 +1,12 @@
 package dev.parley.functions.push;
 
 import dev.parley.model.domain.Gap;
-import dev.parley.model.domain.Group;
+import dev.parley.model.domain.MemberChange;
 import dev.parley.model.domain.Message;
 import dev.parley.model.domain.PresenceState;
 import dev.parley.model.domain.TimelineEntry;
 import dev.parley.model.protocol.FrameCodec;
 import dev.parley.model.protocol.ServerFrame;
-import java.util.List;
 
 /**
  * The frames the server pushes (not replies), encoded from domain values: the services say what
@@ -27,11 +26,12 @@ public final class PushFrames {
         return FrameCodec.encode(new ServerFrame.Presence(state.userId(), state.online(), state.lastActiveAt()));
     }
 
-    /** A group after a change (members, admins, name), with what changed and by whom. */
-    public static String members(Group group, List<String> added, List<String> removed, List<String> promoted,
-                                 List<String> demoted, boolean renamed, String by) {
-        return FrameCodec.encode(new ServerFrame.Members(group.conversationId(), group.name(), group.members(),
-                group.admins(), added, removed, promoted, demoted, renamed, by));
+    /**
+     * What changed in a group and by whom, with its member count and the seq of the change's
+     * timeline entry (0: none); never the member list.
+     */
+    public static String members(String conversationId, long seq, String by, MemberChange change) {
+        return FrameCodec.encode(new ServerFrame.Members(conversationId, seq, by, change));
     }
 
     /** Someone started or stopped typing (protocol v2; never stored). */

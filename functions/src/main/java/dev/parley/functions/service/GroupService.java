@@ -8,8 +8,12 @@ import dev.parley.functions.store.ConversationStore.Meta;
 import dev.parley.functions.store.ConversationStore.Removal;
 import dev.parley.functions.store.InboxEntry;
 import dev.parley.functions.store.InboxStore;
+import dev.parley.functions.store.MessageStore;
 import dev.parley.model.domain.ConversationId;
 import dev.parley.model.domain.Group;
+import dev.parley.model.domain.MemberChange;
+import dev.parley.model.domain.Message;
+import dev.parley.model.protocol.FrameCodec;
 import dev.parley.model.domain.UserIds;
 import dev.parley.model.errors.BadRequestException;
 import dev.parley.model.errors.ForbiddenException;
@@ -20,7 +24,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashSet;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -42,9 +48,12 @@ import java.util.concurrent.Future;
  *   <li>Added members see the messages sent after they joined (their {@code joinedSeq} is the
  *       group's newest seq when they were added). A removed member stops receiving at once
  *       (fan-out reads the members strongly consistently) and can no longer read the group.</li>
- *   <li>Every change is pushed as a {@code members} frame (members, admins and name after the
- *       change, and what changed) to the members after the change and to those it removed (best
- *       effort: the group is also readable).</li>
+ *   <li>Every change is a timeline entry of kind {@code member} (its own seq, body: the change),
+ *       which fan-out pushes and sync and history return like any entry, so a page reloaded later
+ *       still shows "alice added carol"; never unread, never notified. It is also pushed at once
+ *       as a {@code members} frame (the change, the member count and the entry's seq: never the
+ *       member list, which is paged over HTTP) to the members after the change and to those it
+ *       removed (best effort: the group is also readable).</li>
  *   <li>Each member's sync-store entry starts when they join (so the group is listed before its
  *       first message), is marked left when they go, and takes a new name when it is renamed.</li>
  * </ul>
@@ -56,9 +65,18 @@ public final class GroupService {
     /** A left group's entry stays this long, for devices that sync rarely, then expires. */
     public static final Duration LEFT_KEPT_FOR = Duration.ofDays(30);
 
+    /** "Read by N" is offered in groups of at most this many members (docs/protocol.md). */
+    public static final int RECEIPTS_MAX_MEMBERS = 100;
+    /** Members per page of {@code GET /groups/{id}/members}: default and most. */
+    public static final int DEFAULT_MEMBER_PAGE = 100;
+    public static final int MAX_MEMBER_PAGE = 500;
+
     private final ConversationStore conversations;
     /** Null: no sync store (membership-only service tests). */
     private final InboxStore inbox;
+    /** Null: changes are not kept in the timeline (membership-only service tests). */
+    private final MessageStore timeline;
+    private final Budget listing;
     private final ConversationAccess access;
     private final Broadcaster broadcaster;
     private final Clock clock;
@@ -71,11 +89,18 @@ public final class GroupService {
     /** Without a sync store (service tests of membership alone): no entries are started or marked left. */
     public GroupService(ConversationStore conversations, ConversationAccess access, Broadcaster broadcaster,
                         Clock clock, int maxMembers, Budget creations, Budget memberChanges) {
-        this(conversations, null, access, broadcaster, clock, maxMembers, creations, memberChanges, null);
+        this(conversations, null, null, access, broadcaster, clock, maxMembers, creations, memberChanges, memberChanges, null);
     }
 
-    public GroupService(ConversationStore conversations, InboxStore inbox, ConversationAccess access, Broadcaster broadcaster,
-                        Clock clock, int maxMembers, Budget creations, Budget memberChanges, ExecutorService executor) {
+    /**
+     * @param timeline where each change is kept as an entry of kind {@code member}
+     * @param listing  the budget of the reading routes (member pages, read positions)
+     */
+    public GroupService(ConversationStore conversations, InboxStore inbox, MessageStore timeline, ConversationAccess access,
+                        Broadcaster broadcaster, Clock clock, int maxMembers, Budget creations, Budget memberChanges,
+                        Budget listing, ExecutorService executor) {
+        this.timeline = timeline;
+        this.listing = listing;
         this.creations = creations;
         this.memberChanges = memberChanges;
         this.conversations = conversations;
@@ -99,7 +124,8 @@ public final class GroupService {
         conversations.createGroup(conversationId, trimmed, creator, List.copyOf(all), now);
         all.forEach(member -> startEntry(member, conversationId, trimmed, 0, now));
         Group group = new Group(conversationId, trimmed, List.copyOf(all), List.of(creator));
-        announce(group, Change.added(List.copyOf(all)), creator, List.of());
+        announce(group, MemberChange.of(List.copyOf(all), List.of(), List.of(), List.of(), trimmed, false, true, all.size()),
+                creator, List.of());
         return group;
     }
 
@@ -125,7 +151,7 @@ public final class GroupService {
         added.forEach(member -> startEntry(member, conversationId, meta.name(), meta.lastSeq(), now));
         Group group = group(conversationId, meta.name());
         if (!added.isEmpty()) {
-            announce(group, Change.added(added), caller, List.of());
+            announce(group, change(added, List.of(), List.of(), List.of(), meta.name(), false, group), caller, List.of());
         }
         return group;
     }
@@ -168,8 +194,9 @@ public final class GroupService {
         if (inbox != null) {
             inbox.markLeft(member, conversationId, clock.millis(), LEFT_KEPT_FOR);
         }
-        announce(group(conversationId, meta.name()), new Change(List.of(), List.of(member), promoted, List.of(), false),
-                caller, List.of(member));
+        Group group = group(conversationId, meta.name());
+        announce(group, change(List.of(), List.of(member), promoted, List.of(), meta.name(), false, group), caller,
+                List.of(member));
     }
 
     /** {@code PATCH /groups/{id}}: admins only. Every member's sync-store entry takes the new name. */
@@ -183,7 +210,7 @@ public final class GroupService {
         conversations.rename(conversationId, trimmed);
         Group group = group(conversationId, trimmed);
         renameEntries(group.members(), conversationId, trimmed);
-        announce(group, new Change(List.of(), List.of(), List.of(), List.of(), true), caller, List.of());
+        announce(group, change(List.of(), List.of(), List.of(), List.of(), trimmed, true, group), caller, List.of());
         return group;
     }
 
@@ -193,8 +220,9 @@ public final class GroupService {
         memberChanges.spend(caller);
         Meta meta = requireAdmin(conversationId, caller, "promote members");
         if (conversations.promote(conversationId, userId)) {
-            announce(group(conversationId, meta.name()), new Change(List.of(), List.of(), List.of(userId), List.of(), false),
-                    caller, List.of());
+            Group group = group(conversationId, meta.name());
+            announce(group, change(List.of(), List.of(), List.of(userId), List.of(), meta.name(), false, group), caller,
+                    List.of());
         }
     }
 
@@ -216,16 +244,87 @@ public final class GroupService {
             }
             return;
         }
-        announce(group(conversationId, meta.name()), new Change(List.of(), List.of(), List.of(), List.of(userId), false),
-                caller, List.of());
+        Group group = group(conversationId, meta.name());
+        announce(group, change(List.of(), List.of(), List.of(), List.of(userId), meta.name(), false, group), caller,
+                List.of());
     }
 
-    /** What a change did, as the {@code members} frame says it. */
-    private record Change(List<String> added, List<String> removed, List<String> promoted, List<String> demoted,
-                          boolean renamed) {
-        static Change added(List<String> added) {
-            return new Change(added, List.of(), List.of(), List.of(), false);
+    /** A page of a group's members ({@code GET /groups/{id}/members}). */
+    public record MemberPage(String conversationId, long memberCount, List<String> members, List<String> admins,
+                             String cursor) {}
+
+    /**
+     * {@code GET /groups/{id}/members?limit=&cursor=}: members only. One Query of {@code limit}
+     * member items per page (eventually consistent), in user id order, so a group of any size is
+     * listed in pages that each stay small; {@code cursor} (opaque) continues after the page's last
+     * member. The member count is read from the group's meta item.
+     */
+    public MemberPage members(String caller, String conversationId, String cursor, int limit) {
+        listing.spend(caller);
+        requireGroupMember(conversationId, caller);
+        String after = null;
+        if (cursor != null) {
+            after = decodeCursor(cursor);
         }
+        ConversationStore.MemberPage page = conversations.memberPage(conversationId, after,
+                Math.max(1, Math.min(limit, MAX_MEMBER_PAGE)));
+        long count = conversations.memberCount(conversationId);
+        List<String> members = page.members().stream().map(Membership::userId).toList();
+        List<String> admins = page.members().stream().filter(Membership::admin).map(Membership::userId).toList();
+        return new MemberPage(conversationId, count, members, admins,
+                page.nextAfter() == null ? null : encodeCursor(page.nextAfter()));
+    }
+
+    /** How far each other member of a small group has read ({@code GET /groups/{id}/reads}). */
+    public record Reads(String conversationId, long memberCount, Map<String, Long> readSeqs) {}
+
+    /**
+     * {@code GET /groups/{id}/reads}: members only. In a group of at most
+     * {@link #RECEIPTS_MAX_MEMBERS} members, the read position of every other member, from their
+     * own sync-store entries (one Query of the members, then one batch read per 100): what "read
+     * by N" under a message counts. Nothing is written anywhere per read, and nothing on the group's
+     * key at all. A larger group answers its member count and no positions (its clients show no
+     * figure), so the cost of a call stays bounded.
+     */
+    public Reads reads(String caller, String conversationId) {
+        listing.spend(caller);
+        requireGroupMember(conversationId, caller);
+        long count = conversations.memberCount(conversationId);
+        if (count > RECEIPTS_MAX_MEMBERS || inbox == null) {
+            return new Reads(conversationId, count, Map.of());
+        }
+        List<String> others = conversations.members(conversationId).stream().filter(m -> !m.equals(caller)).toList();
+        if (count < 0) {
+            count = others.size() + 1L;
+            if (count > RECEIPTS_MAX_MEMBERS) {
+                return new Reads(conversationId, count, Map.of());
+            }
+        }
+        return new Reads(conversationId, count, inbox.readSeqs(conversationId, others));
+    }
+
+    private static String encodeCursor(String afterUserId) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(("1:" + afterUserId).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String decodeCursor(String cursor) {
+        try {
+            String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+            if (text.startsWith("1:") && UserIds.isValid(text.substring(2))) {
+                return text.substring(2);
+            }
+        } catch (IllegalArgumentException notBase64) {
+            // refused below
+        }
+        throw new BadRequestException("cursor is not one this server gave out");
+    }
+
+    /** A change with the group's member count after it (the meta item's count, else the members read). */
+    private MemberChange change(List<String> added, List<String> removed, List<String> promoted, List<String> demoted,
+                                String name, boolean renamed, Group group) {
+        long count = conversations.memberCount(group.conversationId());
+        return MemberChange.of(added, removed, promoted, demoted, name, renamed, false,
+                count < 0 ? group.members().size() : count);
     }
 
     /** The group as it is now: members and admins read strongly consistently (one Query). */
@@ -305,9 +404,22 @@ public final class GroupService {
                 && conversations.adoptCreator(meta.conversationId(), userId);
     }
 
-    private void announce(Group group, Change change, String by, List<String> alsoTell) {
-        String frame = PushFrames.members(group, change.added(), change.removed(), change.promoted(), change.demoted(),
-                change.renamed(), by);
+    /**
+     * Keeps the change in the group's timeline (a seq from the group's counter, then the entry,
+     * written once: fan-out pushes it to the members as it pushes messages), then pushes the
+     * {@code members} frame to the members and to {@code alsoTell} (those it removed, whom fan-out
+     * no longer reaches). A crash between the seq and the entry leaves a hole that readers declare
+     * a gap after the hole timeout: the line is lost, the change itself is not.
+     */
+    private void announce(Group group, MemberChange change, String by, List<String> alsoTell) {
+        long seq = 0;
+        if (timeline != null) {
+            long now = clock.millis();
+            seq = conversations.allocateSeq(group.conversationId(), now).seq();
+            timeline.putIfAbsent(new Message(group.conversationId(), seq, by, "member-" + seq,
+                    FrameCodec.memberChangeBody(change), now, 0, Message.Event.member(), null), null);
+        }
+        String frame = PushFrames.members(group.conversationId(), seq, by, change);
         List<String> recipients = new ArrayList<>(group.members());
         recipients.addAll(alsoTell);
         broadcaster.broadcast(recipients, frame, null);

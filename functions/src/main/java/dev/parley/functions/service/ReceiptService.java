@@ -14,7 +14,10 @@ import java.util.Set;
 
 /**
  * {@code ack} (per device) and {@code read} (per user, with receipts), both written in the
- * caller's own partition of the sync store: nothing on the conversation's key.
+ * caller's own partition of the sync store: nothing on the conversation's key. A read in a group
+ * of at most {@link GroupService#RECEIPTS_MAX_MEMBERS} members is pushed to its members ("read by
+ * N" live); the positions stay in each reader's partition, where {@code GET /groups/{id}/reads}
+ * reads them.
  */
 public final class ReceiptService {
     /** An ack position expires this long after its last move (abandoned devices). */
@@ -72,11 +75,17 @@ public final class ReceiptService {
                 }
             }
         }
-        // The caller's other devices, and in a direct conversation the peer (a group's members
-        // learn of reads by sync, not by a push per read).
+        // The caller's other devices, the peer in a direct conversation, and the members of a
+        // group small enough for "read by N" (GroupService.RECEIPTS_MAX_MEMBERS); a larger group's
+        // members get no push per read.
         Set<String> recipients = new LinkedHashSet<>(List.of(caller.userId()));
         if (ConversationId.isDirect(conversationId)) {
             recipients.addAll(access.members(conversationId).keySet());
+        } else {
+            long count = conversations.memberCount(conversationId);
+            if (count >= 0 && count <= GroupService.RECEIPTS_MAX_MEMBERS) {
+                recipients.addAll(conversations.members(conversationId));
+            }
         }
         broadcaster.broadcast(recipients, PushFrames.read(conversationId, caller.userId(), seq), caller.connectionId());
     }

@@ -159,15 +159,35 @@ public final class SyncService {
             }
             result.add(new ChangedConversation(state(entry), messages));
         }
-        return new Changes(result, page.next().token(), page.hasMore());
+        return new Changes(withAdmins(caller.userId(), result), page.next().token(), page.hasMore());
     }
 
     /** {@code GET /conversations?limit=&cursor=}: one page, newest activity first, from the sync store. */
     public ConversationPage conversationPage(String userId, String cursor, int limit) {
         budgets.list().spend(userId);
         InboxStore.ActivityPage page = inbox.byActivity(userId, ActivityCursor.parse(cursor), limit);
-        return new ConversationPage(page.entries().stream().map(SyncService::state).toList(),
-                page.next() == null ? null : page.next().token());
+        List<ConversationState> states = page.entries().stream().map(SyncService::state).toList();
+        java.util.Set<String> admin = adminOf(userId, states);
+        return new ConversationPage(states.stream().map(state -> state.withAdmin(admin.contains(state.conversationId())))
+                .toList(), page.next() == null ? null : page.next().token());
+    }
+
+    /**
+     * Whether the user is an admin of each listed group (protocol v2 addition: a new device offers
+     * admin controls to admins only): the user's member items of the listed groups, one batch read
+     * per 100, eventually consistent, and nothing when no group is listed. A promotion or demotion
+     * is a timeline entry applied to every member's entry, so the group is listed again after one.
+     */
+    private java.util.Set<String> adminOf(String userId, List<ConversationState> states) {
+        List<String> groups = states.stream().filter(state -> "group".equals(state.kind()) && !state.left())
+                .map(ConversationState::conversationId).toList();
+        return groups.isEmpty() ? java.util.Set.of() : conversations.adminOf(userId, groups);
+    }
+
+    private List<ChangedConversation> withAdmins(String userId, List<ChangedConversation> changed) {
+        java.util.Set<String> admin = adminOf(userId, changed.stream().map(ChangedConversation::state).toList());
+        return changed.stream().map(c -> new ChangedConversation(c.state().withAdmin(admin.contains(c.state().conversationId())),
+                c.page())).toList();
     }
 
     private Map<String, InboxEntry> entries(String userId, java.util.Collection<String> conversationIds) {
@@ -219,6 +239,6 @@ public final class SyncService {
     private static ConversationSummary summary(Membership membership, Meta meta, InboxEntry entry) {
         long readSeq = entry == null ? Math.max(membership.readSeq(), membership.joinedSeq()) : entry.readSeq();
         return new ConversationSummary(membership.conversationId(), ConversationKind.of(membership.conversationId()).wire(),
-                meta.name(), meta.lastSeq(), readSeq, entry == null ? 0 : entry.unread());
+                meta.name(), meta.lastSeq(), readSeq, entry == null ? 0 : entry.unread(), membership.admin());
     }
 }

@@ -138,4 +138,26 @@ public interface ConversationStore {
 
     /** Every member with the seq they joined after (read strongly consistently), for fan-out. */
     List<Membership> memberships(String conversationId);
+
+    /**
+     * One page of a group's members in user id order (the member items' sort key), starting after
+     * {@code afterUserId} (null: from the first), at most {@code limit}; read eventually
+     * consistently. {@code nextAfter} is the last member listed when more follow, else null.
+     */
+    MemberPage memberPage(String conversationId, String afterUserId, int limit);
+
+    record MemberPage(List<Membership> members, String nextAfter) {}
+
+    /**
+     * The member count kept on the group's meta item (read strongly consistently): exact but for a
+     * crash between a member write and its count update, which leaves it high. -1 when no count is
+     * kept (a group from before the count, or no group).
+     */
+    long memberCount(String conversationId);
+
+    /**
+     * Of {@code conversationIds} (groups), those in which {@code userId} is an admin: the user's
+     * member items, read by key in batches, eventually consistently.
+     */
+    java.util.Set<String> adminOf(String userId, java.util.Collection<String> conversationIds);
 }

@@ -116,6 +116,13 @@ public interface InboxStore {
     List<InboxEntry> entries(String userId, List<String> conversationIds);
 
     /**
+     * The read positions of {@code userIds} in one conversation, from their entries (read by key in
+     * batches of 100, eventually consistently, only {@code readSeq} projected): "read by N" in a
+     * group. Users without an entry are left out.
+     */
+    java.util.Map<String, Long> readSeqs(String conversationId, java.util.Collection<String> userIds);
+
+    /**
      * @param next    the cursor to ask with next time: a continuation while {@code hasMore}
      * @param hasMore more changed entries follow; ask again with {@code next} right away
      */

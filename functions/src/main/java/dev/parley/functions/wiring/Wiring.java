@@ -201,10 +201,11 @@ public final class Wiring {
 
     public GroupService groupService() {
         DynamoConversationStore conversations = conversationStore();
-        return new GroupService(conversations, inboxStore(), new ConversationAccess(conversations), broadcaster(), clock,
-                config.getInt(Setting.MAX_GROUP_MEMBERS),
+        return new GroupService(conversations, inboxStore(), messageStore(), new ConversationAccess(conversations),
+                broadcaster(), clock, config.getInt(Setting.MAX_GROUP_MEMBERS),
                 budget("group-create", Setting.GROUP_CREATE_RATE, Setting.GROUP_CREATE_BURST),
-                budget("members", Setting.MEMBER_CHANGE_RATE, Setting.MEMBER_CHANGE_BURST), posters());
+                budget("members", Setting.MEMBER_CHANGE_RATE, Setting.MEMBER_CHANGE_BURST),
+                budget("fetch", Setting.FETCH_RATE, Setting.FETCH_BURST), posters());
     }
 
     public SendService sendService() {

@@ -165,6 +165,7 @@ final class Sdk {
         final List<ReadReceipt> reads = new CopyOnWriteArrayList<>();
         final List<Integer> authFailures = new CopyOnWriteArrayList<>();
         final List<dev.parley.client.GroupChange> groupChanges = new CopyOnWriteArrayList<>();
+        final List<dev.parley.client.GroupChange> memberEntries = new CopyOnWriteArrayList<>();
         final AtomicReference<List<ConversationSummary>> conversations = new AtomicReference<>(List.of());
         final AtomicReference<Long> totalUnread = new AtomicReference<>(-1L);
         final List<String> violations = new CopyOnWriteArrayList<>();
@@ -232,6 +233,13 @@ final class Sdk {
         public void onGroupChanged(dev.parley.client.GroupChange change) {
             enter();
             groupChanges.add(change);
+            exit();
+        }
+
+        @Override
+        public void onMemberEntry(dev.parley.client.GroupChange change) {
+            enter();
+            memberEntries.add(change);
             exit();
         }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.parley.client.ErrorCode;
 import dev.parley.client.Group;
 import dev.parley.client.GroupChange;
+import dev.parley.client.GroupMembersPage;
 import dev.parley.client.ParleyClient;
 import dev.parley.client.ServerErrorException;
 import dev.parley.client.To;
@@ -35,14 +36,21 @@ class SdkSafetyAndAdminsTest {
             String id = lunch.conversationId();
             assertThat(lunch.admins()).containsExactly(alice);
             assertThat(a.group(id)).contains(lunch);
-            Sdk.await().until(() -> b.group(id).isPresent());
-            assertThat(b.group(id).orElseThrow().isAdmin(alice)).isTrue();
+            // Bob hears the change (no member list in it) and reads the list over HTTP.
+            Sdk.await().until(() -> bobApp.groupChanges.stream().anyMatch(GroupChange::created));
+            assertThat(bobApp.groupChanges.get(0).memberCount()).isEqualTo(2);
+            GroupMembersPage members = b.groupMembers(id, null, 100).join();
+            assertThat(members.members()).containsExactlyInAnyOrder(alice, bob);
+            assertThat(members.admins()).containsExactly(alice);
+            assertThat(members.cursor()).isNull();
+            // The creation is also an entry of the group's timeline, delivered in seq order.
+            Sdk.await().until(() -> bobApp.memberEntries.stream().anyMatch(change -> change.created() && change.seq() == 1));
 
             refusedWith(b.renameGroup(id, "Bob's"), ErrorCode.FORBIDDEN);
             refusedWith(b.promoteAdmin(id, bob), ErrorCode.FORBIDDEN);
 
             a.promoteAdmin(id, bob).join();
-            Sdk.await().until(() -> b.group(id).orElseThrow().isAdmin(bob));
+            Sdk.await().until(() -> bobApp.groupChanges.stream().anyMatch(change -> change.promoted().contains(bob)));
             assertThat(b.renameGroup(id, "Dinner").join().name()).isEqualTo("Dinner");
             Sdk.await().until(() -> aliceApp.groupChanges.stream().anyMatch(GroupChange::renamed));
             GroupChange renamed = aliceApp.groupChanges.stream().filter(GroupChange::renamed).findFirst().orElseThrow();

@@ -216,8 +216,20 @@ public final class WsClient implements AutoCloseable {
         }
     }
 
+    /**
+     * A {@code message} push of the conversation that is not a group's membership change (those are
+     * timeline entries of kind {@code member}, pushed as {@code message} frames too: see
+     * {@link #memberEntryIn}).
+     */
     public static Predicate<JsonNode> messageIn(String conversationId) {
-        return f -> "message".equals(f.path("type").asText()) && conversationId.equals(f.path("conversationId").asText());
+        return f -> "message".equals(f.path("type").asText()) && conversationId.equals(f.path("conversationId").asText())
+                && !"member".equals(f.path("kind").asText());
+    }
+
+    /** A group's membership change as its timeline entry (kind {@code member}) is pushed. */
+    public static Predicate<JsonNode> memberEntryIn(String conversationId) {
+        return f -> "message".equals(f.path("type").asText()) && conversationId.equals(f.path("conversationId").asText())
+                && "member".equals(f.path("kind").asText());
     }
 
     public boolean isOpen() {

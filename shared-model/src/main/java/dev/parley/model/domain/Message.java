@@ -21,12 +21,16 @@ public record Message(String conversationId, long seq, String senderId, String c
         this(conversationId, seq, senderId, clientMsgId, bodyJson, sentAt, 0, null, null);
     }
 
-    /** Edit, delete and reaction entries are events: they change a message and are no message of their own. */
+    /**
+     * Edit, delete and reaction entries are events: they change a message and are no message of
+     * their own. So are membership entries (kind {@code member}): system lines of a group's
+     * timeline, never unread and never notified.
+     */
     public boolean isEvent() {
         return event != null;
     }
 
-    /** The wire {@code kind}: {@code message}, {@code edit}, {@code delete} or {@code reaction}. */
+    /** The wire {@code kind}: {@code message}, {@code edit}, {@code delete}, {@code reaction} or {@code member}. */
     public String kind() {
         return event == null ? Event.MESSAGE : event.kind();
     }
@@ -37,13 +41,16 @@ public record Message(String conversationId, long seq, String senderId, String c
 
     /**
      * What an event does to its target: {@code edit} (the entry's body is the new body),
-     * {@code delete}, or {@code reaction} ({@code emoji} added, or taken back when {@code remove}).
+     * {@code delete}, or {@code reaction} ({@code emoji} added, or taken back when {@code remove});
+     * or, for {@code member}, a group's membership change (the entry's body says what changed).
      */
     public record Event(String kind, long targetSeq, String emoji, boolean remove) {
         public static final String MESSAGE = "message";
         public static final String EDIT = "edit";
         public static final String DELETE = "delete";
         public static final String REACTION = "reaction";
+        /** A change of a group's members, admins or name; {@code targetSeq} 0 (it targets no message). */
+        public static final String MEMBER = "member";
 
         public static Event edit(long targetSeq) {
             return new Event(EDIT, targetSeq, null, false);
@@ -55,6 +62,10 @@ public record Message(String conversationId, long seq, String senderId, String c
 
         public static Event reaction(long targetSeq, String emoji, boolean remove) {
             return new Event(REACTION, targetSeq, emoji, remove);
+        }
+
+        public static Event member() {
+            return new Event(MEMBER, 0, null, false);
         }
     }
 

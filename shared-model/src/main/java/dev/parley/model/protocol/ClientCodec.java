@@ -220,7 +220,7 @@ public final class ClientCodec {
                     String id = c.text("conversationId");
                     conversations.add(new ServerFrame.ConversationSync(id, c.text("kind"), c.optionalText("name"),
                             c.number("lastSeq"), c.number("readSeq"), c.number("unread"), messages(c, id),
-                            c.bool("hasMore")));
+                            c.bool("hasMore"), c.bool("admin")));
                 }
                 return new ServerFrame.Synced(requestId, List.copyOf(conversations));
             }
@@ -236,10 +236,8 @@ public final class ClientCodec {
                 return new ServerFrame.TypingPush(frame.text("conversationId"), frame.text("userId"),
                         "start".equals(frame.text("state")));
             case "members":
-                return new ServerFrame.Members(frame.text("conversationId"), frame.optionalText("name"),
-                        frame.strings("members"), frame.strings("admins"), frame.strings("added"),
-                        frame.strings("removed"), frame.strings("promoted"), frame.strings("demoted"),
-                        frame.bool("renamed"), frame.optionalText("by"));
+                return new ServerFrame.Members(frame.text("conversationId"), orZero(frame.optionalLong("seq")),
+                        frame.optionalText("by"), memberChange(frame));
             default:
                 return null;
         }
@@ -253,7 +251,7 @@ public final class ClientCodec {
             ConversationState state = new ConversationState(id, c.text("kind"), c.optionalText("name"),
                     c.number("lastSeq"), c.number("readSeq"), c.number("unread"), orZero(c.optionalLong("unreadMentions")),
                     orZero(c.optionalLong("lastActivity")), c.bool("muted"), orZero(c.optionalLong("peerReadSeq")),
-                    c.bool("left"));
+                    c.bool("left"), c.bool("admin"));
             conversations.add(new ServerFrame.ChangedConversation(state, messages(c, id), c.bool("hasMore")));
         }
         return new ServerFrame.SyncedChanges(requestId, List.copyOf(conversations), frame.text("cursor"),
@@ -296,8 +294,46 @@ public final class ClientCodec {
         if (kind == null || Message.Event.MESSAGE.equals(kind)) {
             return null;
         }
-        return new Message.Event(kind, m.number("targetSeq"), m.optionalText("emoji"),
+        Long targetSeq = m.optionalLong("targetSeq");
+        if (targetSeq == null && !Message.Event.MEMBER.equals(kind)) {
+            throw new Malformed(m.where + ".targetSeq must be an integer");
+        }
+        return new Message.Event(kind, targetSeq == null ? 0 : targetSeq, m.optionalText("emoji"),
                 m.value("remove") instanceof Boolean remove && remove);
+    }
+
+    /**
+     * A group's change, from a {@code members} frame or the body of a timeline entry of kind
+     * {@code member}: the listed ids (cut at {@link dev.parley.model.domain.MemberChange#MAX_LISTED}
+     * on the wire) and how many there were.
+     */
+    private static dev.parley.model.domain.MemberChange memberChange(Fields f) {
+        List<String> added = f.strings("added");
+        List<String> removed = f.strings("removed");
+        Long addedCount = f.optionalLong("addedCount");
+        Long removedCount = f.optionalLong("removedCount");
+        return new dev.parley.model.domain.MemberChange(added, addedCount == null ? added.size() : addedCount,
+                removed, removedCount == null ? removed.size() : removedCount, f.strings("promoted"),
+                f.strings("demoted"), f.optionalText("name"), f.bool("renamed"), f.bool("created"),
+                orZero(f.optionalLong("memberCount")));
+    }
+
+    /**
+     * The change a timeline entry of kind {@code member} describes, read from its body; null when
+     * the entry is of another kind or its body is not a change.
+     */
+    public static dev.parley.model.domain.MemberChange memberChange(Message entry) {
+        if (entry.event() == null || !Message.Event.MEMBER.equals(entry.event().kind()) || entry.bodyJson() == null) {
+            return null;
+        }
+        try {
+            if (JsonTree.parse(entry.bodyJson()) instanceof Map<?, ?> body) {
+                return memberChange(new Fields(body, "body"));
+            }
+        } catch (IOException | RuntimeException unreadable) {
+            // not a change this client understands
+        }
+        return null;
     }
 
     /** The v2 current state of a page entry, or null when it reports none. */

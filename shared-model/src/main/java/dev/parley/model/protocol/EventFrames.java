@@ -77,7 +77,9 @@ final class EventFrames {
         Message.Event event = message.event();
         if (event != null) {
             g.writeStringField("kind", event.kind());
-            g.writeNumberField("targetSeq", event.targetSeq());
+            if (event.targetSeq() > 0) { // a member entry targets no message
+                g.writeNumberField("targetSeq", event.targetSeq());
+            }
             if (event.emoji() != null) {
                 g.writeStringField("emoji", event.emoji());
             }

@@ -340,6 +340,9 @@ public final class FrameCodec {
                 g.writeStringField("conversationId", conversation.conversationId());
                 g.writeStringField("kind", conversation.kind());
                 optional(g, "name", conversation.name());
+                if ("group".equals(conversation.kind())) {
+                    g.writeBooleanField("admin", conversation.admin());
+                }
                 g.writeNumberField("lastSeq", conversation.lastSeq());
                 g.writeNumberField("readSeq", conversation.readSeq());
                 g.writeNumberField("unread", conversation.unread());
@@ -377,16 +380,10 @@ public final class FrameCodec {
         } else if (frame instanceof ServerFrame.Members members) {
             g.writeStringField("type", "members");
             g.writeStringField("conversationId", members.conversationId());
-            optional(g, "name", members.name());
-            writeStrings("members", members.members(), g);
-            writeStrings("admins", members.admins(), g);
-            writeStrings("added", members.added(), g);
-            writeStrings("removed", members.removed(), g);
-            writeStrings("promoted", members.promoted(), g);
-            writeStrings("demoted", members.demoted(), g);
-            if (members.renamed()) {
-                g.writeBooleanField("renamed", true);
+            if (members.seq() > 0) {
+                g.writeNumberField("seq", members.seq());
             }
+            writeMemberChange(members.change(), g);
             g.writeStringField("by", members.by());
         } else if (frame instanceof ServerFrame.TypingPush typing) {
             g.writeStringField("type", "typing");
@@ -410,6 +407,41 @@ public final class FrameCodec {
             throw new IllegalArgumentException("no encoding for " + frame.getClass());
         }
         g.writeEndObject();
+    }
+
+    /**
+     * The fields of a group's change, shared by the {@code members} frame and the body of its
+     * timeline entry: lists cut to {@link dev.parley.model.domain.MemberChange#MAX_LISTED} with the
+     * full counts beside them, so both stay small whatever the group's size.
+     */
+    static void writeMemberChange(dev.parley.model.domain.MemberChange change, JsonGenerator g) throws IOException {
+        optional(g, "name", change.name());
+        g.writeNumberField("memberCount", change.memberCount());
+        writeStrings("added", dev.parley.model.domain.MemberChange.listed(change.added()), g);
+        g.writeNumberField("addedCount", change.addedCount());
+        writeStrings("removed", dev.parley.model.domain.MemberChange.listed(change.removed()), g);
+        g.writeNumberField("removedCount", change.removedCount());
+        writeStrings("promoted", dev.parley.model.domain.MemberChange.listed(change.promoted()), g);
+        writeStrings("demoted", dev.parley.model.domain.MemberChange.listed(change.demoted()), g);
+        if (change.renamed()) {
+            g.writeBooleanField("renamed", true);
+        }
+        if (change.created()) {
+            g.writeBooleanField("created", true);
+        }
+    }
+
+    /** The body of a change's timeline entry (kind {@code member}): the change, as the frame says it. */
+    public static String memberChangeBody(dev.parley.model.domain.MemberChange change) {
+        StringWriter out = new StringWriter(256);
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            g.writeStartObject();
+            writeMemberChange(change, g);
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
     }
 
     private static void writeStrings(String field, java.util.List<String> values, JsonGenerator g) throws IOException {
@@ -444,6 +476,8 @@ public final class FrameCodec {
         g.writeBooleanField("muted", state.muted());
         if ("direct".equals(state.kind())) {
             g.writeNumberField("peerReadSeq", state.peerReadSeq());
+        } else if (!state.left()) {
+            g.writeBooleanField("admin", state.admin());
         }
         if (state.left()) {
             g.writeBooleanField("left", true);

@@ -40,6 +40,9 @@ public final class HttpBodies {
                 if (conversation.name() != null) {
                     g.writeStringField("name", conversation.name());
                 }
+                if ("group".equals(conversation.kind())) {
+                    g.writeBooleanField("admin", conversation.admin());
+                }
                 g.writeNumberField("lastSeq", conversation.lastSeq());
                 g.writeNumberField("readSeq", conversation.readSeq());
                 g.writeNumberField("unread", conversation.unread());
@@ -110,6 +113,51 @@ public final class HttpBodies {
             g.writeStringField("name", group.name());
             strings(g, "members", group.members());
             strings(g, "admins", group.admins());
+        });
+    }
+
+    /**
+     * {@code GET /groups/{id}/members?limit=&cursor=}: one page of a group's members in user id
+     * order, each with whether they are an admin, the group's member count, and {@code cursor}
+     * when more follow.
+     */
+    public static String memberPage(String conversationId, long memberCount, List<String> members, List<String> admins,
+                                    String cursor) {
+        return object(g -> {
+            g.writeStringField("conversationId", conversationId);
+            g.writeNumberField("memberCount", memberCount);
+            g.writeArrayFieldStart("members");
+            java.util.Set<String> adminSet = java.util.Set.copyOf(admins);
+            for (String member : members) {
+                g.writeStartObject();
+                g.writeStringField("userId", member);
+                g.writeBooleanField("admin", adminSet.contains(member));
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            if (cursor != null) {
+                g.writeStringField("cursor", cursor);
+            }
+        });
+    }
+
+    /**
+     * {@code GET /groups/{id}/reads}: how far each other member has read (groups up to the
+     * receipts limit), for "read by N" under a message: the members whose {@code readSeq} is at or
+     * past its seq.
+     */
+    public static String reads(String conversationId, long memberCount, java.util.Map<String, Long> readSeqs) {
+        return object(g -> {
+            g.writeStringField("conversationId", conversationId);
+            g.writeNumberField("memberCount", memberCount);
+            g.writeArrayFieldStart("reads");
+            for (java.util.Map.Entry<String, Long> read : readSeqs.entrySet()) {
+                g.writeStartObject();
+                g.writeStringField("userId", read.getKey());
+                g.writeNumberField("readSeq", read.getValue());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
         });
     }
 

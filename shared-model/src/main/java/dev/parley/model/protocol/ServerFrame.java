@@ -21,10 +21,16 @@ public sealed interface ServerFrame {
 
     /**
      * One conversation of a {@code synced} reply. {@code messages} ascend by seq. {@code name} is
-     * the group's name (null for direct conversations; written only when set, an addition to v1).
+     * the group's name (null for direct conversations; written only when set, an addition to v1);
+     * {@code admin} whether the user is an admin of the group (written for groups only).
      */
     record ConversationSync(String conversationId, String kind, String name, long lastSeq, long readSeq, long unread,
-                            List<Message> messages, boolean hasMore) {}
+                            List<Message> messages, boolean hasMore, boolean admin) {
+        public ConversationSync(String conversationId, String kind, String name, long lastSeq, long readSeq, long unread,
+                                List<Message> messages, boolean hasMore) {
+            this(conversationId, kind, name, lastSeq, readSeq, unread, messages, hasMore, false);
+        }
+    }
 
     /** The reply to {@code sync}; {@code totalUnread} is the sum of the conversations' {@code unread}. */
     record Synced(String requestId, List<ConversationSync> conversations) implements ServerFrame {
@@ -51,14 +57,14 @@ public sealed interface ServerFrame {
     record Presence(String userId, boolean online, long lastActiveAt) implements ServerFrame {}
 
     /**
-     * A group changed ({@code type: members}, an addition to protocol v1): its members, admins or
-     * name. Pushed to every member after the change and to the members it removed. {@code members},
-     * {@code admins} and {@code name} are the state after the change; {@code added}, {@code removed},
-     * {@code promoted} and {@code demoted} (possibly empty) and {@code renamed} say what changed.
+     * A group changed ({@code type: members}, an addition to protocol v1): who joined, left or was
+     * removed, promoted or demoted, the name, and the member count after the change; never the
+     * member list (docs/protocol.md). Pushed to every member after the change and to the members
+     * it removed. {@code seq} is the change's own timeline entry (kind {@code member}), 0 when
+     * none was stored.
      */
-    record Members(String conversationId, String name, List<String> members, List<String> admins,
-                   List<String> added, List<String> removed, List<String> promoted, List<String> demoted,
-                   boolean renamed, String by) implements ServerFrame {}
+    record Members(String conversationId, long seq, String by, dev.parley.model.domain.MemberChange change)
+            implements ServerFrame {}
 
     /** Someone started or stopped typing ({@code type: typing}, protocol v2): never stored, no seq. */
     record TypingPush(String conversationId, String userId, boolean start) implements ServerFrame {}

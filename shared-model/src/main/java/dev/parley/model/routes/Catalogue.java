@@ -155,12 +155,13 @@ public final class Catalogue {
 
     /**
      * Read positions live in the sync store (the reader's entry, the peer's {@code peerReadSeq});
-     * a partial read recounts the messages after it. Receipts are posted to connections; a 410
+     * a partial read recounts the messages after it. Receipts are posted to connections (in a group
+     * of at most 100 members, to the members: its count, then its member items); a 410
      * removes the gone connection. One-way, as {@link #ACK}: a refusal is posted to the caller.
      */
     public static final FunctionSpec READ_CURSOR = new FunctionSpec("Read", HANDLERS + "ReadHandler",
             List.of(new WebSocketRoute("read", false)),
-            List.of(TableAccess.of(CONVERSATIONS, GET_ITEM), TableAccess.of(CONNECTIONS, QUERY, DELETE_ITEM, UPDATE_ITEM, BATCH_GET_ITEM),
+            List.of(TableAccess.of(CONVERSATIONS, GET_ITEM, QUERY), TableAccess.of(CONNECTIONS, QUERY, DELETE_ITEM, UPDATE_ITEM, BATCH_GET_ITEM),
                     TableAccess.of(INBOX, UPDATE_ITEM), TableAccess.of(MESSAGES, QUERY),
                     TableAccess.of(RATE_LIMITS, UPDATE_ITEM)),
             true, true, MESSAGE_TIMEOUT);
@@ -169,15 +170,20 @@ public final class Catalogue {
      * Groups and their administration (protocol v2): promotions, demotions and removals of admins
      * are transactions over the member item and the group's admin count (TransactWriteItems is
      * authorized by the UpdateItem and DeleteItem of its items); a rename updates each member's
-     * sync-store entry.
+     * sync-store entry. Every change draws a seq and stores its timeline entry (kind {@code member})
+     * in the messages table, which fan-out pushes. The reading routes page the member items and
+     * batch-read the members' sync-store entries (read positions).
      */
     public static final FunctionSpec GROUPS = new FunctionSpec("Groups", HANDLERS + "GroupsHandler",
             List.of(new HttpRoute("POST", "/groups"), new HttpRoute("POST", "/groups/{id}/members"),
                     new HttpRoute("DELETE", "/groups/{id}/members/{userId}"), new HttpRoute("PATCH", "/groups/{id}"),
                     new HttpRoute("PUT", "/groups/{id}/admins/{userId}"),
-                    new HttpRoute("DELETE", "/groups/{id}/admins/{userId}")),
+                    new HttpRoute("DELETE", "/groups/{id}/admins/{userId}"),
+                    new HttpRoute("GET", "/groups/{id}/members"), new HttpRoute("GET", "/groups/{id}/reads")),
             List.of(TableAccess.of(CONVERSATIONS, GET_ITEM, QUERY, PUT_ITEM, UPDATE_ITEM, BATCH_WRITE_ITEM, DELETE_ITEM),
-                    TableAccess.of(CONNECTIONS, QUERY, DELETE_ITEM, UPDATE_ITEM, BATCH_GET_ITEM), TableAccess.of(INBOX, GET_ITEM, PUT_ITEM, UPDATE_ITEM),
+                    TableAccess.of(MESSAGES, PUT_ITEM, GET_ITEM),
+                    TableAccess.of(CONNECTIONS, QUERY, DELETE_ITEM, UPDATE_ITEM, BATCH_GET_ITEM),
+                    TableAccess.of(INBOX, GET_ITEM, PUT_ITEM, UPDATE_ITEM, BATCH_GET_ITEM),
                     TableAccess.of(RATE_LIMITS, UPDATE_ITEM)),
             true, true, MESSAGE_TIMEOUT);
 

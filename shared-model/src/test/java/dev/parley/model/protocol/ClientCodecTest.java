@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.model.domain.ConversationState;
 import dev.parley.model.domain.Gap;
+import dev.parley.model.domain.MemberChange;
 import dev.parley.model.domain.Message;
 import dev.parley.model.errors.ErrorCode;
 import java.util.List;
@@ -22,18 +23,20 @@ class ClientCodecTest {
                 new ServerFrame.Pong("hb-1", 99),
                 new ServerFrame.Synced("sync-1", List.of(
                         new ServerFrame.ConversationSync("dm:a:b", "direct", null, 9, 6, 3, List.of(HELLO), true),
-                        new ServerFrame.ConversationSync("grp:x", "group", "Lunch", 0, 0, 0, List.of(), false))),
+                        new ServerFrame.ConversationSync("grp:x", "group", "Lunch", 0, 0, 0, List.of(), false, true))),
                 new ServerFrame.SyncedChanges("sync-2", List.of(
                         new ServerFrame.ChangedConversation(new ConversationState("dm:a:b", "direct", null, 9, 6, 3, 1,
                                 1234, true, 8, false), List.of(HELLO), true),
                         new ServerFrame.ChangedConversation(new ConversationState("grp:x", "group", "Lunch", 4, 4, 0, 0,
-                                99, false, 0, true), List.of(), false)), "MToxMjM0", true),
+                                99, false, 0, true), List.of(), false),
+                        new ServerFrame.ChangedConversation(new ConversationState("grp:y", "group", "Tea", 4, 4, 0, 0,
+                                99, false, 0, false, true), List.of(), false)), "MToxMjM0", true),
                 new ServerFrame.HistoryPage("h-1", "dm:a:b", List.of(HELLO), false),
                 new ServerFrame.Presence("bob", true, 55),
-                new ServerFrame.Members("grp:x", "Lunch", List.of("a", "b"), List.of("a"), List.of("b"), List.of(),
-                        List.of(), List.of(), false, "a"),
-                new ServerFrame.Members("grp:x", "Dinner", List.of("a", "b"), List.of("a", "b"), List.of(), List.of(),
-                        List.of("b"), List.of(), true, "a"),
+                new ServerFrame.Members("grp:x", 5, "a",
+                        MemberChange.of(List.of("b"), List.of(), List.of(), List.of(), "Lunch", false, false, 2)),
+                new ServerFrame.Members("grp:x", 0, "a",
+                        MemberChange.of(List.of(), List.of(), List.of("b"), List.of(), "Dinner", true, false, 2)),
                 new ServerFrame.ReadPush("dm:a:b", "b", 7));
         for (ServerFrame frame : frames) {
             assertThat(ClientCodec.read(FrameCodec.encode(frame))).isEqualTo(new ClientCodec.Frame(frame));

@@ -22,6 +22,8 @@ import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.Update;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
@@ -457,5 +459,62 @@ public final class DynamoConversationStore implements ConversationStore {
 
     private static Map<String, AttributeValue> metaKey(String conversationId) {
         return Map.of(Conversations.CONVERSATION_ID, s(conversationId), Conversations.ITEM, s(Conversations.META_ITEM));
+    }
+
+    @Override
+    public MemberPage memberPage(String conversationId, String afterUserId, int limit) {
+        QueryRequest.Builder query = QueryRequest.builder().tableName(table)
+                .keyConditionExpression("#conv = :conv AND begins_with(#item, :prefix)")
+                .expressionAttributeNames(Map.of("#conv", Conversations.CONVERSATION_ID, "#item", Conversations.ITEM))
+                .expressionAttributeValues(Map.of(":conv", s(conversationId), ":prefix", s(Conversations.MEMBER_ITEM_PREFIX)))
+                .limit(limit + 1); // one more than asked: a last page says so without an empty page after it
+        if (afterUserId != null) {
+            query.exclusiveStartKey(memberKey(conversationId, afterUserId));
+        }
+        List<Membership> members = new ArrayList<>(dynamo.query(query.build()).items().stream()
+                .map(DynamoConversationStore::toMembership).toList());
+        if (members.size() <= limit) {
+            return new MemberPage(List.copyOf(members), null);
+        }
+        List<Membership> page = List.copyOf(members.subList(0, limit));
+        return new MemberPage(page, page.get(limit - 1).userId());
+    }
+
+    @Override
+    public long memberCount(String conversationId) {
+        GetItemResponse response = dynamo.getItem(get -> get.tableName(table).key(metaKey(conversationId))
+                .projectionExpression("#count").expressionAttributeNames(Map.of("#count", MEMBER_COUNT))
+                .consistentRead(true));
+        return response.hasItem() && response.item().containsKey(MEMBER_COUNT)
+                ? Attr.number(response.item(), MEMBER_COUNT, -1) : -1;
+    }
+
+    @Override
+    public Set<String> adminOf(String userId, java.util.Collection<String> conversationIds) {
+        Set<String> admins = new java.util.HashSet<>();
+        List<String> distinct = conversationIds.stream().distinct().toList();
+        for (int from = 0; from < distinct.size(); from += 100) {
+            List<Map<String, AttributeValue>> keys = distinct.subList(from, Math.min(from + 100, distinct.size()))
+                    .stream().map(conversationId -> memberKey(conversationId, userId)).toList();
+            Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder().keys(keys)
+                    .projectionExpression("#conv, #admin")
+                    .expressionAttributeNames(Map.of("#conv", Conversations.CONVERSATION_ID, "#admin", Conversations.ADMIN))
+                    .build());
+            for (int attempt = 0; !request.isEmpty(); attempt++) {
+                if (attempt == 10) {
+                    throw new IllegalStateException("member items could not all be read");
+                }
+                Map<String, KeysAndAttributes> current = request;
+                var response = dynamo.batchGetItem(batch -> batch.requestItems(current));
+                response.responses().getOrDefault(table, List.of()).forEach(item -> {
+                    AttributeValue admin = item.get(Conversations.ADMIN);
+                    if (admin != null && Boolean.TRUE.equals(admin.bool())) {
+                        admins.add(Attr.string(item, Conversations.CONVERSATION_ID));
+                    }
+                });
+                request = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
+            }
+        }
+        return admins;
     }
 }

@@ -364,6 +364,30 @@ public final class DynamoInboxStore implements InboxStore {
     }
 
     @Override
+    public Map<String, Long> readSeqs(String conversationId, java.util.Collection<String> userIds) {
+        Map<String, Long> found = new java.util.TreeMap<>();
+        List<String> distinct = userIds.stream().distinct().toList();
+        for (int from = 0; from < distinct.size(); from += 100) {
+            List<Map<String, AttributeValue>> keys = distinct.subList(from, Math.min(from + 100, distinct.size()))
+                    .stream().map(userId -> entryKey(userId, conversationId)).toList();
+            Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder().keys(keys)
+                    .projectionExpression("#user, #read")
+                    .expressionAttributeNames(Map.of("#user", Inbox.USER_ID, "#read", Inbox.READ_SEQ)).build());
+            for (int attempt = 0; !request.isEmpty(); attempt++) {
+                if (attempt == 10) {
+                    throw new IllegalStateException("read positions could not all be read");
+                }
+                Map<String, KeysAndAttributes> current = request;
+                var response = dynamo.batchGetItem(batch -> batch.requestItems(current));
+                response.responses().getOrDefault(table, List.of()).forEach(item ->
+                        found.put(Attr.string(item, Inbox.USER_ID), Attr.number(item, Inbox.READ_SEQ, 0)));
+                request = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
+            }
+        }
+        return found;
+    }
+
+    @Override
     public ChangePage changes(String userId, SyncCursor cursor, int limit, long now) {
         long passFloor = cursor.resuming() ? cursor.passFloor() : now - CHANGE_HORIZON.toMillis();
         QueryRequest.Builder query = QueryRequest.builder().tableName(table).indexName(Inbox.BY_CHANGE_INDEX)

@@ -41,7 +41,9 @@ final class MessageItems {
         Message.Event event = message.event();
         if (event != null) {
             item.put(Messages.KIND, s(event.kind()));
-            item.put(Messages.TARGET_SEQ, n(event.targetSeq()));
+            if (event.targetSeq() > 0) { // a member entry targets no message
+                item.put(Messages.TARGET_SEQ, n(event.targetSeq()));
+            }
             if (event.emoji() != null) {
                 item.put(Messages.EMOJI, s(event.emoji()));
             }
@@ -121,7 +123,8 @@ final class MessageItems {
         String replyTo = scalar.apply(Messages.REPLY_TO);
         Message.Event event = null;
         if (Messages.TYPE_EVENT.equals(scalar.apply(Messages.ENTRY_TYPE))) {
-            event = new Message.Event(scalar.apply(Messages.KIND), Long.parseLong(scalar.apply(Messages.TARGET_SEQ)),
+            String targetSeq = scalar.apply(Messages.TARGET_SEQ);
+            event = new Message.Event(scalar.apply(Messages.KIND), targetSeq == null ? 0 : Long.parseLong(targetSeq),
                     scalar.apply(Messages.EMOJI), "true".equals(scalar.apply(Messages.REMOVE)));
         }
         return new Message(conversationId, seq,

@@ -84,12 +84,6 @@ public final class InMemoryConversationStore implements ConversationStore {
         }
     }
 
-    /** The count kept on the group's meta item. */
-    public long memberCount(String conversationId) {
-        MetaItem meta = metas.get(conversationId);
-        return meta == null ? 0 : meta.memberCount();
-    }
-
     @Override
     public synchronized List<String> addMembers(String conversationId, List<String> users, long joinedSeq, long now) {
         List<String> added = new ArrayList<>();
@@ -216,5 +210,32 @@ public final class InMemoryConversationStore implements ConversationStore {
     @Override
     public List<Membership> memberships(String conversationId) {
         return List.copyOf(members.getOrDefault(conversationId, Map.of()).values());
+    }
+
+    @Override
+    public MemberPage memberPage(String conversationId, String afterUserId, int limit) {
+        List<Membership> sorted = members.getOrDefault(conversationId, Map.of()).values().stream()
+                .sorted(java.util.Comparator.comparing(Membership::userId))
+                .filter(m -> afterUserId == null || m.userId().compareTo(afterUserId) > 0).toList();
+        if (sorted.size() <= limit) {
+            return new MemberPage(sorted, null);
+        }
+        List<Membership> page = sorted.subList(0, limit);
+        return new MemberPage(List.copyOf(page), page.get(limit - 1).userId());
+    }
+
+    @Override
+    public long memberCount(String conversationId) {
+        MetaItem meta = metas.get(conversationId);
+        return meta == null ? -1 : meta.memberCount();
+    }
+
+    @Override
+    public java.util.Set<String> adminOf(String userId, java.util.Collection<String> conversationIds) {
+        java.util.Set<String> admins = new java.util.HashSet<>();
+        for (String conversationId : conversationIds) {
+            membership(conversationId, userId).filter(Membership::admin).ifPresent(m -> admins.add(conversationId));
+        }
+        return admins;
     }
 }
