@@ -1,6 +1,6 @@
 import { Backoff, type BackoffOptions } from './backoff.js';
 import * as Frames from './frames.js';
-import { HttpApi, type FetchLike } from './http.js';
+import { HttpApi, ParleyHttpError, type FetchLike } from './http.js';
 import { Outbox, retryable, type OutboxItem, type Pending } from './outbox.js';
 import { advanced, Sequencer, type Progress } from './sequencer.js';
 import { handshakeStatus, OPEN, resolveWebSocket, type SocketConstructor, type SocketLike } from './socket.js';
@@ -71,7 +71,11 @@ export interface ClientEvents {
    * when the connection dropped.
    */
   typing: Typing;
-  /** After each completed sync round: every conversation of the user, with unread counts. */
+  /**
+   * After each completed sync round, with unread counts: every conversation of the user (a new
+   * device, or a client without `httpUrl`), else the conversations that changed since the last
+   * round (version-2 sync: merge them into what you hold).
+   */
   conversations: { conversations: ConversationSummary[]; totalUnread: number };
   state: ConnectionState;
   /** A pending send was stored (also one restored from the store after a reload). */
@@ -139,6 +143,18 @@ interface SyncCall {
   cursors: Record<string, number>;
   emptyCursors: boolean;
   sentAt: number;
+  /** A page of a version-2 round (`sync` with `since`). */
+  round?: Round;
+}
+
+/** A version-2 sync round: pages from one position while the server says more follow. */
+interface Round {
+  /** Whether a connection opened since the last round began: then each listed conversation comes with its newest messages. */
+  afterOpen: boolean;
+  /** The generation of the connection the round began on. */
+  generation: number;
+  /** Every conversation listed so far, newest state last. */
+  listed: Map<string, Frames.SyncedConversation>;
 }
 
 interface HistoryCall {
@@ -231,6 +247,11 @@ export class ParleyClient {
   private syncNotBefore = 0;
   private lastSyncAt = 0;
   private probing = false;
+  /** Version-2 sync: the position the last complete round reached (null: list everything). */
+  private syncPosition: string | null = null;
+  private roundBusy = false;
+  private openedSinceRound = false;
+  private readonly catchingUp = new Map<string, Promise<boolean>>();
 
   private readonly histories = new Set<HistoryCall>();
   private readonly historyByRequest = new Map<string, HistoryCall>();
@@ -523,7 +544,9 @@ export class ParleyClient {
 
   private async start(): Promise<void> {
     try {
-      const [cursors, saved] = await Promise.all([this.store.loadCursors(), this.store.loadOutbox()]);
+      const [cursors, saved, position] = await Promise.all([this.store.loadCursors(), this.store.loadOutbox(),
+        this.store.loadSyncPosition?.() ?? null]);
+      this.syncPosition = typeof position === 'string' ? position : null;
       this.sequencer = new Sequencer(cursors, {
         gapWaitMs: this.opts.gapWaitMs, maxGapWaitMs: this.opts.maxGapWaitMs, maxBuffered: this.opts.maxBuffered,
       });
@@ -598,6 +621,7 @@ export class ParleyClient {
     this.lastHeartbeatAt = now;
     this.pongAwaited = false;
     this.syncWanted = true;
+    this.openedSinceRound = true;
     this.syncNotBefore = 0;
     this.pump(now);
   }
@@ -755,6 +779,10 @@ export class ParleyClient {
   // ---------------------------------------------------------------- sync
 
   private maybeStartSync(now: number): void {
+    if (this.api !== undefined) {
+      this.maybeStartRound(now);
+      return;
+    }
     const sequencer = this.sequencer!;
     if (this.socket === null || this.syncCall !== null || this.probing || now < this.syncNotBefore) return;
     const due = sequencer.dueForSync(now);
@@ -775,6 +803,10 @@ export class ParleyClient {
     if (call === undefined) return;
     this.syncCalls.delete(call.requestId);
     if (call === this.syncCall) this.syncCall = null;
+    if (call.round !== undefined) {
+      this.onRoundPage(frame, call.round, now);
+      return;
+    }
     let more = false;
     const summaries: ConversationSummary[] = [];
     for (const conversation of frame.conversations) {
@@ -818,6 +850,8 @@ export class ParleyClient {
   private syncFailed(call: SyncCall, code: string, error: { retryAfterMs: number; message: string }, now: number): void {
     if (call === this.syncCall) this.syncCall = null;
     this.syncWanted = true;
+    // A position the server does not know (its data was reset): list everything again.
+    if (call.round !== undefined && code === 'BAD_REQUEST') this.syncPosition = null;
     if (code === 'RATE_LIMITED') {
       this.syncNotBefore = now + Math.max(100, error.retryAfterMs);
     } else if (code === 'NOT_MEMBER' || code === 'NOT_FOUND') {
@@ -845,6 +879,167 @@ export class ParleyClient {
       this.syncWanted = true;
       this.pump(this.now());
     }));
+  }
+
+  // ---------------------------------------------------------------- sync, version 2
+
+  /**
+   * Version-2 sync (docs/protocol.md, "How @parley/client syncs"): a round is `sync` with the
+   * device's one position, page after page while `hasMore`; a conversation it lists that the
+   * device holds less of than `lastSeq` is caught up with forward pages over HTTP. Conversations
+   * missing a seq for the gap wait are caught up the same way, without a round.
+   */
+  private maybeStartRound(now: number): void {
+    const sequencer = this.sequencer!;
+    if (this.socket === null || this.syncCall !== null || this.roundBusy || now < this.syncNotBefore) return;
+    const due = sequencer.dueForSync(now);
+    if (due.size > 0) {
+      sequencer.syncStarted(due, now);
+      for (const id of due) void this.catchUp(id, 0);
+    }
+    if (!this.syncWanted) return;
+    this.syncWanted = false;
+    const round: Round = { afterOpen: this.openedSinceRound, generation: this.generation, listed: new Map() };
+    this.openedSinceRound = false;
+    this.sendRoundPage(this.syncPosition ?? '', round, now);
+  }
+
+  private sendRoundPage(since: string, round: Round, now: number): void {
+    const call: SyncCall = { requestId: this.nextId('sync'), cursors: {}, emptyCursors: false, sentAt: now, round };
+    this.syncCall = call;
+    this.lastSyncAt = now;
+    this.syncCalls.set(call.requestId, call);
+    // After an open each conversation comes with its newest page (usually all that is missing);
+    // otherwise states only: pushes brought the messages.
+    this.write(Frames.syncSince(call.requestId, since, round.afterOpen ? this.opts.syncPageSize : 0, Frames.MAX_PAGE));
+  }
+
+  private onRoundPage(frame: Extract<Frames.Incoming, { type: 'synced' }>, round: Round, now: number): void {
+    for (const c of frame.conversations) {
+      const id = c.summary.conversationId;
+      if (c.left) {
+        this.sequencer!.exclude(id);
+        round.listed.delete(id);
+      } else {
+        round.listed.set(id, c);
+      }
+    }
+    if (frame.hasMore && frame.cursor !== null) {
+      this.sendRoundPage(frame.cursor, round, now);
+      return;
+    }
+    this.roundBusy = true;
+    void this.finishRound(round, frame.cursor, now);
+  }
+
+  /**
+   * Applies the newest page of each listed conversation where it joins what the device holds (a
+   * new device takes it as its starting point), catches up the rest, then tells the listeners
+   * and saves the position, after the cursors of what the round delivered: a crash in between
+   * lists those conversations again, never skips them.
+   */
+  private async finishRound(round: Round, position: string | null, now: number): Promise<void> {
+    const sequencer = this.sequencer!;
+    const fetches: Array<Promise<boolean>> = [];
+    this.guarded(() => {
+      for (const c of round.listed.values()) {
+        const id = c.summary.conversationId;
+        let cursor = sequencer.cursor(id);
+        const first = c.messages[0];
+        if (first !== undefined && (cursor === undefined ? !sequencer.initialized : first.seq <= cursor + 1 || !c.hasMore)) {
+          const from = cursor;
+          this.deliver(sequencer.page(id, from === undefined ? null : from,
+            from === undefined ? c.messages : c.messages.filter((m) => m.seq > from), 0, now));
+          cursor = sequencer.cursor(id);
+        }
+        if (cursor === undefined || cursor < c.summary.lastSeq) fetches.push(this.catchUp(id, c.summary.lastSeq));
+      }
+    });
+    const complete = (await Promise.all(fetches)).every(Boolean);
+    this.guarded(() => {
+      this.roundBusy = false;
+      const at = this.now();
+      if (!sequencer.initialized) {
+        for (const progress of sequencer.initialSyncDone(at)) this.deliver(progress);
+      }
+      const summaries = [...round.listed.values()].map((c) => c.summary);
+      this.emit('conversations', { conversations: summaries, totalUnread: summaries.reduce((sum, s) => sum + s.unread, 0) });
+      if (complete && position !== null && !this.closed) {
+        this.syncPosition = position;
+        this.job(() => {
+          try {
+            const saving = this.store.saveSyncPosition?.(position);
+            if (saving instanceof Promise) saving.catch((e: unknown) => console.error('parley: saving the sync position failed', e));
+          } catch (e) {
+            console.error('parley: saving the sync position failed', e);
+          }
+        });
+      }
+      if (round.generation !== this.generation) {
+        this.syncWanted = true; // the connection changed during the round: a new one follows
+      } else if (this.currentState === 'syncing') {
+        this.setState('connected');
+      }
+      this.pump(at);
+    });
+  }
+
+  /** Fetches one conversation forward until it holds everything; true when it does, false when a page stalled or failed. */
+  private catchUp(conversationId: string, lastSeq: number): Promise<boolean> {
+    const running = this.catchingUp.get(conversationId);
+    if (running !== undefined) return running;
+    const work = this.fetchForward(conversationId, lastSeq).finally(() => this.catchingUp.delete(conversationId));
+    this.catchingUp.set(conversationId, work);
+    return work;
+  }
+
+  /**
+   * `GET /conversations/{id}/messages?afterSeq=<cursor>`: the same forward pages a version-1 sync
+   * gives per conversation, so every seq a page leaves out is a gap and a page with `hasMore: false`
+   * covers up to `lastSeq`. A new device starts from the newest page instead; a conversation new
+   * to an initialized device from its start.
+   */
+  private async fetchForward(conversationId: string, lastSeq: number): Promise<boolean> {
+    const api = this.api!;
+    const sequencer = this.sequencer!;
+    while (!this.closed) {
+      const cursor = sequencer.cursor(conversationId);
+      const newest = cursor === undefined && !sequencer.initialized;
+      let answer: { messages: Message[]; hasMore: boolean };
+      try {
+        answer = await api.messages(conversationId, newest ? { limit: this.opts.syncPageSize }
+          : { afterSeq: cursor ?? 0, limit: this.opts.syncPageSize });
+      } catch (e) {
+        if (e instanceof ParleyHttpError && (e.status === 403 || e.status === 404)) {
+          this.guarded(() => sequencer.exclude(conversationId)); // no longer a member
+          return true;
+        }
+        this.guarded(() => sequencer.stalled(conversationId, this.now())); // asked again on the gap timer
+        return false;
+      }
+      if (this.closed) return false;
+      let outcome = 'done' as 'more' | 'done' | 'stalled';
+      this.guarded(() => {
+        const now = this.now();
+        const progress = newest ? sequencer.page(conversationId, null, answer.messages, 0, now)
+          : sequencer.page(conversationId, cursor ?? 0, answer.messages, answer.hasMore ? 0 : lastSeq, now);
+        this.deliver(progress);
+        const at = sequencer.cursor(conversationId) ?? 0;
+        if (newest) {
+          outcome = at < lastSeq ? 'more' : 'done';
+        } else if (!answer.hasMore) {
+          sequencer.settled(conversationId);
+        } else if (advanced(progress)) {
+          outcome = 'more';
+        } else {
+          sequencer.stalled(conversationId, now); // a young hole: retried on the gap timer
+          outcome = 'stalled';
+        }
+        this.pump(now);
+      });
+      if (outcome !== 'more') return outcome === 'done';
+    }
+    return false;
   }
 
   // ---------------------------------------------------------------- history

@@ -28,6 +28,8 @@ export interface SyncedConversation {
   summary: ConversationSummary;
   messages: Message[];
   hasMore: boolean;
+  /** Version 2 (`sync` with `since`): the user is no longer a member; drop it. */
+  left: boolean;
 }
 
 export type Incoming =
@@ -35,7 +37,13 @@ export type Incoming =
   | { type: 'message'; message: Message }
   | { type: 'gap'; conversationId: string; seq: number }
   | { type: 'pong'; requestId: string | null; serverTime: number }
-  | { type: 'synced'; requestId: string | null; conversations: SyncedConversation[]; totalUnread: number }
+  | {
+    type: 'synced'; requestId: string | null; conversations: SyncedConversation[]; totalUnread: number;
+    /** Version 2 (an answer to `since`): the position to sync from next; null in a v1 answer. */
+    cursor: string | null;
+    /** Version 2: more changed conversations follow (sync again at once from `cursor`). */
+    hasMore: boolean;
+  }
   | { type: 'history'; requestId: string | null; conversationId: string; messages: Message[]; hasMore: boolean }
   | { type: 'read'; receipt: ReadReceipt }
   | { type: 'presence'; presence: Presence }
@@ -218,12 +226,14 @@ export function decode(text: string): Incoming {
       case 'synced':
         return {
           type: 'synced', requestId, totalUnread: intOr(frame, 'totalUnread', 0),
+          cursor: strOrNull(frame, 'cursor'), hasMore: frame.hasMore === true,
           conversations: list(frame, 'conversations').map((c) => {
             const s = summary(c);
             return {
               summary: s,
               messages: ascending(list(c, 'messages').map((m) => entry(m, s.conversationId))),
               hasMore: bool(c, 'hasMore'),
+              left: c.left === true,
             };
           }),
         };
@@ -299,6 +309,15 @@ export function heartbeat(requestId: string): string {
 
 export function sync(requestId: string, cursors: Record<string, number>, limit: number): string {
   return JSON.stringify({ ...withRequest('sync', requestId), cursors, limit });
+}
+
+/**
+ * Version 2 `sync` (docs/protocol.md): the conversations changed since `since` (`""` for a device
+ * that holds nothing), `pageSize` of them per reply, each with its newest `limit` messages (0:
+ * states only).
+ */
+export function syncSince(requestId: string, since: string, limit: number, pageSize: number): string {
+  return JSON.stringify({ ...withRequest('sync', requestId), since, limit, pageSize });
 }
 
 export function history(requestId: string, conversationId: string, beforeSeq: number | null, limit: number): string {

@@ -10,6 +10,8 @@ import type { OutboxItem } from './outbox.js';
  *   seq were passed to the application's `message` listeners: a crash between the two can show
  *   those entries again on the next start, never lose them. Applications that store messages
  *   themselves get exactly-once across restarts by saving the cursor with the messages.
+ * - the **sync position**: one opaque string per device, the point the last complete sync round
+ *   reached (docs/protocol.md, v2 `sync`); the next round lists only what changed since.
  * - the **outbox**: the sends not yet confirmed. Saved whenever it changes; loaded on `connect()`
  *   and sent again with the same `clientMsgId`, so the server stores each once.
  *
@@ -19,6 +21,13 @@ import type { OutboxItem } from './outbox.js';
 export interface ClientStore {
   loadCursors(): Record<string, number> | Promise<Record<string, number>>;
   saveCursor(conversationId: string, seq: number): void | Promise<void>;
+  /**
+   * The device's sync position (the `cursor` of the last complete version-2 sync round), saved
+   * after the cursors of what that round delivered. A store without these methods syncs from
+   * `""` on every start: every conversation is listed once, nothing is delivered twice.
+   */
+  loadSyncPosition?(): string | null | Promise<string | null>;
+  saveSyncPosition?(position: string): void | Promise<void>;
   loadOutbox(): OutboxItem[] | Promise<OutboxItem[]>;
   saveOutbox(items: OutboxItem[]): void | Promise<void>;
 }
@@ -27,6 +36,15 @@ export interface ClientStore {
 export class MemoryStore implements ClientStore {
   private readonly cursors = new Map<string, number>();
   private outbox: OutboxItem[] = [];
+  private position: string | null = null;
+
+  loadSyncPosition(): string | null {
+    return this.position;
+  }
+
+  saveSyncPosition(position: string): void {
+    this.position = position;
+  }
 
   loadCursors(): Record<string, number> {
     return Object.fromEntries(this.cursors);
@@ -59,7 +77,7 @@ export interface KeyValueStorage {
  * memory for the rest of the session.
  */
 export class WebStorageStore implements ClientStore {
-  private readonly memory = new MemoryStore();
+  private memory = new MemoryStore();
   private broken = false;
 
   constructor(readonly prefix: string, private readonly storage: KeyValueStorage | undefined = defaultStorage()) {}
@@ -84,6 +102,16 @@ export class WebStorageStore implements ClientStore {
     this.write('cursors', cursors);
   }
 
+  loadSyncPosition(): string | null {
+    const saved = this.read('sync');
+    return typeof saved === 'string' ? saved : this.memory.loadSyncPosition();
+  }
+
+  saveSyncPosition(position: string): void {
+    this.memory.saveSyncPosition(position);
+    this.write('sync', position);
+  }
+
   loadOutbox(): OutboxItem[] {
     const saved = this.read('outbox');
     if (!Array.isArray(saved)) return this.memory.loadOutbox();
@@ -100,9 +128,10 @@ export class WebStorageStore implements ClientStore {
 
   /** Forgets everything this store kept (sign-out). */
   clear(): void {
-    this.memory.saveOutbox([]);
+    this.memory = new MemoryStore();
     this.remove('cursors');
     this.remove('outbox');
+    this.remove('sync');
   }
 
   private read(key: string): unknown {

@@ -136,7 +136,7 @@ def load_bench(path: Path):
     return doc, figures
 
 
-MESSAGE_PATH_TABLES = {"conversations", "idempotency", "messages", "rate_limits", "connections", "devices"}
+MESSAGE_PATH_TABLES = {"conversations", "idempotency", "messages", "rate_limits", "connections", "devices", "inbox"}
 
 
 def bench_split(figures, prefix):
@@ -227,7 +227,8 @@ def gather_inputs(bench_figures, bench_doc, warnings):
     i.add("heartbeat_s_sdk", code_number(sdk, r"heartbeatInterval = Duration\.ofSeconds\((\d+)\)", 30, warnings,
                                          "heartbeatInterval"), "s", "code", sdk + " heartbeatInterval default")
     i.add("resync_s_sdk", 60 * code_number(sdk, r"resyncInterval = Duration\.ofMinutes\((\d+)\)", 2, warnings,
-                                           "resyncInterval"), "s", "code", sdk + " resyncInterval default (a full sync)")
+                                           "resyncInterval"), "s", "code", sdk + " resyncInterval default (a v2 round: the conversations "
+          "changed since the device's position, states only)")
     i.add("ack_interval_s_sdk", code_number(sdk, r"ackInterval = Duration\.ofSeconds\((\d+)\)", 1, warnings,
                                             "ackInterval"), "s", "code", sdk + " ackInterval default")
     i.add("stage_rate_limit", _stage_limit(stack, "THROTTLE_RATE_LIMIT", 1000, warnings),
@@ -255,10 +256,12 @@ def gather_inputs(bench_figures, bench_doc, warnings):
     # ---- measured (bench-results.json), with the documented fallbacks
     dm = "docs/data-model.md (ConsumedCapacityTest)"
     rl = "functions/.../DynamoRateLimiter.java: one conditional write per send below 20/s"
-    direct_wru = measured("direct_wru_per_msg", 3 + 1, "WRU", dm + " 3 WRU + 1 WRU rate limit (" + rl + ")")
+    direct_wru = measured("direct_wru_per_msg", 3 + 1 + 7, "WRU", dm + " 3 WRU + 1 WRU rate limit (" + rl + ") + 7 WRU "
+                          "on the inbox table (the two members' entries, 5 + 1, and the recipient's badge counter)")
     direct_rru = measured("direct_rru_per_msg", 2, "RRU", dm + " 2 RRU")
-    measured("group10_wru_per_msg", direct_wru, "WRU",
-             "code: the writes of a send do not depend on the member count (SendService)", "derived")
+    measured("group10_wru_per_msg", 4 + 10 * 5 + 9, "WRU",
+             "code: the send's 4 WRU, then fan-out's 5 WRU per member's inbox entry and 1 per recipient's badge "
+             "counter (docs/data-model.md, the write path of one message)", "derived")
     member_item_bytes = 170  # conversationId, item, memberId, kind, joinedSeq, readSeq, createdAt
     measured("group10_rru_per_msg", 0.5 + 1 + 10 * direct_rru / 2, "RRU",
              "code: membership GetItem 0.5 + members Query 1 + 10 x connections Query (direct_rru/2)", "derived")
@@ -273,7 +276,11 @@ def gather_inputs(bench_figures, bench_doc, warnings):
     measured("heartbeat_rru", 0, "RRU", "code: HeartbeatHandler reads nothing", "code")
     measured("session_wru", 5, "WRU", "code: connect PutItem, presence online, disconnect DeleteItem, presence "
              "offline, + 1 spare", "derived")
-    measured("session_rru", 4, "RRU", "code: byMember Query x2 (presence publish), connections Query x2", "derived")
+    measured("session_rru", 23, "RRU", "code: per change (online, offline) in the presence-check function, a "
+             "byMember Query (0.5), the direct peers' presence items by BatchGetItem (16 x 0.5) and the online "
+             "peers' connections (3 x 1)", "derived")
+    measured("sync_rru_user_5000_conversations_3_changed", 0.5, "RRU", "docs/benchmarks.md: a v2 sync of a user "
+             "with 5,000 conversations, 3 changed (one byChange Query of the user's partition)", "measured")
     measured("session_presence_pushes_per_peer", 2, "frames", "code: online and offline, one each", "derived")
     # Warm handler durations (fresh JVM, C1, against DynamoDB Local): what the cost bills.
     cold = "ColdStartBench warm_invoke_ms (local proxy)"
@@ -287,9 +294,11 @@ def gather_inputs(bench_figures, bench_doc, warnings):
     # How the send path's units fall on the tables: measured when the bench split them, else the code's.
     # Only the tables the send and fan-out code touch count: a measurement window can also catch other
     # users' sessions ending (presence checks), which are not part of a message.
-    for shape, kind, fallback in (("direct", "wru", {"conversations": 1, "idempotency": 1, "messages": 1, "rate_limits": 1}),
+    for shape, kind, fallback in (("direct", "wru", {"conversations": 1, "idempotency": 1, "messages": 1, "rate_limits": 1,
+                                                      "inbox": 7}),
                                   ("direct", "rru", {"connections": 2}),
-                                  ("group10", "wru", {"conversations": 1, "idempotency": 1, "messages": 1, "rate_limits": 1}),
+                                  ("group10", "wru", {"conversations": 1, "idempotency": 1, "messages": 1, "rate_limits": 1,
+                                                      "inbox": 59}),
                                   ("group10", "rru", {"conversations": 1.5, "connections": 10})):
         total = i[f"{shape}_{kind}_per_msg"]
         measured_split = scaled(bench_split(bench_figures, f"{shape}_{kind}_per_msg_"), total)
@@ -324,8 +333,8 @@ def gather_inputs(bench_figures, bench_doc, warnings):
           "frames (as the benchmark's cost model assumes)")
     i.add("reads_per_message", 0.3, "read frames", a, "a `read` frame per message sent (a user opens the "
           "conversation after some of the messages)")
-    i.add("conversations_per_user", 20, "conversations", a, "conversations a sync walks (SyncService reads "
-          "every conversation of the user)")
+    i.add("conversations_per_user", 20, "conversations", a, "conversations of a user (a v1 sync walked every "
+          "one; the SDKs' v2 rounds list only those changed since the device's position)")
     i.add("sync_rru_per_conversation", 1.5, "RRU", "derived", "code: meta GetItem (consistent, 1) + unread "
           "count Query (eventually consistent, 0.5); a page Query only when something is new")
     i.add("synced_reply_bytes", 3000, "bytes", a, "a sync reply listing 20 conversations, little new")
@@ -342,8 +351,9 @@ def gather_inputs(bench_figures, bench_doc, warnings):
     i.add("lambda_overhead_ms", 2, "ms", a, "handler overhead per invocation on a warm environment")
     i.add("lambda_platform_log_bytes", 400, "bytes", a, "START, END and REPORT lines Lambda writes per invocation")
     i.add("frame_overhead_bytes", 40, "bytes", a, "TLS record and WebSocket framing per frame sent")
-    i.add("sqs_requests_per_session", 1.2, "requests", "derived", "code: one delayed SendMessage per disconnect "
-          "that leaves no live connection; Lambda's receives and deletes in batches of 10")
+    i.add("sqs_requests_per_session", 2.4, "requests", "derived", "code: a publish SendMessage per $connect that "
+          "changes presence, an offline-check SendMessage per disconnect that leaves no live connection; Lambda's "
+          "receives and deletes in batches of 10")
     i.add("reconnect_storm_minutes", 10, "min", a, "every user reconnects within 10 minutes after a regional "
           "incident (the SDK backs off with jitter)")
     i.add("diurnal_average", 0.4, "of peak", a, "average load over a day as a share of the peak (the peak "
@@ -462,7 +472,7 @@ def compute(inputs: Inputs, prices, scenario_name, warnings):
     read_pushes_each = i["direct_share"] * ((D - 1) + D * p) + (1 - i["direct_share"]) * (D - 1)
     rate["read_push"] = rate["read"] * read_pushes_each
     rate["presence_push"] = rate["connect"] * i["session_presence_pushes_per_peer"] * i["peers_online"]
-    rate["presence_check"] = rate["disconnect"]
+    rate["presence_check"] = rate["disconnect"] + rate["connect"]  # offline checks and publishes
     inbound = rate["send"] + rate["heartbeat"] + rate["sync"] + rate["ack"] + rate["read"]
     outbound_replies = rate["send"] + rate["heartbeat"] + rate["sync"]  # sent, pong, synced
     posts = rate["push"] + rate["read_push"] + rate["presence_push"]
@@ -500,7 +510,8 @@ def compute(inputs: Inputs, prices, scenario_name, warnings):
                  src("warm_invoke_ms_send", "warm_invoke_ms_send_group10")),
         "heartbeat": (rate["heartbeat"], i["warm_invoke_ms_heartbeat"], ddb + ovh, src("warm_invoke_ms_heartbeat")),
         "authorizer": (rate["connect"], i["warm_invoke_ms_authorizer"], 3, src("warm_invoke_ms_authorizer")),
-        "connect": (rate["connect"], i["warm_invoke_ms_connect"], 4 * ddb + post + ovh, src("warm_invoke_ms_connect")),
+        "connect": (rate["connect"], i["warm_invoke_ms_connect"], 3 * ddb + i["sqs_send_ms"] + ovh,
+                    src("warm_invoke_ms_connect")),
         "disconnect": (rate["disconnect"], i["warm_invoke_ms_disconnect"], 2 * ddb + i["sqs_send_ms"] + ovh,
                        src("warm_invoke_ms_disconnect")),
         "fanout": (M / i["fanout_batch_records"],
@@ -508,8 +519,8 @@ def compute(inputs: Inputs, prices, scenario_name, warnings):
                    i["fanout_batch_records"] * (i["direct_share"] * fan_d_aws + (1 - i["direct_share"]) * fan_g_aws) + ovh,
                    src("warm_invoke_ms_fanout_direct_message", "warm_invoke_ms_fanout_group10_message")
                    + ", 10 x per message"),
-        "sync": (rate["sync"], (1 + 2 * conv) * ddb + ovh, (1 + 2 * conv) * ddb + ovh, "code estimate"),
-        "ack": (rate["ack"], 2 * ddb + ovh, 2 * ddb + ovh, "code estimate"),
+        "sync": (rate["sync"], 2 * ddb + ovh, 2 * ddb + ovh, "code estimate (v2: budget, one byChange Query)"),
+        "ack": (rate["ack"], 2 * ddb + ovh, 2 * ddb + ovh, "code estimate (budget, the device's ack position)"),
         "read": (rate["read"], 4 * ddb + post + ovh, 4 * ddb + post + ovh, "code estimate"),
         "presence_check": (rate["presence_check"] / 10, 10 * (4 * ddb + post), 10 * (4 * ddb + post) + ovh,
                            "code estimate"),
@@ -551,15 +562,17 @@ def compute(inputs: Inputs, prices, scenario_name, warnings):
     add(wru, "presence", rate["connect"] * max(i["session_wru"] - 2, 0))
     add(rru, "connections", rate["connect"] * i["session_rru"] / 2)
     add(rru, "conversations", rate["connect"] * i["session_rru"] / 2)
-    # sync: the fetch rate limit (one conditional write), the byMember Query, then per conversation
-    # the meta GetItem (conversations) and the unread count (messages)
+    # sync (v2, the SDKs' rounds): the fetch rate limit (one conditional write) and one byChange
+    # Query of the user's own inbox partition, whatever the number of conversations
     add(wru, "rate_limits", rate["sync"])
-    add(rru, "conversations", rate["sync"] * (0.5 * math.ceil(conv * 220 / 4096) + conv * 1.0))
-    add(rru, "messages", rate["sync"] * conv * (i["sync_rru_per_conversation"] - 1.0))
-    # ack: membership GetItem + the device cursor UpdateItem; read: membership and meta GetItems, the
-    # read cursor UpdateItem (and its copy in the byMember index), the recipients' connections Queries
-    add(rru, "conversations", rate["ack"] * 1 + rate["read"] * 2)
-    add(wru, "conversations", rate["ack"] + 2 * rate["read"])
+    add(rru, "inbox", rate["sync"] * i["sync_rru_user_5000_conversations_3_changed"])
+    # ack: the device's ack position in the user's inbox partition (the membership check is kept in
+    # the container for 60 s); read: membership and meta GetItems, the read position and unread in
+    # the user's entry (and the peer's peerReadSeq in a direct conversation), the recipients'
+    # connections Queries
+    add(wru, "rate_limits", rate["ack"])
+    add(wru, "inbox", rate["ack"] + rate["read"] * (1 + i["direct_share"]))
+    add(rru, "conversations", rate["read"] * 2)
     add(rru, "connections", rate["read"] * (i["direct_share"] * 2 + (1 - i["direct_share"]) * 1))
     r["wru"] = wru
     r["rru"] = rru
@@ -959,7 +972,7 @@ def levers(i, t):
 
 
 def tables_of(*results):
-    order = ["connections", "conversations", "messages", "idempotency", "rate_limits", "presence"]
+    order = ["connections", "conversations", "messages", "idempotency", "rate_limits", "presence", "inbox"]
     seen = {t for r in results for t in list(r["wru"]) + list(r["rru"])}
     return [t for t in order if t in seen] + sorted(seen - set(order))
 

@@ -7,6 +7,8 @@ import dev.parley.bench.live.DirectLatencyBench;
 import dev.parley.bench.live.FanoutBench;
 import dev.parley.bench.live.FeaturesBench;
 import dev.parley.bench.live.LiveStack;
+import dev.parley.bench.live.GroupPartitionBench;
+import dev.parley.bench.live.PresenceBench;
 import dev.parley.bench.live.SyncBench;
 import dev.parley.bench.live.ThroughputBench;
 import dev.parley.bench.report.Report;
@@ -117,6 +119,13 @@ public final class BenchMain {
                     // sync at 0, 100 and 1,000 unread (the quick run stops at 100).
                     attempt(report, "sync store", () -> SyncBench.run(stack, report, 5_000,
                             mode == Mode.QUICK ? List.of(0, 100) : List.of(0, 100, 1_000)));
+                    // Hazards 4 and 5: a group's partition per message with 1, 100 (and 5,000 in a
+                    // full run) devices online and acking; a presence change of a user with many
+                    // direct peers, off $connect.
+                    attempt(report, "group partition", () -> GroupPartitionBench.run(stack, report,
+                            mode == Mode.QUICK ? List.of(1, 100) : List.of(1, 100, 5_000)));
+                    attempt(report, "presence", () -> PresenceBench.run(stack, report,
+                            mode == Mode.QUICK ? 1_000 : 5_000));
                 }
                 if (only.contains("features")) {
                     // Protocol v2 (issue 15): an edit, a reaction, a delete and a typing signal.

@@ -11,9 +11,10 @@ import software.amazon.awscdk.services.sqs.QueueEncryption;
 import software.constructs.Construct;
 
 /**
- * Presence: the disconnect function schedules an offline check on the presence queue (delivery
- * delayed by the reconnect grace period, as SQS DelaySeconds); the function the catalogue names
- * for that queue consumes it, reporting failed messages; what keeps failing is dead-lettered.
+ * Presence: the connect function queues the publish of a change on the presence queue, the
+ * disconnect function an offline check (delivery delayed by the reconnect grace period, as SQS
+ * DelaySeconds, or none after a clean sign-out); the function the catalogue names for that queue
+ * consumes both, reporting failed messages; what keeps failing is dead-lettered.
  */
 final class Presence extends Concern {
     /** Lambda's documented rule for an SQS event source: visibility timeout at least 6x the function timeout. */
@@ -54,8 +55,9 @@ final class Presence extends Concern {
         return deadLetters;
     }
 
-    /** Lets the disconnect function schedule checks and the catalogue's consumer receive them. */
+    /** Lets the connect and disconnect functions queue work and the catalogue's consumer receive it. */
     void connect(Functions functions) {
+        queue.grantSendMessages(functions.function(Catalogue.CONNECT).function());
         queue.grantSendMessages(functions.function(Catalogue.DISCONNECT).function());
         // What SqsEventSource does, under the id it gave the mapping before the stack was grouped
         // by concern (a new id would replace the mapping).

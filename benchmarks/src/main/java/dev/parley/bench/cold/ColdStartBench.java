@@ -310,7 +310,8 @@ public final class ColdStartBench {
                         "\"userId\": \"alice\"", "\"userId\": \"cold-@@RUN@@-" + ColdStartDriver.ITERATION + "\"",
                         "\"principalId\": \"alice\"", "\"principalId\": \"cold-@@RUN@@-" + ColdStartDriver.ITERATION + "\""),
                         ok200, true),
-                new Spec("disconnect", HANDLERS + "DisconnectHandler", WEBSOCKET_EVENT, WEBSOCKET_RESPONSE,
+                // $disconnect takes the raw event (its close status is not in the typed class).
+                new Spec("disconnect", HANDLERS + "DisconnectHandler", "java.util.Map", WEBSOCKET_RESPONSE,
                         "websocket-disconnect.json",
                         Map.of(FIXTURE_CONNECTION_ID, "cold-@@RUN@@-" + ColdStartDriver.ITERATION), ok200, true),
                 new Spec("send", HANDLERS + "SendHandler", WEBSOCKET_EVENT, WEBSOCKET_RESPONSE, "websocket-send.json",

@@ -32,6 +32,7 @@ public final class LiveStack implements AutoCloseable {
 
     private final LocalRuntime runtime;
     private final CapacityMeter meter;
+    private PartitionUnits partition;
     private final EmptyReads emptyReads;
     private final DynamoCalls dynamoCalls;
     private final HttpClient http;
@@ -51,19 +52,27 @@ public final class LiveStack implements AutoCloseable {
         CapacityMeter meter = new CapacityMeter();
         EmptyReads emptyReads = new EmptyReads();
         DynamoCalls dynamoCalls = new DynamoCalls();
+        java.util.concurrent.atomic.AtomicReference<LocalRuntime> started = new java.util.concurrent.atomic.AtomicReference<>();
+        PartitionUnits partition = new PartitionUnits(table -> started.get().dynamo()
+                .describeTable(describe -> describe.tableName(table)).table().keySchema().stream()
+                .filter(key -> key.keyType() == software.amazon.awssdk.services.dynamodb.model.KeyType.HASH)
+                .findFirst().orElseThrow().attributeName());
         LocalRuntime.Options.Builder options = LocalRuntime.Options.builder().port(0).dynamoInterceptor(meter)
-                .dynamoInterceptor(emptyReads).dynamoInterceptor(dynamoCalls);
+                .dynamoInterceptor(emptyReads).dynamoInterceptor(dynamoCalls).dynamoInterceptor(partition);
         // The offline check runs after the presence grace period (30 s by default); one second lets a
         // benchmark measure a whole session, and lets closed sockets settle before the next measurement.
         options.setting(Setting.PRESENCE_GRACE_SECONDS, Integer.toString(PRESENCE_GRACE_SECONDS));
         LocalRuntime runtime = LocalRuntime.start(options.build());
+        started.set(runtime);
         ExecutorService clientThreads = Executors.newFixedThreadPool(4, runnable -> {
             Thread thread = new Thread(runnable, "bench-client");
             thread.setDaemon(true);
             return thread;
         });
         HttpClient http = HttpClient.newBuilder().executor(clientThreads).build();
-        return new LiveStack(runtime, meter, emptyReads, dynamoCalls, http, clientThreads);
+        LiveStack stack = new LiveStack(runtime, meter, emptyReads, dynamoCalls, http, clientThreads);
+        stack.partition = partition;
+        return stack;
     }
 
     public LocalRuntime runtime() {
@@ -76,6 +85,11 @@ public final class LiveStack implements AutoCloseable {
 
     EmptyReads emptyReads() {
         return emptyReads;
+    }
+
+    /** Units spent on one partition key value (set up before the runtime started). */
+    PartitionUnits partition() {
+        return partition;
     }
 
     DynamoCalls dynamoCalls() {

@@ -211,7 +211,7 @@ public final class SyncBench {
         throw new IllegalStateException("fan-out did not apply seq " + seq + " of " + conversationId + " within 60 s");
     }
 
-    private static void batchWrite(DynamoDbClient dynamo, String table, List<Map<String, AttributeValue>> items) {
+    static void batchWrite(DynamoDbClient dynamo, String table, List<Map<String, AttributeValue>> items) {
         for (int from = 0; from < items.size(); from += 25) {
             List<WriteRequest> writes = items.subList(from, Math.min(from + 25, items.size())).stream()
                     .map(item -> WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build()).toList();

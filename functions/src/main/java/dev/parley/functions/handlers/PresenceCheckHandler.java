@@ -5,15 +5,17 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.parley.functions.observability.Telemetry;
+import dev.parley.functions.presence.PresenceQueue;
 import dev.parley.functions.service.PresenceService;
 import dev.parley.functions.wiring.Wiring;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Consumes the presence queue: each message is a user id whose last connection closed a grace
- * period ago; publishes "offline" if they have not come back. Failed messages are reported so
- * SQS redelivers only them.
+ * Consumes the presence queue ({@link PresenceQueue}): a bare user id is an offline check (their
+ * last connection closed a grace period ago, or was signed out of: publishes "offline" if they
+ * have not come back); {@code publish:<userId>} publishes the presence {@code $connect} recorded.
+ * Failed messages are reported so SQS redelivers only them.
  */
 public final class PresenceCheckHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
     private final PresenceService presence;
@@ -35,7 +37,12 @@ public final class PresenceCheckHandler implements RequestHandler<SQSEvent, SQSB
         List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
         for (SQSEvent.SQSMessage message : event.getRecords()) {
             try {
-                presence.checkOffline(message.getBody());
+                String body = message.getBody();
+                if (body.startsWith(PresenceQueue.PUBLISH_PREFIX)) {
+                    presence.publishRecorded(body.substring(PresenceQueue.PUBLISH_PREFIX.length()));
+                } else {
+                    presence.checkOffline(body);
+                }
             } catch (RuntimeException failed) {
                 Telemetry.event("presence-check").field("messageId", message.getMessageId()).field("userId", message.getBody())
                         .failure(failed).emit(Telemetry.Level.ERROR);

@@ -67,12 +67,18 @@ public final class ConnectionService {
         }
     }
 
-    /**
-     * Removes the connection and tells presence. A device without an id of its own (its id is the
-     * connection id) ends with its connection: its ack positions go too (best effort; they expire
-     * anyway).
-     */
+    /** {@link #disconnect(Caller, boolean)} of a connection that dropped (the grace period applies). */
     public void disconnect(Caller caller) {
+        disconnect(caller, false);
+    }
+
+    /**
+     * Removes the connection and tells presence; {@code signedOut}: the client closed it cleanly
+     * (close code 1000), so if it was the user's last the peers hear "offline" at once instead of
+     * after the grace period. A device without an id of its own (its id is the connection id)
+     * ends with its connection: its ack positions go too (best effort; they expire anyway).
+     */
+    public void disconnect(Caller caller, boolean signedOut) {
         connections.delete(caller.userId(), caller.connectionId());
         if (inbox != null && caller.deviceId().equals(caller.connectionId())) {
             try {
@@ -82,7 +88,7 @@ public final class ConnectionService {
                         .field("error", failed.toString()).emit(Telemetry.Level.WARN);
             }
         }
-        presence.disconnected(caller.userId());
+        presence.disconnected(caller.userId(), signedOut);
     }
 
     /** Marks the connection alive; returns the server time for the {@code pong}. */

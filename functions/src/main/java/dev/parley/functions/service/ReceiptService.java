@@ -17,11 +17,22 @@ import java.util.Set;
  * caller's own partition of the sync store: nothing on the conversation's key. A read in a group
  * of at most {@link GroupService#RECEIPTS_MAX_MEMBERS} members is pushed to its members ("read by
  * N" live); the positions stay in each reader's partition, where {@code GET /groups/{id}/reads}
- * reads them.
+ * reads them. An ack's membership check is remembered in the container for
+ * {@link #ACK_MEMBERSHIP_TTL}: without it every device's every ack read the group's member item, so
+ * 5,000 devices acking a message of one group were 5,000 reads on that group's partition (limit
+ * 3,000 per second). A member removed within the TTL may still move their own ack position, in
+ * their own partition, which nothing but their devices reads; {@code read} checks membership every
+ * time (it moves unread counts and sends receipts).
  */
 public final class ReceiptService {
     /** An ack position expires this long after its last move (abandoned devices). */
     public static final Duration ACK_KEPT_FOR = Duration.ofDays(30);
+    /** How long a membership an ack proved is trusted by this container. */
+    public static final Duration ACK_MEMBERSHIP_TTL = Duration.ofSeconds(60);
+    /** Memberships remembered at most; past that the memory starts over (one read each again). */
+    static final int MAX_REMEMBERED = 10_000;
+
+    private final java.util.concurrent.ConcurrentHashMap<String, Long> members = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final ConversationStore conversations;
     private final InboxStore inbox;
@@ -47,9 +58,23 @@ public final class ReceiptService {
     /** Only in a conversation the caller is in (NOT_MEMBER otherwise, and nothing is written). */
     public void ack(Caller caller, ClientCommand.Ack command) {
         acks.spend(caller.userId());
-        access.requireRecorded(command.conversationId(), caller.userId());
+        requireMemberForAck(command.conversationId(), caller.userId());
         inbox.advanceAck(caller.userId(), caller.deviceId(), command.conversationId(), command.seq(), clock.millis(),
                 ACK_KEPT_FOR);
+    }
+
+    private void requireMemberForAck(String conversationId, String userId) {
+        String key = conversationId + '\n' + userId;
+        long now = clock.millis();
+        Long until = members.get(key);
+        if (until != null && until > now) {
+            return;
+        }
+        access.requireRecorded(conversationId, userId);
+        if (members.size() >= MAX_REMEMBERED) {
+            members.clear();
+        }
+        members.put(key, now + ACK_MEMBERSHIP_TTL.toMillis());
     }
 
     /**

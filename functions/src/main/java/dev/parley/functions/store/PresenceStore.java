@@ -1,5 +1,7 @@
 package dev.parley.functions.store;
 
+import java.util.Collection;
+import java.util.Map;
 import java.util.Optional;
 
 /** What observers were last told about each user's presence. */
@@ -13,5 +15,15 @@ public interface PresenceStore {
     /** Records the user offline as of {@code lastActiveAt}; true when they were online (a change to publish). */
     boolean markOffline(String userId, long lastActiveAt, long now);
 
+    /** What observers were last told (an eventually consistent read). */
     Optional<State> get(String userId);
+
+    /** The same, read strongly consistently: what the change just recorded by another function says. */
+    Optional<State> getConsistent(String userId);
+
+    /**
+     * What observers were last told about each of these users (users never seen are absent), in
+     * batches of 100 keys, eventually consistent (0.5 RRU per user).
+     */
+    Map<String, State> getAll(Collection<String> userIds);
 }

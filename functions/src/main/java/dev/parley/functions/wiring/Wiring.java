@@ -19,7 +19,7 @@ import dev.parley.functions.notify.SqsNotificationQueue;
 import dev.parley.functions.observability.Telemetry;
 import dev.parley.functions.notify.SnsPushNotifier;
 import dev.parley.functions.notify.WebhookPushNotifier;
-import dev.parley.functions.presence.SqsOfflineCheckScheduler;
+import dev.parley.functions.presence.SqsPresenceQueue;
 import dev.parley.functions.snapstart.Priming;
 import dev.parley.functions.snapstart.SnapStartHooks;
 import dev.parley.functions.service.NotificationService;
@@ -185,7 +185,7 @@ public final class Wiring {
     public PresenceService presenceService() {
         return new PresenceService(connectionStore(), conversationAccess(),
                 new DynamoPresenceStore(dynamo, config.get(Setting.PRESENCE_TABLE)), broadcaster(),
-                Lazy.of(() -> new SqsOfflineCheckScheduler(sqs.get(), config.get(Setting.PRESENCE_QUEUE_URL))),
+                Lazy.of(() -> new SqsPresenceQueue(sqs.get(), config.get(Setting.PRESENCE_QUEUE_URL))),
                 clock, Duration.ofSeconds(config.getInt(Setting.PRESENCE_GRACE_SECONDS)),
                 Duration.ofSeconds(config.getInt(Setting.PRESENCE_TIMEOUT_SECONDS)),
                 budget("presence", Setting.PRESENCE_QUERY_RATE, Setting.PRESENCE_QUERY_BURST), blockStore());

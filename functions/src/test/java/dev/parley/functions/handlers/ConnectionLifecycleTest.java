@@ -13,6 +13,7 @@ import dev.parley.functions.service.Budget;
 import dev.parley.functions.service.ConversationAccess;
 import dev.parley.functions.service.Poster;
 import dev.parley.functions.service.ConnectionService;
+import dev.parley.functions.presence.PresenceQueue;
 import dev.parley.functions.service.PresenceService;
 import dev.parley.functions.store.dynamodb.DynamoConnectionStore;
 import dev.parley.functions.store.dynamodb.DynamoConversationStore;
@@ -44,7 +45,17 @@ class ConnectionLifecycleTest {
                             new Poster(new DynamoConnectionStore(TestDynamo.client(), TestDynamo.table(Setting.CONNECTIONS_TABLE)),
                                     () -> (connectionId, frame) -> ConnectionPusher.Outcome.DELIVERED),
                             Executors.newFixedThreadPool(2)),
-                    () -> (userId, delay) -> scheduledChecks.add(userId + " after " + delay.toSeconds() + "s"),
+                    () -> new PresenceQueue() {
+                        @Override
+                        public void checkOffline(String userId, Duration delay) {
+                            scheduledChecks.add(userId + " after " + delay.toSeconds() + "s");
+                        }
+
+                        @Override
+                        public void publish(String userId) {
+                            scheduledChecks.add("publish " + userId);
+                        }
+                    },
                     Clock.systemUTC(), Duration.ofSeconds(30), Duration.ofSeconds(90), Budget.unlimited("presence"),
                     new dev.parley.functions.support.memory.InMemoryBlockStore()),
             Clock.systemUTC(), Long.parseLong(Setting.CONNECTION_TTL_SECONDS.defaultValue()),
@@ -94,12 +105,47 @@ class ConnectionLifecycleTest {
         assertThat(mapping().get(Tables.Connections.DEVICE_ID).s()).isEqualTo("phone");
     }
 
+    /** The raw {@code $disconnect} event, as Lambda hands a {@code Map} handler the JSON API Gateway sent. */
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> disconnectEvent(int statusCode, String reason) {
+        return Fixtures.event("websocket-disconnect.json", Map.class, text -> text
+                .replace("\"userId\": \"alice\"", "\"userId\": \"" + user + "\"")
+                .replace("\"disconnectStatusCode\": 1001", "\"disconnectStatusCode\": " + statusCode)
+                .replace("\"disconnectReason\": \"Going away\"", "\"disconnectReason\": \"" + reason + "\""));
+    }
+
     @Test
-    void disconnectRemovesTheMappingAndAsksForAnOfflineCheckAfterTheGracePeriod() {
+    void connectRecordsTheUserOnlineAndQueuesThePublishInsteadOfPostingToPeers() {
         new ConnectHandler(connections).handleRequest(event("websocket-connect.json"), null);
-        new DisconnectHandler(connections).handleRequest(event("websocket-disconnect.json"), null);
+        assertThat(scheduledChecks).containsExactly("publish " + user);
+        // A second connection changes nothing observers were told: nothing more is queued.
+        new ConnectHandler(connections).handleRequest(event("websocket-connect.json"), null);
+        assertThat(scheduledChecks).containsExactly("publish " + user);
+    }
+
+    @Test
+    void aDroppedConnectionAsksForAnOfflineCheckAfterTheGracePeriod() {
+        new ConnectHandler(connections).handleRequest(event("websocket-connect.json"), null);
+        new DisconnectHandler(connections).handleRequest(disconnectEvent(1006, "Going away"), null);
         assertThat(mapping()).isEmpty();
-        assertThat(scheduledChecks).containsExactly(user + " after 30s");
+        assertThat(scheduledChecks).containsExactly("publish " + user, user + " after 30s");
+    }
+
+    @Test
+    void aPageGoingAwayKeepsTheGracePeriodSinceAReloadReconnectsAtOnce() {
+        new ConnectHandler(connections).handleRequest(event("websocket-connect.json"), null);
+        new DisconnectHandler(connections).handleRequest(disconnectEvent(1001,
+                "Client-side close frame status code '1001' (GOING_AWAY) - custom reason: "), null);
+        assertThat(scheduledChecks).containsExactly("publish " + user, user + " after 30s");
+    }
+
+    @Test
+    void aCleanCloseOfTheLastConnectionAsksForTheOfflineCheckAtOnce() {
+        new ConnectHandler(connections).handleRequest(event("websocket-connect.json"), null);
+        new DisconnectHandler(connections).handleRequest(disconnectEvent(1000,
+                "Client-side close frame status code '1000' (NORMAL_CLOSURE) - custom reason: bye"), null);
+        assertThat(mapping()).isEmpty();
+        assertThat(scheduledChecks).containsExactly("publish " + user, user + " after 0s");
     }
 
     @Test

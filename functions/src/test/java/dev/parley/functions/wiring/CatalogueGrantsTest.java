@@ -176,12 +176,16 @@ class CatalogueGrantsTest {
         SQSEvent.SQSMessage check = new SQSEvent.SQSMessage();
         check.setMessageId("m1");
         check.setBody(bob);
+        SQSEvent.SQSMessage publish = new SQSEvent.SQSMessage();
+        publish.setMessageId("m2");
+        publish.setBody("publish:" + alice);
         SQSEvent checks = new SQSEvent();
-        checks.setRecords(List.of(check));
+        checks.setRecords(List.of(check, publish));
         handler(Catalogue.PRESENCE_CHECK, SQSEvent.class).handleRequest(checks, null);
         http(Catalogue.DEVICES_ROUTES, bob, "DELETE /devices/{deviceId}", Map.of("deviceId", "bob-phone"), null);
         try {
-            handler(Catalogue.DISCONNECT, APIGatewayV2WebSocketEvent.class).handleRequest(webSocketEvent("$disconnect", alice, "A1", null), null);
+            handler(Catalogue.DISCONNECT, Map.class).handleRequest(new ObjectMapper()
+                    .convertValue(webSocketEvent("$disconnect", alice, "A1", null), Map.class), null);
         } catch (RuntimeException noQueueInThisTest) {
             // the offline check is scheduled on SQS, which this test does not run
         }

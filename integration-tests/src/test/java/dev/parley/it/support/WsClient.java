@@ -245,6 +245,11 @@ public final class WsClient implements AutoCloseable {
         }
     }
 
+    /** Drops the connection without a close frame, as a lost network does (the server sees 1006). */
+    public void drop() {
+        socket.abort();
+    }
+
     @Override
     public void close() {
         if (isOpen()) {

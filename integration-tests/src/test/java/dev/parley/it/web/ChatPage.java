@@ -51,6 +51,12 @@ final class ChatPage {
         return this;
     }
 
+    /** Clicks "Sign out": the page closes its connection (close code 1000) and shows the sign-in form. */
+    void signOut() {
+        driver.findElement(By.id("sign-out")).click();
+        await("the sign-in form", d -> d.findElement(By.id("login")).isDisplayed());
+    }
+
     void awaitOnline() {
         await("the connection status to be online", d -> "online".equals(status().getDomAttribute("data-state")));
     }

@@ -11,7 +11,9 @@ import com.amazonaws.services.lambda.runtime.events.IamPolicyResponseV1;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.parley.functions.wiring.HandlerSet;
+import dev.parley.local.Json;
 import dev.parley.local.gateway.Integrations;
 import java.util.List;
 import java.util.Map;
@@ -68,6 +70,38 @@ public final class FunctionHost implements Integrations {
             throw new IllegalArgumentException("no handler for route " + routeKey);
         }
         return handler.handleRequest(event, new LocalContext(routeKey, TIMEOUT_MILLIS));
+    }
+
+    /**
+     * {@code $disconnect} as Lambda hands it to the handler: the event as API Gateway's JSON, with
+     * {@code disconnectStatusCode} and {@code disconnectReason} in its {@code requestContext}, read
+     * into the handler's input type (a {@code Map}: the typed event class would drop those two).
+     */
+    @Override
+    @SuppressWarnings("unchecked")
+    public void disconnect(APIGatewayV2WebSocketEvent event, int statusCode, String reason) {
+        RequestHandler<?, ?> handler = handlers.get("$disconnect");
+        if (handler == null || !webSocketRoutes.containsKey("$disconnect")) {
+            throw new IllegalArgumentException("no handler for route $disconnect");
+        }
+        Map<String, Object> json = Json.MAPPER.copy().setSerializationInclusion(JsonInclude.Include.NON_NULL)
+                .convertValue(event, Map.class);
+        Map<String, Object> context = (Map<String, Object>) json.get("requestContext");
+        context.remove("status");
+        context.put("disconnectStatusCode", statusCode);
+        context.put("disconnectReason", reason);
+        var raw = (RequestHandler<Object, ?>) handler;
+        raw.handleRequest(takesTypedEvent(handler) ? event : json, new LocalContext("$disconnect", TIMEOUT_MILLIS));
+    }
+
+    /** Whether the handler declares the events library's class as its input (then the extra fields are lost, as on AWS). */
+    private static boolean takesTypedEvent(RequestHandler<?, ?> handler) {
+        for (java.lang.reflect.Method method : handler.getClass().getMethods()) {
+            if (method.getName().equals("handleRequest") && method.getParameterCount() == 2 && !method.isBridge()) {
+                return method.getParameterTypes()[0] == APIGatewayV2WebSocketEvent.class;
+            }
+        }
+        return false;
     }
 
     @SuppressWarnings("unchecked")

@@ -24,4 +24,13 @@ public interface Integrations {
 
     /** Invokes the integration of a route; the answer's body is the route response of a two-way route. */
     APIGatewayV2WebSocketResponse invoke(String routeKey, APIGatewayV2WebSocketEvent event);
+
+    /**
+     * Invokes {@code $disconnect} with the close's status code and reason, which API Gateway adds
+     * to the event's {@code requestContext} as {@code disconnectStatusCode} and
+     * {@code disconnectReason} (fields the typed event has no room for).
+     */
+    default void disconnect(APIGatewayV2WebSocketEvent event, int statusCode, String reason) {
+        invoke("$disconnect", event);
+    }
 }

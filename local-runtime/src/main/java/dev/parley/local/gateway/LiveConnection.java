@@ -38,6 +38,8 @@ final class LiveConnection {
     private Session session;
     private final List<String> pending = new ArrayList<>();
     private boolean closed;
+    private int closeStatus;
+    private String closeReason;
     private Runnable onClose = () -> {};
 
     private final Object inboxLock = new Object();
@@ -179,7 +181,26 @@ final class LiveConnection {
         }
     }
 
+    /** Whether the gateway closed (or began closing) this connection itself. */
+    synchronized boolean isClosed() {
+        return closed;
+    }
+
+    /** The status of a close the gateway started; null when the client closed first. */
+    synchronized Integer gatewayCloseStatus() {
+        return closeStatus == 0 ? null : closeStatus;
+    }
+
+    /** The reason of a close the gateway started. */
+    synchronized String gatewayCloseReason() {
+        return closeReason;
+    }
+
     synchronized void close(int status, String reason) {
+        if (!closed) {
+            closeStatus = status;
+            closeReason = reason;
+        }
         closed = true;
         if (session != null && session.isOpen()) {
             session.close(status, reason, Callback.NOOP);

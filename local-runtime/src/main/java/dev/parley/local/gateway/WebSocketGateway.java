@@ -254,12 +254,12 @@ public final class WebSocketGateway {
 
         @Override
         public void onWebSocketClose(int statusCode, String reason) {
-            gateway.closed(connection, statusCode);
+            gateway.closed(connection, statusCode, reason);
         }
 
         @Override
         public void onWebSocketError(Throwable cause) {
-            gateway.closed(connection, 1006);
+            gateway.closed(connection, 1006, null);
         }
     }
 
@@ -296,20 +296,46 @@ public final class WebSocketGateway {
         connection.send(body);
     }
 
-    private void closed(LiveConnection connection, int statusCode) {
+    private void closed(LiveConnection connection, int statusCode, String reason) {
         if (connections.remove(connection.id, connection)) {
+            // A close the gateway started (idle, two hours, DELETE @connections, 1009) is reported
+            // with the gateway's status and reason, whatever the client echoed.
+            Integer gatewayStatus = connection.gatewayCloseStatus();
+            boolean byClient = gatewayStatus == null;
+            int status = byClient ? statusCode : gatewayStatus;
+            String why = byClient ? reason : connection.gatewayCloseReason();
             connection.markClosed();
             ACTIVITY.info("disconnected {} ({}, {} open)", who(connection), statusCode, connections.size());
             invocations.execute(() -> {
                 try {
                     APIGatewayV2WebSocketEvent event = event(connection, "$disconnect", "DISCONNECT", null);
-                    event.getRequestContext().setStatus(Integer.toString(statusCode));
-                    functions.get().invoke("$disconnect", event);
+                    functions.get().disconnect(event, status, disconnectReason(byClient, status, why));
                 } catch (RuntimeException ignored) {
                     // $disconnect is best effort on API Gateway too; stale mappings are cleaned on 410.
                 }
             });
         }
+    }
+
+    /**
+     * {@code disconnectReason} as API Gateway words it: a client's close frame is quoted with its
+     * code's name and the client's own reason; a close the gateway started (idle timeout, the
+     * two-hour limit, {@code DELETE @connections}) carries the gateway's reason.
+     */
+    static String disconnectReason(boolean byClient, int statusCode, String reason) {
+        if (!byClient && reason != null && !reason.isEmpty()) {
+            return reason;
+        }
+        String name = switch (statusCode) {
+            case 1000 -> "NORMAL_CLOSURE";
+            case 1001 -> "GOING_AWAY";
+            case 1005 -> "NO_STATUS_CODE";
+            case 1006 -> "ABNORMAL_CLOSURE";
+            case 1009 -> "MESSAGE_TOO_BIG";
+            default -> "UNKNOWN";
+        };
+        return "Client-side close frame status code '" + statusCode + "' (" + name + ") - custom reason: "
+                + (reason == null ? "" : reason);
     }
 
     private static APIGatewayV2WebSocketEvent event(LiveConnection connection, String routeKey, String eventType,

@@ -54,6 +54,17 @@ final class StubIntegrations implements Integrations {
                 .build();
     }
 
+    /** A {@code $disconnect} as the gateway reported it: the connection, the close's status and reason. */
+    record Disconnect(String connectionId, int statusCode, String reason) {}
+
+    final List<Disconnect> disconnects = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Override
+    public void disconnect(APIGatewayV2WebSocketEvent event, int statusCode, String reason) {
+        disconnects.add(new Disconnect(event.getRequestContext().getConnectionId(), statusCode, reason));
+        invoke("$disconnect", event);
+    }
+
     @Override
     public APIGatewayV2WebSocketResponse invoke(String routeKey, APIGatewayV2WebSocketEvent event) {
         String body = answers.get(routeKey).apply(event);

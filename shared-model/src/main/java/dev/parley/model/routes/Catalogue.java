@@ -62,18 +62,19 @@ public final class Catalogue {
             false, true, MESSAGE_TIMEOUT);
 
     /**
-     * Counts the user's live connections (their share), records the connection, marks the user
-     * online and tells their direct peers but those they blocked (410s remove gone connections).
+     * Counts the user's live connections (their share), records the connection and marks the user
+     * online; a change is published by the presence-check function (a message on the presence
+     * queue), off the connection's critical path.
      */
     public static final FunctionSpec CONNECT = new FunctionSpec("Connect", HANDLERS + "ConnectHandler",
             List.of(new WebSocketRoute("$connect", false)),
-            List.of(TableAccess.of(CONNECTIONS, PUT_ITEM, QUERY, DELETE_ITEM, UPDATE_ITEM, BATCH_GET_ITEM), TableAccess.of(PRESENCE, UPDATE_ITEM),
-                    TableAccess.of(CONVERSATIONS, QUERY_INDEX), TableAccess.of(INBOX, QUERY)),
+            List.of(TableAccess.of(CONNECTIONS, PUT_ITEM, QUERY, DELETE_ITEM, UPDATE_ITEM, BATCH_GET_ITEM),
+                    TableAccess.of(PRESENCE, UPDATE_ITEM)),
             true, true, MESSAGE_TIMEOUT);
 
     /**
      * Runs after the socket is gone; nobody waits for it. Schedules the offline check on the
-     * presence queue; a device whose id is its connection id loses its ack positions with it.
+     * presence queue (at once after a clean close, else after the grace period); a device whose id is its connection id loses its ack positions with it.
      */
     public static final FunctionSpec DISCONNECT = new FunctionSpec("Disconnect", HANDLERS + "DisconnectHandler",
             List.of(new WebSocketRoute("$disconnect", false)),
@@ -223,14 +224,19 @@ public final class Catalogue {
 
     public static final FunctionSpec PRESENCE_QUERY = new FunctionSpec("Presence", HANDLERS + "PresenceHandler",
             List.of(new HttpRoute("GET", "/presence")),
-            List.of(TableAccess.of(CONNECTIONS, QUERY), TableAccess.of(PRESENCE, GET_ITEM), TableAccess.of(RATE_LIMITS, UPDATE_ITEM),
-                    TableAccess.of(INBOX, QUERY)),
+            List.of(TableAccess.of(CONNECTIONS, QUERY), TableAccess.of(PRESENCE, BATCH_GET_ITEM),
+                    TableAccess.of(RATE_LIMITS, UPDATE_ITEM), TableAccess.of(INBOX, QUERY)),
             false, true, MESSAGE_TIMEOUT);
 
-    /** Consumes the presence queue: publishes "offline" once the reconnect grace period is over. */
+    /**
+     * Consumes the presence queue: publishes "online" after a {@code $connect} recorded it, and
+     * "offline" once the reconnect grace period is over (at once after a sign-out), to the direct
+     * peers recorded online (their presence items in batches of 100).
+     */
     public static final FunctionSpec PRESENCE_CHECK = new FunctionSpec("PresenceCheck", HANDLERS + "PresenceCheckHandler",
             List.of(new QueueMessages(Queues.PRESENCE)),
-            List.of(TableAccess.of(CONNECTIONS, QUERY, DELETE_ITEM, UPDATE_ITEM, BATCH_GET_ITEM), TableAccess.of(PRESENCE, GET_ITEM, UPDATE_ITEM),
+            List.of(TableAccess.of(CONNECTIONS, QUERY, DELETE_ITEM, UPDATE_ITEM, BATCH_GET_ITEM),
+                    TableAccess.of(PRESENCE, GET_ITEM, UPDATE_ITEM, BATCH_GET_ITEM),
                     TableAccess.of(CONVERSATIONS, QUERY_INDEX), TableAccess.of(INBOX, QUERY)),
             true, false, Duration.ofSeconds(30));
 
