@@ -53,7 +53,14 @@ public final class IdleCpuBench {
                 .filter(e -> !e.getKey().equals("total") && e.getValue() > 0)
                 .map(e -> e.getKey() + " " + Report.format(e.getValue() / 1e6) + " ms")
                 .collect(Collectors.joining(", ")));
+        long runtimeThreads = spent.entrySet().stream()
+                .filter(e -> !e.getKey().equals("total") && !e.getKey().startsWith("JIT, GC")
+                        && !e.getKey().startsWith("load generator"))
+                .mapToLong(Map.Entry::getValue).sum();
         report.add("idle_jit_ms", jitMillis() - jitBefore, "ms");
+        // The runtime's own threads (DynamoDB Local, the stream poller, the queue emulators, the
+        // gateway), without the JVM's compiler and collector threads and the benchmark's clients.
+        report.add("idle_cpu_percent_runtime_threads", runtimeThreads / 1e9 / elapsed * 100, "% of a core");
         report.add("idle_cpu_percent", total / 1e9 / elapsed * 100, "% of a core", Target.below(1, "%"));
     }
 }
