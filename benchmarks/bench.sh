@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# ./parley bench [--quick] [--only jar,cold,latency,fanout,throughput,sync,features,cost,jmh] [--cold-java PATH]
+# ./parley bench [--quick] [--only jar,cold,latency,fanout,throughput,sync,features,idle,cost,jmh] [--cold-java PATH]
 #
 # Builds what the benchmarks run (this module and the modules it needs, in the reactor: the functions
 # jar, the local runtime, test-support), then runs every benchmark: one `BENCH <name>

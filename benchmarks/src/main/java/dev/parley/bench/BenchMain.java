@@ -6,6 +6,7 @@ import dev.parley.bench.jmh.Microbenchmarks;
 import dev.parley.bench.live.DirectLatencyBench;
 import dev.parley.bench.live.FanoutBench;
 import dev.parley.bench.live.FeaturesBench;
+import dev.parley.bench.live.IdleCpuBench;
 import dev.parley.bench.live.LiveStack;
 import dev.parley.bench.live.GroupPartitionBench;
 import dev.parley.bench.live.PresenceBench;
@@ -30,7 +31,7 @@ import java.util.Set;
  * writing bench-results.json at the repository root.
  *
  * <p>Options: {@code --quick} (the minimum counts the issue allows: under 3 minutes on 2 cores),
- * {@code --only a,b} (a subset of jar, cold, latency, fanout, throughput, sync, features, cost, jmh), {@code --out FILE},
+ * {@code --only a,b} (a subset of jar, cold, latency, fanout, throughput, sync, features, idle, cost, jmh), {@code --out FILE},
  * {@code --cold-java PATH} (the java that runs the cold-start JVMs; default: this one).
  */
 public final class BenchMain {
@@ -42,7 +43,8 @@ public final class BenchMain {
         static final Mode FULL = new Mode("full", 10, 300, 500, 5_000, List.of(10, 100, 500, 2_000, 10_000), 5, true, 64, 2, 10, 60, true);
     }
 
-    private static final Set<String> PARTS = Set.of("jar", "cold", "latency", "fanout", "throughput", "sync", "features", "cost", "jmh");
+    private static final Set<String> PARTS = Set.of("jar", "cold", "latency", "fanout", "throughput", "sync", "features", "idle", "cost",
+            "jmh");
 
     private BenchMain() {}
 
@@ -99,7 +101,7 @@ public final class BenchMain {
             }
         }
         if (only.contains("latency") || only.contains("fanout") || only.contains("throughput") || only.contains("sync")
-                || only.contains("features")) {
+                || only.contains("features") || only.contains("idle")) {
             try (LiveStack stack = LiveStack.start()) {
                 if (only.contains("latency")) {
                     attempt(report, "direct latency", () -> DirectLatencyBench.run(stack, report, mode.latencyWarmup(),
@@ -134,6 +136,10 @@ public final class BenchMain {
                 if (only.contains("throughput")) {
                     attempt(report, "throughput", () -> ThroughputBench.run(stack, report, mode.throughputPairs(),
                             mode.throughputWindow(), mode.throughputWarmupSeconds(), mode.throughputSeconds()));
+                }
+                if (only.contains("idle")) {
+                    // Issue 16: the runtime at rest, once every part before has finished.
+                    attempt(report, "idle cpu", () -> IdleCpuBench.run(report, 30));
                 }
             }
         }

@@ -12,6 +12,9 @@ import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.dynamodb.Attribute;
 import software.amazon.awscdk.services.dynamodb.AttributeType;
 import software.amazon.awscdk.services.dynamodb.BillingMode;
+import software.amazon.awscdk.services.dynamodb.EnableScalingProps;
+import software.amazon.awscdk.services.dynamodb.IScalableTableAttribute;
+import software.amazon.awscdk.services.dynamodb.UtilizationScalingProps;
 import software.amazon.awscdk.services.dynamodb.GlobalSecondaryIndexProps;
 import software.amazon.awscdk.services.dynamodb.PointInTimeRecoverySpecification;
 import software.amazon.awscdk.services.dynamodb.ProjectionType;
@@ -20,12 +23,29 @@ import software.amazon.awscdk.services.dynamodb.Table;
 import software.amazon.awscdk.services.dynamodb.TableEncryption;
 import software.constructs.Construct;
 
-/** The DynamoDB tables of {@link Tables#ALL}, keys, indexes, TTL and stream as their definitions say. */
+/**
+ * The DynamoDB tables of {@link Tables#ALL}, keys, indexes, TTL and stream as their definitions say.
+ * On demand by default; with {@code -c billing=provisioned}, every table and index has provisioned
+ * capacity with target-tracking auto scaling between {@link #MIN_CAPACITY} and {@link #MAX_CAPACITY}
+ * units at {@link #TARGET_UTILIZATION} percent (docs/scale.md: from which steady load it pays).
+ */
 final class DataTables extends Concern {
-    private final Map<TableDefinition, Table> tables = new LinkedHashMap<>();
+    /** The floor of each table's and index's read and write capacity: what an idle provisioned deployment pays for. */
+    static final int MIN_CAPACITY = 5;
+    /** The ceiling auto scaling may reach (raise it with the account's table quota for a larger load). */
+    static final int MAX_CAPACITY = 10_000;
+    /**
+     * Target utilization of auto scaling: scaling up takes minutes, so the headroom absorbs a rise in
+     * between (and on-demand-like bursts use the table's burst capacity, 300 s of unused units).
+     */
+    static final double TARGET_UTILIZATION = 70;
 
-    DataTables(Construct scope, String id, boolean retainData) {
+    private final Map<TableDefinition, Table> tables = new LinkedHashMap<>();
+    private final boolean provisioned;
+
+    DataTables(Construct scope, String id, boolean retainData, boolean provisioned) {
         super(scope, id);
+        this.provisioned = provisioned;
         for (TableDefinition definition : Tables.ALL) {
             tables.put(definition, table(definition, retainData));
         }
@@ -48,8 +68,8 @@ final class DataTables extends Concern {
     private Table table(TableDefinition definition, boolean retainData) {
         Table.Builder builder = Table.Builder.create(this, constructId(definition.envVar()))
                 .partitionKey(attribute(definition.partitionKey()))
-                // On demand: no capacity to plan, nothing billed for an idle deployment.
-                .billingMode(BillingMode.PAY_PER_REQUEST)
+                // On demand by default: no capacity to plan, nothing billed for an idle deployment.
+                .billingMode(provisioned ? BillingMode.PROVISIONED : BillingMode.PAY_PER_REQUEST)
                 .pointInTimeRecoverySpecification(PointInTimeRecoverySpecification.builder()
                         .pointInTimeRecoveryEnabled(true)
                         .build())
@@ -63,16 +83,38 @@ final class DataTables extends Concern {
         if (definition.stream()) {
             builder.stream(StreamViewType.NEW_IMAGE);
         }
+        if (provisioned) {
+            builder.readCapacity(MIN_CAPACITY).writeCapacity(MIN_CAPACITY);
+        }
         Table table = builder.build();
+        if (provisioned) {
+            scale(table.autoScaleReadCapacity(scaling()));
+            scale(table.autoScaleWriteCapacity(scaling()));
+        }
         for (TableDefinition.Index index : definition.indexes()) {
             GlobalSecondaryIndexProps.Builder gsi = GlobalSecondaryIndexProps.builder()
                     .indexName(index.name())
                     .partitionKey(attribute(index.partitionKey()))
                     .projectionType(ProjectionType.ALL);
             index.sortKey().ifPresent(key -> gsi.sortKey(attribute(key)));
+            if (provisioned) {
+                gsi.readCapacity(MIN_CAPACITY).writeCapacity(MIN_CAPACITY);
+            }
             table.addGlobalSecondaryIndex(gsi.build());
+            if (provisioned) {
+                scale(table.autoScaleGlobalSecondaryIndexReadCapacity(index.name(), scaling()));
+                scale(table.autoScaleGlobalSecondaryIndexWriteCapacity(index.name(), scaling()));
+            }
         }
         return table;
+    }
+
+    private static EnableScalingProps scaling() {
+        return EnableScalingProps.builder().minCapacity(MIN_CAPACITY).maxCapacity(MAX_CAPACITY).build();
+    }
+
+    private static void scale(IScalableTableAttribute capacity) {
+        capacity.scaleOnUtilization(UtilizationScalingProps.builder().targetUtilizationPercent(TARGET_UTILIZATION).build());
     }
 
     private static Attribute attribute(TableDefinition.Key key) {

@@ -19,9 +19,13 @@ import software.constructs.Node;
  *                         (default false: the setting is shared by every API of the account and Region,
  *                         and the stack would overwrite a role chosen by someone else; true only on an
  *                         account where none is set yet, see {@link WebSocketEndpoint})
+ * @param provisionedCapacity {@code billing}: {@code onDemand} (default) or {@code provisioned}: every
+ *                         table and index with provisioned capacity and target-tracking auto scaling
+ *                         ({@link DataTables}; docs/scale.md says from which steady load it pays)
  */
 public record DeploymentOptions(boolean retainData, String alarmEmail, List<String> corsAllowOrigins,
-                                String apnsApplication, String fcmApplication, boolean apiGatewayAccountRole) {
+                                String apnsApplication, String fcmApplication, boolean apiGatewayAccountRole,
+                                boolean provisionedCapacity) {
     public DeploymentOptions {
         corsAllowOrigins = List.copyOf(corsAllowOrigins);
     }
@@ -35,7 +39,16 @@ public record DeploymentOptions(boolean retainData, String alarmEmail, List<Stri
                         .filter(origin -> !origin.isEmpty()).toList(),
                 string(node, "apnsPlatformApplicationArn", ""),
                 string(node, "fcmPlatformApplicationArn", ""),
-                Boolean.parseBoolean(string(node, "apiGatewayAccountRole", "false")));
+                Boolean.parseBoolean(string(node, "apiGatewayAccountRole", "false")),
+                billing(string(node, "billing", "onDemand")));
+    }
+
+    private static boolean billing(String value) {
+        return switch (value) {
+            case "onDemand", "on-demand", "PAY_PER_REQUEST" -> false;
+            case "provisioned", "PROVISIONED" -> true;
+            default -> throw new IllegalArgumentException("billing must be onDemand or provisioned, not " + value);
+        };
     }
 
     private static String string(Node node, String key, String fallback) {

@@ -51,7 +51,7 @@ public final class ParleyStack extends Stack {
                        DeploymentOptions options) {
         super(scope, id, props);
         boolean retainData = options.retainData();
-        tables = new DataTables(this, "Tables", retainData);
+        tables = new DataTables(this, "Tables", retainData, options.provisionedCapacity());
         auth = new Auth(this, "Auth", retainData);
         alarms = new Alarms(this, "Alarms", options.alarmEmail());
         webSocket = new WebSocketEndpoint(this, "WebSocket", retainData, options.apiGatewayAccountRole());

@@ -55,6 +55,11 @@ final class SynthesizedStack {
         return DeepStackSynthesis.template(stack(context));
     }
 
+    /** A stack of its own with deployment options given, for tests that add aspects (cdk-nag) before synthesizing. */
+    static ParleyStack stackWith(Map<String, Object> context) {
+        return stack(context);
+    }
+
     private static ParleyStack stack(Map<String, Object> context) {
         Map<String, Object> appContext = new java.util.HashMap<>(context);
         appContext.put(FunctionsJar.CONTEXT_KEY, placeholderJar().toString());

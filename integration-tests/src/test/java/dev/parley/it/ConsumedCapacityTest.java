@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.parley.it.support.OwnRuntime;
 import dev.parley.it.support.WsClient;
 import dev.parley.local.LocalRuntime;
+import dev.parley.model.config.Setting;
 import dev.parley.testsupport.metering.CapacityMeter;
 import dev.parley.model.domain.ConversationId;
 import org.junit.jupiter.api.AfterAll;
@@ -24,7 +25,10 @@ class ConsumedCapacityTest {
 
     @BeforeAll
     static void start() throws Exception {
-        runtime = LocalRuntime.start(LocalRuntime.Options.builder().port(0).dynamoInterceptor(METER).build());
+        // One send a second sustained: the lease the first send takes (half the burst of 50) covers
+        // 24 s, so every later send of the test spends a leased token, whatever the machine's load.
+        runtime = LocalRuntime.start(LocalRuntime.Options.builder().port(0).dynamoInterceptor(METER)
+                .setting(Setting.SEND_RATE, "1").build());
     }
 
     @AfterAll
@@ -33,10 +37,10 @@ class ConsumedCapacityTest {
     }
 
     @Test
-    void aDirectMessageCostsFourWriteUnitsPlusFivePerMemberInTheSyncStoreAndOneReadUnitPerRecipientUser() throws Exception {
+    void aDirectMessageCostsThreeWriteUnitsPlusFivePerMemberInTheSyncStoreAndOneReadUnitPerRecipientUser() throws Exception {
         try (WsClient alice = WsClient.connect(runtime.websocketUrl(), token("alice"));
              WsClient bob = WsClient.connect(runtime.websocketUrl(), token("bob"))) {
-            alice.send("bob", "first", "hello"); // the first message also records the two members
+            alice.send("bob", "first", "hello"); // the first message also records the two members and leases budget
             bob.await(WsClient.messageIn(ConversationId.direct("alice", "bob")));
             awaitFanoutDone();
             METER.reset();
@@ -47,14 +51,14 @@ class ConsumedCapacityTest {
 
             System.out.println("CAPACITY direct message write units " + METER.writeUnits());
             System.out.println("CAPACITY direct message read units " + METER.readUnits());
-            // rate-limit bucket + counter + idempotency claim + message, each under 1 KB; then fan-out
+            // counter + idempotency claim + message, each under 1 KB (the budget's token is one the
+            // first send leased: no rate-limit write for a user well under budget); then fan-out
             // applies the message to both members' sync-store entries: per entry 1 WRU for the item
             // and 2 + 2 for moving it in the byChange and byActivity indexes, plus 1 for the
             // recipient's badge counter (docs/data-model.md)
             assertThat(METER.writeUnits()).containsEntry("parley-inbox UpdateItem", 11.0);
-            assertThat(METER.totalWriteUnits()).isEqualTo(4.0 + 11.0);
-            assertThat(METER.writeUnits()).containsOnlyKeys("parley-rate-limits UpdateItem",
-                    "parley-conversations UpdateItem", "parley-idempotency PutItem", "parley-messages PutItem",
+            assertThat(METER.totalWriteUnits()).isEqualTo(3.0 + 11.0);
+            assertThat(METER.writeUnits()).containsOnlyKeys("parley-conversations UpdateItem", "parley-idempotency PutItem", "parley-messages PutItem",
                     "parley-inbox UpdateItem");
             // the send: one strongly consistent read of its idempotency record before the counter
             // (a resend is answered from it without drawing a seq, issue 13);
@@ -66,6 +70,11 @@ class ConsumedCapacityTest {
                     .containsOnlyKeys("parley-connections Query", "parley-devices Query", "parley-idempotency GetItem");
             assertThat(METER.totalReadUnits()).isEqualTo(3.0);
             assertThat(METER.conditionalFailures()).isZero();
+
+            // A heartbeat less than 55 s after the connect (which wrote lastActiveAt) writes nothing.
+            measure("heartbeat", () -> assertThat(alice.heartbeat().path("type").asText()).isEqualTo("pong"));
+            assertThat(METER.totalWriteUnits()).isZero();
+            assertThat(METER.totalReadUnits()).isZero();
         }
     }
 
@@ -91,8 +100,8 @@ class ConsumedCapacityTest {
                     "parley-inbox TransactWriteItems", "parley-conversations TransactWriteItems");
             measure("blocked send", () -> assertThat(dave.send("carol", "blocked", "hi?").path("code").asText())
                     .isEqualTo("BLOCKED"));
-            assertThat(METER.writeUnits()).as("only the budget: no claim, no message, no counter")
-                    .containsOnlyKeys("parley-rate-limits UpdateItem");
+            assertThat(METER.writeUnits()).as("no claim, no message, no counter; the budget's token was leased")
+                    .isEmpty();
             assertThat(METER.readUnits()).containsOnlyKeys("parley-idempotency GetItem");
             assertThat(METER.conditionalFailures()).as("the counter's condition").isEqualTo(1);
             measure("GET /blocks", () -> assertThat(carol.get("/blocks").status()).isEqualTo(200));

@@ -47,6 +47,12 @@ public final class CostModel {
 
     static final Profile PROFILE = new Profile(40, 60, 4, 5);
 
+    /** PRESENCE_TIMEOUT_SECONDS (90) minus HEARTBEAT_INTERVAL_SECONDS (30) minus 5: see ConnectionService.heartbeat. */
+    static final double HEARTBEAT_TOUCH_EVERY_SECONDS = 55;
+
+    /** A heartbeat that writes: the connection item's update and the heartbeat budget's, each under 1 KB. */
+    static final double WRITING_HEARTBEAT_WRU = 2;
+
     /** Peers' connections online when a user's presence changes: each gets the presence frame. */
     static final int PEER_CONNECTIONS_ONLINE = 3;
 
@@ -61,7 +67,12 @@ public final class CostModel {
 
     /** One shape of message: what it takes, in measured units. */
     record Shape(String name, double writeUnits, double readUnits, double sendMillis, double fanoutMillis,
-                 int recipientConnections) {}
+                 int recipientConnections, boolean overHttp) {
+        Shape(String name, double writeUnits, double readUnits, double sendMillis, double fanoutMillis,
+              int recipientConnections) {
+            this(name, writeUnits, readUnits, sendMillis, fanoutMillis, recipientConnections, false);
+        }
+    }
 
     private final Prices prices;
     private final Report report;
@@ -104,8 +115,15 @@ public final class CostModel {
         Shape group10 = new Shape("group10", group10Wru, group10Rru, warm.getOrDefault("send_group10", sendMs),
                 warm.getOrDefault("fanout_group10_message", Double.NaN), 9);
 
+        // Protocol v2's send over HTTP: the same send function (the warm send duration stands in for
+        // it), one HTTP API request instead of the send frame and its sent reply.
+        Shape directHttp = new Shape("direct_http", report.value("direct_http_wru_per_msg"),
+                report.value("direct_http_rru_per_msg"), sendMs, warm.getOrDefault("fanout_direct_message", Double.NaN),
+                1, true);
+
         Map<String, Double> session = sessionCosts(warm);
-        double directAllIn = shape(direct, session, Target.below(4.00, "USD"));
+        double directAllIn = shape(direct, session, Target.atMost(5.00, "USD"));
+        shape(directHttp, session, Target.atMost(5.00, "USD"));
         double group10AllIn = shape(group10, session, null);
 
         report.comment("beside (list price x billed messages; their connection/channel minutes not counted): Ably counts "
@@ -129,8 +147,11 @@ public final class CostModel {
         lines.put("dynamodb", shape.writeUnits() * p.wruPerMillion() + shape.readUnits() * p.rruPerMillion());
         double billedSeconds = (Math.ceil(shape.sendMillis()) + Math.ceil(shape.fanoutMillis())) / 1000.0;
         lines.put("lambda", 2 * p.lambdaRequestsPerMillion() + billedSeconds * MEMORY_GB * p.lambdaArmGbSecond() * 1e6);
-        int websocketMessages = 2 + shape.recipientConnections();
+        int websocketMessages = (shape.overHttp() ? 0 : 2) + shape.recipientConnections();
         lines.put("apigw_messages", websocketMessages * p.websocketMessagesPerMillion());
+        if (shape.overHttp()) {
+            lines.put("apigw_http_requests", p.httpRequestsPerMillion());
+        }
         double bytesOut = sentFrameBytes() + shape.recipientConnections() * pushFrameBytes();
         double storedBytes = messageItemBytes();
         lines.put("transfer_and_storage", bytesOut * 1e6 / 1e9 * p.transferOutPerGb()
@@ -145,7 +166,8 @@ public final class CostModel {
         lines.forEach((line, usd) -> report.add(prefix + "_" + line, usd, "USD"));
         report.comment(shape.name() + " per message: " + Report.format(shape.writeUnits()) + " WRU, "
                 + Report.format(shape.readUnits()) + " RRU, 2 Lambda invocations (" + Report.format(billedSeconds * 1000)
-                + " billed ms), " + websocketMessages + " API Gateway messages, " + Report.format(bytesOut)
+                + " billed ms), " + (shape.overHttp() ? "1 HTTP API request, " : "") + websocketMessages
+                + " API Gateway WebSocket messages, " + Report.format(bytesOut)
                 + " bytes out, " + Report.format(storedBytes) + " bytes stored (first month)");
         return allIn;
     }
@@ -157,7 +179,7 @@ public final class CostModel {
         lines.put("connection_minutes", PROFILE.minutesPerMessage() * p.connectionMinutesPerMillion());
         double heartbeat = 2 * p.websocketMessagesPerMillion() + p.lambdaRequestsPerMillion()
                 + billedMillis(warm, "heartbeat") / 1000.0 * MEMORY_GB * p.lambdaArmGbSecond() * 1e6
-                + report.value("heartbeat_wru") * p.wruPerMillion() + report.value("heartbeat_rru") * p.rruPerMillion();
+                + heartbeatWriteUnits() * p.wruPerMillion() + report.value("heartbeat_rru") * p.rruPerMillion();
         lines.put("heartbeats", PROFILE.heartbeatsPerMessage() * heartbeat);
         // Authorizer, $connect, $disconnect and the delayed presence check (assumed as long as a heartbeat).
         double sessionMillis = billedMillis(warm, "authorizer") + billedMillis(warm, "connect")
@@ -168,6 +190,20 @@ public final class CostModel {
                 + report.value("session_presence_pushes_per_peer") * PEER_CONNECTIONS_ONLINE * p.websocketMessagesPerMillion();
         lines.put("sessions", PROFILE.sessionsPerMessage() * session);
         return lines;
+    }
+
+    /**
+     * A heartbeat writes only when the connection's stored {@code lastActiveAt} may be older than
+     * {@link #HEARTBEAT_TOUCH_EVERY_SECONDS}; the benchmark's heartbeats come seconds after their
+     * connect and write nothing ({@code heartbeat_wru}), so the profile's cadence decides: a
+     * heartbeat every 5 minutes writes every time, the connection item and the shared heartbeat
+     * budget ({@link #WRITING_HEARTBEAT_WRU}).
+     */
+    private double heartbeatWriteUnits() {
+        double everySeconds = PROFILE.heartbeatEveryMinutes() * 60;
+        double writingShare = everySeconds >= HEARTBEAT_TOUCH_EVERY_SECONDS ? 1
+                : 1 / Math.ceil(HEARTBEAT_TOUCH_EVERY_SECONDS / everySeconds + 1e-9);
+        return Math.max(report.value("heartbeat_wru"), writingShare * WRITING_HEARTBEAT_WRU);
     }
 
     private static double billedMillis(Map<String, Double> warm, String handler) {

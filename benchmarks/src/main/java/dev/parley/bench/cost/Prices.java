@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 /** The list prices of prices.json (one file, with the date and the source of each price). */
 public record Prices(String compiled, double wruPerMillion, double rruPerMillion, double storagePerGbMonth,
                      double lambdaRequestsPerMillion, double lambdaArmGbSecond, double websocketMessagesPerMillion,
+                     double httpRequestsPerMillion,
                      double connectionMinutesPerMillion, double transferOutPerGb, double sqsRequestsPerMillion, double ablyMessagesPerMillion,
                      double appSyncEventsOperationsPerMillion, double appSyncEventsConnectionMinutesPerMillion) {
 
@@ -20,6 +21,7 @@ public record Prices(String compiled, double wruPerMillion, double rruPerMillion
                     usd(prices, "dynamodb_wru_per_million"), usd(prices, "dynamodb_rru_per_million"),
                     usd(prices, "dynamodb_storage_per_gb_month"), usd(prices, "lambda_requests_per_million"),
                     usd(prices, "lambda_arm_gb_second"), usd(prices, "apigw_websocket_messages_per_million"),
+                    usd(prices, "apigw_http_requests_per_million"),
                     usd(prices, "apigw_websocket_connection_minutes_per_million"), usd(prices, "data_transfer_out_per_gb"),
                     usd(prices, "sqs_requests_per_million"),
                     usd(prices, "ably_messages_per_million"), usd(prices, "appsync_events_operations_per_million"),

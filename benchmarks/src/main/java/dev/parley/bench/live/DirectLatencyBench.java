@@ -66,10 +66,12 @@ public final class DirectLatencyBench {
             List<Long> latencies = new ArrayList<>(messages);
             List<Long> replies = new ArrayList<>(messages);
             int rateLimited = 0;
+            FunctionCpu.Sample cpuBefore = FunctionCpu.Sample.now();
             for (int i = 0; i < warmup + messages; i++) {
                 if (i == warmup) {
                     LiveStack.settle(300);
                     stack.resetMeters();
+                    cpuBefore = FunctionCpu.Sample.now();
                 }
                 String id = "lat-" + i;
                 BenchSocket sender = senders.get(i % SENDERS);
@@ -100,6 +102,7 @@ public final class DirectLatencyBench {
             LiveStack.settle(300);
             long calls = stack.dynamoCalls().calls();
             double callMillis = stack.dynamoCalls().meanMillis();
+            FunctionCpu.Spent cpu = cpuBefore.until(FunctionCpu.Sample.now());
             System.err.printf("bench: direct latency: %d messages in %.1f s%n", warmup + messages,
                     (System.nanoTime() - started) / 1e9);
 
@@ -118,10 +121,24 @@ public final class DirectLatencyBench {
             report.add("direct_rate_limited", rateLimited, "replies");
             report.add("direct_dynamodb_calls_per_msg", calls / (double) messages, "calls");
             report.add("direct_dynamodb_call_ms", callMillis, "ms");
+            report.add("direct_latency_p50_round_trips", latency.percentile(50) / callMillis, "round trips",
+                    Target.atMost(4, "round trips"));
+            report.comment("the functions' own CPU per direct message: thread CPU time of the send and fan-out "
+                    + "invocations (JSON, SDK signing and HTTP client included) plus the fan-out's posting threads; "
+                    + "DynamoDB Local, the gateway and the stream poller excluded");
+            report.add("cpu_ms_per_msg_functions", cpu.totalNanos() / 1e6 / messages, "ms", Target.below(1.2, "ms"));
+            report.add("cpu_ms_per_msg_functions_invocations", cpu.invocationNanos() / 1e6 / messages, "ms");
+            report.add("cpu_ms_per_msg_functions_posting_threads", cpu.postingNanos() / 1e6 / messages, "ms");
+            report.add("functions_invocations_per_msg", cpu.invocations() / (double) messages, "invocations");
 
             report.comment("capacity units of a direct message (not the conversation's first), from "
                     + "ReturnConsumedCapacity on DynamoDB Local (AWS formula), over the " + messages + " messages");
             Capacity.report(report, "direct", stack, messages, Target.atMost(3, "WRU"));
+            SendPath.report(report, "direct", stack, messages);
+
+            long httpStarted = System.nanoTime();
+            HttpSendBench.run(stack, report, bob, delivered, Math.max(100, messages / 4));
+            System.err.printf("bench: direct latency over HTTP in %.1f s%n", (System.nanoTime() - httpStarted) / 1e9);
 
             long sessionsStarted = System.nanoTime();
             sessionUnits(stack, report, senders.get(0), replied, presenceFrames);

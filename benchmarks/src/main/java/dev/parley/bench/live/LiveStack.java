@@ -113,6 +113,11 @@ public final class LiveStack implements AutoCloseable {
         return meter.totalWriteUnits() + meter.conditionalFailures();
     }
 
+    /** The benchmark's HTTP client (its threads are named bench-client). */
+    public HttpClient http() {
+        return http;
+    }
+
     public String token(String userId) {
         return runtime.issuer().token(userId, null, Duration.ofHours(2));
     }

@@ -8,7 +8,7 @@ import dev.parley.functions.service.ConnectionService;
 import dev.parley.functions.wiring.Wiring;
 import dev.parley.model.protocol.ServerFrame;
 
-/** The {@code heartbeat} route: marks the connection alive and answers {@code pong}. */
+/** The {@code heartbeat} route: marks the connection alive (a write at most about once a minute) and answers {@code pong}. */
 public final class HeartbeatHandler implements RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse> {
     private final ConnectionService connections;
 
@@ -26,7 +26,8 @@ public final class HeartbeatHandler implements RequestHandler<APIGatewayV2WebSoc
 
     @Override
     public APIGatewayV2WebSocketResponse handleRequest(APIGatewayV2WebSocketEvent event, Context context) {
+        Long connectedAt = event.getRequestContext() == null ? null : event.getRequestContext().getConnectedAt();
         return WebSocketRoutes.handle(event, (caller, command) ->
-                new ServerFrame.Pong(command.requestId(), connections.heartbeat(caller)));
+                new ServerFrame.Pong(command.requestId(), connections.heartbeat(caller, connectedAt == null ? 0 : connectedAt)));
     }
 }

@@ -6,6 +6,8 @@ import dev.parley.functions.store.ConnectionStore;
 import dev.parley.functions.store.InboxStore;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** The connection lifecycle: $connect, $disconnect and heartbeats. */
 public final class ConnectionService {
@@ -20,13 +22,25 @@ public final class ConnectionService {
     /**
      * {@code maxPerUser}: live connections one user may hold; {@code liveFor}: a connection not
      * heard from (connect or heartbeat) for this long is not live, so a connection whose
-     * {@code $disconnect} was lost does not hold a slot; {@code heartbeats}: the heartbeat budget.
+     * {@code $disconnect} was lost does not hold a slot; {@code heartbeats}: the heartbeat budget
+     * (shared, spent by a heartbeat that writes); {@code heartbeatsHere}: the same budget in this
+     * instance's memory, spent by every heartbeat; {@code touchEvery}: how often at most a
+     * heartbeat writes {@code lastActiveAt} (less than {@code liveFor} minus the clients' interval).
      */
-    public record Limits(int maxPerUser, Duration liveFor, Budget heartbeats) {
+    public record Limits(int maxPerUser, Duration liveFor, Budget heartbeats, Budget heartbeatsHere, Duration touchEvery) {
+        /** Every heartbeat writes (the behaviour before {@code touchEvery}; tests of other behaviour). */
+        public Limits(int maxPerUser, Duration liveFor, Budget heartbeats) {
+            this(maxPerUser, liveFor, heartbeats, Budget.unlimited("heartbeat"), Duration.ZERO);
+        }
+
         public static Limits none() {
             return new Limits(Integer.MAX_VALUE, Duration.ofDays(1), Budget.unlimited("heartbeat"));
         }
     }
+
+    private static final int MAX_TOUCHED = 50_000;
+    /** When this instance last wrote a connection's {@code lastActiveAt}, by connection id. */
+    private final Map<String, Long> touched = new ConcurrentHashMap<>();
 
     public ConnectionService(ConnectionStore connections, PresenceService presence, Clock clock, long ttlSeconds,
                              Limits limits) {
@@ -93,9 +107,34 @@ public final class ConnectionService {
 
     /** Marks the connection alive; returns the server time for the {@code pong}. */
     public long heartbeat(Caller caller) {
-        limits.heartbeats().spend(caller.userId());
+        return heartbeat(caller, 0);
+    }
+
+    /**
+     * Marks the connection alive, writing its {@code lastActiveAt} only when the stored one may be
+     * older than {@link Limits#touchEvery}: it is at least {@code connectedAt} (the $connect wrote
+     * it) and at least the last time this instance wrote it. A heartbeat that writes nothing
+     * spends a token of this instance's heartbeat budget only; one that writes spends the shared
+     * budget too. So {@code lastActiveAt} lags the last heartbeat by less than {@code touchEvery}
+     * (docs/architecture.md, Presence). Returns the server time for the {@code pong}.
+     *
+     * @param connectedAt when API Gateway accepted the connection (epoch ms; 0 when unknown)
+     */
+    public long heartbeat(Caller caller, long connectedAt) {
         long now = clock.millis();
+        limits.heartbeatsHere().spend(caller.userId());
+        long touchEvery = limits.touchEvery().toMillis();
+        Long touchedHere = touched.get(caller.connectionId());
+        long storedAtLeast = Math.max(connectedAt, touchedHere == null ? 0 : touchedHere);
+        if (now - storedAtLeast < touchEvery) {
+            return now;
+        }
+        limits.heartbeats().spend(caller.userId());
         connections.touch(caller.userId(), caller.connectionId(), caller.deviceId(), now, ttlSeconds);
+        if (touched.size() >= MAX_TOUCHED) {
+            touched.values().removeIf(at -> now - at >= touchEvery);
+        }
+        touched.put(caller.connectionId(), now);
         return now;
     }
 }

@@ -52,6 +52,7 @@ import dev.parley.functions.store.dynamodb.DynamoIdempotencyStore;
 import dev.parley.functions.store.dynamodb.DynamoMessageStore;
 import dev.parley.functions.store.dynamodb.DynamoPresenceStore;
 import dev.parley.functions.store.dynamodb.DynamoRateLimiter;
+import dev.parley.functions.ratelimit.LocalRateLimiter;
 import dev.parley.model.config.ParleyConfig;
 import dev.parley.model.config.Setting;
 import dev.parley.model.routes.Catalogue;
@@ -177,7 +178,11 @@ public final class Wiring {
         return new ConnectionService(connectionStore(), presenceService(), clock, config.getInt(Setting.CONNECTION_TTL_SECONDS),
                 new ConnectionService.Limits(config.getInt(Setting.MAX_CONNECTIONS_PER_USER),
                         Duration.ofSeconds(config.getInt(Setting.PRESENCE_TIMEOUT_SECONDS)),
-                        budget("heartbeat", Setting.HEARTBEAT_RATE, Setting.HEARTBEAT_BURST)),
+                        budget("heartbeat", Setting.HEARTBEAT_RATE, Setting.HEARTBEAT_BURST),
+                        new Budget("heartbeat", new LocalRateLimiter(clock,
+                                Double.parseDouble(config.get(Setting.HEARTBEAT_RATE)), config.getInt(Setting.HEARTBEAT_BURST))),
+                        Duration.ofSeconds(Math.max(0, config.getInt(Setting.PRESENCE_TIMEOUT_SECONDS)
+                                - config.getInt(Setting.HEARTBEAT_INTERVAL_SECONDS) - 5))),
                 inboxStore());
     }
 
@@ -213,7 +218,7 @@ public final class Wiring {
                 conversationStore(),
                 new DynamoMessageStore(dynamo, config.get(Setting.MESSAGES_TABLE)),
                 new DynamoIdempotencyStore(dynamo, config.get(Setting.IDEMPOTENCY_TABLE), clock),
-                rateLimiter("send", Setting.SEND_RATE, Setting.SEND_BURST),
+                sendLimiter(),
                 clock, Duration.ofHours(config.getInt(Setting.IDEMPOTENCY_TTL_HOURS)))
                 .withAttachments(attachmentCheck());
     }
@@ -247,7 +252,7 @@ public final class Wiring {
     public EventService eventService() {
         return new EventService(conversationStore(), messageStore(), messageEventStore(),
                 new DynamoIdempotencyStore(dynamo, config.get(Setting.IDEMPOTENCY_TABLE), clock),
-                rateLimiter("send", Setting.SEND_RATE, Setting.SEND_BURST),
+                sendLimiter(),
                 clock, Duration.ofHours(config.getInt(Setting.IDEMPOTENCY_TTL_HOURS)));
     }
 
@@ -358,6 +363,15 @@ public final class Wiring {
     /** A route's per-user budget: a token bucket under its own key in the rate-limits table. */
     private Budget budget(String route, Setting rate, Setting burst) {
         return new Budget(route, rateLimiter(route, rate, burst));
+    }
+
+    /**
+     * The send budget (send, edit, delete, react share it), leasing half the burst from a full
+     * bucket: a user well under budget spends no DynamoDB write on most sends (docs/data-model.md).
+     * One per service, and services live as long as their handler (the container).
+     */
+    private DynamoRateLimiter sendLimiter() {
+        return rateLimiter("send", Setting.SEND_RATE, Setting.SEND_BURST).leasing(config.getInt(Setting.SEND_BURST) / 2);
     }
 
     private DynamoRateLimiter rateLimiter(String purpose, Setting rate, Setting burst) {

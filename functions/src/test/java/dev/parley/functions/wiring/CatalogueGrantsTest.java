@@ -108,6 +108,13 @@ class CatalogueGrantsTest {
                 "{\"muted\":true}");
         send(alice, "A1", "{\"action\":\"send\",\"requestId\":\"r3\",\"conversationId\":\"" + group
                 + "\",\"clientMsgId\":\"c2\",\"body\":{\"text\":\"all\"}}");
+        // Protocol v2's send over HTTP: a first send, its resend, and one into the group.
+        http(Catalogue.SEND_HTTP, alice, "POST /users/{userId}/messages", Map.of("userId", bob),
+                "{\"clientMsgId\":\"h1\",\"body\":{\"text\":\"over http\"}}");
+        http(Catalogue.SEND_HTTP, alice, "POST /users/{userId}/messages", Map.of("userId", bob),
+                "{\"clientMsgId\":\"h1\",\"body\":{\"text\":\"over http\"}}");
+        http(Catalogue.SEND_HTTP, bob, "POST /conversations/{id}/messages", Map.of("id", group),
+                "{\"clientMsgId\":\"h2\",\"body\":{\"text\":\"all, over http\"}}");
 
         // Protocol v2: events on message 1 of the direct conversation, and typing in both conversations.
         webSocket(Catalogue.MESSAGE_EVENTS, bob, "B1", "{\"action\":\"react\",\"conversationId\":\"" + direct

@@ -59,7 +59,7 @@ public final class FunctionHost implements Integrations {
     @SuppressWarnings("unchecked")
     public IamPolicyResponseV1 authorize(APIGatewayCustomAuthorizerEvent event) {
         var handler = (RequestHandler<APIGatewayCustomAuthorizerEvent, IamPolicyResponseV1>) handlers.get(HandlerSet.AUTHORIZER);
-        return handler.handleRequest(event, new LocalContext("authorizer", TIMEOUT_MILLIS));
+        return InvocationCpu.measure(() -> handler.handleRequest(event, new LocalContext("authorizer", TIMEOUT_MILLIS)));
     }
 
     @Override
@@ -69,7 +69,7 @@ public final class FunctionHost implements Integrations {
         if (handler == null || !webSocketRoutes.containsKey(routeKey)) {
             throw new IllegalArgumentException("no handler for route " + routeKey);
         }
-        return handler.handleRequest(event, new LocalContext(routeKey, TIMEOUT_MILLIS));
+        return InvocationCpu.measure(() -> handler.handleRequest(event, new LocalContext(routeKey, TIMEOUT_MILLIS)));
     }
 
     /**
@@ -110,13 +110,13 @@ public final class FunctionHost implements Integrations {
         if (handler == null) {
             throw new IllegalArgumentException("no handler for HTTP route " + routeKey);
         }
-        return handler.handleRequest(event, new LocalContext("http", TIMEOUT_MILLIS));
+        return InvocationCpu.measure(() -> handler.handleRequest(event, new LocalContext("http", TIMEOUT_MILLIS)));
     }
 
     @SuppressWarnings("unchecked")
     public SQSBatchResponse presenceCheck(SQSEvent event) {
         var handler = (RequestHandler<SQSEvent, SQSBatchResponse>) handlers.get(HandlerSet.PRESENCE_CHECK);
-        return handler.handleRequest(event, new LocalContext("presence-check", TIMEOUT_MILLIS));
+        return InvocationCpu.measure(() -> handler.handleRequest(event, new LocalContext("presence-check", TIMEOUT_MILLIS)));
     }
 
     /** The notification function, on the notifications queue (fan-out's offline notices). */
@@ -124,7 +124,7 @@ public final class FunctionHost implements Integrations {
     public SQSBatchResponse notifications(SQSEvent event) {
         var handler = (RequestHandler<SQSEvent, SQSBatchResponse>) handlers.get(
                 HandlerSet.key(new dev.parley.model.routes.Trigger.QueueMessages(dev.parley.model.routes.Queues.NOTIFICATIONS)));
-        return handler.handleRequest(event, new LocalContext("notify", TIMEOUT_MILLIS));
+        return InvocationCpu.measure(() -> handler.handleRequest(event, new LocalContext("notify", TIMEOUT_MILLIS)));
     }
 
     /** The fan-out chunk function, on the fan-out queue (large conversations' chunks). */
@@ -139,12 +139,12 @@ public final class FunctionHost implements Integrations {
     @SuppressWarnings("unchecked")
     public void objectCreated(com.amazonaws.services.lambda.runtime.events.S3Event event) {
         var handler = (RequestHandler<com.amazonaws.services.lambda.runtime.events.S3Event, ?>) handlers.get(HandlerSet.OBJECT_CREATED);
-        handler.handleRequest(event, new LocalContext("thumbnails", TIMEOUT_MILLIS));
+        InvocationCpu.measure(() -> handler.handleRequest(event, new LocalContext("thumbnails", TIMEOUT_MILLIS)));
     }
 
     @SuppressWarnings("unchecked")
     public StreamsEventResponse fanout(DynamodbEvent event) {
         var handler = (RequestHandler<DynamodbEvent, StreamsEventResponse>) handlers.get(HandlerSet.FANOUT);
-        return handler.handleRequest(event, new LocalContext("fanout", TIMEOUT_MILLIS));
+        return InvocationCpu.measure(() -> handler.handleRequest(event, new LocalContext("fanout", TIMEOUT_MILLIS)));
     }
 }

@@ -122,6 +122,12 @@ public enum Setting {
     PRESENCE_GRACE_SECONDS("30"),
     /** A connection without a heartbeat (or connect) for this long no longer counts as online. */
     PRESENCE_TIMEOUT_SECONDS("90"),
+    /**
+     * How often clients heartbeat (the SDKs' default). A heartbeat writes {@code lastActiveAt} only
+     * when the stored one may be older than PRESENCE_TIMEOUT_SECONDS minus this minus 5 s (55 s by
+     * default), so a connection that heartbeats this often never looks stale.
+     */
+    HEARTBEAT_INTERVAL_SECONDS("30"),
 
     // Attachments (docs/protocol.md, "Attachments").
     ATTACHMENTS_TABLE(Tables.Attachments.DEFINITION.defaultName()),

@@ -147,6 +147,28 @@ public final class FrameCodec {
         }
     }
 
+    /**
+     * Protocol v2's send over HTTP ({@code POST /conversations/{id}/messages} or {@code POST
+     * /users/{userId}/messages}): the request body holds the fields of a {@code send} frame but the
+     * conversation, which comes from the path (exactly one of {@code conversationId} and {@code to});
+     * the same checks as the frame, so both ways refuse the same input with the same codes. A
+     * {@code conversationId}, {@code to}, {@code action} or {@code requestId} in the body is ignored.
+     */
+    public static ClientCommand.Send decodeHttpSend(String rawBody, String conversationId, String to) {
+        Map<String, Object> json = new java.util.LinkedHashMap<>(readEnvelope(rawBody).json());
+        json.remove("action");
+        json.remove("requestId");
+        json.remove("conversationId");
+        json.remove("to");
+        if (conversationId != null) {
+            json.put("conversationId", conversationId);
+        }
+        if (to != null) {
+            json.put("to", to);
+        }
+        return decodeSend(json, null);
+    }
+
     @SuppressWarnings("unchecked")
     private static ClientCommand.Send decodeSend(Map<String, Object> json, String requestId) {
         boolean hasConversation = present(json, "conversationId");

@@ -28,6 +28,19 @@ public final class HttpBodies {
         void write(JsonGenerator g) throws IOException;
     }
 
+    /**
+     * {@code POST /conversations/{id}/messages} and {@code POST /users/{userId}/messages}: the fields
+     * of the {@code sent} frame (without {@code type} and {@code requestId}).
+     */
+    public static String sent(String conversationId, String clientMsgId, long seq, long sentAt) {
+        return object(g -> {
+            g.writeStringField("conversationId", conversationId);
+            g.writeStringField("clientMsgId", clientMsgId);
+            g.writeNumberField("seq", seq);
+            g.writeNumberField("sentAt", sentAt);
+        });
+    }
+
     /** {@code GET /conversations}: every conversation with its cursors, and their unread total. */
     public static String conversations(List<ConversationSummary> conversations) {
         return object(g -> {

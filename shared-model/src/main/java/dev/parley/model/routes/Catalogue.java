@@ -99,6 +99,14 @@ public final class Catalogue {
             false, true, MESSAGE_TIMEOUT);
 
     /**
+     * Protocol v2's send over HTTP: the same service, checks, budget and records as {@link #SEND}
+     * (so the same grants), one billed HTTP API request instead of a WebSocket message and its reply.
+     */
+    public static final FunctionSpec SEND_HTTP = new FunctionSpec("SendHttp", HANDLERS + "SendHttpHandler",
+            List.of(new HttpRoute("POST", "/conversations/{id}/messages"), new HttpRoute("POST", "/users/{userId}/messages")),
+            SEND.tables(), false, true, MESSAGE_TIMEOUT);
+
+    /**
      * Protocol v2's {@code edit}, {@code delete} and {@code react}: idempotent as {@code send} (the
      * same records), each a timeline event with its own seq, stored and applied to its target in one
      * transaction (TransactWriteItems is authorized by the PutItem, UpdateItem and DeleteItem of
@@ -301,6 +309,7 @@ public final class Catalogue {
     /** What each function does in the attachments bucket, by function id; the CDK app grants exactly this. */
     private static final Map<String, List<Bucket.Access>> BUCKET_ACCESS = Map.of(
             SEND.id(), Bucket.access(Bucket.Access.of(Bucket.UPLOADS, Bucket.Op.GET_OBJECT)),
+            SEND_HTTP.id(), Bucket.access(Bucket.Access.of(Bucket.UPLOADS, Bucket.Op.GET_OBJECT)),
             ATTACHMENTS.id(), Bucket.access(Bucket.Access.of(Bucket.UPLOADS, Bucket.Op.GET_OBJECT, Bucket.Op.PUT_OBJECT),
                     Bucket.Access.of(Bucket.THUMBNAILS, Bucket.Op.GET_OBJECT)),
             THUMBNAILS.id(), Bucket.access(Bucket.Access.of(Bucket.UPLOADS, Bucket.Op.GET_OBJECT),
@@ -309,7 +318,8 @@ public final class Catalogue {
     /** Every function, in the order the CDK app declares them. */
     public static final List<FunctionSpec> ALL = List.of(CONNECT_AUTHORIZER, CONNECT, DISCONNECT, DEFAULT_ROUTE, SEND,
             HEARTBEAT, SYNC, HISTORY, ACK, READ_CURSOR, GROUPS, CONVERSATIONS_LIST, DEVICES_ROUTES, PRESENCE_QUERY,
-            PRESENCE_CHECK, FANOUT, FANOUT_CHUNKS, NOTIFY, MESSAGE_EVENTS, TYPING, ATTACHMENTS, THUMBNAILS, SETTINGS);
+            PRESENCE_CHECK, FANOUT, FANOUT_CHUNKS, NOTIFY, MESSAGE_EVENTS, TYPING, ATTACHMENTS, THUMBNAILS, SETTINGS,
+            SEND_HTTP);
 
     /** What a function does in the attachments bucket (empty: nothing). */
     public static List<Bucket.Access> bucketAccess(FunctionSpec spec) {

@@ -14,6 +14,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 
 /** The token bucket on DynamoDB Local, with a clock the test moves. */
 class DynamoRateLimiterTest {
@@ -62,5 +65,74 @@ class DynamoRateLimiterTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    @Test
+    void aLeasingLimiterAdmitsTheSameBurstAndRetryAfter() {
+        DynamoRateLimiter leasing = limiter.leasing(25);
+        for (int i = 0; i < 50; i++) {
+            assertThat(leasing.acquire(user)).as("request %d", i + 1).isZero();
+        }
+        assertThat(leasing.acquire(user)).isEqualTo(50);
+        millis.addAndGet(50);
+        assertThat(leasing.acquire(user)).isZero();
+        assertThat(leasing.acquire(user)).isEqualTo(50);
+    }
+
+    @Test
+    void leasedTokensAreTakenWithoutADynamoDbCallWhileTheUserIsWellUnderBudget() {
+        AtomicLong calls = new AtomicLong();
+        DynamoRateLimiter counted = new DynamoRateLimiter(TestDynamo.client(new ExecutionInterceptor() {
+            @Override
+            public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+                calls.incrementAndGet();
+            }
+        }), TestDynamo.table(Setting.RATE_LIMITS_TABLE), "send", clock, 20, 50).leasing(25);
+        // One request every 200 ms (4 intervals): a lease of 25 tokens covers 24 intervals, 7 requests.
+        for (int i = 0; i < 14; i++) {
+            assertThat(counted.acquire(user)).isZero();
+            millis.addAndGet(200);
+        }
+        assertThat(calls.get()).isEqualTo(2);
+    }
+
+    @Test
+    void aLeasedTokenThatFellDueIsGone() {
+        DynamoRateLimiter leasing = limiter.leasing(25);
+        assertThat(leasing.acquire(user)).isZero();
+        millis.addAndGet(25 * 50); // every leased token is due: the bucket is full again
+        for (int i = 0; i < 50; i++) {
+            assertThat(leasing.acquire(user)).as("request %d", i + 1).isZero();
+        }
+        assertThat(leasing.acquire(user)).isPositive();
+    }
+
+    @Test
+    void instancesThatLeaseNeverAdmitMoreThanTheBurstTogether() {
+        List<DynamoRateLimiter> instances = IntStream.range(0, 4).mapToObj(i -> limiter.leasing(25)).toList();
+        var pool = Executors.newFixedThreadPool(16);
+        try {
+            List<CompletableFuture<Long>> attempts = IntStream.range(0, 160)
+                    .mapToObj(i -> CompletableFuture.supplyAsync(() -> instances.get(i % 4).acquire(user), pool)).toList();
+            long admitted = attempts.stream().map(CompletableFuture::join).filter(wait -> wait == 0).count();
+            assertThat(admitted).isLessThanOrEqualTo(50).isGreaterThanOrEqualTo(26);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void overAWindowLeasesAdmitNoMoreThanTheBurstPlusTheRate() {
+        // Two instances, requests every 10 ms for 2 s: at most 50 + 2 s * 20/s = 90 admitted.
+        DynamoRateLimiter first = limiter.leasing(25);
+        DynamoRateLimiter second = limiter.leasing(25);
+        long admitted = 0;
+        for (int i = 0; i < 200; i++) {
+            if ((i % 2 == 0 ? first : second).acquire(user) == 0) {
+                admitted++;
+            }
+            millis.addAndGet(10);
+        }
+        assertThat(admitted).isLessThanOrEqualTo(90);
     }
 }
