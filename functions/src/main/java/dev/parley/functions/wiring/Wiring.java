@@ -342,8 +342,7 @@ public final class Wiring {
     /** One per wiring: the authorizer and its SnapStart hooks share the cached key set. */
     public synchronized TokenVerifier tokenVerifier() {
         if (tokenVerifier == null) {
-            tokenVerifier = TokenVerifier.forJwksUrl(config.get(Setting.JWKS_URL), config.get(Setting.JWT_ISSUER),
-                    config.get(Setting.JWT_AUDIENCE));
+            tokenVerifier = TokenVerifier.fromConfig(config);
         }
         return tokenVerifier;
     }
