@@ -1,11 +1,13 @@
 package dev.parley.infra;
 
 import dev.parley.model.routes.Catalogue;
+import dev.parley.model.routes.Family;
 import dev.parley.model.routes.FunctionSpec;
 import dev.parley.model.routes.TableAccess;
 import dev.parley.model.routes.TableOp;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,20 +19,23 @@ import software.amazon.awscdk.services.lambda.Code;
 import software.constructs.Construct;
 
 /**
- * Every function of the {@link Catalogue}, from the one jar, each with exactly the DynamoDB
+ * Every function of the {@link Catalogue}, each from its family's jar, with exactly the DynamoDB
  * actions its {@link FunctionSpec#tables()} lists (least privilege: a new call in a handler needs
  * its action in the catalogue, or it fails with AccessDenied on AWS).
  */
 final class Functions extends Concern {
     private final Map<FunctionSpec, JavaFunction> functions = new LinkedHashMap<>();
 
-    Functions(Construct scope, String id, FunctionsJar jar, Map<String, String> environment, DataTables tables,
+    Functions(Construct scope, String id, FunctionJars jars, Map<String, String> environment, DataTables tables,
               boolean retainData) {
         super(scope, id);
-        JavaFunctionFactory factory = new JavaFunctionFactory(this, Code.fromAsset(jar.path().toString()),
-                environment, retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY);
+        // One asset per family: the functions of a family share its upload.
+        Map<Family, Code> code = new EnumMap<>(Family.class);
+        JavaFunctionFactory factory = new JavaFunctionFactory(this, environment,
+                retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY);
         for (FunctionSpec spec : Catalogue.ALL) {
-            JavaFunction function = factory.create(spec);
+            JavaFunction function = factory.create(spec,
+                    code.computeIfAbsent(spec.family(), family -> Code.fromAsset(jars.jar(family).toString())));
             functions.put(spec, function);
             for (TableAccess access : spec.tables()) {
                 grant(function, tables.table(access.table()), access);

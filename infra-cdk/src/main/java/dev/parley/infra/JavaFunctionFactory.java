@@ -24,6 +24,14 @@ final class JavaFunctionFactory {
      */
     static final Runtime RUNTIME = Runtime.JAVA_25;
 
+    /*
+     * No JAVA_TOOL_OPTIONS: on Java 25 Lambda already stops tiered compilation at C1 (level 1) unless
+     * the function runs with SnapStart, whose JIT work happens before the snapshot and benefits from
+     * C2 ("Customize Java runtime startup behavior", https://docs.aws.amazon.com/lambda/latest/dg/java-customization.html).
+     * A class data sharing archive would have to be dumped by the runtime's own JVM build on its class
+     * path (docs/architecture.md, "Packaging").
+     */
+
     /**
      * Lambda allots CPU in proportion to memory. At 1024 MB a function gets well over half a vCPU,
      * enough for the JIT and for SnapStart's restore to finish quickly; below that Java handlers
@@ -34,18 +42,17 @@ final class JavaFunctionFactory {
     static final String ALIAS_NAME = "live";
 
     private final Construct scope;
-    private final Code code;
     private final Map<String, String> environment;
     private final RemovalPolicy logRemovalPolicy;
 
-    JavaFunctionFactory(Construct scope, Code code, Map<String, String> environment, RemovalPolicy logRemovalPolicy) {
+    JavaFunctionFactory(Construct scope, Map<String, String> environment, RemovalPolicy logRemovalPolicy) {
         this.scope = scope;
-        this.code = code;
         this.environment = Map.copyOf(environment);
         this.logRemovalPolicy = logRemovalPolicy;
     }
 
-    JavaFunction create(FunctionSpec spec) {
+    /** The function of a catalogue entry, running {@code code}: its family's jar. */
+    JavaFunction create(FunctionSpec spec, Code code) {
         LogGroup logs = LogGroup.Builder.create(scope, spec.id() + "Logs")
                 .retention(RetentionDays.ONE_MONTH)
                 .removalPolicy(logRemovalPolicy)

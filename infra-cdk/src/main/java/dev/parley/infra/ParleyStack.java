@@ -47,7 +47,7 @@ public final class ParleyStack extends Stack {
     private final FanoutChunks fanoutChunks;
     private final Attachments attachments;
 
-    public ParleyStack(Construct scope, String id, StackProps props, FunctionsJar functionsJar,
+    public ParleyStack(Construct scope, String id, StackProps props, FunctionJars functionJars,
                        DeploymentOptions options) {
         super(scope, id, props);
         boolean retainData = options.retainData();
@@ -70,7 +70,7 @@ public final class ParleyStack extends Stack {
                 .set(Setting.CONNECTIONS_ENDPOINT, webSocket.callbackUrl())
                 .set(Setting.ATTACHMENTS_BUCKET, attachments.bucketName());
         tables.all().forEach((definition, table) -> environment.set(Setting.valueOf(definition.envVar()), table.getTableName()));
-        functions = new Functions(this, "Functions", functionsJar, environment.toMap(), tables, retainData);
+        functions = new Functions(this, "Functions", functionJars, environment.toMap(), tables, retainData);
 
         webSocket.route(functions, auth);
         http = new HttpEndpoint(this, "Http", functions, auth, options.corsAllowOrigins(), retainData);

@@ -1,6 +1,7 @@
 package dev.parley.infra;
 
 import dev.parley.model.routes.Catalogue;
+import dev.parley.model.routes.Family;
 import dev.parley.model.routes.FunctionSpec;
 import dev.parley.model.tables.TableDefinition;
 import io.github.cdklabs.cdknag.AwsSolutionsChecks;
@@ -62,11 +63,11 @@ final class SynthesizedStack {
 
     private static ParleyStack stack(Map<String, Object> context) {
         Map<String, Object> appContext = new java.util.HashMap<>(context);
-        appContext.put(FunctionsJar.CONTEXT_KEY, placeholderJar().toString());
+        appContext.put(FunctionJars.CONTEXT_KEY, placeholderJars().toString());
         App app = new App(AppProps.builder().context(appContext).build());
         // Named as deployed, so that logical ids derived from construct paths are the deployed ones.
         return new ParleyStack(app, ParleyApp.STACK_NAME, StackProps.builder().build(),
-                FunctionsJar.locate(Path.of(""), app.getNode().tryGetContext(FunctionsJar.CONTEXT_KEY)),
+                FunctionJars.locate(Path.of(""), app.getNode().tryGetContext(FunctionJars.CONTEXT_KEY)),
                 DeploymentOptions.fromContext(app.getNode()));
     }
 
@@ -99,29 +100,35 @@ final class SynthesizedStack {
     }
 
     /**
-     * A tiny stand-in for the functions jar holding an (empty) entry per handler class, so tests
-     * neither need nor copy the real one.
+     * Tiny stand-ins for the family jars, each holding an (empty) entry per handler class of its
+     * family and naming its family, so tests neither need nor copy the real ones.
      */
-    private static Path placeholderJar() {
-        Path jar = Path.of("target", "test-functions", "placeholder-functions.jar");
+    private static Path placeholderJars() {
+        Path folder = Path.of("target", "test-functions");
         try {
-            Files.createDirectories(jar.getParent());
-            try (OutputStream out = Files.newOutputStream(jar); ZipOutputStream zip = new ZipOutputStream(out)) {
-                ZipEntry entry = new ZipEntry("README.txt");
-                entry.setTime(0); // a fixed timestamp keeps the asset hash stable
-                zip.putNextEntry(entry);
-                zip.write("placeholder for functions/target/parley-functions.jar".getBytes(StandardCharsets.UTF_8));
-                zip.closeEntry();
-                for (FunctionSpec spec : Catalogue.ALL) {
-                    ZipEntry classFile = new ZipEntry(spec.classFile());
-                    classFile.setTime(0);
-                    zip.putNextEntry(classFile);
+            Files.createDirectories(folder);
+            for (Family family : Family.values()) {
+                Path jar = folder.resolve(family.jarName());
+                try (OutputStream out = Files.newOutputStream(jar); ZipOutputStream zip = new ZipOutputStream(out)) {
+                    ZipEntry entry = new ZipEntry("README.txt");
+                    entry.setTime(0); // a fixed timestamp keeps the asset hash stable
+                    zip.putNextEntry(entry);
+                    zip.write(("placeholder for functions/target/" + family.jarName()).getBytes(StandardCharsets.UTF_8));
                     zip.closeEntry();
+                    for (FunctionSpec spec : Catalogue.ALL) {
+                        if (spec.family() != family) {
+                            continue;
+                        }
+                        ZipEntry classFile = new ZipEntry(spec.classFile());
+                        classFile.setTime(0);
+                        zip.putNextEntry(classFile);
+                        zip.closeEntry();
+                    }
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return jar;
+        return folder;
     }
 }

@@ -12,6 +12,8 @@ import com.nimbusds.jose.util.DefaultResourceRetriever;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import dev.parley.model.config.ParleyConfig;
+import dev.parley.model.config.Setting;
 import dev.parley.model.domain.UserIds;
 import java.net.MalformedURLException;
 import java.net.URI;
@@ -67,6 +69,11 @@ public final class TokenVerifier {
         this.processor = new DefaultJWTProcessor<>();
         processor.setJWTClaimsSetVerifier(claims);
         use(sources.get());
+    }
+
+    /** The deployment's verifier: {@code JWKS_URL}, {@code JWT_ISSUER} and {@code JWT_AUDIENCE}. */
+    public static TokenVerifier fromConfig(ParleyConfig config) {
+        return forJwksUrl(config.get(Setting.JWKS_URL), config.get(Setting.JWT_ISSUER), config.get(Setting.JWT_AUDIENCE));
     }
 
     /** Keys fetched from the URL on first use and cached, as Cognito's JWKS recommends; deployed fetch settings. */

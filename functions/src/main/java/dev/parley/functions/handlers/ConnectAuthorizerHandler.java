@@ -5,7 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayCustomAuthorizerEvent;
 import com.amazonaws.services.lambda.runtime.events.IamPolicyResponseV1;
 import dev.parley.functions.auth.TokenVerifier;
-import dev.parley.functions.wiring.Wiring;
+import dev.parley.functions.snapstart.AuthorizerPriming;
 import dev.parley.model.domain.DeviceIds;
 import java.util.HashMap;
 import java.util.List;
@@ -23,14 +23,16 @@ import java.util.Map;
 public final class ConnectAuthorizerHandler implements RequestHandler<APIGatewayCustomAuthorizerEvent, IamPolicyResponseV1> {
     private final TokenVerifier verifier;
 
+    /** Lambda's: the verifier of the environment's JWKS (and its SnapStart hooks). */
     public ConnectAuthorizerHandler() {
-        this(Wiring.fromEnvironment());
+        this(AuthorizerPriming.verifierFromEnvironment());
     }
 
-    public ConnectAuthorizerHandler(Wiring wiring) {
-        this(wiring.tokenVerifier());
-    }
-
+    /**
+     * The catalogue's constructor for this family (the local runtime passes its wiring's verifier).
+     * No {@code Wiring} constructor: Lambda's {@code getConstructor()} resolves the parameter types of
+     * every public constructor, and the authorizer's jar holds no {@code Wiring} (it refers to the SDK).
+     */
     public ConnectAuthorizerHandler(TokenVerifier verifier) {
         this.verifier = verifier;
     }

@@ -12,7 +12,6 @@ import dev.parley.model.routes.FunctionSpec;
 import dev.parley.model.routes.Trigger;
 import dev.parley.model.tables.TableDefinition;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,9 +22,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 /**
  * The SnapStart hooks of each function family, by what invokes the function:
  * <ul>
- *   <li><b>authorizer</b>: fetches the JWKS and runs a token through parsing, key selection and
- *       RSA verification before the snapshot; fetches the JWKS again after a restore (the snapshot's
- *       copy may be days old, and Cognito rotates keys);</li>
+ *   <li><b>authorizer</b> ({@link AuthorizerPriming}, which its jar holds without this class):
+ *       fetches the JWKS and runs a token through parsing, key selection and RSA verification
+ *       before the snapshot; fetches the JWKS again after a restore;</li>
  *   <li><b>websocket</b> routes: the {@link ProbeCall} through the DynamoDB client, and the frame
  *       codec on a representative {@code send} frame and the frames answered to it;</li>
  *   <li><b>http</b> routes: the probe, and the JSON bodies of the HTTP API;</li>
@@ -49,7 +48,7 @@ public final class Priming {
                                              Supplier<TokenVerifier> verifier) {
         Optional<ProbeCall> probe = ProbeCall.of(spec, tableNames);
         if (spec.has(new Trigger.ConnectAuthorizer())) {
-            return authorizer(verifier.get());
+            return AuthorizerPriming.hooks(verifier.get());
         }
         if (!spec.webSocketRoutes().isEmpty()) {
             return withProbe("websocket", probe, dynamo, List.of(new SnapStartHooks.Step("frame-codec", Priming::frameCodec)));
@@ -60,13 +59,6 @@ public final class Priming {
         return withProbe("consumer", probe, dynamo, List.of());
     }
 
-    public static SnapStartHooks authorizer(TokenVerifier verifier) {
-        return new SnapStartHooks("authorizer",
-                List.of(new SnapStartHooks.Step("jwks", verifier::warm),
-                        new SnapStartHooks.Step("token-verification", () -> refusesProbeToken(verifier))),
-                List.of(new SnapStartHooks.Step("jwks", verifier::refresh)));
-    }
-
     /** The probe call first (when the function may make one), then the family's own steps; nothing after a restore. */
     private static SnapStartHooks withProbe(String family, Optional<ProbeCall> probe, DynamoDbClient dynamo,
                                             List<SnapStartHooks.Step> more) {
@@ -74,24 +66,6 @@ public final class Priming {
         probe.ifPresent(call -> steps.add(new SnapStartHooks.Step("dynamodb-call", () -> call.run(dynamo))));
         steps.addAll(more);
         return new SnapStartHooks(family, steps, List.of());
-    }
-
-    /**
-     * A well-formed RS256 token with no key id and a signature of zeros: every RSA key of the set is
-     * a candidate and none verifies it, so it goes through header parsing, key selection and RSA
-     * verification, and is refused without a network call.
-     */
-    private static void refusesProbeToken(TokenVerifier verifier) {
-        Base64.Encoder base64 = Base64.getUrlEncoder().withoutPadding();
-        String token = base64.encodeToString("{\"alg\":\"RS256\",\"typ\":\"JWT\"}".getBytes())
-                + "." + base64.encodeToString("{\"sub\":\"probe\",\"exp\":1}".getBytes())
-                + "." + base64.encodeToString(new byte[256]);
-        try {
-            verifier.verify(token);
-        } catch (TokenVerifier.InvalidTokenException refused) {
-            return;
-        }
-        throw new IllegalStateException("the probe token with a zero signature was accepted");
     }
 
     /** What a {@code send} costs the codec: the frame decoded, its reply and its push encoded. */

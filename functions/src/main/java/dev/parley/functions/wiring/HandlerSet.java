@@ -2,7 +2,9 @@ package dev.parley.functions.wiring;
 
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import dev.parley.model.config.ParleyConfig;
+import dev.parley.functions.auth.TokenVerifier;
 import dev.parley.model.routes.Catalogue;
+import dev.parley.model.routes.Family;
 import dev.parley.model.routes.FunctionSpec;
 import dev.parley.model.routes.Queues;
 import dev.parley.model.routes.Trigger;
@@ -24,8 +26,10 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * classes that Lambda runs. Its signature uses only JDK, AWS SDK and aws-lambda-java types, so a
  * runtime can call it on classes loaded afresh (code reload) without sharing Parley's classes.
  *
- * <p>Each handler is built once, through its public {@code (Wiring)} constructor, found
- * reflectively from the catalogue's class name, as Lambda itself instantiates handlers.
+ * <p>Each handler is built once, through its public {@code (Wiring)} constructor (the authorizer
+ * family's: {@code (TokenVerifier)}, the wiring's), found reflectively from the catalogue's class
+ * name, as Lambda itself instantiates handlers. Every family's handlers are built on one class
+ * path here; on AWS each family runs from its own jar ({@link Family}).
  */
 public final class HandlerSet {
     public static final String AUTHORIZER = "$authorizer";
@@ -91,6 +95,9 @@ public final class HandlerSet {
     private static RequestHandler<?, ?> instantiate(FunctionSpec spec, Wiring wiring) {
         try {
             Class<?> type = Class.forName(spec.handlerClass(), true, HandlerSet.class.getClassLoader());
+            if (spec.family() == Family.AUTHORIZER) {
+                return (RequestHandler<?, ?>) type.getConstructor(TokenVerifier.class).newInstance(wiring.tokenVerifier());
+            }
             return (RequestHandler<?, ?>) type.getConstructor(Wiring.class).newInstance(wiring);
         } catch (InvocationTargetException failed) {
             if (failed.getCause() instanceof RuntimeException runtime) {
@@ -99,7 +106,8 @@ public final class HandlerSet {
             throw new IllegalStateException(spec.handlerClass() + " failed to initialize", failed.getCause());
         } catch (ReflectiveOperationException | ClassCastException wrong) {
             throw new IllegalStateException(spec.id() + ": " + spec.handlerClass()
-                    + " must be a RequestHandler with a public (Wiring) constructor", wrong);
+                    + " must be a RequestHandler with a public (" + (spec.family() == Family.AUTHORIZER ? "TokenVerifier" : "Wiring")
+                    + ") constructor", wrong);
         }
     }
 }

@@ -27,15 +27,10 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  */
 public record S3Clients(Supplier<S3Client> client, Supplier<S3Presigner> presigner) {
 
-    /**
-     * With the SDK's default credentials chain and the region of {@code AWS_REGION}, all built on
-     * first use (a handler that never touches S3 pays nothing at init).
-     */
+    /** With the SDK's default credentials chain and the region of {@code AWS_REGION}; each client built on first use. */
     public static S3Clients withDefaults(ParleyConfig config) {
-        Supplier<S3Clients> clients = Lazy.of(() -> of(config,
-                Region.of(System.getenv().getOrDefault("AWS_REGION", "us-east-1")),
-                DefaultCredentialsProvider.builder().build(), UrlConnectionHttpClient.create()));
-        return new S3Clients(() -> clients.get().client().get(), () -> clients.get().presigner().get());
+        return of(config, Region.of(System.getenv().getOrDefault("AWS_REGION", "us-east-1")),
+                DefaultCredentialsProvider.builder().build(), UrlConnectionHttpClient.create());
     }
 
     public static S3Clients of(ParleyConfig config, Region region, AwsCredentialsProvider credentials, SdkHttpClient http) {

@@ -56,6 +56,7 @@ import dev.parley.functions.ratelimit.LocalRateLimiter;
 import dev.parley.model.config.ParleyConfig;
 import dev.parley.model.config.Setting;
 import dev.parley.model.routes.Catalogue;
+import dev.parley.model.routes.Family;
 import dev.parley.model.routes.FunctionSpec;
 import java.net.URI;
 import java.time.Clock;
@@ -73,9 +74,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
-import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.SqsClientBuilder;
 
 /**
  * The composition root: builds services from configuration and clients. On Lambda,
@@ -88,9 +87,9 @@ public final class Wiring {
     private final DynamoDbClient dynamo;
     private final Supplier<ApiGatewayManagementApiClient> management;
     private final Supplier<SqsClient> sqs;
-    private final Supplier<SnsClient> sns;
+    private final Supplier<PushNotifier> snsNotifier;
     private final Clock clock;
-    private final S3Clients s3;
+    private final Supplier<S3Clients> s3;
     private TypingService typing;
     private ExecutorService posters;
     private TokenVerifier tokenVerifier;
@@ -98,25 +97,30 @@ public final class Wiring {
     /** S3 (attachments) with the SDK's default credentials and the region of {@code AWS_REGION}. */
     public Wiring(ParleyConfig config, DynamoDbClient dynamo, Supplier<ApiGatewayManagementApiClient> management,
                   Supplier<SqsClient> sqs, Clock clock) {
-        this(config, dynamo, management, sqs, S3Clients.withDefaults(config), clock);
+        this(config, dynamo, management, sqs, Lazy.of(() -> S3Clients.withDefaults(config)), clock);
     }
 
     public Wiring(ParleyConfig config, DynamoDbClient dynamo, Supplier<ApiGatewayManagementApiClient> management,
                   Supplier<SqsClient> sqs, S3Clients s3, Clock clock) {
-        this.s3 = s3;
+        this(config, dynamo, management, sqs, () -> s3, clock);
+    }
+
+    /**
+     * The S3 clients and the SNS client are built on first use, and only through types of this
+     * module here ({@link S3Clients}, {@link PushNotifier}): the jars of the families without S3 or
+     * SNS hold no such SDK classes ({@link LambdaClients}).
+     */
+    private Wiring(ParleyConfig config, DynamoDbClient dynamo, Supplier<ApiGatewayManagementApiClient> management,
+                   Supplier<SqsClient> sqs, Supplier<S3Clients> s3, Clock clock) {
+        this.s3 = Lazy.of(s3);
         this.config = config;
         this.dynamo = dynamo;
         this.management = Lazy.of(management);
         this.sqs = Lazy.of(sqs);
         this.clock = clock;
         Telemetry.configure(config.get(Setting.LOG_LEVEL), config.get(Setting.LOG_FILE));
-        this.sns = Lazy.of(() -> {
-            var builder = SnsClient.builder().httpClient(UrlConnectionHttpClient.create());
-            if (config.isSet(Setting.SNS_ENDPOINT)) {
-                builder.endpointOverride(URI.create(config.get(Setting.SNS_ENDPOINT)));
-            }
-            return builder.build();
-        });
+        this.snsNotifier = Lazy.of(() -> new SnsPushNotifier(LambdaClients.sns(config),
+                config.get(Setting.APNS_PLATFORM_APPLICATION_ARN), config.get(Setting.FCM_PLATFORM_APPLICATION_ARN)));
     }
 
     public static Wiring fromEnvironment() {
@@ -134,23 +138,25 @@ public final class Wiring {
         if (config.isSet(Setting.DYNAMODB_ENDPOINT)) {
             dynamo.endpointOverride(URI.create(config.get(Setting.DYNAMODB_ENDPOINT)));
         }
-        Supplier<ApiGatewayManagementApiClient> management = () -> ApiGatewayManagementApiClient.builder()
-                .region(region)
-                .credentialsProvider(credentials)
-                .httpClient(http)
-                .endpointOverride(URI.create(config.get(Setting.CONNECTIONS_ENDPOINT)))
-                .build();
-        Supplier<SqsClient> sqs = () -> {
-            SqsClientBuilder builder = SqsClient.builder().region(region).credentialsProvider(credentials).httpClient(http);
-            if (config.isSet(Setting.SQS_ENDPOINT)) {
-                builder.endpointOverride(URI.create(config.get(Setting.SQS_ENDPOINT)));
-            }
-            return builder.build();
-        };
-        Wiring wiring = new Wiring(config, dynamo.build(), management, sqs, S3Clients.of(config, region, credentials, http),
-                Clock.systemUTC());
-        registerSnapStartHooks(wiring, System.getenv("_HANDLER"));
+        // Lambda names the handler in _HANDLER: only the clients its family's jar holds are set up.
+        String handler = System.getenv("_HANDLER");
+        Family family = Catalogue.ALL.stream().filter(spec -> spec.lambdaHandler().equals(handler))
+                .map(FunctionSpec::family).findFirst().orElse(null);
+        Supplier<ApiGatewayManagementApiClient> management = has(family, Family.Service.APIGATEWAY_MANAGEMENT)
+                ? LambdaClients.management(config, region, credentials, http)
+                : LambdaClients.absent(family, Family.Service.APIGATEWAY_MANAGEMENT);
+        Supplier<SqsClient> sqs = has(family, Family.Service.SQS)
+                ? LambdaClients.sqs(config, region, credentials, http)
+                : LambdaClients.absent(family, Family.Service.SQS);
+        Wiring wiring = new Wiring(config, dynamo.build(), management, sqs,
+                Lazy.of(() -> S3Clients.of(config, region, credentials, http)), Clock.systemUTC());
+        registerSnapStartHooks(wiring, handler);
         return wiring;
+    }
+
+    /** Without a catalogue handler in {@code _HANDLER} (a tool, a test), every client. */
+    private static boolean has(Family family, Family.Service service) {
+        return family == null || family.has(service);
     }
 
     /**
@@ -245,7 +251,8 @@ public final class Wiring {
     }
 
     private S3ObjectStore objectStore() {
-        return new S3ObjectStore(s3.client(), s3.presigner(), config.get(Setting.ATTACHMENTS_BUCKET));
+        S3Clients clients = s3.get();
+        return new S3ObjectStore(clients.client(), clients.presigner(), config.get(Setting.ATTACHMENTS_BUCKET));
     }
 
     /** Protocol v2's edit, delete and react: the send's budget and idempotency records. */
@@ -286,8 +293,7 @@ public final class Wiring {
     public NotificationService notificationService() {
         Supplier<PushNotifier> notifier = config.isSet(Setting.PUSH_WEBHOOK_URL)
                 ? Lazy.of(() -> new WebhookPushNotifier(URI.create(config.get(Setting.PUSH_WEBHOOK_URL))))
-                : Lazy.of(() -> new SnsPushNotifier(sns.get(), config.get(Setting.APNS_PLATFORM_APPLICATION_ARN),
-                        config.get(Setting.FCM_PLATFORM_APPLICATION_ARN)));
+                : snsNotifier;
         Supplier<NotificationQueue> queue = config.isSet(Setting.NOTIFY_QUEUE_URL)
                 ? Lazy.of(() -> new SqsNotificationQueue(sqs.get(), config.get(Setting.NOTIFY_QUEUE_URL)))
                 : null;
@@ -354,8 +360,7 @@ public final class Wiring {
     /** One per wiring: the authorizer and its SnapStart hooks share the cached key set. */
     public synchronized TokenVerifier tokenVerifier() {
         if (tokenVerifier == null) {
-            tokenVerifier = TokenVerifier.forJwksUrl(config.get(Setting.JWKS_URL), config.get(Setting.JWT_ISSUER),
-                    config.get(Setting.JWT_AUDIENCE));
+            tokenVerifier = TokenVerifier.fromConfig(config);
         }
         return tokenVerifier;
     }

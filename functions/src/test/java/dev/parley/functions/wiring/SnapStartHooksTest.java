@@ -6,7 +6,7 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import dev.parley.dynamodb.local.DynamoDbLocal;
 import dev.parley.functions.auth.TokenVerifier;
-import dev.parley.functions.snapstart.Priming;
+import dev.parley.functions.snapstart.AuthorizerPriming;
 import dev.parley.functions.snapstart.SnapStartHooks;
 import dev.parley.functions.support.GrantGuard;
 import dev.parley.functions.support.LocalJwksServer;
@@ -88,7 +88,7 @@ class SnapStartHooksTest {
     void aRestoredAuthorizerWhoseJwksFetchFailsOnceStillHasFreshKeys() throws Exception {
         RSAKey key = new RSAKeyGenerator(2048).keyID("key-1").generate();
         try (LocalJwksServer jwks = new LocalJwksServer(key)) {
-            SnapStartHooks hooks = Priming.authorizer(TokenVerifier.forJwksUrl(jwks.url(), "https://issuer.test", null));
+            SnapStartHooks hooks = AuthorizerPriming.hooks(TokenVerifier.forJwksUrl(jwks.url(), "https://issuer.test", null));
             hooks.beforeCheckpoint(null);
             jwks.failNext();
 
@@ -104,7 +104,7 @@ class SnapStartHooksTest {
         RSAKey key = new RSAKeyGenerator(2048).keyID("key-1").generate();
         try (LocalJwksServer jwks = new LocalJwksServer(key)) {
             jwks.failNext().failNext();
-            SnapStartHooks hooks = Priming.authorizer(TokenVerifier.forJwksUrl(jwks.url(), "https://issuer.test", null));
+            SnapStartHooks hooks = AuthorizerPriming.hooks(TokenVerifier.forJwksUrl(jwks.url(), "https://issuer.test", null));
 
             hooks.beforeCheckpoint(null);
 

@@ -36,7 +36,11 @@ import java.util.Optional;
  *
  * <p>Handler classes are named as strings so that this module needs none of the function code.
  * Each names a class with a public constructor taking {@code dev.parley.functions.wiring.Wiring}
- * (how the local runtime and tests build it) and a no-argument one (how Lambda builds it).
+ * (how the local runtime and tests build it; the {@link Family#AUTHORIZER} family's takes the
+ * token verifier instead, as its jar holds no AWS SDK) and a no-argument one (how Lambda builds it).
+ *
+ * <p>The last argument of each entry is its {@link Family}: the jar it is deployed from. Adding a
+ * function to a family, or moving it, is that one argument.
  */
 public final class Catalogue {
     private static final String HANDLERS = "dev.parley.functions.handlers.";
@@ -59,7 +63,7 @@ public final class Catalogue {
 
     public static final FunctionSpec CONNECT_AUTHORIZER = new FunctionSpec("ConnectAuthorizer",
             HANDLERS + "ConnectAuthorizerHandler", List.of(new ConnectAuthorizer()), List.of(),
-            false, true, MESSAGE_TIMEOUT);
+            false, true, MESSAGE_TIMEOUT, Family.AUTHORIZER);
 
     /**
      * Counts the user's live connections (their share), records the connection and marks the user
@@ -70,7 +74,7 @@ public final class Catalogue {
             List.of(new WebSocketRoute("$connect", false)),
             List.of(TableAccess.of(CONNECTIONS, PUT_ITEM, QUERY, DELETE_ITEM, UPDATE_ITEM, BATCH_GET_ITEM),
                     TableAccess.of(PRESENCE, UPDATE_ITEM)),
-            true, true, MESSAGE_TIMEOUT);
+            true, true, MESSAGE_TIMEOUT, Family.ROUTES);
 
     /**
      * Runs after the socket is gone; nobody waits for it. Schedules the offline check on the
@@ -79,15 +83,16 @@ public final class Catalogue {
     public static final FunctionSpec DISCONNECT = new FunctionSpec("Disconnect", HANDLERS + "DisconnectHandler",
             List.of(new WebSocketRoute("$disconnect", false)),
             List.of(TableAccess.of(CONNECTIONS, DELETE_ITEM, QUERY, UPDATE_ITEM), TableAccess.of(INBOX, QUERY, BATCH_WRITE_ITEM)),
-            false, false, MESSAGE_TIMEOUT);
+            false, false, MESSAGE_TIMEOUT, Family.ROUTES);
 
     /** Answers unknown actions with an error frame; a rare path. */
     public static final FunctionSpec DEFAULT_ROUTE = new FunctionSpec("DefaultRoute", HANDLERS + "DefaultRouteHandler",
-            List.of(new WebSocketRoute("$default", true)), List.of(), false, false, MESSAGE_TIMEOUT);
+            List.of(new WebSocketRoute("$default", true)), List.of(), false, false, MESSAGE_TIMEOUT, Family.ROUTES);
 
     /**
      * In a direct conversation the seq counter's update is conditioned on the sender not being
      * blocked by the peer (protocol v2): the block check needs no grant and no read of its own.
+     * In the attachments family: a message's attachments are checked with S3 HeadObject.
      */
     public static final FunctionSpec SEND = new FunctionSpec("Send", HANDLERS + "SendHandler",
             List.of(new WebSocketRoute("send", true)),
@@ -96,7 +101,7 @@ public final class Catalogue {
                     TableAccess.of(IDEMPOTENCY, GET_ITEM, PUT_ITEM, UPDATE_ITEM),
                     TableAccess.of(RATE_LIMITS, UPDATE_ITEM),
                     TableAccess.of(ATTACHMENTS_TABLE, GET_ITEM)),
-            false, true, MESSAGE_TIMEOUT);
+            false, true, MESSAGE_TIMEOUT, Family.ATTACHMENTS);
 
     /**
      * Protocol v2's send over HTTP: the same service, checks, budget and records as {@link #SEND}
@@ -104,7 +109,7 @@ public final class Catalogue {
      */
     public static final FunctionSpec SEND_HTTP = new FunctionSpec("SendHttp", HANDLERS + "SendHttpHandler",
             List.of(new HttpRoute("POST", "/conversations/{id}/messages"), new HttpRoute("POST", "/users/{userId}/messages")),
-            SEND.tables(), false, true, MESSAGE_TIMEOUT);
+            SEND.tables(), false, true, MESSAGE_TIMEOUT, SEND.family());
 
     /**
      * Protocol v2's {@code edit}, {@code delete} and {@code react}: idempotent as {@code send} (the
@@ -118,7 +123,7 @@ public final class Catalogue {
                     TableAccess.of(MESSAGES, PUT_ITEM, GET_ITEM, UPDATE_ITEM),
                     TableAccess.of(IDEMPOTENCY, GET_ITEM, PUT_ITEM, UPDATE_ITEM),
                     TableAccess.of(RATE_LIMITS, UPDATE_ITEM)),
-            false, true, MESSAGE_TIMEOUT);
+            false, true, MESSAGE_TIMEOUT, Family.ROUTES);
 
     /**
      * Protocol v2's {@code typing}: relayed to the other members' live connections, never stored.
@@ -130,12 +135,12 @@ public final class Catalogue {
             List.of(new WebSocketRoute("typing", true)),
             List.of(TableAccess.of(CONVERSATIONS, GET_ITEM, QUERY), TableAccess.of(CONNECTIONS, QUERY, DELETE_ITEM, UPDATE_ITEM, BATCH_GET_ITEM),
                     TableAccess.of(INBOX, GET_ITEM)),
-            true, true, MESSAGE_TIMEOUT);
+            true, true, MESSAGE_TIMEOUT, Family.ROUTES);
 
     public static final FunctionSpec HEARTBEAT = new FunctionSpec("Heartbeat", HANDLERS + "HeartbeatHandler",
             List.of(new WebSocketRoute("heartbeat", true)),
             List.of(TableAccess.of(CONNECTIONS, UPDATE_ITEM), TableAccess.of(RATE_LIMITS, UPDATE_ITEM)),
-            false, true, MESSAGE_TIMEOUT);
+            false, true, MESSAGE_TIMEOUT, Family.ROUTES);
 
     /** Reading a page may declare an old hole a gap (a conditional PutItem on the messages table). */
     public static final FunctionSpec SYNC = new FunctionSpec("Sync", HANDLERS + "SyncHandler",
@@ -143,13 +148,13 @@ public final class Catalogue {
             List.of(TableAccess.of(CONVERSATIONS, QUERY_INDEX, GET_ITEM, BATCH_GET_ITEM),
                     TableAccess.of(MESSAGES, QUERY, PUT_ITEM, GET_ITEM),
                     TableAccess.of(RATE_LIMITS, UPDATE_ITEM), TableAccess.of(INBOX, QUERY_INDEX, BATCH_GET_ITEM)),
-            false, true, MESSAGE_TIMEOUT);
+            false, true, MESSAGE_TIMEOUT, Family.ROUTES);
 
     public static final FunctionSpec HISTORY = new FunctionSpec("History", HANDLERS + "HistoryHandler",
             List.of(new WebSocketRoute("history", true)),
             List.of(TableAccess.of(CONVERSATIONS, GET_ITEM, BATCH_GET_ITEM), TableAccess.of(MESSAGES, QUERY, PUT_ITEM, GET_ITEM),
                     TableAccess.of(RATE_LIMITS, UPDATE_ITEM)),
-            false, true, MESSAGE_TIMEOUT);
+            false, true, MESSAGE_TIMEOUT, Family.ROUTES);
 
     /**
      * Acks are written in the caller's own partition of the sync store. A one-way route (issue 12:
@@ -160,7 +165,7 @@ public final class Catalogue {
             List.of(new WebSocketRoute("ack", false)),
             List.of(TableAccess.of(CONVERSATIONS, GET_ITEM), TableAccess.of(INBOX, UPDATE_ITEM),
                     TableAccess.of(RATE_LIMITS, UPDATE_ITEM)),
-            true, true, MESSAGE_TIMEOUT);
+            true, true, MESSAGE_TIMEOUT, Family.ROUTES);
 
     /**
      * Read positions live in the sync store (the reader's entry, the peer's {@code peerReadSeq});
@@ -173,7 +178,7 @@ public final class Catalogue {
             List.of(TableAccess.of(CONVERSATIONS, GET_ITEM, QUERY), TableAccess.of(CONNECTIONS, QUERY, DELETE_ITEM, UPDATE_ITEM, BATCH_GET_ITEM),
                     TableAccess.of(INBOX, UPDATE_ITEM), TableAccess.of(MESSAGES, QUERY),
                     TableAccess.of(RATE_LIMITS, UPDATE_ITEM)),
-            true, true, MESSAGE_TIMEOUT);
+            true, true, MESSAGE_TIMEOUT, Family.ROUTES);
 
     /**
      * Groups and their administration (protocol v2): promotions, demotions and removals of admins
@@ -194,7 +199,7 @@ public final class Catalogue {
                     TableAccess.of(CONNECTIONS, QUERY, DELETE_ITEM, UPDATE_ITEM, BATCH_GET_ITEM),
                     TableAccess.of(INBOX, GET_ITEM, PUT_ITEM, UPDATE_ITEM, BATCH_GET_ITEM),
                     TableAccess.of(RATE_LIMITS, UPDATE_ITEM)),
-            true, true, MESSAGE_TIMEOUT);
+            true, true, MESSAGE_TIMEOUT, Family.ROUTES);
 
     public static final FunctionSpec CONVERSATIONS_LIST = new FunctionSpec("Conversations",
             HANDLERS + "ConversationsHandler",
@@ -202,7 +207,7 @@ public final class Catalogue {
             List.of(TableAccess.of(CONVERSATIONS, QUERY_INDEX, GET_ITEM, BATCH_GET_ITEM),
                     TableAccess.of(MESSAGES, QUERY, PUT_ITEM, GET_ITEM),
                     TableAccess.of(RATE_LIMITS, UPDATE_ITEM), TableAccess.of(INBOX, QUERY_INDEX, BATCH_GET_ITEM)),
-            false, true, MESSAGE_TIMEOUT);
+            false, true, MESSAGE_TIMEOUT, Family.ROUTES);
 
     /**
      * The caller's own choices (protocol v2): whom they block and which conversations they mute.
@@ -218,7 +223,7 @@ public final class Catalogue {
             List.of(TableAccess.of(INBOX, PUT_ITEM, DELETE_ITEM, QUERY, UPDATE_ITEM, GET_ITEM),
                     TableAccess.of(CONVERSATIONS, GET_ITEM, UPDATE_ITEM), TableAccess.of(RATE_LIMITS, UPDATE_ITEM),
                     TableAccess.of(CONNECTIONS, QUERY, DELETE_ITEM, UPDATE_ITEM, BATCH_GET_ITEM), TableAccess.of(PRESENCE, GET_ITEM)),
-            true, true, MESSAGE_TIMEOUT);
+            true, true, MESSAGE_TIMEOUT, Family.ROUTES);
 
     /**
      * Removing a device also removes its ack positions from the sync store; registering and
@@ -228,13 +233,13 @@ public final class Catalogue {
             List.of(new HttpRoute("PUT", "/devices/{deviceId}"), new HttpRoute("DELETE", "/devices/{deviceId}")),
             List.of(TableAccess.of(DEVICES, PUT_ITEM, DELETE_ITEM), TableAccess.of(INBOX, QUERY, BATCH_WRITE_ITEM),
                     TableAccess.of(RATE_LIMITS, UPDATE_ITEM), TableAccess.of(CONNECTIONS, UPDATE_ITEM)),
-            false, false, MESSAGE_TIMEOUT);
+            false, false, MESSAGE_TIMEOUT, Family.ROUTES);
 
     public static final FunctionSpec PRESENCE_QUERY = new FunctionSpec("Presence", HANDLERS + "PresenceHandler",
             List.of(new HttpRoute("GET", "/presence")),
             List.of(TableAccess.of(CONNECTIONS, QUERY), TableAccess.of(PRESENCE, BATCH_GET_ITEM),
                     TableAccess.of(RATE_LIMITS, UPDATE_ITEM), TableAccess.of(INBOX, QUERY)),
-            false, true, MESSAGE_TIMEOUT);
+            false, true, MESSAGE_TIMEOUT, Family.ROUTES);
 
     /**
      * Consumes the presence queue: publishes "online" after a {@code $connect} recorded it, and
@@ -246,7 +251,7 @@ public final class Catalogue {
             List.of(TableAccess.of(CONNECTIONS, QUERY, DELETE_ITEM, UPDATE_ITEM, BATCH_GET_ITEM),
                     TableAccess.of(PRESENCE, GET_ITEM, UPDATE_ITEM, BATCH_GET_ITEM),
                     TableAccess.of(CONVERSATIONS, QUERY_INDEX), TableAccess.of(INBOX, QUERY)),
-            true, false, Duration.ofSeconds(30));
+            true, false, Duration.ofSeconds(30), Family.CONSUMERS);
 
     /**
      * The messages-stream consumer. No SnapStart: the stream poller keeps it warm while traffic
@@ -260,7 +265,7 @@ public final class Catalogue {
             List.of(TableAccess.of(CONNECTIONS, BATCH_GET_ITEM, DELETE_ITEM, UPDATE_ITEM), TableAccess.of(CONVERSATIONS, QUERY, QUERY_INDEX, GET_ITEM),
                     TableAccess.of(MESSAGES, QUERY), TableAccess.of(DEVICES, QUERY, DELETE_ITEM),
                     TableAccess.of(INBOX, UPDATE_ITEM, GET_ITEM, PUT_ITEM, QUERY)),
-            true, false, Duration.ofSeconds(60));
+            true, false, Duration.ofSeconds(60), Family.CONSUMERS);
 
     /**
      * Consumes the fan-out queue (SQS FIFO): each message a chunk of a large conversation's
@@ -273,7 +278,7 @@ public final class Catalogue {
                     TableAccess.of(CONVERSATIONS, GET_ITEM, QUERY),
                     TableAccess.of(MESSAGES, QUERY), TableAccess.of(DEVICES, QUERY, DELETE_ITEM),
                     TableAccess.of(INBOX, UPDATE_ITEM, GET_ITEM, PUT_ITEM, QUERY)),
-            true, false, Duration.ofSeconds(60));
+            true, false, Duration.ofSeconds(60), Family.CONSUMERS);
 
     /**
      * Consumes the notifications queue (fan-out's offline notices): reads each user's devices and
@@ -284,7 +289,7 @@ public final class Catalogue {
             List.of(new QueueMessages(Queues.NOTIFICATIONS)),
             List.of(TableAccess.of(DEVICES, QUERY, DELETE_ITEM), TableAccess.of(INBOX, QUERY, GET_ITEM, UPDATE_ITEM),
                     TableAccess.of(CONNECTIONS, UPDATE_ITEM)),
-            false, false, Duration.ofSeconds(60));
+            false, false, Duration.ofSeconds(60), Family.CONSUMERS);
 
     /**
      * Starts uploads (a presigned PUT, after checking the caller is a member of the conversation)
@@ -295,7 +300,7 @@ public final class Catalogue {
             List.of(new HttpRoute("POST", "/attachments"), new HttpRoute("GET", "/attachments/{attachmentId}")),
             List.of(TableAccess.of(ATTACHMENTS_TABLE, PUT_ITEM, GET_ITEM), TableAccess.of(CONVERSATIONS, GET_ITEM),
                     TableAccess.of(RATE_LIMITS, UPDATE_ITEM)),
-            false, true, MESSAGE_TIMEOUT);
+            false, true, MESSAGE_TIMEOUT, Family.ATTACHMENTS);
 
     /**
      * The bucket's object-created notifications for uploads: marks the attachment uploaded and
@@ -304,7 +309,7 @@ public final class Catalogue {
     public static final FunctionSpec THUMBNAILS = new FunctionSpec("Thumbnails", HANDLERS + "ThumbnailHandler",
             List.of(new BucketObjectCreated(Bucket.UPLOADS)),
             List.of(TableAccess.of(ATTACHMENTS_TABLE, GET_ITEM, UPDATE_ITEM)),
-            false, false, Duration.ofSeconds(60));
+            false, false, Duration.ofSeconds(60), Family.ATTACHMENTS);
 
     /** What each function does in the attachments bucket, by function id; the CDK app grants exactly this. */
     private static final Map<String, List<Bucket.Access>> BUCKET_ACCESS = Map.of(

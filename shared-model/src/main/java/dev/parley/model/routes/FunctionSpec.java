@@ -15,9 +15,10 @@ import java.util.List;
  * @param postsToConnections whether it posts to or deletes connections (@connections API)
  * @param snapStart          whether a cold start sits on a user's critical path, so it runs with SnapStart
  * @param timeout            how long one invocation may run
+ * @param family             the jar it is deployed from, which holds what its handler loads
  */
 public record FunctionSpec(String id, String handlerClass, List<Trigger> triggers, List<TableAccess> tables,
-                           boolean postsToConnections, boolean snapStart, Duration timeout) {
+                           boolean postsToConnections, boolean snapStart, Duration timeout, Family family) {
     public FunctionSpec {
         triggers = List.copyOf(triggers);
         tables = List.copyOf(tables);
