@@ -70,6 +70,24 @@ class AlarmsTest {
     }
 
     @Test
+    void largeGroupChunksGivenUpOrWaitingOverAMinuteAlarm() {
+        TEMPLATE.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
+                "Namespace", "AWS/SQS",
+                "MetricName", "ApproximateNumberOfMessagesVisible",
+                "Dimensions", List.of(Map.of("Name", "QueueName",
+                        "Value", getAtt(STACK.fanoutChunks().deadLetters(), "QueueName"))),
+                "Threshold", 0,
+                "AlarmActions", List.of(ref(STACK.alarms().topic()))));
+        TEMPLATE.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
+                "Namespace", "AWS/SQS",
+                "MetricName", "ApproximateAgeOfOldestMessage",
+                "Dimensions", List.of(Map.of("Name", "QueueName",
+                        "Value", getAtt(STACK.fanoutChunks().queue(), "QueueName"))),
+                "Threshold", 60,
+                "AlarmActions", List.of(ref(STACK.alarms().topic()))));
+    }
+
+    @Test
     void webSocketExecutionErrorsAlarmAtOneAndIntegrationErrorsAtABurst() {
         for (Map.Entry<String, Integer> metric : Map.of("ExecutionError", 1, "IntegrationError", 25).entrySet()) {
             TEMPLATE.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
@@ -124,9 +142,10 @@ class AlarmsTest {
 
     @Test
     void alarmsAreExactlyTheseAndAllNotifyTheTopic() {
-        // errors and throttles per function; fan-out dead letters and iterator age; presence dead letters;
-        // WebSocket execution and integration errors, HTTP 5xx; throttles per table
-        int expected = 2 * Catalogue.ALL.size() + 3 + 3 + Tables.ALL.size();
+        // errors and throttles per function; fan-out dead letters and iterator age; fan-out chunks dead
+        // letters and age; presence dead letters; WebSocket execution and integration errors, HTTP 5xx;
+        // throttles per table
+        int expected = 2 * Catalogue.ALL.size() + 3 + 2 + 3 + Tables.ALL.size();
         TEMPLATE.resourceCountIs("AWS::CloudWatch::Alarm", expected);
         TEMPLATE.resourcePropertiesCountIs("AWS::CloudWatch::Alarm", Map.of(
                 "AlarmActions", List.of(ref(STACK.alarms().topic()))), expected);

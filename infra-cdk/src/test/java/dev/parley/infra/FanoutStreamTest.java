@@ -28,9 +28,25 @@ class FanoutStreamTest {
     }
 
     @Test
+    void largeGroupChunksTravelOnAFifoQueueConsumedByTheChunkFunctionReportingFailures() {
+        TEMPLATE.hasResourceProperties("AWS::Lambda::EventSourceMapping", Map.of(
+                "EventSourceArn", getAtt(STACK.fanoutChunks().queue(), "Arn"),
+                "FunctionName", joinContaining(":" + JavaFunctionFactory.ALIAS_NAME),
+                "BatchSize", 10,
+                "FunctionResponseTypes", List.of("ReportBatchItemFailures")));
+        TEMPLATE.hasResourceProperties("AWS::SQS::Queue", Map.of(
+                "FifoQueue", true,
+                "DeduplicationScope", "messageGroup",
+                "FifoThroughputLimit", "perMessageGroupId",
+                "RedrivePolicy", Map.of("maxReceiveCount", FanoutChunks.MAX_RECEIVES),
+                "SqsManagedSseEnabled", true,
+                "VisibilityTimeout", 6 * (int) Catalogue.FANOUT_CHUNKS.timeout().toSeconds()));
+    }
+
+    @Test
     void fanoutConsumesTheMessagesStreamThroughItsLiveAlias() {
-        // The messages stream (fan-out) and the presence queue (offline checks).
-        TEMPLATE.resourceCountIs("AWS::Lambda::EventSourceMapping", 2);
+        // The messages stream (fan-out), the fan-out chunks queue and the presence queue (offline checks).
+        TEMPLATE.resourceCountIs("AWS::Lambda::EventSourceMapping", 3);
         TEMPLATE.hasResourceProperties("AWS::Lambda::EventSourceMapping", Map.of(
                 "EventSourceArn", getAtt(SynthesizedStack.table(Tables.Messages.DEFINITION), "StreamArn"),
                 "FunctionName", joinContaining(":" + JavaFunctionFactory.ALIAS_NAME),

@@ -15,9 +15,12 @@ import java.util.concurrent.TimeUnit;
 /**
  * Fan-out: one message, many recipients; the time from the send to the last of them.
  * <ul>
- *   <li>{@code fanout_ms_N}: a group of N members created with {@code POST /api/groups}, every
- *       member connected with one device; the sender is one of the N, so N - 1 receive. The send
- *       checks membership; fan-out reads the members, then each member's connections, then posts.</li>
+ *   <li>{@code fanout_ms_N}: a group of N members created with {@code POST /api/groups} (and
+ *       {@code POST /api/groups/{id}/members} above 1,000); up to 500 members every member is
+ *       connected with one device, above that one in ten; the sender is one of the N. Fan-out
+ *       reads the members, then their live items 100 per BatchGetItem, then writes each member's
+ *       sync-store entry and posts; above 500 members through the fan-out queue in chunks.
+ *       {@code _half_offline}: half the members offline with a registered push device.</li>
  *   <li>{@code fanout_devices_ms_N}: N connected devices of the one recipient of a direct
  *       conversation: a single connections Query, then N posts. The contrast shows what the
  *       per-member lookups of a group cost.</li>

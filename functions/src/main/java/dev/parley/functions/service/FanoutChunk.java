@@ -22,18 +22,27 @@ import java.util.Map;
  * function does for a small conversation. The queue body carries the entries whole, so the chunk
  * function reads neither the timeline nor the members.
  *
- * <p>Body: {@code {"c":conversationId,"r":{user:joinedSeq},"e":[entry]}}, an entry
+ * <p>Body: {@code {"c":conversationId,"n":groupName,"r":{user:joinedSeq},"e":[entry]}} ({@code "n"}
+ * absent for a group without a name, read once by the stream function for every chunk), an entry
  * {@code {"i":deliveryId,"o":originConnectionId,"s":seq}} plus, for a message,
  * {@code "f","k","b","t","y"} (sender, clientMsgId, body, sentAt, replyTo) and {@code "v"} for an
  * event ({@code [kind, targetSeq, emoji, remove]}); without {@code "f"} it is a gap.
  */
-public record FanoutChunk(String conversationId, Map<String, Long> recipients, List<Delivery> deliveries) {
+public record FanoutChunk(String conversationId, String name, Map<String, Long> recipients, List<Delivery> deliveries) {
+
+    /** A chunk without the group's name (the chunk function reads it if a new entry needs it). */
+    public FanoutChunk(String conversationId, Map<String, Long> recipients, List<Delivery> deliveries) {
+        this(conversationId, null, recipients, deliveries);
+    }
 
     public String encode() {
         List<Object> entries = new ArrayList<>();
         deliveries.forEach(delivery -> entries.add(entry(delivery)));
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("c", conversationId);
+        if (name != null) {
+            root.put("n", name);
+        }
         root.put("r", new LinkedHashMap<>(recipients));
         root.put("e", entries);
         return JsonTree.write(root);
@@ -99,7 +108,8 @@ public record FanoutChunk(String conversationId, Map<String, Long> recipients, L
                 }
                 deliveries.add(new Delivery((String) item.get("i"), entry, item.get("o") instanceof String o ? o : null));
             }
-            return new FanoutChunk(conversationId, recipients, deliveries);
+            return new FanoutChunk(conversationId, root.get("n") instanceof String name ? name : null, recipients,
+                    deliveries);
         } catch (IOException | ClassCastException | NullPointerException | IndexOutOfBoundsException unreadable) {
             throw new IllegalArgumentException("not a fan-out chunk: " + unreadable, unreadable);
         }

@@ -36,6 +36,12 @@ final class FanoutChunking {
 
     static List<Sending> plan(String conversationId, List<Delivery> inSeqOrder, Map<String, Long> members,
                               int chunkSize, int groups) {
+        return plan(conversationId, null, inSeqOrder, members, chunkSize, groups);
+    }
+
+    /** @param name the group's name, carried in every chunk (null: none) */
+    static List<Sending> plan(String conversationId, String name, List<Delivery> inSeqOrder, Map<String, Long> members,
+                              int chunkSize, int groups) {
         long lastSeq = inSeqOrder.stream().mapToLong(d -> d.entry().seq()).max().orElse(0);
         Map<Integer, TreeMap<String, Long>> buckets = new TreeMap<>();
         members.forEach((user, joined) -> {
@@ -50,7 +56,7 @@ final class FanoutChunking {
             List<Map<String, Long>> recipientParts = recipientParts(bucketMembers, chunkSize);
             for (List<Delivery> entries : entryParts) {
                 for (Map<String, Long> recipients : recipientParts) {
-                    chunks.add(new FanoutChunk(conversationId, recipients, entries));
+                    chunks.add(new FanoutChunk(conversationId, name, recipients, entries));
                 }
             }
             sendings.add(new Sending(conversationId + '#' + bucket, chunks));

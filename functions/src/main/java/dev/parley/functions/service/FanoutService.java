@@ -95,7 +95,7 @@ public final class FanoutService {
         }
         chunked.forEach((conversationId, conversationDeliveries) ->
                 failed.addAll(enqueue(conversationId, conversationDeliveries, members.get(conversationId))));
-        failed.addAll(serve(served, here));
+        failed.addAll(serve(served, here, Map.of()));
         Set<String> result = new LinkedHashSet<>();
         for (Delivery delivery : deliveries) {
             if (failed.contains(delivery.id())) {
@@ -111,7 +111,9 @@ public final class FanoutService {
      * chunk retried (applying is idempotent, posts are at least once).
      */
     public Set<String> deliverChunk(FanoutChunk chunk) {
-        return serve(FanoutPlan.inSeqOrder(chunk.deliveries()), Map.of(chunk.conversationId(), chunk.recipients()));
+        Map<String, String> name = new HashMap<>();
+        name.put(chunk.conversationId(), chunk.name()); // null: none, no read either
+        return serve(FanoutPlan.inSeqOrder(chunk.deliveries()), Map.of(chunk.conversationId(), chunk.recipients()), name);
     }
 
     /**
@@ -120,8 +122,8 @@ public final class FanoutService {
      * the chunks sent already are dropped by SQS as duplicates within five minutes).
      */
     private Set<String> enqueue(String conversationId, List<Delivery> deliveries, Map<String, Long> members) {
-        List<FanoutChunking.Sending> sendings = FanoutChunking.plan(conversationId, deliveries, members,
-                chunking.chunkSize(), chunking.groups());
+        List<FanoutChunking.Sending> sendings = FanoutChunking.plan(conversationId, inbox.name(conversationId), deliveries,
+                members, chunking.chunkSize(), chunking.groups());
         List<Future<?>> running = new ArrayList<>();
         for (FanoutChunking.Sending sending : sendings) {
             running.add(executor.submit(() -> {
@@ -148,8 +150,12 @@ public final class FanoutService {
         return failed;
     }
 
-    /** Serves the recipients of {@code membersByConversation}; returns the failed delivery ids. */
-    private Set<String> serve(List<Delivery> inSeqOrder, Map<String, Map<String, Long>> membersByConversation) {
+    /**
+     * Serves the recipients of {@code membersByConversation}; returns the failed delivery ids.
+     * {@code knownNames}: group names already known (a chunk carries its group's), the others read.
+     */
+    private Set<String> serve(List<Delivery> inSeqOrder, Map<String, Map<String, Long>> membersByConversation,
+                              Map<String, String> knownNames) {
         if (inSeqOrder.isEmpty()) {
             return Set.of();
         }
@@ -172,7 +178,8 @@ public final class FanoutService {
             }
         }
         Map<String, String> names = new HashMap<>();
-        byConversation.keySet().forEach(conversationId -> names.put(conversationId, inbox.name(conversationId)));
+        byConversation.keySet().forEach(conversationId -> names.put(conversationId, knownNames.containsKey(conversationId)
+                ? knownNames.get(conversationId) : inbox.name(conversationId)));
         Map<String, Map<String, Long>> conversationsOf = new LinkedHashMap<>();
         byConversation.keySet().forEach(conversationId -> membersByConversation.get(conversationId)
                 .forEach((member, joined) -> conversationsOf.computeIfAbsent(member, m -> new LinkedHashMap<>())

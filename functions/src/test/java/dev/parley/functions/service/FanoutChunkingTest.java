@@ -81,7 +81,7 @@ class FanoutChunkingTest {
         Message edit = new Message("grp:big", 5, "user-1", "c5", "{\"text\":\"fixed\"}", 7, 0, Message.Event.edit(3), null);
         Message reaction = new Message("grp:big", 6, "user-2", "c6", null, 8, 0, Message.Event.reaction(3, "👍", true), null);
         Message reply = new Message("grp:big", 7, "user-2", "c7", "{\"text\":\"yes\",\"mentions\":[\"user-1\"]}", 9, 3, null, null);
-        FanoutChunk chunk = new FanoutChunk("grp:big", Map.of("user-1", 0L, "user-2", 4L), List.of(
+        FanoutChunk chunk = new FanoutChunk("grp:big", "Big \"group\"", Map.of("user-1", 0L, "user-2", 4L), List.of(
                 new FanoutService.Delivery("s4", new Gap("grp:big", 4), null),
                 new FanoutService.Delivery("s5", edit, "conn-1"),
                 new FanoutService.Delivery("s6", reaction, null),
