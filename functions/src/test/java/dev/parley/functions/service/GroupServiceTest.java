@@ -100,4 +100,52 @@ class GroupServiceTest {
         assertThat(conversations.members(id)).containsExactly("bob");
         assertThat(conversations.membership(id, "bob").orElseThrow().admin()).isTrue();
     }
+
+    @Test
+    void aChangeIsATimelineEntryAndAFrameThatCountMembersInsteadOfListingThem() {
+        dev.parley.functions.support.memory.InMemoryMessageStore timeline = new dev.parley.functions.support.memory.InMemoryMessageStore();
+        List<String> frames = new java.util.concurrent.CopyOnWriteArrayList<>();
+        InMemoryConnectionStore bobsConnections = new InMemoryConnectionStore();
+        bobsConnections.save(new dev.parley.functions.store.Connection("m0", "c0", "d0", 0, 0), 60);
+        Broadcaster capturing = new Broadcaster(bobsConnections, new Poster(bobsConnections, () -> (id, frame) -> {
+            frames.add(frame);
+            return ConnectionPusher.Outcome.DELIVERED;
+        }), Executors.newFixedThreadPool(2));
+        GroupService service = new GroupService(conversations, null, timeline, new ConversationAccess(conversations),
+                capturing, Clock.systemUTC(), 1_000, Budget.unlimited("c"), Budget.unlimited("m"), Budget.unlimited("f"), null);
+
+        Group group = service.create("alice", "crowd", users("m", 600));
+        String id = group.conversationId();
+        service.addMembers("alice", id, List.of("zoe"));
+
+        List<dev.parley.model.domain.TimelineEntry> entries = timeline.entries(id);
+        assertThat(entries).extracting(dev.parley.model.domain.TimelineEntry::seq).containsExactly(1L, 2L);
+        dev.parley.model.domain.Message created = (dev.parley.model.domain.Message) entries.get(0);
+        assertThat(created.kind()).isEqualTo("member");
+        assertThat(created.senderId()).isEqualTo("alice");
+        dev.parley.model.domain.MemberChange change = dev.parley.model.protocol.ClientCodec.memberChange(created);
+        assertThat(change.created()).isTrue();
+        assertThat(change.added()).hasSize(dev.parley.model.domain.MemberChange.MAX_LISTED);
+        assertThat(change.addedCount()).isEqualTo(601);
+        assertThat(change.memberCount()).isEqualTo(601);
+        assertThat(timeline.countFromOthers(id, 0, 2, "m0")).as("membership entries are never unread").isZero();
+
+        assertThat(frames).hasSize(2).allSatisfy(frame -> {
+            assertThat(frame).doesNotContain("\"members\"").doesNotContain("\"admins\"");
+            assertThat(frame.length()).isLessThan(2_000);
+        });
+        assertThat(frames.get(1)).contains("\"seq\":2", "\"memberCount\":602", "\"added\":[\"zoe\"]");
+
+        List<String> listed = new java.util.ArrayList<>();
+        String cursor = null;
+        do {
+            GroupService.MemberPage page = service.members("m0", id, cursor, 250);
+            assertThat(page.memberCount()).isEqualTo(602);
+            listed.addAll(page.members());
+            assertThat(page.admins()).isSubsetOf(List.of("alice"));
+            cursor = page.cursor();
+        } while (cursor != null);
+        assertThat(listed).hasSize(602).doesNotHaveDuplicates().contains("alice", "zoe").isSorted();
+        assertThatThrownBy(() -> service.members("m0", id, "bm90LWEtY3Vyc29y", 10)).isInstanceOf(BadRequestException.class);
+    }
 }

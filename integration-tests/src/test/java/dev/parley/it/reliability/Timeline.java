@@ -3,6 +3,7 @@ package dev.parley.it.reliability;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.local.LocalRuntime;
 import dev.parley.model.config.Setting;
+import dev.parley.model.domain.Message;
 import dev.parley.model.tables.Tables;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,6 +48,9 @@ interface Timeline {
                         .expressionAttributeValues(Map.of(":c", AttributeValue.fromS(conversationId)))
                         .consistentRead(true))
                 .items().stream()
+                // A group's membership changes are entries of its timeline too (kind member): no
+                // send made them and the SDK hands them to onMemberEntry, not onMessage.
+                .filter(item -> !Message.Event.MEMBER.equals(text(item.get(Tables.Messages.KIND))))
                 .map(item -> new Entry(Long.parseLong(item.get(Tables.Messages.SEQ).n()),
                         Tables.Messages.TYPE_GAP.equals(item.get(Tables.Messages.ENTRY_TYPE).s()),
                         text(item.get(Tables.Messages.SENDER_ID)), text(item.get(Tables.Messages.CLIENT_MSG_ID))))
@@ -67,6 +71,9 @@ interface Timeline {
                 JsonNode page = endpoint.messagesAfter(member, conversationId, after, 200);
                 for (JsonNode message : page.get("messages")) {
                     after = message.get("seq").asLong();
+                    if ("member".equals(message.path("kind").asText())) {
+                        continue; // a membership change, not a message (as in storedIn)
+                    }
                     entries.add(new Entry(after, false, message.get("senderId").asText(),
                             message.get("clientMsgId").asText()));
                 }

@@ -51,7 +51,8 @@ public final class InMemoryMessageStore implements MessageStore {
             return 0;
         }
         return timeline(conversationId).subMap(afterSeq, false, upToSeq, true).values().stream()
-                .filter(entry -> entry instanceof Message message && !message.senderId().equals(userId)).count();
+                .filter(entry -> entry instanceof Message message && !message.isEvent() && !message.senderId().equals(userId))
+                .count(); // messages only, as the DynamoDB store counts (type = m): events are never unread
     }
 
     /** Every entry of the conversation, by seq. */
