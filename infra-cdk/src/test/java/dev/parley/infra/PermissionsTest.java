@@ -120,12 +120,13 @@ class PermissionsTest {
     }
 
     @Test
-    void onlyDisconnectSchedulesOfflineChecksAndOnlyTheCheckConsumesThem() {
+    void onlyConnectAndDisconnectQueuePresenceWorkAndOnlyTheCheckConsumesIt() {
         String queue = logicalId(STACK.presence().queue());
         for (FunctionSpec spec : Catalogue.ALL) {
             String policies = policiesOf(spec).toString();
             assertThat(policies.contains("sqs:SendMessage") && policies.contains(queue))
-                    .as("%s sends to the presence queue", spec.id()).isEqualTo(spec == Catalogue.DISCONNECT);
+                    .as("%s sends to the presence queue", spec.id())
+                    .isEqualTo(spec == Catalogue.DISCONNECT || spec == Catalogue.CONNECT);
             assertThat(policies.contains("sqs:ReceiveMessage") && policies.contains(queue))
                     .as("%s consumes the presence queue", spec.id()).isEqualTo(spec == Catalogue.PRESENCE_CHECK);
         }
