@@ -36,9 +36,10 @@ import java.util.Optional;
  *   <li>Gaps declared: a seq this call allocated but did not use (a lost race, or a failure after
  *       allocation) is written as a gap marker, which only succeeds if the seq is still empty.</li>
  * </ul>
- * Cost of a first send: one strongly consistent read (the record) and four writes (budget,
- * counter, claim, message); of a resend: one write (budget) and two reads (record, message).
- * See docs/data-model.md.
+ * Cost of a first send: one strongly consistent read (the record) and three writes (counter,
+ * claim, message), plus the budget's write when this container holds no leased token of the user
+ * (the limiter's leases, docs/architecture.md); four DynamoDB round trips in sequence. Of a resend:
+ * two reads (record, message) and at most the budget's write. See docs/data-model.md.
  */
 public final class SendService {
     private static final int MAX_PLACEMENT_ATTEMPTS = 3;
