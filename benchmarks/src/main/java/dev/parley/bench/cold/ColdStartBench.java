@@ -12,6 +12,8 @@ import dev.parley.functions.store.dynamodb.DynamoConversationStore;
 import dev.parley.model.config.ParleyConfig;
 import dev.parley.model.config.Setting;
 import dev.parley.model.routes.Catalogue;
+import dev.parley.model.routes.Family;
+import dev.parley.model.routes.FunctionSpec;
 import dev.parley.model.tables.Tables;
 import dev.parley.testsupport.Fixtures;
 import java.io.File;
@@ -29,6 +31,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
@@ -96,16 +99,25 @@ public final class ColdStartBench {
     private ColdStartBench() {}
 
     public static Result run(Report report, Path root, String javaCommand, int runs, int warmInvocations) throws Exception {
-        Path functionsJar = root.resolve("functions/target/parley-functions.jar");
-        Path serialization = findJar(root.resolve("benchmarks/target/lib"), "aws-lambda-java-serialization");
+        Path lib = root.resolve("benchmarks/target/lib");
+        Path serialization = findJar(lib, "aws-lambda-java-serialization");
         Path work = Files.createTempDirectory("parley-cold");
-        Path driver = driverJar(root.resolve("benchmarks/target/classes"), work);
-        String classPath = functionsJar + File.pathSeparator + serialization + File.pathSeparator + driver;
+        Path classes = root.resolve("benchmarks/target/classes");
+        String runtime = File.pathSeparator + serialization + File.pathSeparator + driverJar(classes, work);
+        // The yardstick: a hello-world handler's own jar beside the two Lambda libraries it needs.
+        String hello = helloJar(classes, work) + File.pathSeparator + findJar(lib, "aws-lambda-java-core")
+                + File.pathSeparator + findJar(lib, "aws-lambda-java-events") + runtime;
+        Path jars = root.resolve("functions/target");
+        Function<Spec, String> classPaths = spec -> spec.handlerClass().equals(HelloHandler.class.getName()) ? hello
+                : jars.resolve(familyOf(spec).jarName()) + runtime;
 
         report.comment("cold starts: " + runs + " fresh JVMs per handler (" + javaCommand + " " + String.join(" ", JVM_FLAGS)
-                + "), class path = the deployed functions jar + aws-lambda-java-serialization + a driver jar (one class); "
-                + "time from process spawn to the handler constructed (init) and to the first response of a real "
-                + "invocation against DynamoDB Local (first_response); medians");
+                + "), class path = the handler's family jar as deployed (functions/target/parley-<family>.jar) + "
+                + "aws-lambda-java-serialization + a driver jar (one class); time from process spawn to the handler "
+                + "constructed (init) and to the first response of a real invocation against DynamoDB Local "
+                + "(first_response); medians. hello: a hello-world handler of the WebSocket event in a jar of its own "
+                + "(+ aws-lambda-java-core and -events), in the same rounds; cold_ratio_to_hello_<handler> = "
+                + "cold_first_response_ms_<handler> / cold_first_response_ms_hello");
 
         try (DynamoDbLocal dynamoDbLocal = DynamoDbLocal.start(Optional.empty());
              ColdEndpoints endpoints = ColdEndpoints.start()) {
@@ -130,8 +142,6 @@ public final class ColdStartBench {
             childEnvironment.put("AWS_SECRET_ACCESS_KEY", "local");
 
             List<Spec> specs = new ArrayList<>(specs(endpoints.token("alice", "phone")));
-            String streamClassPath = streamClassPath(report, javaCommand, classPath, root, childEnvironment, work,
-                    named(specs, "fanout"));
             Map<String, List<Double>> warmBySpec = new LinkedHashMap<>();
             Map<String, List<Run>> runsBySpec = new LinkedHashMap<>();
             // The warm-only specs first: their invocations also warm DynamoDB Local up (a JVM too),
@@ -139,7 +149,7 @@ public final class ColdStartBench {
             for (Spec spec : specs) {
                 if (!spec.cold()) {
                     try {
-                        warmBySpec.put(spec.name(), spawn(javaCommand, classPath(spec, classPath, streamClassPath),
+                        warmBySpec.put(spec.name(), spawn(javaCommand, classPaths.apply(spec),
                                 childEnvironment, work, spec, -1, warmCount(spec, warmInvocations)).warm());
                     } catch (Exception e) {
                         report.failure("warm invocations of " + spec.name(), e);
@@ -147,7 +157,7 @@ public final class ColdStartBench {
                 }
             }
             Spec send = named(specs, "send");
-            appCdsSpec(report, javaCommand, classPath, childEnvironment, work, send)
+            appCdsSpec(report, javaCommand, classPaths.apply(send), childEnvironment, work, send)
                     .ifPresent(appCds -> specs.add(specs.indexOf(send) + 1, appCds));
             addPrimedSpecs(report, specs);
             // Round-robin over the handlers; in the first round each JVM goes on invoking warm after
@@ -160,7 +170,7 @@ public final class ColdStartBench {
                     try {
                         // Primed runs measure their first invocation only.
                         int warm = round == 0 && !spec.name().endsWith(PRIMED) ? warmCount(spec, warmInvocations) : 0;
-                        Run run = spawn(javaCommand, spec.jvmFlags(), classPath(spec, classPath, streamClassPath),
+                        Run run = spawn(javaCommand, spec.jvmFlags(), classPaths.apply(spec),
                                 childEnvironment, work, spec, round, warm);
                         runsBySpec.computeIfAbsent(spec.name(), k -> new ArrayList<>()).add(run);
                         if (round == 0) {
@@ -268,38 +278,18 @@ public final class ColdStartBench {
         }
     }
 
-    private static String classPath(Spec spec, String classPath, String streamClassPath) {
-        return spec.eventClass().equals(STREAM_EVENT) ? streamClassPath : classPath;
-    }
-
-    /**
-     * The class path of the stream consumer. The Lambda Java runtime reads a DynamodbEvent with
-     * aws-lambda-java-serialization's event serializer, which loads {@code org.joda.time.DateTime}
-     * from the function's class path (aws/aws-lambda-java-libs#72): a functions jar built without
-     * joda-time cannot deserialize the event. One probe run tells; when it fails, the fan-out is
-     * measured with joda-time added, which is what the fix costs, and the run says so loudly.
-     */
-    private static String streamClassPath(Report report, String javaCommand, String classPath, Path root,
-                                          Map<String, String> environment, Path work, Spec fanout) throws Exception {
-        try {
-            spawn(javaCommand, classPath, environment, work, fanout, -2, 0);
-            return classPath;
-        } catch (IllegalStateException failed) {
-            if (!String.valueOf(failed.getMessage()).contains("org.joda.time.DateTime")) {
-                throw failed;
-            }
-            report.comment("WARNING: FanoutHandler cannot read its DynamodbEvent with the deployed jar: the Lambda "
-                    + "runtime's event serializer loads org.joda.time.DateTime from the function's class path "
-                    + "(aws/aws-lambda-java-libs#72) and functions/pom.xml excludes joda-time. Every fan-out "
-                    + "invocation would fail on AWS. Fan-out figures below are measured with joda-time added to "
-                    + "the class path (keeping it costs about 0.6 MB of jar)");
-            return classPath + File.pathSeparator + findJar(root.resolve("benchmarks/target/lib"), "joda-time");
-        }
+    /** The family of the catalogue function whose handler a spec runs. */
+    private static Family familyOf(Spec spec) {
+        return Catalogue.ALL.stream().filter(function -> function.handlerClass().equals(spec.handlerClass()))
+                .map(FunctionSpec::family).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no catalogue function runs " + spec.handlerClass()));
     }
 
     private static List<Spec> specs(String token) {
         Predicate<String> ok200 = response -> response.contains("\"statusCode\":200");
         return List.of(
+                new Spec("hello", HelloHandler.class.getName(), WEBSOCKET_EVENT, WEBSOCKET_RESPONSE,
+                        "websocket-heartbeat.json", Map.of(), response -> response.contains("hello heartbeat"), true),
                 new Spec("authorizer", HANDLERS + "ConnectAuthorizerHandler", EVENTS + "APIGatewayCustomAuthorizerEvent",
                         EVENTS + "IamPolicyResponseV1", "authorizer-request.json", Map.of("TOKEN", token),
                         response -> response.contains("Allow"), true),
@@ -468,6 +458,12 @@ public final class ColdStartBench {
                 Stats init = Stats.of(runs.stream().map(Run::initMs).toList());
                 runs.forEach(run -> jvmStarts.add(run.mainMs()));
                 report.add("cold_first_response_ms_" + spec.name(), first.median(), "ms", Target.below(500, "ms"));
+                List<Run> hello = runsBySpec.getOrDefault("hello", List.of());
+                if (!hello.isEmpty() && !spec.name().equals("hello") && spec.jvmFlags().isEmpty()) {
+                    report.add("cold_ratio_to_hello_" + spec.name(),
+                            first.median() / Stats.of(hello.stream().map(Run::firstResponseMs).toList()).median(), "x",
+                            Target.atMost(2.5, "x"));
+                }
                 report.add("cold_init_ms_" + spec.name(), init.median(), "ms");
                 report.add("cold_first_invoke_ms_" + spec.name(),
                         Stats.of(runs.stream().map(Run::firstInvokeMs).toList()).median(), "ms");
@@ -501,6 +497,16 @@ public final class ColdStartBench {
         try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
             add(out, classes, folder, name -> name.startsWith(ColdStartDriver.class.getSimpleName()));
             add(out, classes, coordinator, name -> name.endsWith(".class"));
+        }
+        return jar;
+    }
+
+    /** The hello-world handler alone in a jar, as its own deployment would hold it. */
+    private static Path helloJar(Path classes, Path work) throws IOException {
+        Path jar = work.resolve("hello.jar");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+            add(out, classes, HelloHandler.class.getPackageName().replace('.', '/'),
+                    name -> name.startsWith(HelloHandler.class.getSimpleName()));
         }
         return jar;
     }

@@ -16,8 +16,10 @@ import java.nio.file.Path;
  * events. Prints {@code CONSTRUCTED <class>} or {@code INVOKED <class> <response json>} per step, and
  * exits with a stack trace on the first failure (a class the jar lacks among them).
  *
- * <p>Arguments: {@code construct=<handler class>} or
- * {@code invoke=<handler class>,<event class>,<response class>,<event file>}, in order. The handler of
+ * <p>Arguments: {@code construct=<handler class>},
+ * {@code invoke=<handler class>,<event class>,<response class>,<event file>} or {@code link=<class>}
+ * (loads, verifies and initializes a class: what its first use would, so that a class its code names
+ * and the jar lacks fails here), in order. Prints {@code LINKED <class>} for the last. The handler of
  * an invocation must have been constructed before. Uses nothing but the JDK and those two jars.
  */
 public final class LambdaInit {
@@ -42,6 +44,10 @@ public final class LambdaInit {
                 PojoSerializer out = serializer(responseClass);
                 out.toJson(response, json);
                 System.out.println("INVOKED " + parts[0] + " " + json.toString(StandardCharsets.UTF_8).replace('\n', ' '));
+            } else if (arg.startsWith("link=")) {
+                String name = arg.substring("link=".length());
+                Class.forName(name, true, LambdaInit.class.getClassLoader());
+                System.out.println("LINKED " + name);
             } else {
                 throw new IllegalArgumentException(arg);
             }
