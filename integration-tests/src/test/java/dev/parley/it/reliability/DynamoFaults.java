@@ -43,7 +43,7 @@ final class DynamoFaults implements ExecutionInterceptor {
      * makes, so the retry after a failure goes through. (Failing the retries too would be an
      * outage, which the bounded retries turn into an on-failure destination entry by design.)
      */
-    static final int LOOKUPS_BETWEEN_FAILURES = 8;
+    static final int LOOKUPS_BETWEEN_FAILURES = 2; // one BatchGetItem serves up to 100 members: a batch's retry is one lookup
 
     private static final ExecutionAttribute<Boolean> DOOMED = new ExecutionAttribute<>("parley.faults.doomed");
     private static final ExecutionAttribute<Integer> THROTTLED = new ExecutionAttribute<>("parley.faults.throttled");
