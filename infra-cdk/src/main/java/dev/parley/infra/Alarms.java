@@ -131,6 +131,13 @@ final class Alarms extends Concern {
                 "Chunks of large groups wait more than a minute: live delivery to large groups is delayed.");
     }
 
+    /** Offline notifications given up. */
+    void notifications(Notifications notifications) {
+        alarm("NotificationsDeadLetters", notifications.deadLetters().metricApproximateNumberOfMessagesVisible(FIVE_MINUTE_MAXIMUM),
+                0, ComparisonOperator.GREATER_THAN_THRESHOLD, 1,
+                "Offline notifications failed repeatedly: some users were not notified of messages.");
+    }
+
     /** Offline checks given up. */
     void presence(Presence presence) {
         alarm("PresenceDeadLetters", presence.deadLetters().metricApproximateNumberOfMessagesVisible(FIVE_MINUTE_MAXIMUM),

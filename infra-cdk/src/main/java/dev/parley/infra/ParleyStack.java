@@ -45,6 +45,7 @@ public final class ParleyStack extends Stack {
     private final HttpEndpoint http;
     private final Fanout fanout;
     private final FanoutChunks fanoutChunks;
+    private final Notifications notifications;
     private final Attachments attachments;
 
     public ParleyStack(Construct scope, String id, StackProps props, FunctionJars functionJars,
@@ -57,6 +58,7 @@ public final class ParleyStack extends Stack {
         webSocket = new WebSocketEndpoint(this, "WebSocket", retainData, options.apiGatewayAccountRole());
         presence = new Presence(this, "Presence");
         fanoutChunks = new FanoutChunks(this, "FanoutChunks");
+        notifications = new Notifications(this, "Notifications");
         attachments = new Attachments(this, "Attachments", retainData, options.corsAllowOrigins());
 
         FunctionEnvironment environment = new FunctionEnvironment()
@@ -64,6 +66,7 @@ public final class ParleyStack extends Stack {
                 .set(Setting.FCM_PLATFORM_APPLICATION_ARN, options.fcmApplication())
                 .set(Setting.PRESENCE_QUEUE_URL, presence.queueUrl())
                 .set(Setting.FANOUT_QUEUE_URL, fanoutChunks.queueUrl())
+                .set(Setting.NOTIFY_QUEUE_URL, notifications.queueUrl())
                 .set(Setting.JWKS_URL, auth.jwksUrl())
                 .set(Setting.JWT_ISSUER, auth.issuer())
                 .set(Setting.JWT_AUDIENCE, auth.appClient().getUserPoolClientId())
@@ -78,12 +81,13 @@ public final class ParleyStack extends Stack {
         presence.connect(functions);
         fanoutChunks.connect(functions);
         attachments.connect(functions);
-        new Notifications(this, "Notifications", functions, options.apnsApplication(), options.fcmApplication());
+        notifications.connect(functions, options.apnsApplication(), options.fcmApplication());
 
         alarms.functions(functions);
         alarms.fanout(fanout);
         alarms.presence(presence);
         alarms.fanoutChunks(fanoutChunks);
+        alarms.notifications(notifications);
         alarms.apis(webSocket, http);
         alarms.tables(tables);
 
@@ -122,6 +126,10 @@ public final class ParleyStack extends Stack {
 
     Fanout fanout() {
         return fanout;
+    }
+
+    Notifications notifications() {
+        return notifications;
     }
 
     FanoutChunks fanoutChunks() {

@@ -143,9 +143,9 @@ class AlarmsTest {
     @Test
     void alarmsAreExactlyTheseAndAllNotifyTheTopic() {
         // errors and throttles per function; fan-out dead letters and iterator age; fan-out chunks dead
-        // letters and age; presence dead letters; WebSocket execution and integration errors, HTTP 5xx;
-        // throttles per table
-        int expected = 2 * Catalogue.ALL.size() + 3 + 2 + 3 + Tables.ALL.size();
+        // letters and age; presence and notifications dead letters; WebSocket execution and integration
+        // errors, HTTP 5xx; throttles per table
+        int expected = 2 * Catalogue.ALL.size() + 4 + 2 + 3 + Tables.ALL.size();
         TEMPLATE.resourceCountIs("AWS::CloudWatch::Alarm", expected);
         TEMPLATE.resourcePropertiesCountIs("AWS::CloudWatch::Alarm", Map.of(
                 "AlarmActions", List.of(ref(STACK.alarms().topic()))), expected);

@@ -28,6 +28,21 @@ class FanoutStreamTest {
     }
 
     @Test
+    void offlineNoticesLeaveFanoutOnAQueueTheNotificationFunctionTakesInBatches() {
+        TEMPLATE.hasResourceProperties("AWS::Lambda::EventSourceMapping", Map.of(
+                "EventSourceArn", getAtt(STACK.notifications().queue(), "Arn"),
+                "FunctionName", joinContaining(":" + JavaFunctionFactory.ALIAS_NAME),
+                "BatchSize", Notifications.BATCH_SIZE,
+                "MaximumBatchingWindowInSeconds", 1,
+                "FunctionResponseTypes", List.of("ReportBatchItemFailures")));
+        TEMPLATE.hasResourceProperties("AWS::SQS::Queue", Map.of(
+                "RedrivePolicy", Map.of("maxReceiveCount", 3),
+                "MessageRetentionPeriod", 3600,
+                "SqsManagedSseEnabled", true,
+                "VisibilityTimeout", 6 * (int) Catalogue.NOTIFY.timeout().toSeconds()));
+    }
+
+    @Test
     void largeGroupChunksTravelOnAFifoQueueConsumedByTheChunkFunctionReportingFailures() {
         TEMPLATE.hasResourceProperties("AWS::Lambda::EventSourceMapping", Map.of(
                 "EventSourceArn", getAtt(STACK.fanoutChunks().queue(), "Arn"),
@@ -45,8 +60,9 @@ class FanoutStreamTest {
 
     @Test
     void fanoutConsumesTheMessagesStreamThroughItsLiveAlias() {
-        // The messages stream (fan-out), the fan-out chunks queue and the presence queue (offline checks).
-        TEMPLATE.resourceCountIs("AWS::Lambda::EventSourceMapping", 3);
+        // The messages stream (fan-out), the fan-out chunks queue, the presence queue (offline checks)
+        // and the notifications queue.
+        TEMPLATE.resourceCountIs("AWS::Lambda::EventSourceMapping", 4);
         TEMPLATE.hasResourceProperties("AWS::Lambda::EventSourceMapping", Map.of(
                 "EventSourceArn", getAtt(SynthesizedStack.table(Tables.Messages.DEFINITION), "StreamArn"),
                 "FunctionName", joinContaining(":" + JavaFunctionFactory.ALIAS_NAME),

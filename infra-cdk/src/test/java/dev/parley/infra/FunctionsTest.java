@@ -72,6 +72,7 @@ class FunctionsTest {
         }
         variables.put(Setting.JWT_AUDIENCE.name(), Match.anyValue());
         variables.put(Setting.FANOUT_QUEUE_URL.name(), ref(SynthesizedStack.STACK.fanoutChunks().queue()));
+        variables.put(Setting.NOTIFY_QUEUE_URL.name(), ref(SynthesizedStack.STACK.notifications().queue()));
         variables.put(Setting.ATTACHMENTS_BUCKET.name(), ref(SynthesizedStack.STACK.attachments().bucket()));
         variables.put(Setting.CONNECTIONS_ENDPOINT.name(), SynthesizedStack.joinContaining(
                 "https://", ".execute-api.", "/" + ParleyStack.STAGE_NAME));

@@ -282,8 +282,9 @@ public final class Catalogue {
 
     /**
      * Consumes the notifications queue (fan-out's offline notices): reads each user's devices and
-     * badge (the sync store) once per batch, sends through SNS, unregisters refused tokens. Until
-     * the CDK app deploys the queue, fan-out sends notifications itself ({@code NOTIFY_QUEUE_URL} empty).
+     * badge (the sync store) once per batch, sends through SNS, unregisters refused tokens. The CDK
+     * app deploys the queue and gives fan-out its URL; without {@code NOTIFY_QUEUE_URL} (a runtime
+     * configured without it) fan-out sends notifications itself.
      */
     public static final FunctionSpec NOTIFY = new FunctionSpec("Notify", HANDLERS + "NotifyHandler",
             List.of(new QueueMessages(Queues.NOTIFICATIONS)),
