@@ -20,7 +20,6 @@ import org.junit.jupiter.api.Test;
  */
 class ConsumedCapacityTest {
     private static final CapacityMeter METER = new CapacityMeter();
-    private static final String DEVICES_QUERY = "parley-devices Query";
     private static LocalRuntime runtime;
 
     @BeforeAll
@@ -123,11 +122,13 @@ class ConsumedCapacityTest {
     }
 
     /**
-     * The fan-out's last DynamoDB call is the recipients' devices Query (offline notifications come
-     * after every push): once it is metered, the message has cost all it will.
+     * A direct message's fan-out is done once both members' sync-store entries and the recipient's
+     * badge counter are written (11 WRU in the inbox table; fan-out reads no devices table: the
+     * live item names a user's push devices). A fan-out that writes less never gets here and the
+     * test fails on the wait.
      */
     private static void awaitFanoutDone() {
-        await().until(() -> METER.readUnits().containsKey(DEVICES_QUERY));
+        await().until(() -> METER.writeUnits().getOrDefault("parley-inbox UpdateItem", 0.0) >= 11.0);
     }
 
     private static String token(String user) {

@@ -139,6 +139,13 @@ class InboxSyncTest {
             f0.heartbeat();
         }
         Inbox.awaitApplied(me, withF0, 2);
+        // A read is one-way and may still be running beside the heartbeat (the gateway runs several
+        // invocations of a connection at once): wait for it to reach my entry.
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(Inbox.entry(me, withF0)).as("my entry's peerReadSeq")
+                        .containsKey(dev.parley.model.tables.Tables.Inbox.PEER_READ_SEQ)
+                        .extractingByKey(dev.parley.model.tables.Tables.Inbox.PEER_READ_SEQ)
+                        .extracting(value -> Long.parseLong(value.n())).isEqualTo(2L));
 
         List<String> listed = new ArrayList<>();
         String cursor = null;
@@ -269,21 +276,27 @@ class InboxSyncTest {
             anonymous.sendText(JSON.createObjectNode().put("action", "ack").put("conversationId", conversation)
                     .put("seq", 1).toString());
             anonymous.heartbeat();
+            // The ack is one-way and may run beside the heartbeat: let it land before the device
+            // goes (an ack that ran after the disconnect would stay until it expires).
+            org.awaitility.Awaitility.await().untilAsserted(() -> assertThat(acksOf(bob)).hasSize(1));
         }
         try (WsClient phone = Parley.connect(bob, "phone")) {
             phone.sendText(JSON.createObjectNode().put("action", "ack").put("conversationId", conversation)
                     .put("seq", 1).toString());
             phone.heartbeat();
         }
-        org.awaitility.Awaitility.await().untilAsserted(() -> {
-            var runtime = Parley.runtime();
-            var acks = runtime.dynamo().query(q -> q.tableName(runtime.config().get(dev.parley.model.config.Setting.INBOX_TABLE))
-                    .keyConditionExpression("userId = :u AND begins_with(#item, :k)")
-                    .expressionAttributeNames(Map.of("#item", "item"))
-                    .expressionAttributeValues(Map.of(":u", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(bob),
-                            ":k", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("k#")))
-                    .consistentRead(true)).items();
-            assertThat(acks).extracting(item -> item.get("deviceId").s()).containsExactly("phone");
-        });
+        org.awaitility.Awaitility.await().untilAsserted(() -> assertThat(acksOf(bob)).containsExactly("phone"));
+    }
+
+    /** The device ids of the user's ack items, read strongly consistently. */
+    private static List<String> acksOf(String user) {
+        var runtime = Parley.runtime();
+        return runtime.dynamo().query(q -> q.tableName(runtime.config().get(dev.parley.model.config.Setting.INBOX_TABLE))
+                        .keyConditionExpression("userId = :u AND begins_with(#item, :k)")
+                        .expressionAttributeNames(Map.of("#item", "item"))
+                        .expressionAttributeValues(Map.of(":u", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(user),
+                                ":k", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("k#")))
+                        .consistentRead(true)).items()
+                .stream().map(item -> item.get("deviceId").s()).toList();
     }
 }

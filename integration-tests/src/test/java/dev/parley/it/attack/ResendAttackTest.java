@@ -54,7 +54,9 @@ class ResendAttackTest {
             assertThat(target.stored().gaps(conversation)).as("gaps written").isEmpty();
             assertThat(target.stored().messages(conversation)).hasSize(1);
             // A marker after the flood: every push the flood caused would have come before it.
-            JsonNode marker = m.send(bob, "marker", "after the flood");
+            // It waits for the budget the flood spent (the send may be refused until tokens are due).
+            JsonNode marker = org.awaitility.Awaitility.await().atMost(Target.FLOOD_BACKLOG)
+                    .until(() -> m.send(bob, "marker", "after the flood"), reply -> reply.has("seq"));
             b.await(f -> WsClient.messageIn(conversation).test(f) && f.get("seq").asLong() == marker.get("seq").asLong());
             assertThat(marker.get("seq").asLong()).isEqualTo(seq + 1);
             assertThat(b.received(f -> "gap".equals(f.path("type").asText()))).as("gap frames pushed to the peer").isEmpty();

@@ -46,6 +46,11 @@ final class Target {
         return new Target(Parley.runtime(), true);
     }
 
+    /** A target on a runtime the test started itself (for settings the shared ones do not have). */
+    static Target on(LocalRuntime runtime) {
+        return new Target(runtime, false);
+    }
+
     static synchronized Target defaults() {
         if (defaults == null) {
             try {

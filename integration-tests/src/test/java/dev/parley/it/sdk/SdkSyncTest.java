@@ -73,6 +73,9 @@ class SdkSyncTest {
             }
             conversations.forEach(conversation -> awaitApplied(runtime, reader, conversation, 1));
 
+            // The reader stays online on a laptop throughout: the phone's sign-out and return are then
+            // no presence change, whose publish would Query the reader's memberships (for peers).
+            WsClient laptop = OwnRuntime.connect(runtime, reader);
             InMemoryCursorStore phoneStore = new InMemoryCursorStore();
             Sdk.App before = new Sdk.App("phone", phoneStore);
             try (ParleyClient phone = Sdk.builder(runtime, reader, "phone", before).build()) {
@@ -123,6 +126,7 @@ class SdkSyncTest {
             }
             assertThat(before.violations).isEmpty();
             assertThat(after.violations).isEmpty();
+            laptop.close();
         }
     }
 

@@ -268,13 +268,34 @@ public final class LocalQueue extends Handler.Abstract {
         return next == null || next.idle();
     }
 
+    /**
+     * Stops delivering: messages not yet due are dropped (as a stopped emulator loses them), an
+     * invocation under way may finish for a few seconds (a sign-out's presence check at Ctrl-C
+     * must not be interrupted in the middle of its DynamoDB calls), then what is left is interrupted.
+     */
     public void close() {
-        timer.shutdownNow();
+        finish(timer);
         if (workers != null) {
-            workers.shutdownNow();
+            finish(workers);
         }
         if (next != null) {
             next.close();
+        }
+    }
+
+    private static void finish(ScheduledExecutorService executor) {
+        if (executor instanceof java.util.concurrent.ScheduledThreadPoolExecutor scheduled) {
+            scheduled.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+            scheduled.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
+        }
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                executor.shutdownNow();
+            }
+        } catch (InterruptedException interrupted) {
+            executor.shutdownNow();
+            Thread.currentThread().interrupt();
         }
     }
 }
