@@ -6,11 +6,9 @@ import dev.parley.model.routes.Queues;
 import dev.parley.model.routes.Trigger;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.lambda.EventSourceMappingOptions;
-import software.amazon.awscdk.services.sqs.DeadLetterQueue;
 import software.amazon.awscdk.services.sqs.DeduplicationScope;
 import software.amazon.awscdk.services.sqs.FifoThroughputLimit;
 import software.amazon.awscdk.services.sqs.Queue;
-import software.amazon.awscdk.services.sqs.QueueEncryption;
 import software.constructs.Construct;
 
 /**
@@ -31,26 +29,14 @@ final class FanoutChunks extends Concern {
 
     FanoutChunks(Construct scope, String id) {
         super(scope, id);
-        deadLetters = Queue.Builder.create(this, "FanoutChunksDeadLetterQueue")
-                .fifo(true)
-                .encryption(QueueEncryption.SQS_MANAGED)
-                .enforceSsl(true)
-                .retentionPeriod(Duration.days(4))
-                .build();
-        Nag.suppress(deadLetters, "AwsSolutions-SQS3",
-                "This queue is itself the dead-letter queue of the fan-out chunks queue; its depth is alarmed.");
-        queue = Queue.Builder.create(this, "FanoutChunksQueue")
+        deadLetters = WorkQueues.deadLetters(this, "FanoutChunksDeadLetterQueue", "fan-out chunks", true);
+        queue = WorkQueues.work(this, "FanoutChunksQueue", consumer(), deadLetters, MAX_RECEIVES)
                 .fifo(true)
                 // Throughput per message group, not per queue: chunks of many conversations at once.
                 .deduplicationScope(DeduplicationScope.MESSAGE_GROUP)
                 .fifoThroughputLimit(FifoThroughputLimit.PER_MESSAGE_GROUP_ID)
-                .encryption(QueueEncryption.SQS_MANAGED)
-                .enforceSsl(true)
                 // A push older than the stream mapping's record age is worth less than a sync.
                 .retentionPeriod(Duration.hours(1))
-                // AWS: at least six times the consuming function's timeout.
-                .visibilityTimeout(Duration.seconds(Presence.VISIBILITY_TIMEOUT_FACTOR * consumer().timeout().toSeconds()))
-                .deadLetterQueue(DeadLetterQueue.builder().queue(deadLetters).maxReceiveCount(MAX_RECEIVES).build())
                 .build();
     }
 
@@ -70,16 +56,10 @@ final class FanoutChunks extends Concern {
     /** Lets the stream function send chunks and the catalogue's chunk function receive them. */
     void connect(Functions functions) {
         queue.grantSendMessages(functions.function(Catalogue.FANOUT).function());
-        JavaFunction consumer = functions.function(consumer());
-        consumer.live().addEventSourceMapping("FanoutChunksEventSource",
-                EventSourceMappingOptions.builder()
-                        .eventSourceArn(queue.getQueueArn())
-                        // Lambda reads up to 10 messages of a FIFO queue per batch; the function stops
-                        // at the first failure and reports it and every later message.
-                        .batchSize(10)
-                        .reportBatchItemFailures(true)
-                        .build());
-        queue.grantConsumeMessages(consumer.live());
+        // Lambda reads up to 10 messages of a FIFO queue per batch; the function stops at the first
+        // failure and reports it and every later message.
+        WorkQueues.consume(functions, consumer(), queue, "FanoutChunksEventSource",
+                EventSourceMappingOptions.builder().batchSize(10));
     }
 
     private static FunctionSpec consumer() {

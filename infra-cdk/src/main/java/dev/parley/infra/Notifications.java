@@ -10,9 +10,7 @@ import java.util.stream.Stream;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.lambda.EventSourceMappingOptions;
-import software.amazon.awscdk.services.sqs.DeadLetterQueue;
 import software.amazon.awscdk.services.sqs.Queue;
-import software.amazon.awscdk.services.sqs.QueueEncryption;
 import software.constructs.Construct;
 
 /**
@@ -39,21 +37,10 @@ final class Notifications extends Concern {
 
     Notifications(Construct scope, String id) {
         super(scope, id);
-        deadLetters = Queue.Builder.create(this, "NotificationsDeadLetterQueue")
-                .encryption(QueueEncryption.SQS_MANAGED)
-                .enforceSsl(true)
-                .retentionPeriod(Duration.days(4))
-                .build();
-        Nag.suppress(deadLetters, "AwsSolutions-SQS3",
-                "This queue is itself the dead-letter queue of the notifications queue; its depth is alarmed.");
-        queue = Queue.Builder.create(this, "NotificationsQueue")
-                .encryption(QueueEncryption.SQS_MANAGED)
-                .enforceSsl(true)
+        deadLetters = WorkQueues.deadLetters(this, "NotificationsDeadLetterQueue", "notifications", false);
+        queue = WorkQueues.work(this, "NotificationsQueue", consumer(), deadLetters, 3)
                 // A notification an hour late is worth less than none: the user has opened the app.
                 .retentionPeriod(Duration.hours(1))
-                // AWS: at least six times the consuming function's timeout.
-                .visibilityTimeout(Duration.seconds(Presence.VISIBILITY_TIMEOUT_FACTOR * consumer().timeout().toSeconds()))
-                .deadLetterQueue(DeadLetterQueue.builder().queue(deadLetters).maxReceiveCount(3).build())
                 .build();
     }
 
@@ -77,15 +64,9 @@ final class Notifications extends Concern {
     void connect(Functions functions, String apnsApplication, String fcmApplication) {
         queue.grantSendMessages(functions.function(Catalogue.FANOUT).function());
         queue.grantSendMessages(functions.function(Catalogue.FANOUT_CHUNKS).function());
+        WorkQueues.consume(functions, consumer(), queue, "NotificationsEventSource",
+                EventSourceMappingOptions.builder().batchSize(BATCH_SIZE).maxBatchingWindow(BATCHING_WINDOW));
         JavaFunction consumer = functions.function(consumer());
-        consumer.live().addEventSourceMapping("NotificationsEventSource",
-                EventSourceMappingOptions.builder()
-                        .eventSourceArn(queue.getQueueArn())
-                        .batchSize(BATCH_SIZE)
-                        .maxBatchingWindow(BATCHING_WINDOW)
-                        .reportBatchItemFailures(true)
-                        .build());
-        queue.grantConsumeMessages(consumer.live());
 
         List<String> applications = Stream.of(apnsApplication, fcmApplication).filter(arn -> !arn.isEmpty()).toList();
         if (applications.isEmpty()) {

@@ -3,11 +3,8 @@ package dev.parley.infra;
 import dev.parley.model.routes.Catalogue;
 import dev.parley.model.routes.Queues;
 import dev.parley.model.routes.Trigger;
-import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.lambda.EventSourceMappingOptions;
-import software.amazon.awscdk.services.sqs.DeadLetterQueue;
 import software.amazon.awscdk.services.sqs.Queue;
-import software.amazon.awscdk.services.sqs.QueueEncryption;
 import software.constructs.Construct;
 
 /**
@@ -18,28 +15,15 @@ import software.constructs.Construct;
  */
 final class Presence extends Concern {
     /** Lambda's documented rule for an SQS event source: visibility timeout at least 6x the function timeout. */
-    static final int VISIBILITY_TIMEOUT_FACTOR = 6;
+    static final int VISIBILITY_TIMEOUT_FACTOR = WorkQueues.VISIBILITY_TIMEOUT_FACTOR;
 
     private final Queue queue;
     private final Queue deadLetters;
 
     Presence(Construct scope, String id) {
         super(scope, id);
-        deadLetters = Queue.Builder.create(this, "PresenceDeadLetterQueue")
-                .encryption(QueueEncryption.SQS_MANAGED)
-                .enforceSsl(true)
-                .retentionPeriod(Duration.days(4))
-                .build();
-        Nag.suppress(deadLetters, "AwsSolutions-SQS3",
-                "This queue is itself the dead-letter queue of the presence queue; its depth is alarmed.");
-        queue = Queue.Builder.create(this, "PresenceQueue")
-                .encryption(QueueEncryption.SQS_MANAGED)
-                .enforceSsl(true)
-                // AWS: at least six times the consuming function's timeout, so that a message is
-                // not redelivered while a retried invocation may still be working on it.
-                .visibilityTimeout(Duration.seconds(VISIBILITY_TIMEOUT_FACTOR * consumer().timeout().toSeconds()))
-                .deadLetterQueue(DeadLetterQueue.builder().queue(deadLetters).maxReceiveCount(3).build())
-                .build();
+        deadLetters = WorkQueues.deadLetters(this, "PresenceDeadLetterQueue", "presence", false);
+        queue = WorkQueues.work(this, "PresenceQueue", consumer(), deadLetters, 3).build();
     }
 
     /** The queue's URL, which the scheduling function is given. */
@@ -61,14 +45,8 @@ final class Presence extends Concern {
         queue.grantSendMessages(functions.function(Catalogue.DISCONNECT).function());
         // What SqsEventSource does, under the id it gave the mapping before the stack was grouped
         // by concern (a new id would replace the mapping).
-        JavaFunction consumer = functions.function(consumer());
-        consumer.live().addEventSourceMapping("SqsEventSource:" + StableLogicalIds.nodeUniqueId(queue),
-                EventSourceMappingOptions.builder()
-                        .eventSourceArn(queue.getQueueArn())
-                        .batchSize(10)
-                        .reportBatchItemFailures(true)
-                        .build());
-        queue.grantConsumeMessages(consumer.live());
+        WorkQueues.consume(functions, consumer(), queue, "SqsEventSource:" + StableLogicalIds.nodeUniqueId(queue),
+                EventSourceMappingOptions.builder().batchSize(10));
     }
 
     private static dev.parley.model.routes.FunctionSpec consumer() {
