@@ -28,12 +28,22 @@ final class FanoutLookups {
     /** Users per connections lookup: BatchGetItem's 100 keys. */
     static final int USERS_PER_LOOKUP = 100;
 
-    /** What was found: members (with the seq they joined after) per conversation, connections per user. */
-    record Found(Map<String, Map<String, Long>> membersByConversation, Map<String, List<Connection>> connectionsByUser,
-                 Set<String> failed, Map<String, LiveUser> liveUsers) {
+    /**
+     * What was found: members (with the seq they joined after) per conversation, and each user's
+     * live item (their connections and push devices).
+     */
+    record Found(Map<String, Map<String, Long>> membersByConversation, Set<String> failed,
+                 Map<String, LiveUser> liveUsers) {
+        /** Connections without push devices known (every recipient may be notified). */
         Found(Map<String, Map<String, Long>> membersByConversation, Map<String, List<Connection>> connectionsByUser,
               Set<String> failed) {
-            this(membersByConversation, connectionsByUser, failed, Map.of());
+            this(membersByConversation, failed, liveUsersOf(connectionsByUser));
+        }
+
+        private static Map<String, LiveUser> liveUsersOf(Map<String, List<Connection>> connectionsByUser) {
+            Map<String, LiveUser> live = new HashMap<>();
+            connectionsByUser.forEach((user, connections) -> live.put(user, new LiveUser(connections, null)));
+            return live;
         }
 
         /** Whether a notification may be due for the user (true when not known). */
@@ -47,7 +57,8 @@ final class FanoutLookups {
         }
 
         List<Connection> connections(String userId) {
-            return connectionsByUser.getOrDefault(userId, List.of());
+            LiveUser live = liveUsers.get(userId);
+            return live == null ? List.of() : live.connections();
         }
     }
 
@@ -92,7 +103,6 @@ final class FanoutLookups {
             List<String> part = all.subList(from, Math.min(all.size(), from + USERS_PER_LOOKUP));
             lookups.put(part, executor.submit(() -> connections.forUsers(part)));
         }
-        Map<String, List<Connection>> connectionsByUser = new HashMap<>();
         Map<String, LiveUser> liveUsers = new HashMap<>();
         Set<String> unknownUsers = new HashSet<>();
         lookups.forEach((part, future) -> {
@@ -101,7 +111,6 @@ final class FanoutLookups {
                 unknownUsers.addAll(part);
             } else {
                 liveUsers.putAll(found);
-                found.forEach((user, live) -> connectionsByUser.put(user, live.connections()));
             }
         });
         Set<String> failed = new HashSet<>();
@@ -111,7 +120,7 @@ final class FanoutLookups {
                 failed.add(delivery.id());
             }
         }
-        return new Found(membersByConversation, connectionsByUser, failed, liveUsers);
+        return new Found(membersByConversation, failed, liveUsers);
     }
 
     private static boolean anyOf(Collection<String> members, Set<String> unknown) {

@@ -261,8 +261,8 @@ public final class FanoutService {
      */
     private int notifyOffline(List<Delivery> deliveries, FanoutLookups.Found found, Set<String> gone) {
         Map<String, List<Connection>> live = new HashMap<>();
-        found.connectionsByUser().forEach((user, all) -> live.put(user,
-                all.stream().filter(connection -> !gone.contains(connection.connectionId())).toList()));
+        found.liveUsers().forEach((user, liveUser) -> live.put(user, liveUser.connections().stream()
+                .filter(connection -> !gone.contains(connection.connectionId())).toList()));
         List<Message> messages = new ArrayList<>();
         Map<String, List<String>> recipients = new HashMap<>();
         for (Delivery delivery : deliveries) {
