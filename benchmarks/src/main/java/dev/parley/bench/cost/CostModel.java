@@ -47,6 +47,13 @@ public final class CostModel {
 
     static final Profile PROFILE = new Profile(40, 60, 4, 5);
 
+    /**
+     * The CDK app's target utilization with {@code -c billing=provisioned} (DataTables.TARGET_UTILIZATION):
+     * a provisioned unit is paid for every hour and used at this share on average, at steady load
+     * above the 5-unit floors (docs/scale.md says from which load that holds).
+     */
+    static final double PROVISIONED_UTILIZATION = 0.70;
+
     /** PRESENCE_TIMEOUT_SECONDS (90) minus HEARTBEAT_INTERVAL_SECONDS (30) minus 5: see ConnectionService.heartbeat. */
     static final double HEARTBEAT_TOUCH_EVERY_SECONDS = 55;
 
@@ -164,6 +171,18 @@ public final class CostModel {
         report.add(prefix, allIn, "USD", allInTarget);
         report.add(prefix + "_message_path", messagePath, "USD");
         lines.forEach((line, usd) -> report.add(prefix + "_" + line, usd, "USD"));
+        // What no change to the functions or the tables lowers: API Gateway's metering of the
+        // message's own frames and the cost of keeping the profile's users connected.
+        double gatewayAndSessions = lines.get("apigw_messages") + lines.getOrDefault("apigw_http_requests", 0.0)
+                + lines.get("connection_minutes") + lines.get("heartbeats") + lines.get("sessions");
+        report.add(prefix + "_gateway_and_sessions", gatewayAndSessions, "USD");
+        double provisioned = (shape.writeUnits() * p.wcuHour() + shape.readUnits() * p.rcuHour())
+                / (3600 * PROVISIONED_UTILIZATION) * 1e6;
+        report.add(prefix + "_provisioned", allIn - lines.get("dynamodb") + provisioned, "USD");
+        report.comment(shape.name() + ": _gateway_and_sessions is the part of all-in that API Gateway's metering and "
+                + "the profile's connected users set (frames of the message, connection minutes, heartbeats, sessions); "
+                + "_provisioned is all-in with the message path's DynamoDB units at provisioned prices "
+                + "(-c billing=provisioned, " + (int) (PROVISIONED_UTILIZATION * 100) + " % utilization, steady load)");
         report.comment(shape.name() + " per message: " + Report.format(shape.writeUnits()) + " WRU, "
                 + Report.format(shape.readUnits()) + " RRU, 2 Lambda invocations (" + Report.format(billedSeconds * 1000)
                 + " billed ms), " + (shape.overHttp() ? "1 HTTP API request, " : "") + websocketMessages

@@ -7,7 +7,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 
 /** The list prices of prices.json (one file, with the date and the source of each price). */
-public record Prices(String compiled, double wruPerMillion, double rruPerMillion, double storagePerGbMonth,
+public record Prices(String compiled, double wruPerMillion, double rruPerMillion, double wcuHour, double rcuHour,
+                     double storagePerGbMonth,
                      double lambdaRequestsPerMillion, double lambdaArmGbSecond, double websocketMessagesPerMillion,
                      double httpRequestsPerMillion,
                      double connectionMinutesPerMillion, double transferOutPerGb, double sqsRequestsPerMillion, double ablyMessagesPerMillion,
@@ -19,6 +20,7 @@ public record Prices(String compiled, double wruPerMillion, double rruPerMillion
             JsonNode prices = root.path("prices");
             return new Prices(root.path("compiled").asText(),
                     usd(prices, "dynamodb_wru_per_million"), usd(prices, "dynamodb_rru_per_million"),
+                    usd(prices, "dynamodb_provisioned_wcu_hour"), usd(prices, "dynamodb_provisioned_rcu_hour"),
                     usd(prices, "dynamodb_storage_per_gb_month"), usd(prices, "lambda_requests_per_million"),
                     usd(prices, "lambda_arm_gb_second"), usd(prices, "apigw_websocket_messages_per_million"),
                     usd(prices, "apigw_http_requests_per_million"),
