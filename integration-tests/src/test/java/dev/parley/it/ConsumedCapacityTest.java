@@ -100,7 +100,7 @@ class ConsumedCapacityTest {
         try (WsClient dave = WsClient.connect(runtime.websocketUrl(), token("dave"))) {
             METER.reset();
             dave.send("carol", "hello", "hello"); // the conversation and both members exist
-            awaitFanoutDone(7.0);
+            awaitFanoutDone(6.0);
             METER.reset();
             String group = carol.createGroup("team", "dave", "erin");
             // The group's creation is an entry of its timeline: fan-out applies it to the three
