@@ -599,7 +599,7 @@ public final class DynamoInboxStore implements InboxStore {
             }
             List<InboxEntry> entries = new ArrayList<>();
             for (InboxEntry entry : entries(userId, hour, false)) {
-                if (!entry.left() && (after == null || NEWEST_FIRST.compare(entry, cursorEntry(after)) > 0)
+                if (!entry.left() && (after == null || isAfter(entry, after))
                         && seen.add(entry.conversationId())) {
                     entries.add(entry);
                 }
@@ -615,9 +615,10 @@ public final class DynamoInboxStore implements InboxStore {
         return new ActivityPage(page, new ActivityCursor(last.activeAt(), last.conversationId()));
     }
 
-    private static InboxEntry cursorEntry(ActivityCursor cursor) {
-        return new InboxEntry(null, cursor.conversationId(), null, null, 0, 0, 0, 0, 0, 0, cursor.activeAt(), 0,
-                false, 0, false, 0, Set.of());
+    /** Whether the entry comes after the cursor in {@link #NEWEST_FIRST} order. */
+    private static boolean isAfter(InboxEntry entry, ActivityCursor cursor) {
+        return entry.activeAt() < cursor.activeAt() || entry.activeAt() == cursor.activeAt()
+                && entry.conversationId().compareTo(cursor.conversationId()) > 0;
     }
 
     /**
