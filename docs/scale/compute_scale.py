@@ -257,10 +257,11 @@ def gather_inputs(bench_figures, bench_doc, warnings):
     dm = "docs/data-model.md (ConsumedCapacityTest)"
     rl = "functions/.../DynamoRateLimiter.java: one conditional write per send below 20/s"
     direct_wru = measured("direct_wru_per_msg", 3 + 1 + 7, "WRU", dm + " 3 WRU + 1 WRU rate limit (" + rl + ") + 7 WRU "
-                          "on the inbox table (the two members' entries, 5 + 1, and the recipient's badge counter)")
+                          "on the inbox table (the two members' entries, 3 each, and the badge counter of the "
+                          "recipient, who has a push device)")
     direct_rru = measured("direct_rru_per_msg", 2, "RRU", dm + " 2 RRU")
-    measured("group10_wru_per_msg", 4 + 10 * 5 + 9, "WRU",
-             "code: the send's 4 WRU, then fan-out's 5 WRU per member's inbox entry and 1 per recipient's badge "
+    measured("group10_wru_per_msg", 4 + 10 * 3 + 9, "WRU",
+             "code: the send's 4 WRU, then fan-out's 3 WRU per member's inbox entry and 1 per recipient's badge "
              "counter (docs/data-model.md, the write path of one message)", "derived")
     member_item_bytes = 170  # conversationId, item, memberId, kind, joinedSeq, readSeq, createdAt
     measured("group10_rru_per_msg", 0.5 + 1 + 10 * direct_rru / 2, "RRU",
@@ -298,7 +299,7 @@ def gather_inputs(bench_figures, bench_doc, warnings):
                                                       "inbox": 7}),
                                   ("direct", "rru", {"connections": 2}),
                                   ("group10", "wru", {"conversations": 1, "idempotency": 1, "messages": 1, "rate_limits": 1,
-                                                      "inbox": 59}),
+                                                      "inbox": 39}),
                                   ("group10", "rru", {"conversations": 1.5, "connections": 10})):
         total = i[f"{shape}_{kind}_per_msg"]
         measured_split = scaled(bench_split(bench_figures, f"{shape}_{kind}_per_msg_"), total)

@@ -95,7 +95,10 @@ final class DataTables extends Concern {
             GlobalSecondaryIndexProps.Builder gsi = GlobalSecondaryIndexProps.builder()
                     .indexName(index.name())
                     .partitionKey(attribute(index.partitionKey()))
-                    .projectionType(ProjectionType.ALL);
+                    .projectionType(switch (index.projection()) {
+                        case ALL -> ProjectionType.ALL;
+                        case KEYS_ONLY -> ProjectionType.KEYS_ONLY;
+                    });
             index.sortKey().ifPresent(key -> gsi.sortKey(attribute(key)));
             if (provisioned) {
                 gsi.readCapacity(MIN_CAPACITY).writeCapacity(MIN_CAPACITY);

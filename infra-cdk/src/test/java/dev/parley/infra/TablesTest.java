@@ -67,6 +67,26 @@ class TablesTest {
                 "Projection", Map.of("ProjectionType", "ALL")))));
     }
 
+    /**
+     * byChange projects every attribute (a sync reads the entries from it); byActiveHour holds keys
+     * only, so that a message within the same hour (no key change, no projected attribute) does
+     * not write it.
+     */
+    @Test
+    void theInboxHasTheChangeIndexAndTheKeysOnlyActiveHourIndex() {
+        tableHas(Tables.Inbox.DEFINITION, Map.of("GlobalSecondaryIndexes", List.of(
+                Map.of("IndexName", Tables.Inbox.BY_CHANGE_INDEX,
+                        "KeySchema", List.of(
+                                Map.of("AttributeName", Tables.Inbox.USER_ID, "KeyType", "HASH"),
+                                Map.of("AttributeName", Tables.Inbox.CHANGED_AT, "KeyType", "RANGE")),
+                        "Projection", Map.of("ProjectionType", "ALL")),
+                Map.of("IndexName", Tables.Inbox.BY_ACTIVE_HOUR_INDEX,
+                        "KeySchema", List.of(
+                                Map.of("AttributeName", Tables.Inbox.USER_ID, "KeyType", "HASH"),
+                                Map.of("AttributeName", Tables.Inbox.ACTIVE_HOUR, "KeyType", "RANGE")),
+                        "Projection", Map.of("ProjectionType", "KEYS_ONLY")))));
+    }
+
     @Test
     void tablesSurviveStackDeletionAndStrayDeletes() {
         Map<String, Map<String, Object>> retained = TEMPLATE.findResources("AWS::DynamoDB::Table", Map.of(

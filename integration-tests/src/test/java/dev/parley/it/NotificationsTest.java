@@ -56,6 +56,30 @@ class NotificationsTest {
         assertThat(notificationsOf(bob).get(2).get("badge").asLong()).isEqualTo(3);
     }
 
+    /**
+     * A user without a push device has no badge counter kept (nothing shows it); registering one
+     * has the badge recounted, so the first notification counts what arrived before the device.
+     */
+    @Test
+    void aDeviceRegisteredAfterUnreadMessagesArrivedGetsTheWholeUnreadCountAsItsFirstBadge() {
+        String alice = Parley.user("alice");
+        String bob = Parley.user("bob");
+        String direct = ConversationId.direct(alice, bob);
+        try (WsClient a = Parley.connect(alice)) {
+            a.send(bob, "before-1", "one");
+            a.send(bob, "before-2", "two");
+            dev.parley.it.support.Inbox.awaitApplied(bob, direct, 2);
+            assertThat(notificationsOf(bob)).isEmpty();
+
+            assertThat(Api.as(bob).put("/devices/phone", "{\"platform\":\"apns\",\"pushToken\":\"a1b2c3d4e5f6a7b8\"}")
+                    .status()).isEqualTo(204);
+            a.send(bob, "after", "three");
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> notificationsOf(bob).size() == 1);
+        assertThat(notificationsOf(bob).get(0).get("preview").asText()).isEqualTo("three");
+        assertThat(notificationsOf(bob).get(0).get("badge").asLong()).isEqualTo(3);
+    }
+
     @Test
     void badRegistrationsAreRefused() {
         Api api = Api.as(Parley.user("carol"));

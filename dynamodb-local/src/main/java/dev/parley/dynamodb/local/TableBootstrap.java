@@ -13,6 +13,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndexUpdate;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.Projection;
@@ -36,6 +37,35 @@ public final class TableBootstrap {
                 } catch (ResourceInUseException alreadyCreated) {
                     // Another runtime on the same data created it first: that is the table we want.
                 }
+            } else {
+                updateIndexes(dynamo, table, name);
+            }
+        }
+    }
+
+    /**
+     * A table kept from an earlier run (a data directory) gets the indexes its definition gained
+     * and loses those it dropped, one index per {@code UpdateTable} as DynamoDB allows, as a
+     * deployment of the CDK app does (an index whose key changed is renamed, so it is one of each).
+     */
+    static void updateIndexes(DynamoDbClient dynamo, TableDefinition table, String name) {
+        var description = dynamo.describeTable(describe -> describe.tableName(name)).table();
+        List<String> existing = description.hasGlobalSecondaryIndexes()
+                ? description.globalSecondaryIndexes().stream().map(index -> index.indexName()).toList() : List.of();
+        List<String> defined = table.indexes().stream().map(TableDefinition.Index::name).toList();
+        for (String gone : existing) {
+            if (!defined.contains(gone)) {
+                dynamo.updateTable(update -> update.tableName(name).globalSecondaryIndexUpdates(
+                        GlobalSecondaryIndexUpdate.builder().delete(delete -> delete.indexName(gone)).build()));
+            }
+        }
+        CreateTableRequest full = request(table, name);
+        for (GlobalSecondaryIndex index : full.globalSecondaryIndexes()) {
+            if (!existing.contains(index.indexName())) {
+                dynamo.updateTable(update -> update.tableName(name).attributeDefinitions(full.attributeDefinitions())
+                        .globalSecondaryIndexUpdates(GlobalSecondaryIndexUpdate.builder().create(create -> create
+                                .indexName(index.indexName()).keySchema(index.keySchema())
+                                .projection(index.projection())).build()));
             }
         }
     }
@@ -51,7 +81,10 @@ public final class TableBootstrap {
             indexes.add(GlobalSecondaryIndex.builder()
                     .indexName(index.name())
                     .keySchema(keySchema(index.partitionKey(), index.sortKey().orElse(null)))
-                    .projection(Projection.builder().projectionType(ProjectionType.ALL).build())
+                    .projection(Projection.builder().projectionType(switch (index.projection()) {
+                        case ALL -> ProjectionType.ALL;
+                        case KEYS_ONLY -> ProjectionType.KEYS_ONLY;
+                    }).build())
                     .build());
         }
         CreateTableRequest.Builder request = CreateTableRequest.builder()

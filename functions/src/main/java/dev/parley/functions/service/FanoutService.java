@@ -190,8 +190,9 @@ public final class FanoutService {
             // The sync store first, so that a device syncing on the push finds the conversation
             // moved; an entry that could not be applied fails its delivery (retried; applying is
             // idempotent), and the pushes go out anyway.
-            joinedByConversation.forEach((conversationId, joined) ->
-                    inbox.applyAll(member, joined, names.get(conversationId), byConversation.get(conversationId), failed));
+            boolean badge = mayShowBadge(found.liveUsers().get(member));
+            joinedByConversation.forEach((conversationId, joined) -> inbox.applyAll(member, joined,
+                    names.get(conversationId), byConversation.get(conversationId), failed, badge));
             for (Connection connection : connectionsOf.getOrDefault(member, List.of())) {
                 postInOrder(connection, plan.get(connection), failed, gone, report);
             }
@@ -209,6 +210,15 @@ public final class FanoutService {
         int notified = notifyOffline(inSeqOrder, found, gone);
         report.emit(inSeqOrder, failed, notified);
         return failed;
+    }
+
+    /**
+     * Whether a notification can ever show the member a badge: a registered push device, or
+     * devices not known. Without one the sync store does not move the member's badge counter
+     * (a registration has it recounted).
+     */
+    private static boolean mayShowBadge(dev.parley.functions.store.LiveUser live) {
+        return live == null || live.pushDevices() == null || !live.pushDevices().isEmpty();
     }
 
     private static boolean awaitQuietly(Future<?> task, String conversationId) {

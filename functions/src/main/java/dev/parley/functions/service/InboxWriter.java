@@ -80,7 +80,7 @@ public final class InboxWriter {
             String name = ConversationId.isDirect(conversationId) ? null
                     : conversations.meta(conversationId).map(Meta::name).orElse(null);
             membersByConversation.get(conversationId).forEach((member, joinedSeq) ->
-                    running.add(executor.submit(() -> applyAll(member, joinedSeq, name, deliveries, failed))));
+                    running.add(executor.submit(() -> applyAll(member, joinedSeq, name, deliveries, failed, true))));
         });
         for (Future<?> task : running) {
             try {
@@ -107,8 +107,12 @@ public final class InboxWriter {
     /**
      * Applies one member's entries of one conversation, in seq order, on the caller's thread;
      * the ids of those that could not be applied are added to {@code failed}.
+     *
+     * @param badge whether the member's badge counter moves: false for a member known to have no
+     *              registered push device (InboxStore#apply)
      */
-    void applyAll(String member, long joinedSeq, String name, List<Delivery> deliveries, Set<String> failed) {
+    void applyAll(String member, long joinedSeq, String name, List<Delivery> deliveries, Set<String> failed,
+                  boolean badge) {
         for (Delivery delivery : deliveries) {
             TimelineEntry entry = delivery.entry();
             if (entry.seq() <= joinedSeq) {
@@ -116,8 +120,8 @@ public final class InboxWriter {
             }
             try {
                 Arrival arrival = arrival(member, joinedSeq, name, entry);
-                if (inbox.apply(arrival, clock.millis()) == Applied.TOO_FAR_BEHIND) {
-                    rebuild(arrival);
+                if (inbox.apply(arrival, clock.millis(), badge) == Applied.TOO_FAR_BEHIND) {
+                    rebuild(arrival, badge);
                 }
             } catch (RuntimeException applyFailed) {
                 failed.add(delivery.id());
@@ -163,7 +167,7 @@ public final class InboxWriter {
      * arrival applied as usual. Seqs of the last {@link InboxStore#MAX_PENDING} that are not
      * stored yet (sends in flight) become pending; older ones are settled.
      */
-    private void rebuild(Arrival arrival) {
+    private void rebuild(Arrival arrival, boolean badge) {
         String conversationId = arrival.conversationId();
         for (int attempt = 0; attempt < 5; attempt++) {
             Optional<InboxEntry> current = inbox.entry(arrival.userId(), conversationId);
@@ -193,7 +197,7 @@ public final class InboxWriter {
                     false, 0, pending);
             OptionalLong expected = current.map(entry -> OptionalLong.of(entry.version())).orElse(OptionalLong.empty());
             if (inbox.replace(rebuilt, expected)) {
-                if (inbox.apply(arrival, now) != Applied.TOO_FAR_BEHIND) {
+                if (inbox.apply(arrival, now, badge) != Applied.TOO_FAR_BEHIND) {
                     return;
                 }
             }

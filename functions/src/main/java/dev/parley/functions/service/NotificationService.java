@@ -74,7 +74,10 @@ public final class NotificationService {
         this.clock = clock;
     }
 
-    /** {@code PUT /devices/{deviceId}}: the caller's device, and only the caller's. */
+    /**
+     * {@code PUT /devices/{deviceId}}: the caller's device, and only the caller's. The badge
+     * counter is recounted at the next notification (it did not move while the user had no device).
+     */
     public void register(String userId, String deviceId, String platform, String pushToken) {
         registrations.spend(userId);
         DeviceIds.require(deviceId);
@@ -85,6 +88,8 @@ public final class NotificationService {
             throw new BadRequestException("pushToken must be 8-4096 printable characters without spaces");
         }
         devices.register(new Device(userId, deviceId, platform, pushToken), clock.millis());
+        // After the device is in the live item: fan-outs that read it from now on move the badge.
+        inbox.deviceRegistered(userId, clock.millis());
     }
 
     /** {@code DELETE /devices/{deviceId}}: the registration and the device's ack positions go. */

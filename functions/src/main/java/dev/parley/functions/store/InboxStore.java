@@ -57,7 +57,19 @@ public interface InboxStore {
         TOO_FAR_BEHIND
     }
 
-    Applied apply(Arrival arrival, long now);
+    /** {@link #apply(Arrival, long, boolean)} moving the badge counter. */
+    default Applied apply(Arrival arrival, long now) {
+        return apply(arrival, now, true);
+    }
+
+    /**
+     * Applies one timeline entry to the member's entry.
+     *
+     * @param badge move the member's badge counter with the entry's {@code unread}; false for a
+     *              member known to have no registered push device (nothing shows a badge to them;
+     *              {@link #deviceRegistered} makes the next badge recount)
+     */
+    Applied apply(Arrival arrival, long now, boolean badge);
 
     /**
      * Counts, for a partial read, the messages from others in {@code (afterSeq, upToSeq]} that
@@ -149,10 +161,20 @@ public interface InboxStore {
      */
     long badge(String userId, long now);
 
+    /**
+     * A push device was registered: the badge counter may have missed changes while the user had
+     * none (fan-out does not move it for such users), so it is recounted, and not stored before
+     * every fan-out that may have read the user's devices before this registration has ended.
+     */
+    void deviceRegistered(String userId, long now);
+
     /** @param next null on the last page */
     record ActivityPage(List<InboxEntry> entries, ActivityCursor next) {}
 
-    /** The user's conversations, newest activity first, at most {@code limit}; left ones excluded. */
+    /**
+     * The user's conversations, newest activity first ({@code activeAt} descending, then
+     * conversation id), at most {@code limit}; left ones excluded.
+     */
     ActivityPage byActivity(String userId, ActivityCursor after, int limit);
 
     /**

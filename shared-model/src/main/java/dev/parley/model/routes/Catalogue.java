@@ -147,7 +147,8 @@ public final class Catalogue {
             List.of(new WebSocketRoute("sync", true)),
             List.of(TableAccess.of(CONVERSATIONS, QUERY_INDEX, GET_ITEM, BATCH_GET_ITEM),
                     TableAccess.of(MESSAGES, QUERY, PUT_ITEM, GET_ITEM),
-                    TableAccess.of(RATE_LIMITS, UPDATE_ITEM), TableAccess.of(INBOX, QUERY_INDEX, BATCH_GET_ITEM)),
+                    TableAccess.of(RATE_LIMITS, UPDATE_ITEM),
+                    TableAccess.of(INBOX, QUERY_INDEX, BATCH_GET_ITEM, QUERY, UPDATE_ITEM, PUT_ITEM)),
             false, true, MESSAGE_TIMEOUT, Family.ROUTES);
 
     public static final FunctionSpec HISTORY = new FunctionSpec("History", HANDLERS + "HistoryHandler",
@@ -206,7 +207,8 @@ public final class Catalogue {
             List.of(new HttpRoute("GET", "/conversations"), new HttpRoute("GET", "/conversations/{id}/messages")),
             List.of(TableAccess.of(CONVERSATIONS, QUERY_INDEX, GET_ITEM, BATCH_GET_ITEM),
                     TableAccess.of(MESSAGES, QUERY, PUT_ITEM, GET_ITEM),
-                    TableAccess.of(RATE_LIMITS, UPDATE_ITEM), TableAccess.of(INBOX, QUERY_INDEX, BATCH_GET_ITEM)),
+                    TableAccess.of(RATE_LIMITS, UPDATE_ITEM),
+                    TableAccess.of(INBOX, QUERY_INDEX, BATCH_GET_ITEM, QUERY, UPDATE_ITEM, PUT_ITEM)),
             false, true, MESSAGE_TIMEOUT, Family.ROUTES);
 
     /**
@@ -226,12 +228,13 @@ public final class Catalogue {
             true, true, MESSAGE_TIMEOUT, Family.ROUTES);
 
     /**
-     * Removing a device also removes its ack positions from the sync store; registering and
+     * Removing a device also removes its ack positions from the sync store; registering marks the
+     * user's badge counter for a recount (fan-out does not move it for users without a device); registering and
      * removing also name the device in the user's live item (connections table), which fan-out reads.
      */
     public static final FunctionSpec DEVICES_ROUTES = new FunctionSpec("Devices", HANDLERS + "DevicesHandler",
             List.of(new HttpRoute("PUT", "/devices/{deviceId}"), new HttpRoute("DELETE", "/devices/{deviceId}")),
-            List.of(TableAccess.of(DEVICES, PUT_ITEM, DELETE_ITEM), TableAccess.of(INBOX, QUERY, BATCH_WRITE_ITEM),
+            List.of(TableAccess.of(DEVICES, PUT_ITEM, DELETE_ITEM), TableAccess.of(INBOX, QUERY, BATCH_WRITE_ITEM, UPDATE_ITEM),
                     TableAccess.of(RATE_LIMITS, UPDATE_ITEM), TableAccess.of(CONNECTIONS, UPDATE_ITEM)),
             false, false, MESSAGE_TIMEOUT, Family.ROUTES);
 

@@ -20,6 +20,22 @@ public record TableDefinition(String envVar, String defaultName, Key partitionKe
 
     public record Key(String name, AttributeType type) {}
 
-    /** A global secondary index, projecting all attributes. */
-    public record Index(String name, Key partitionKey, Optional<Key> sortKey) {}
+    /** What a global secondary index holds of each item besides the keys. */
+    public enum Projection {
+        /** Every attribute: a change of any attribute writes the index. */
+        ALL,
+        /**
+         * The table's and the index's keys only: a write that changes neither leaves the index
+         * untouched; readers fetch the items by key.
+         */
+        KEYS_ONLY
+    }
+
+    /** A global secondary index. */
+    public record Index(String name, Key partitionKey, Optional<Key> sortKey, Projection projection) {
+        /** An index projecting all attributes. */
+        public Index(String name, Key partitionKey, Optional<Key> sortKey) {
+            this(name, partitionKey, sortKey, Projection.ALL);
+        }
+    }
 }

@@ -2,6 +2,7 @@ package dev.parley.model.tables;
 
 import dev.parley.model.tables.TableDefinition.AttributeType;
 import dev.parley.model.tables.TableDefinition.Index;
+import dev.parley.model.tables.TableDefinition.Projection;
 import dev.parley.model.tables.TableDefinition.Key;
 import java.util.List;
 import java.util.Optional;
@@ -232,8 +233,9 @@ public final class Tables {
      * (docs/data-model.md, "inbox"). Items: {@code c#<conversationId>} (the user's entry for a
      * conversation: positions, counters, activity) and {@code k#<deviceId>#<conversationId>}
      * (a device's ack position), and the user's blocks ({@code blocks#<userId>},
-     * {@code blockedBy#<userId>}). {@code byChange} lists the entries changed since a cursor;
-     * {@code byActivity} lists them newest activity first.
+     * {@code blockedBy#<userId>}), the badge counter ({@code #badge}) and the list marker
+     * ({@code #listed}). {@code byChange} lists the entries changed since a cursor;
+     * {@code byActiveHour} (keys only) lists them by the hour of their last activity, newest first.
      */
     public static final class Inbox {
         public static final String USER_ID = "userId";
@@ -261,8 +263,14 @@ public final class Tables {
         public static final String VERSION = "ver";
         /** {@code sentAt} of the newest message applied (epoch ms). */
         public static final String LAST_ACTIVITY = "lastActivity";
-        /** When the newest message was applied (epoch ms): the {@code byActivity} sort key. */
+        /** When the newest message was applied (epoch ms): the list's order. */
         public static final String ACTIVE_AT = "activeAt";
+        /**
+         * {@link #activeHour} of {@code activeAt}: the {@code byActiveHour} sort key, so that a
+         * message moves the entry in that index at most once an hour. Absent on left entries (the
+         * list leaves them out) and on entries written before it existed (see {@link #LISTED_ITEM}).
+         */
+        public static final String ACTIVE_HOUR = "activeHour";
         /** When the entry last changed in any way (epoch ms): the {@code byChange} sort key. */
         public static final String CHANGED_AT = "changedAt";
         public static final String MUTED = "muted";
@@ -274,7 +282,16 @@ public final class Tables {
         public static final String ACK_SEQ = "ackSeq";
         public static final String EXPIRES_AT = "expiresAt";
         public static final String BY_CHANGE_INDEX = "byChange";
-        public static final String BY_ACTIVITY_INDEX = "byActivity";
+        public static final String BY_ACTIVE_HOUR_INDEX = "byActiveHour";
+        /**
+         * The user's list marker: in {@code byActiveHour} above every real hour, written once every
+         * entry of the user carries {@link #ACTIVE_HOUR} (entries older than the attribute get it
+         * at the user's first list page without the marker).
+         */
+        public static final String LISTED_ITEM = "#listed";
+        /** The marker's {@link #ACTIVE_HOUR}: later than any hour an entry can have. */
+        public static final long LISTED_HOUR = Long.MAX_VALUE;
+        private static final long HOUR_MILLIS = 3_600_000L;
 
         public static final TableDefinition DEFINITION = new TableDefinition(
                 "INBOX_TABLE", "parley-inbox",
@@ -282,8 +299,13 @@ public final class Tables {
                 Optional.of(EXPIRES_AT), false,
                 List.of(new Index(BY_CHANGE_INDEX, new Key(USER_ID, AttributeType.STRING),
                                 Optional.of(new Key(CHANGED_AT, AttributeType.NUMBER))),
-                        new Index(BY_ACTIVITY_INDEX, new Key(USER_ID, AttributeType.STRING),
-                                Optional.of(new Key(ACTIVE_AT, AttributeType.NUMBER)))));
+                        new Index(BY_ACTIVE_HOUR_INDEX, new Key(USER_ID, AttributeType.STRING),
+                                Optional.of(new Key(ACTIVE_HOUR, AttributeType.NUMBER)), Projection.KEYS_ONLY)));
+
+        /** The hour (since the epoch) of an activity time in epoch ms. */
+        public static long activeHour(long activeAt) {
+            return Math.floorDiv(activeAt, HOUR_MILLIS);
+        }
 
         public static String entryItem(String conversationId) {
             return ENTRY_PREFIX + conversationId;

@@ -84,6 +84,7 @@ public final class DynamoInboxStore implements InboxStore {
             Map.entry("#unread", Inbox.UNREAD), Map.entry("#mentions", Inbox.UNREAD_MENTIONS),
             Map.entry("#pending", Inbox.PENDING), Map.entry("#ver", Inbox.VERSION),
             Map.entry("#activity", Inbox.LAST_ACTIVITY), Map.entry("#active", Inbox.ACTIVE_AT),
+            Map.entry("#hour", Inbox.ACTIVE_HOUR),
             Map.entry("#changed", Inbox.CHANGED_AT), Map.entry("#muted", Inbox.MUTED),
             Map.entry("#peer", Inbox.PEER_READ_SEQ), Map.entry("#left", Inbox.LEFT),
             Map.entry("#device", Inbox.DEVICE_ID), Map.entry("#ack", Inbox.ACK_SEQ),
@@ -100,7 +101,7 @@ public final class DynamoInboxStore implements InboxStore {
     // ---- applying timeline entries (fan-out) ----
 
     @Override
-    public Applied apply(Arrival arrival, long now) {
+    public Applied apply(Arrival arrival, long now, boolean badge) {
         if (arrival.seq() <= arrival.joinedSeq()) {
             return Applied.BEFORE_JOINING;
         }
@@ -109,7 +110,7 @@ public final class DynamoInboxStore implements InboxStore {
                 .set("#last", n(arrival.seq())).set("#changed", n(now)).add("#ver", n(1))
                 .value(":prev", n(arrival.seq() - 1));
         if (arrival.message()) {
-            fast.set("#activity", n(arrival.sentAt())).set("#active", n(now));
+            fast.set("#activity", n(arrival.sentAt())).set("#active", n(now)).set("#hour", n(Inbox.activeHour(now)));
         }
         if (counts) {
             fast.add("#unread", n(1)).value(":seq", n(arrival.seq()));
@@ -120,7 +121,9 @@ public final class DynamoInboxStore implements InboxStore {
         Map<String, AttributeValue> old;
         try {
             dynamo.updateItem(fast.request(table, counts ? NEXT_UNREAD : NEXT));
-            adjustBadge(arrival.userId(), counts ? 1 : 0, now);
+            if (badge) {
+                adjustBadge(arrival.userId(), counts ? 1 : 0, now);
+            }
             return Applied.APPLIED;
         } catch (ConditionalCheckFailedException notNext) {
             old = oldImage(notNext);
@@ -137,7 +140,9 @@ public final class DynamoInboxStore implements InboxStore {
             }
             try {
                 dynamo.updateItem(slow.write().request(table, slow.condition()));
-                adjustBadge(arrival.userId(), slow.unreadDelta(), now);
+                if (badge) {
+                    adjustBadge(arrival.userId(), slow.unreadDelta(), now);
+                }
                 return Applied.APPLIED;
             } catch (ConditionalCheckFailedException changedMeanwhile) {
                 old = oldImage(changedMeanwhile);
@@ -168,6 +173,7 @@ public final class DynamoInboxStore implements InboxStore {
                     .set("#joined", n(arrival.joinedSeq())).set("#read", n(arrival.joinedSeq()))
                     .set("#last", n(seq)).set("#changed", n(now)).set("#active", n(now))
                     .set("#unread", n(counts ? 1 : 0)).set("#mentions", n(counts && arrival.mentionsMe() ? 1 : 0));
+            write.set("#hour", n(Inbox.activeHour(now)));
             if (arrival.message()) {
                 write.set("#activity", n(arrival.sentAt()));
             }
@@ -189,7 +195,7 @@ public final class DynamoInboxStore implements InboxStore {
         if (seq > entry.lastSeq()) {
             write.set("#last", n(seq)).set("#changed", n(now)).value(":old", n(entry.lastSeq()));
             if (arrival.message()) {
-                write.set("#activity", n(arrival.sentAt())).set("#active", n(now));
+                write.set("#activity", n(arrival.sentAt())).set("#active", n(now)).set("#hour", n(Inbox.activeHour(now)));
             }
             if (seq - entry.lastSeq() > 1) {
                 write.add("#pending", numberSet(LongStream.range(entry.lastSeq() + 1, seq).boxed().toList()));
@@ -234,7 +240,7 @@ public final class DynamoInboxStore implements InboxStore {
                 // Nothing applied yet (fan-out behind): entries up to seq will arrive already read.
                 write.set("#conv", s(conversationId)).set("#kind", s(ConversationKind.of(conversationId).wire()))
                         .set("#joined", n(joinedSeq)).set("#last", n(joinedSeq)).set("#unread", n(0))
-                        .set("#mentions", n(0)).set("#active", n(now));
+                        .set("#mentions", n(0)).set("#active", n(now)).set("#hour", n(Inbox.activeHour(now)));
                 condition = NEW_ENTRY;
             } else {
                 InboxEntry entry = toEntry(old);
@@ -303,7 +309,7 @@ public final class DynamoInboxStore implements InboxStore {
     public void markLeft(String userId, String conversationId, long now, Duration keepFor) {
         Write left = new Write(entryKey(userId, conversationId)).set("#left", AttributeValue.fromBool(true))
                 .set("#unread", n(0)).set("#mentions", n(0)).set("#changed", n(now))
-                .set("#expires", n((now + keepFor.toMillis()) / 1000)).add("#ver", n(1));
+                .set("#expires", n((now + keepFor.toMillis()) / 1000)).add("#ver", n(1)).remove("#hour");
         try {
             var before = dynamo.updateItem(left.request(table, STILL_MEMBER).toBuilder()
                     .returnValues(ReturnValue.UPDATED_OLD).build()).attributes();
@@ -343,13 +349,17 @@ public final class DynamoInboxStore implements InboxStore {
 
     @Override
     public List<InboxEntry> entries(String userId, List<String> conversationIds) {
+        return entries(userId, conversationIds, true);
+    }
+
+    private List<InboxEntry> entries(String userId, List<String> conversationIds, boolean consistent) {
         List<InboxEntry> found = new ArrayList<>();
         List<String> distinct = conversationIds.stream().distinct().toList();
         for (int from = 0; from < distinct.size(); from += 100) {
             List<Map<String, AttributeValue>> keys = distinct.subList(from, Math.min(from + 100, distinct.size()))
                     .stream().map(conversationId -> entryKey(userId, conversationId)).toList();
             Map<String, KeysAndAttributes> request = Map.of(table,
-                    KeysAndAttributes.builder().keys(keys).consistentRead(true).build());
+                    KeysAndAttributes.builder().keys(keys).consistentRead(consistent).build());
             for (int attempt = 0; !request.isEmpty(); attempt++) {
                 if (attempt == 10) {
                     throw new IllegalStateException("inbox entries could not all be read");
@@ -456,9 +466,12 @@ public final class DynamoInboxStore implements InboxStore {
         long total = 0;
         for (int attempt = 0; attempt < 3; attempt++) {
             Map<String, AttributeValue> item = dynamo.getItem(get -> get.tableName(table).key(badgeKey(userId))).item();
-            boolean present = item != null && !item.isEmpty() && item.containsKey(Inbox.UNREAD);
-            long checkedAt = present ? Attr.number(item, BADGE_CHECKED_AT, 0) : 0;
+            item = item == null ? Map.of() : item;
+            boolean present = item.containsKey(Inbox.UNREAD);
+            long checkedAt = Attr.number(item, BADGE_CHECKED_AT, 0);
             long counted = present ? Attr.number(item, Inbox.UNREAD, -1) : -1;
+            boolean registered = item.containsKey(BADGE_REGISTERED_AT);
+            long registeredAt = Attr.number(item, BADGE_REGISTERED_AT, 0);
             if (counted >= 0 && checkedAt > now - BADGE_RECHECK.toMillis()) {
                 return counted;
             }
@@ -471,16 +484,29 @@ public final class DynamoInboxStore implements InboxStore {
                 // Answer the total without storing it; a quieter moment stores it.
                 return computed;
             }
+            if (registeredAt > now - DEVICE_SETTLE.toMillis()) {
+                // A fan-out that read the user's devices before the registration skips the ADD and
+                // may still write an entry after this recount: stored, the counter would miss it.
+                return computed;
+            }
             // Conditional on the counter read above: a writer's ADD between that read and this SET
-            // would otherwise be overwritten by a total counted before its entry write (lost).
+            // would otherwise be overwritten by a total counted before its entry write (lost); a
+            // registration in between restarts the settle window.
+            Map<String, AttributeValue> values = new HashMap<>(Map.of(":total", n(computed), ":now", n(now)));
+            if (present) {
+                values.put(":counted", n(counted));
+            }
+            if (registered) {
+                values.put(":registered", n(registeredAt));
+            }
             try {
                 dynamo.updateItem(update -> update.tableName(table).key(badgeKey(userId))
                         .updateExpression("SET #unread = :total, #checked = :now")
-                        .conditionExpression(present ? "#unread = :counted" : "attribute_not_exists(#unread)")
-                        .expressionAttributeNames(Map.of("#unread", Inbox.UNREAD, "#checked", BADGE_CHECKED_AT))
-                        .expressionAttributeValues(present
-                                ? Map.of(":total", n(computed), ":now", n(now), ":counted", n(counted))
-                                : Map.of(":total", n(computed), ":now", n(now))));
+                        .conditionExpression((present ? "#unread = :counted" : "attribute_not_exists(#unread)")
+                                + (registered ? " AND #registered = :registered" : " AND attribute_not_exists(#registered)"))
+                        .expressionAttributeNames(Map.of("#unread", Inbox.UNREAD, "#checked", BADGE_CHECKED_AT,
+                                "#registered", BADGE_REGISTERED_AT))
+                        .expressionAttributeValues(values));
                 return computed;
             } catch (ConditionalCheckFailedException movedMeanwhile) {
                 // recount with the counter as it is now
@@ -488,6 +514,23 @@ public final class DynamoInboxStore implements InboxStore {
         }
         return total;
     }
+
+    @Override
+    public void deviceRegistered(String userId, long now) {
+        // checkedAt 0: not trusted, and kept so by the if_not_exists of later ADDs.
+        dynamo.updateItem(update -> update.tableName(table).key(badgeKey(userId))
+                .updateExpression("SET #checked = :never, #registered = :now")
+                .expressionAttributeNames(Map.of("#checked", BADGE_CHECKED_AT, "#registered", BADGE_REGISTERED_AT))
+                .expressionAttributeValues(Map.of(":never", n(0), ":now", n(now))));
+    }
+
+    /**
+     * How long after a device registration a fan-out that read the user's live item before it
+     * (and so did not move the badge counter) may still write entries: the fan-out functions'
+     * timeout (60 s, {@code Catalogue.FANOUT} and {@code FANOUT_CHUNKS}); a retry reads the live
+     * item again.
+     */
+    static final Duration DEVICE_SETTLE = Duration.ofSeconds(60);
 
     /**
      * How long after an entry's last change its writer's badge {@code ADD} may still be in flight
@@ -516,34 +559,179 @@ public final class DynamoInboxStore implements InboxStore {
 
     private static final String BADGE_ITEM = "#badge";
     private static final String BADGE_CHECKED_AT = "checkedAt";
+    /** When a push device was last registered (epoch ms): a recount is not stored for {@link #DEVICE_SETTLE} after. */
+    private static final String BADGE_REGISTERED_AT = "registeredAt";
 
     private static Map<String, AttributeValue> badgeKey(String userId) {
         return Map.of(Inbox.USER_ID, s(userId), Inbox.ITEM, s(BADGE_ITEM));
     }
 
+    /** Keys per Query of {@code byActiveHour}: about 100 bytes each, so a call reads about 1.5 RRU at most. */
+    private static final int KEYS_PER_QUERY = 100;
+
+    /** Entries an unlisted user's first page backfills at most (the next first page goes on). */
+    static final int BACKFILL_PER_PAGE = 500;
+
+    /** The list order: latest activity first, then by conversation id. */
+    private static final java.util.Comparator<InboxEntry> NEWEST_FIRST = java.util.Comparator
+            .comparingLong(InboxEntry::activeAt).reversed().thenComparing(InboxEntry::conversationId);
+
+    /**
+     * The index holds keys and the hour of the last activity only, so a message within the same
+     * hour does not write it. A page reads the keys hour by hour, newest first, and each whole
+     * hour's entries by key (eventually consistent), sorting them by {@code activeAt}; it stops at
+     * the hour where it has more than {@code limit}. The cursor's hour is read again by the next
+     * page (its entries before the cursor are dropped).
+     */
     @Override
     public ActivityPage byActivity(String userId, ActivityCursor after, int limit) {
-        QueryRequest.Builder query = QueryRequest.builder().tableName(table).indexName(Inbox.BY_ACTIVITY_INDEX)
-                .keyConditionExpression("#user = :user")
-                .filterExpression("attribute_not_exists(#left)")
-                .expressionAttributeNames(Map.of("#user", Inbox.USER_ID, "#left", Inbox.LEFT))
-                .expressionAttributeValues(Map.of(":user", s(userId)))
-                .scanIndexForward(false)
-                .limit(limit);
-        if (after != null) {
-            Map<String, AttributeValue> start = new HashMap<>(entryKey(userId, after.conversationId()));
-            start.put(Inbox.ACTIVE_AT, n(after.activeAt()));
-            query.exclusiveStartKey(start);
+        HourlyKeys keys = new HourlyKeys(userId, after == null ? null : Inbox.activeHour(after.activeAt()));
+        if (after == null && !keys.listed()) {
+            backfillActiveHours(userId); // when not done, this page lists what has its hour so far
+            keys = new HourlyKeys(userId, null);
         }
-        QueryResponse response = dynamo.query(query.build());
-        List<InboxEntry> entries = response.items().stream().map(DynamoInboxStore::toEntry).toList();
-        ActivityCursor next = null;
-        if (response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()) {
-            Map<String, AttributeValue> last = response.lastEvaluatedKey();
-            next = new ActivityCursor(Attr.number(last, Inbox.ACTIVE_AT, 0),
-                    last.get(Inbox.ITEM).s().substring(Inbox.ENTRY_PREFIX.length()));
+        List<InboxEntry> found = new ArrayList<>();
+        Set<String> seen = new java.util.HashSet<>();
+        while (found.size() <= limit) {
+            List<String> hour = keys.nextHour();
+            if (hour.isEmpty()) {
+                break;
+            }
+            List<InboxEntry> entries = new ArrayList<>();
+            for (InboxEntry entry : entries(userId, hour, false)) {
+                if (!entry.left() && (after == null || isAfter(entry, after))
+                        && seen.add(entry.conversationId())) {
+                    entries.add(entry);
+                }
+            }
+            entries.sort(NEWEST_FIRST);
+            found.addAll(entries);
         }
-        return new ActivityPage(entries, next);
+        if (found.size() <= limit) {
+            return new ActivityPage(found, null);
+        }
+        List<InboxEntry> page = List.copyOf(found.subList(0, limit));
+        InboxEntry last = page.get(limit - 1);
+        return new ActivityPage(page, new ActivityCursor(last.activeAt(), last.conversationId()));
+    }
+
+    /** Whether the entry comes after the cursor in {@link #NEWEST_FIRST} order. */
+    private static boolean isAfter(InboxEntry entry, ActivityCursor cursor) {
+        return entry.activeAt() < cursor.activeAt() || entry.activeAt() == cursor.activeAt()
+                && entry.conversationId().compareTo(cursor.conversationId()) > 0;
+    }
+
+    /**
+     * The user's conversation ids in {@code byActiveHour}, one whole hour at a time, newest first,
+     * from {@code fromHour} (null: from the newest, the list marker included).
+     */
+    private final class HourlyKeys {
+        private final String userId;
+        private final Long fromHour;
+        private final java.util.ArrayDeque<Map<String, AttributeValue>> buffered = new java.util.ArrayDeque<>();
+        private Map<String, AttributeValue> startKey;
+        private boolean exhausted;
+        private boolean listed;
+
+        HourlyKeys(String userId, Long fromHour) {
+            this.userId = userId;
+            this.fromHour = fromHour;
+            fetch();
+            Map<String, AttributeValue> first = buffered.peekFirst();
+            if (first != null && Inbox.LISTED_ITEM.equals(Attr.string(first, Inbox.ITEM))) {
+                listed = true;
+                buffered.removeFirst();
+            }
+        }
+
+        /** Whether the user's list marker is there (every entry has its hour). */
+        boolean listed() {
+            return listed;
+        }
+
+        List<String> nextHour() {
+            while (buffered.isEmpty() && !exhausted) {
+                fetch();
+            }
+            if (buffered.isEmpty()) {
+                return List.of();
+            }
+            long hour = Attr.number(buffered.peekFirst(), Inbox.ACTIVE_HOUR, 0);
+            List<String> conversationIds = new ArrayList<>();
+            while (true) {
+                while (buffered.isEmpty() && !exhausted) {
+                    fetch();
+                }
+                Map<String, AttributeValue> key = buffered.peekFirst();
+                if (key == null || Attr.number(key, Inbox.ACTIVE_HOUR, 0) != hour) {
+                    return conversationIds;
+                }
+                buffered.removeFirst();
+                String item = Attr.string(key, Inbox.ITEM);
+                if (item.startsWith(Inbox.ENTRY_PREFIX)) {
+                    conversationIds.add(item.substring(Inbox.ENTRY_PREFIX.length()));
+                }
+            }
+        }
+
+        private void fetch() {
+            QueryRequest.Builder query = QueryRequest.builder().tableName(table).indexName(Inbox.BY_ACTIVE_HOUR_INDEX)
+                    .scanIndexForward(false).limit(KEYS_PER_QUERY);
+            if (fromHour == null) {
+                query.keyConditionExpression("#user = :user")
+                        .expressionAttributeNames(Map.of("#user", Inbox.USER_ID))
+                        .expressionAttributeValues(Map.of(":user", s(userId)));
+            } else {
+                query.keyConditionExpression("#user = :user AND #hour <= :hour")
+                        .expressionAttributeNames(Map.of("#user", Inbox.USER_ID, "#hour", Inbox.ACTIVE_HOUR))
+                        .expressionAttributeValues(Map.of(":user", s(userId), ":hour", n(fromHour)));
+            }
+            if (startKey != null) {
+                query.exclusiveStartKey(startKey);
+            }
+            QueryResponse response = dynamo.query(query.build());
+            buffered.addAll(response.items());
+            startKey = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
+                    ? response.lastEvaluatedKey() : null;
+            exhausted = startKey == null;
+        }
+    }
+
+    /**
+     * Entries written before {@code activeHour} existed are not in {@code byActiveHour} until a
+     * message moves them. The first page of a user without the list marker gives every entry of
+     * the user that lacks it its hour (one Query of the user's entries, one conditional update
+     * each, at most {@link #BACKFILL_PER_PAGE}), then writes the marker. True when done.
+     */
+    boolean backfillActiveHours(String userId) {
+        int written = 0;
+        for (Map<String, AttributeValue> item : dynamo.queryPaginator(query -> query.tableName(table)
+                        .keyConditionExpression("#user = :user AND begins_with(#item, :prefix)")
+                        .filterExpression("attribute_not_exists(#hour) AND attribute_not_exists(#left)")
+                        .projectionExpression("#item, #active")
+                        .expressionAttributeNames(Map.of("#user", Inbox.USER_ID, "#item", Inbox.ITEM,
+                                "#hour", Inbox.ACTIVE_HOUR, "#left", Inbox.LEFT, "#active", Inbox.ACTIVE_AT))
+                        .expressionAttributeValues(Map.of(":user", s(userId), ":prefix", s(Inbox.ENTRY_PREFIX))))
+                .items()) {
+            if (written++ == BACKFILL_PER_PAGE) {
+                return false;
+            }
+            long hour = Inbox.activeHour(Attr.number(item, Inbox.ACTIVE_AT, 0));
+            try {
+                // Only an entry still without an hour: a message meanwhile set the newer one.
+                dynamo.updateItem(update -> update.tableName(table)
+                        .key(Map.of(Inbox.USER_ID, s(userId), Inbox.ITEM, item.get(Inbox.ITEM)))
+                        .updateExpression("SET #hour = :hour")
+                        .conditionExpression("attribute_exists(#item) AND attribute_not_exists(#hour) AND attribute_not_exists(#left)")
+                        .expressionAttributeNames(Map.of("#item", Inbox.ITEM, "#hour", Inbox.ACTIVE_HOUR, "#left", Inbox.LEFT))
+                        .expressionAttributeValues(Map.of(":hour", n(hour))));
+            } catch (ConditionalCheckFailedException movedOrLeft) {
+                // it has its hour, or it is no longer listed
+            }
+        }
+        dynamo.putItem(put -> put.tableName(table).item(Map.of(Inbox.USER_ID, s(userId),
+                Inbox.ITEM, s(Inbox.LISTED_ITEM), Inbox.ACTIVE_HOUR, n(Inbox.LISTED_HOUR))));
+        return true;
     }
 
     // ---- devices ----
@@ -664,6 +852,9 @@ public final class DynamoInboxStore implements InboxStore {
         item.put(Inbox.VERSION, n(version));
         item.put(Inbox.LAST_ACTIVITY, n(entry.lastActivity()));
         item.put(Inbox.ACTIVE_AT, n(entry.activeAt()));
+        if (!entry.left()) {
+            item.put(Inbox.ACTIVE_HOUR, n(Inbox.activeHour(entry.activeAt())));
+        }
         item.put(Inbox.CHANGED_AT, n(entry.changedAt()));
         if (entry.muted()) {
             item.put(Inbox.MUTED, AttributeValue.fromBool(true));

@@ -261,6 +261,66 @@ class DynamoInboxStoreTest {
     }
 
     @Test
+    void theListPagesExactlyAcrossHoursAndWithinOneHourWhateverThePageSize() {
+        long hour = Duration.ofHours(1).toMillis();
+        // 12 conversations over three hours, several at the same moment, one hour with 6 of them.
+        long[] appliedAt = {T0, T0 + 5, T0 + 5, T0 + 9, T0 + hour + 1, T0 + hour + 2, T0 + hour + 2, T0 + hour + 3,
+                T0 + hour + 4, T0 + hour + 5, T0 + 3 * hour, T0 + 3 * hour + 7};
+        List<String> groups = IntStream.range(0, appliedAt.length).mapToObj(i -> group + "-" + (char) ('a' + i)).toList();
+        for (int i = 0; i < groups.size(); i++) {
+            inbox.apply(new Arrival(user, groups.get(i), 1, true, true, false, appliedAt[i], 0, null), appliedAt[i]);
+        }
+        List<String> expected = IntStream.range(0, groups.size()).boxed()
+                .sorted(java.util.Comparator.<Integer>comparingLong(i -> -appliedAt[i]).thenComparing(groups::get))
+                .map(groups::get).toList();
+
+        for (int pageSize : List.of(1, 2, 3, 5, 6, 12, 50)) {
+            List<String> listed = new ArrayList<>();
+            ActivityCursor after = null;
+            int pages = 0;
+            do {
+                InboxStore.ActivityPage page = inbox.byActivity(user, ActivityCursor.parse(after == null ? null : after.token()), pageSize);
+                assertThat(page.entries()).hasSizeLessThanOrEqualTo(pageSize);
+                page.entries().forEach(entry -> listed.add(entry.conversationId()));
+                after = page.next();
+                pages++;
+            } while (after != null);
+            assertThat(listed).as("pages of %d", pageSize).containsExactlyElementsOf(expected);
+            assertThat(pages).as("pages of %d", pageSize).isEqualTo(Math.max(1, (groups.size() + pageSize - 1) / pageSize));
+        }
+
+        // A message an hour later lifts its conversation to the top; one within the hour keeps the order exact too.
+        inbox.apply(new Arrival(user, groups.get(0), 2, true, true, false, T0 + 4 * hour, 0, null), T0 + 4 * hour);
+        inbox.apply(new Arrival(user, groups.get(5), 2, true, true, false, T0 + hour + 6, 0, null), T0 + hour + 6);
+        assertThat(inbox.byActivity(user, null, 4).entries()).extracting(InboxEntry::conversationId)
+                .containsExactly(groups.get(0), groups.get(11), groups.get(10), groups.get(5));
+    }
+
+    @Test
+    void anEntryWrittenBeforeTheActivityHourExistedIsListedFromTheUsersFirstPage() {
+        inbox.apply(message(1, false), T0);
+        // As an entry of the earlier layout: no activeHour, so not in the list's index.
+        var dynamo = TestDynamo.client();
+        String table = TestDynamo.table(Setting.INBOX_TABLE);
+        String older = group + "-older";
+        dynamo.putItem(put -> put.tableName(table).item(Map.of(Inbox.USER_ID, AttributeValue.fromS(user),
+                Inbox.ITEM, AttributeValue.fromS(Inbox.entryItem(older)), Inbox.CONVERSATION_ID, AttributeValue.fromS(older),
+                Inbox.KIND, AttributeValue.fromS("group"), Inbox.LAST_SEQ, AttributeValue.fromN("3"),
+                Inbox.ACTIVE_AT, AttributeValue.fromN(Long.toString(T0 - 1_000)),
+                Inbox.CHANGED_AT, AttributeValue.fromN(Long.toString(T0 - 1_000)))));
+
+        assertThat(inbox.byActivity(user, null, 10).entries()).extracting(InboxEntry::conversationId)
+                .containsExactly(group, older);
+        assertThat(dynamo.getItem(get -> get.tableName(table).key(Map.of(Inbox.USER_ID, AttributeValue.fromS(user),
+                Inbox.ITEM, AttributeValue.fromS(Inbox.LISTED_ITEM)))).item()).as("the user's marker").isNotEmpty();
+        // Later pages read the index alone; the marker is never listed.
+        InboxStore.ActivityPage first = inbox.byActivity(user, null, 1);
+        assertThat(first.entries()).extracting(InboxEntry::conversationId).containsExactly(group);
+        assertThat(inbox.byActivity(user, first.next(), 1).entries()).extracting(InboxEntry::conversationId)
+                .containsExactly(older);
+    }
+
+    @Test
     void acksNeverMoveBackwardsAndLeaveWithTheirDevice() {
         inbox.advanceAck(user, "phone", group, 5, T0, Duration.ofDays(30));
         inbox.advanceAck(user, "phone", group, 3, T0, Duration.ofDays(30));
@@ -379,6 +439,39 @@ class DynamoInboxStoreTest {
                 .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"))));
         assertThat(inbox.badge(user, later + 2_000)).as("the ADD landed after the recount").isEqualTo(2);
         assertThat(inbox.badge(user, later + DynamoInboxStore.BADGE_SETTLE.toMillis() + 3_000)).isEqualTo(2);
+    }
+
+    @Test
+    void aUserWithoutADeviceHasNoBadgeCounterMovedAndARegistrationRecountsIt() {
+        for (long seq = 1; seq <= 3; seq++) {
+            inbox.apply(message(seq, false), T0, false); // no push device: the counter does not move
+        }
+        var dynamo = TestDynamo.client();
+        String table = TestDynamo.table(Setting.INBOX_TABLE);
+        Map<String, AttributeValue> badgeKey = Map.of(Inbox.USER_ID, AttributeValue.fromS(user),
+                Inbox.ITEM, AttributeValue.fromS("#badge"));
+        assertThat(dynamo.getItem(get -> get.tableName(table).key(badgeKey)).item()).isEmpty();
+
+        long registered = T0 + Duration.ofMinutes(5).toMillis();
+        inbox.deviceRegistered(user, registered);
+        inbox.apply(message(4, false), registered + 1_000, true); // a fan-out that knows the device
+        // Within the settle window the recount is answered, not stored (a fan-out that read the
+        // user's devices before the registration may still write an entry without its ADD) ...
+        inbox.apply(message(5, false), registered + 2_000, false);
+        long settled = registered + DynamoInboxStore.DEVICE_SETTLE.toMillis();
+        assertThat(inbox.badge(user, settled - 1_000)).isEqualTo(5);
+        // ... after it, stored and trusted, and moved by the ADDs that follow.
+        assertThat(inbox.badge(user, settled + 1_000)).isEqualTo(5);
+        assertThat(dynamo.getItem(get -> get.tableName(table).key(badgeKey)).item().get(Inbox.UNREAD).n()).isEqualTo("5");
+        inbox.apply(message(6, false), settled + 2_000, true);
+        assertThat(inbox.badge(user, settled + 3_000)).isEqualTo(6);
+    }
+
+    @Test
+    void theRegistrationSettleWindowCoversEveryFanoutInvocation() {
+        assertThat(DynamoInboxStore.DEVICE_SETTLE)
+                .isGreaterThanOrEqualTo(dev.parley.model.routes.Catalogue.FANOUT.timeout())
+                .isGreaterThanOrEqualTo(dev.parley.model.routes.Catalogue.FANOUT_CHUNKS.timeout());
     }
 
     /** Counts the seqs in (after, upTo] matching a predicate. */
