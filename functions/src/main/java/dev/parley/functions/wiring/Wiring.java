@@ -401,7 +401,7 @@ public final class Wiring {
     }
 
     private DynamoConnectionStore connectionStore() {
-        return new DynamoConnectionStore(dynamo, config.get(Setting.CONNECTIONS_TABLE));
+        return new DynamoConnectionStore(dynamo, config.get(Setting.CONNECTIONS_TABLE), config.get(Setting.DEVICES_TABLE));
     }
 
     private DynamoConversationStore conversationStore() {
