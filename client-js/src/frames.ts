@@ -19,9 +19,9 @@ import type {
  * send frames an older client has never heard of).
  */
 
-/** PROTOCOL.md: a send's body is at most 16 KiB serialized. */
+/** docs/protocol.md: a send's body is at most 16 KiB serialized. */
 export const MAX_BODY_BYTES = 16 * 1024;
-/** PROTOCOL.md: `limit` of `sync` and `history` is 1..200. */
+/** docs/protocol.md: `limit` of `sync` and `history` is 1..200. */
 export const MAX_PAGE = 200;
 
 export interface SyncedConversation {

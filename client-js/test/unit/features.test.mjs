@@ -211,7 +211,7 @@ test('a refused upload rejects with the status the store answered', async () => 
   }
 });
 
-test('the safety and admin calls use the routes of PROTOCOL.md v2', async () => {
+test('the safety and admin calls use the routes of docs/protocol.md v2', async () => {
   const http = await recordingServer((request) => {
     if (request.url === '/api/blocks') return { json: { blocked: ['mallory'] } };
     if (request.url.endsWith('/settings')) return { json: { muted: true } };

@@ -1,6 +1,6 @@
 /**
  * `./parley local` started by the test: a real runtime (WebSocket gateway, functions, DynamoDB
- * Local) on a free port, ready when it prints the `PARLEY READY {...}` line PROTOCOL.md promises.
+ * Local) on a free port, ready when it prints the `PARLEY READY {...}` line docs/protocol.md promises.
  *
  * From Maven (`mvn verify`), PARLEY_RUNTIME_CLASSPATH names the runtime just built, and the test
  * runs its entry point with java directly (./parley local would start a nested build). Run by hand

@@ -15,7 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Every bad frame is answered with an error frame carrying its PROTOCOL.md code (and the frame's
+ * Every bad frame is answered with an error frame carrying its docs/protocol.md code (and the frame's
  * requestId when it had one), nothing is stored, and the connection keeps working.
  */
 class BadInputTest {

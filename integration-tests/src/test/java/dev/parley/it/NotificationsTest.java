@@ -8,8 +8,13 @@ import dev.parley.it.support.Parley;
 import dev.parley.it.support.WsClient;
 import dev.parley.model.domain.ConversationId;
 import java.time.Duration;
+import dev.parley.model.config.Setting;
+import dev.parley.model.tables.Tables;
+import java.util.Map;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 class NotificationsTest {
 
@@ -93,5 +98,62 @@ class NotificationsTest {
         assertThat(api.put("/devices/bad%20id", "{\"platform\":\"apns\",\"pushToken\":\"abcdefgh1234\"}").status())
                 .isEqualTo(400);
         assertThat(new Api(Parley.runtime().httpUrl(), null).put("/devices/phone", "{}").status()).isEqualTo(401);
+    }
+
+    /**
+     * Devices registered before the user's live item named push devices are only in the devices
+     * table (written as the code of then wrote them): their users are still notified, whether they
+     * have no live item at all or one a later connection left that says nothing about devices.
+     * The user's next connection copies the devices into the live item.
+     */
+    @Test
+    void devicesRegisteredBeforeTheLiveItemNamedThemAreStillNotified() {
+        String alice = Parley.user("alice");
+        String bob = Parley.user("bob");
+        String carol = Parley.user("carol");
+        DynamoDbClient dynamo = Parley.runtime().dynamo();
+        String devices = Parley.runtime().config().get(Setting.DEVICES_TABLE);
+        String connections = Parley.runtime().config().get(Setting.CONNECTIONS_TABLE);
+        registeredTheOldWay(dynamo, devices, bob, "phone", "apns", "legacy-apns-token-bob");
+        registeredTheOldWay(dynamo, devices, carol, "tablet", "fcm", "legacy-fcm-token-carol");
+        // Carol's live item as a connection made since, and closed, left it: no device named.
+        dynamo.putItem(put -> put.tableName(connections).item(Map.of(
+                Tables.Connections.USER_ID, AttributeValue.fromS(carol),
+                Tables.Connections.CONNECTION_ID, AttributeValue.fromS(Tables.Connections.LIVE_ITEM))));
+
+        try (WsClient a = Parley.connect(alice)) {
+            a.send(bob, "legacy-1", "hello bob");
+            a.send(carol, "legacy-2", "hello carol");
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> notificationsOf(bob).size() == 1);
+        assertThat(notificationsOf(bob).get(0).get("deviceId").asText()).isEqualTo("phone");
+        assertThat(notificationsOf(bob).get(0).get("preview").asText()).isEqualTo("hello bob");
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> notificationsOf(carol).size() == 1);
+        assertThat(notificationsOf(carol).get(0).get("deviceId").asText()).isEqualTo("tablet");
+
+        // Carol connects on her phone: her live item now names the tablet, which stays offline
+        // and is notified, while the phone gets the push.
+        try (WsClient a = Parley.connect(alice); WsClient phone = Parley.connect(carol, "phone")) {
+            Map<String, AttributeValue> live = dynamo.getItem(get -> get.tableName(connections).consistentRead(true)
+                    .key(Map.of(Tables.Connections.USER_ID, AttributeValue.fromS(carol),
+                            Tables.Connections.CONNECTION_ID, AttributeValue.fromS(Tables.Connections.LIVE_ITEM)))).item();
+            assertThat(live.get(Tables.Connections.PUSH_DEVICES).ss()).containsExactly("tablet");
+            assertThat(live.get(Tables.Connections.DEVICES_KNOWN).bool()).isTrue();
+            a.send(carol, "legacy-3", "still there?");
+            phone.await(f -> "legacy-3".equals(f.path("clientMsgId").asText()));
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> notificationsOf(carol).size() == 2);
+        assertThat(notificationsOf(carol).get(1).get("deviceId").asText()).isEqualTo("tablet");
+        assertThat(notificationsOf(carol).get(1).get("preview").asText()).isEqualTo("still there?");
+    }
+
+    private static void registeredTheOldWay(DynamoDbClient dynamo, String table, String userId, String deviceId,
+                                            String platform, String pushToken) {
+        dynamo.putItem(put -> put.tableName(table).item(Map.of(
+                Tables.Devices.USER_ID, AttributeValue.fromS(userId),
+                Tables.Devices.DEVICE_ID, AttributeValue.fromS(deviceId),
+                Tables.Devices.PLATFORM, AttributeValue.fromS(platform),
+                Tables.Devices.PUSH_TOKEN, AttributeValue.fromS(pushToken),
+                Tables.Devices.UPDATED_AT, AttributeValue.fromN("1"))));
     }
 }

@@ -353,7 +353,7 @@ public final class LocalRuntime implements AutoCloseable {
         return "http://127.0.0.1:" + port;
     }
 
-    /** The line PROTOCOL.md promises on standard output once connections are accepted. */
+    /** The line docs/protocol.md promises on standard output once connections are accepted. */
     public String readyLine() {
         return "PARLEY READY {\"websocketUrl\":\"" + websocketUrl() + "\",\"httpUrl\":\"" + httpUrl()
                 + "\",\"connectionsUrl\":\"" + connectionsUrl() + "\"}";

@@ -16,7 +16,7 @@ import java.util.concurrent.CompletableFuture;
  */
 final class ConversationFetches {
     private static final System.Logger LOG = System.getLogger("dev.parley.client");
-    /** PROTOCOL.md: {@code history} answers at most 200 messages. */
+    /** docs/protocol.md: {@code history} answers at most 200 messages. */
     static final int MAX_LIMIT = 200;
 
     private final Loop loop;

@@ -21,7 +21,7 @@ import java.util.concurrent.CompletableFuture;
  * come within the request timeout or after a retryable error, and ends with its page, a
  * definitive error, or the client's close. On the loop thread.
  *
- * <p>The server cuts pages by encoded size as well as by {@code limit} (PROTOCOL.md: no reply
+ * <p>The server cuts pages by encoded size as well as by {@code limit} (docs/protocol.md: no reply
  * over 128 KB), so a page may hold fewer messages than asked for and still say {@code hasMore}.
  * A request goes on asking for the older rest until it holds {@code limit} messages or the
  * server has no more: the application gets what it asked for, whatever the message sizes.

@@ -26,7 +26,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
- * PROTOCOL.md's HTTP API (groups and their admins, conversations and their settings, blocks,
+ * docs/protocol.md's HTTP API (groups and their admins, conversations and their settings, blocks,
  * presence, devices), typed. Every call takes a
  * token from the supplier (on the client's token thread, since a supplier may block) and fails
  * with {@link ServerErrorException} carrying the API's {@code code} when refused.

@@ -34,10 +34,10 @@ public final class Wire {
                     .build())
             .build();
 
-    /** PROTOCOL.md: a send's body is at most 16 KiB serialized. */
+    /** docs/protocol.md: a send's body is at most 16 KiB serialized. */
     public static final int MAX_BODY_BYTES = FrameCodec.MAX_BODY_BYTES;
 
-    /** PROTOCOL.md: the server refuses bodies nested deeper (the body object itself is level 1). */
+    /** docs/protocol.md: the server refuses bodies nested deeper (the body object itself is level 1). */
     public static final int MAX_BODY_DEPTH = FrameCodec.MAX_BODY_DEPTH;
 
     private Wire() {}

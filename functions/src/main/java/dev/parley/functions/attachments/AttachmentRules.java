@@ -6,7 +6,7 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * What an upload may be (PROTOCOL.md, "Attachments"): a content type of {@code image/*},
+ * What an upload may be (docs/protocol.md, "Attachments"): a content type of {@code image/*},
  * {@code video/*}, {@code audio/*}, {@code application/pdf}, {@code application/zip} or
  * {@code text/plain}; a size from 1 byte to the configured maximum (100 MB by default); a file name
  * of 1 to 255 characters without control characters or path separators.

@@ -5,6 +5,7 @@ import dev.parley.model.domain.MemberChange;
 import dev.parley.model.domain.Message;
 import dev.parley.model.domain.PresenceState;
 import dev.parley.model.domain.TimelineEntry;
+import dev.parley.model.protocol.ClientCodec;
 import dev.parley.model.protocol.FrameCodec;
 import dev.parley.model.protocol.ServerFrame;
 
@@ -32,6 +33,18 @@ public final class PushFrames {
      */
     public static String members(String conversationId, long seq, String by, MemberChange change) {
         return FrameCodec.encode(new ServerFrame.Members(conversationId, seq, by, change));
+    }
+
+    /**
+     * The {@code members} frame of a group change's timeline entry (kind {@code member}): the change
+     * as the entry's body holds it, by its sender, with the entry's seq. Null for any other entry.
+     */
+    public static String members(TimelineEntry entry) {
+        if (!(entry instanceof Message message)) {
+            return null;
+        }
+        MemberChange change = ClientCodec.memberChange(message);
+        return change == null ? null : members(message.conversationId(), message.seq(), message.senderId(), change);
     }
 
     /** Someone started or stopped typing (protocol v2; never stored). */

@@ -1,13 +1,17 @@
 package dev.parley.functions.service;
 
 import dev.parley.functions.observability.Telemetry;
+import dev.parley.functions.push.ConnectionCheck;
 import dev.parley.functions.store.Connection;
 import dev.parley.functions.store.ConnectionStore;
 import dev.parley.functions.store.InboxStore;
 import java.time.Clock;
+import dev.parley.model.aws.AwsLimits;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /** The connection lifecycle: $connect, $disconnect and heartbeats. */
 public final class ConnectionService {
@@ -18,6 +22,8 @@ public final class ConnectionService {
     private final Limits limits;
     /** Null: nothing device-scoped to clean up (tests without a sync store). */
     private final InboxStore inbox;
+    /** Null: the connect limit counts every connection heard from lately, open or not. */
+    private final Supplier<ConnectionCheck> gateway;
 
     /**
      * {@code maxPerUser}: live connections one user may hold; {@code liveFor}: a connection not
@@ -49,6 +55,13 @@ public final class ConnectionService {
 
     public ConnectionService(ConnectionStore connections, PresenceService presence, Clock clock, long ttlSeconds,
                              Limits limits, InboxStore inbox) {
+        this(connections, presence, clock, ttlSeconds, limits, inbox, null);
+    }
+
+    /** @param gateway asked, for a user at the connect limit, which of their connections are still open */
+    public ConnectionService(ConnectionStore connections, PresenceService presence, Clock clock, long ttlSeconds,
+                             Limits limits, InboxStore inbox, Supplier<ConnectionCheck> gateway) {
+        this.gateway = gateway;
         this.inbox = inbox;
         this.connections = connections;
         this.presence = presence;
@@ -60,15 +73,18 @@ public final class ConnectionService {
     /**
      * Records the connection, then tells presence; a presence failure does not refuse the
      * connection. A user who already holds {@code maxPerUser} live connections is refused with
-     * {@link TooManyConnectionsException} and nothing is written.
+     * {@link TooManyConnectionsException} and nothing is written. Live: heard from within
+     * {@code liveFor} and, when the user is at the limit, still open at the gateway
+     * ({@link #stillOpen}): API Gateway delivers {@code $disconnect} on a best-effort basis, so a
+     * user whose {@code $disconnect}s were lost (or whose gateway restarted) is not locked out.
      */
     public void connect(Caller caller) {
         long now = clock.millis();
         if (limits.maxPerUser() != Integer.MAX_VALUE) {
             long since = now - limits.liveFor().toMillis();
-            long live = connections.forUser(caller.userId()).stream()
-                    .filter(connection -> Math.max(connection.connectedAt(), connection.lastActiveAt()) > since).count();
-            if (live >= limits.maxPerUser()) {
+            List<Connection> recent = connections.forUser(caller.userId()).stream()
+                    .filter(connection -> Math.max(connection.connectedAt(), connection.lastActiveAt()) > since).toList();
+            if (recent.size() >= limits.maxPerUser() && stillOpen(recent, now) >= limits.maxPerUser()) {
                 throw new TooManyConnectionsException(caller.userId(), limits.maxPerUser());
             }
         }
@@ -79,6 +95,33 @@ public final class ConnectionService {
             Telemetry.event("presence").field("userId", caller.userId()).field("outcome", "failed")
                     .field("error", presenceFailed.toString()).emit(Telemetry.Level.WARN);
         }
+    }
+
+    /**
+     * How many of {@code recent} the gateway still holds (GetConnection on each; only a user at the
+     * limit pays these calls). One that answers 410 is not counted, and its records are removed
+     * once it is older than the $connect integration's timeout: a connection still in its own
+     * {@code $connect} is not established yet, so the gateway may answer 410 for it too, and
+     * removing its record would leave it open but unknown. Without a gateway, or on any other
+     * answer, a connection counts as open.
+     */
+    private long stillOpen(List<Connection> recent, long now) {
+        if (gateway == null) {
+            return recent.size();
+        }
+        long connecting = now - AwsLimits.INTEGRATION_TIMEOUT.toMillis();
+        long open = 0;
+        for (Connection connection : recent) {
+            if (gateway.get().check(connection.connectionId()) != ConnectionCheck.Answer.GONE) {
+                open++;
+            } else if (connection.connectedAt() < connecting) {
+                connections.delete(connection.userId(), connection.connectionId());
+                Telemetry.event("$connect").field("userId", connection.userId())
+                        .field("connectionId", connection.connectionId()).field("outcome", "gone-removed")
+                        .emit(Telemetry.Level.INFO);
+            }
+        }
+        return open;
     }
 
     /** {@link #disconnect(Caller, boolean)} of a connection that dropped (the grace period applies). */

@@ -174,7 +174,7 @@ public final class EventService {
     }
 
     /**
-     * The caller's member item says whether they are an admin (PROTOCOL.md v2; read only for deleting
+     * The caller's member item says whether they are an admin (docs/protocol.md v2; read only for deleting
      * another's message). In a group from before admins were recorded, its creator is.
      */
     private boolean isGroupAdmin(String conversationId, String userId) {

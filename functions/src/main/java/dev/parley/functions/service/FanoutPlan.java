@@ -1,5 +1,6 @@
 package dev.parley.functions.service;
 
+import dev.parley.functions.push.PushFrames;
 import dev.parley.functions.service.FanoutService.Delivery;
 import dev.parley.functions.store.Connection;
 import java.util.ArrayList;
@@ -18,6 +19,9 @@ import java.util.function.Function;
  *       one it was sent from (that one has its {@code sent} reply).</li>
  *   <li>Within a batch each connection gets a conversation's entries in seq order, even when
  *       concurrent sends were stored out of seq order. Across batches clients reorder by seq.</li>
+ *   <li>A group change's entry (kind {@code member}) is followed on each connection by the
+ *       change's {@code members} frame, except for the users the group service tells itself
+ *       ({@link GroupService#toldDirectly}): one lookup of the members' live items serves both.</li>
  * </ul>
  */
 final class FanoutPlan {
@@ -44,10 +48,16 @@ final class FanoutPlan {
                 continue;
             }
             String frame = encode.apply(delivery);
+            String members = PushFrames.members(delivery.entry());
+            Set<String> toldDirectly = members == null ? Set.of() : GroupService.toldDirectly(delivery.entry());
             for (String member : recipients(found.members(delivery.entry().conversationId()), delivery.entry().seq())) {
                 for (Connection connection : found.connections(member)) {
                     if (!connection.connectionId().equals(delivery.originConnectionId())) {
-                        posts.computeIfAbsent(connection, c -> new ArrayList<>()).add(new Post(delivery.id(), frame));
+                        List<Post> own = posts.computeIfAbsent(connection, c -> new ArrayList<>());
+                        own.add(new Post(delivery.id(), frame));
+                        if (members != null && !toldDirectly.contains(member)) {
+                            own.add(new Post(delivery.id(), members));
+                        }
                     }
                 }
             }

@@ -13,6 +13,7 @@ import dev.parley.model.domain.ConversationId;
 import dev.parley.model.domain.Group;
 import dev.parley.model.domain.MemberChange;
 import dev.parley.model.domain.Message;
+import dev.parley.model.protocol.ClientCodec;
 import dev.parley.model.protocol.FrameCodec;
 import dev.parley.model.domain.UserIds;
 import dev.parley.model.errors.BadRequestException;
@@ -50,10 +51,12 @@ import java.util.concurrent.Future;
  *       (fan-out reads the members strongly consistently) and can no longer read the group.</li>
  *   <li>Every change is a timeline entry of kind {@code member} (its own seq, body: the change),
  *       which fan-out pushes and sync and history return like any entry, so a page reloaded later
- *       still shows "alice added carol"; never unread, never notified. It is also pushed at once
- *       as a {@code members} frame (the change, the member count and the entry's seq: never the
- *       member list, which is paged over HTTP) to the members after the change and to those it
- *       removed (best effort: the group is also readable).</li>
+ *       still shows "alice added carol"; never unread, never notified. It is also told as a
+ *       {@code members} frame (the change, the member count and the entry's seq: never the member
+ *       list, which is paged over HTTP): fan-out posts it after the entry to the members, with
+ *       the same lookups of their connections; this service posts it at once to those the change
+ *       removed (fan-out no longer reaches them) and to those it added, when the change lists
+ *       them all ({@link #toldDirectly}; best effort: the group is also readable).</li>
  *   <li>Each member's sync-store entry starts when they join (so the group is listed before its
  *       first message), is marked left when they go, and takes a new name when it is renamed.</li>
  * </ul>
@@ -124,8 +127,8 @@ public final class GroupService {
         conversations.createGroup(conversationId, trimmed, creator, List.copyOf(all), now);
         all.forEach(member -> startEntry(member, conversationId, trimmed, 0, now));
         Group group = new Group(conversationId, trimmed, List.copyOf(all), List.of(creator));
-        announce(group, MemberChange.of(List.copyOf(all), List.of(), List.of(), List.of(), trimmed, false, true, all.size()),
-                creator, List.of());
+        announce(conversationId, MemberChange.of(List.copyOf(all), List.of(), List.of(), List.of(), trimmed, false, true,
+                all.size()), creator);
         return group;
     }
 
@@ -134,7 +137,9 @@ public final class GroupService {
         List<String> requested = validUsers(members);
         memberChanges.spend(caller);
         Meta meta = requireAdmin(conversationId, caller, "add members");
-        List<String> current = conversations.members(conversationId);
+        List<Membership> before = conversations.memberships(conversationId);
+        Set<String> current = new LinkedHashSet<>();
+        before.forEach(membership -> current.add(membership.userId()));
         List<String> fresh = requested.stream().distinct().filter(member -> !current.contains(member)).toList();
         checkCap(current.size() + fresh.size());
         List<String> added = List.of();
@@ -149,9 +154,15 @@ public final class GroupService {
         }
         long now = clock.millis();
         added.forEach(member -> startEntry(member, conversationId, meta.name(), meta.lastSeq(), now));
-        Group group = group(conversationId, meta.name());
+        // The group as this change left it: the members read above (the list is read once) and
+        // those it added.
+        List<String> after = new ArrayList<>(current);
+        after.addAll(added);
+        Group group = new Group(conversationId, meta.name(), after,
+                before.stream().filter(Membership::admin).map(Membership::userId).toList());
         if (!added.isEmpty()) {
-            announce(group, change(added, List.of(), List.of(), List.of(), meta.name(), false, group), caller, List.of());
+            announce(conversationId, change(added, List.of(), List.of(), List.of(), meta.name(), false, conversationId,
+                    after.size()), caller);
         }
         return group;
     }
@@ -194,9 +205,8 @@ public final class GroupService {
         if (inbox != null) {
             inbox.markLeft(member, conversationId, clock.millis(), LEFT_KEPT_FOR);
         }
-        Group group = group(conversationId, meta.name());
-        announce(group, change(List.of(), List.of(member), promoted, List.of(), meta.name(), false, group), caller,
-                List.of(member));
+        announce(conversationId, change(List.of(), List.of(member), promoted, List.of(), meta.name(), false,
+                conversationId, -1), caller);
     }
 
     /** {@code PATCH /groups/{id}}: admins only. Every member's sync-store entry takes the new name. */
@@ -210,7 +220,8 @@ public final class GroupService {
         conversations.rename(conversationId, trimmed);
         Group group = group(conversationId, trimmed);
         renameEntries(group.members(), conversationId, trimmed);
-        announce(group, change(List.of(), List.of(), List.of(), List.of(), trimmed, true, group), caller, List.of());
+        announce(conversationId, change(List.of(), List.of(), List.of(), List.of(), trimmed, true, conversationId,
+                group.members().size()), caller);
         return group;
     }
 
@@ -220,9 +231,8 @@ public final class GroupService {
         memberChanges.spend(caller);
         Meta meta = requireAdmin(conversationId, caller, "promote members");
         if (conversations.promote(conversationId, userId)) {
-            Group group = group(conversationId, meta.name());
-            announce(group, change(List.of(), List.of(), List.of(userId), List.of(), meta.name(), false, group), caller,
-                    List.of());
+            announce(conversationId, change(List.of(), List.of(), List.of(userId), List.of(), meta.name(), false,
+                    conversationId, -1), caller);
         }
     }
 
@@ -244,9 +254,8 @@ public final class GroupService {
             }
             return;
         }
-        Group group = group(conversationId, meta.name());
-        announce(group, change(List.of(), List.of(), List.of(), List.of(userId), meta.name(), false, group), caller,
-                List.of());
+        announce(conversationId, change(List.of(), List.of(), List.of(), List.of(userId), meta.name(), false,
+                conversationId, -1), caller);
     }
 
     /** A page of a group's members ({@code GET /groups/{id}/members}). */
@@ -319,12 +328,18 @@ public final class GroupService {
         throw new BadRequestException("cursor is not one this server gave out");
     }
 
-    /** A change with the group's member count after it (the meta item's count, else the members read). */
+    /**
+     * A change with the group's member count after it: the meta item's count; for a group from
+     * before counts were kept, {@code known} (a member list the caller read, -1: none), else the
+     * members read.
+     */
     private MemberChange change(List<String> added, List<String> removed, List<String> promoted, List<String> demoted,
-                                String name, boolean renamed, Group group) {
-        long count = conversations.memberCount(group.conversationId());
-        return MemberChange.of(added, removed, promoted, demoted, name, renamed, false,
-                count < 0 ? group.members().size() : count);
+                                String name, boolean renamed, String conversationId, long known) {
+        long count = conversations.memberCount(conversationId);
+        if (count < 0) {
+            count = known >= 0 ? known : conversations.members(conversationId).size();
+        }
+        return MemberChange.of(added, removed, promoted, demoted, name, renamed, false, count);
     }
 
     /** The group as it is now: members and admins read strongly consistently (one Query). */
@@ -406,23 +421,47 @@ public final class GroupService {
 
     /**
      * Keeps the change in the group's timeline (a seq from the group's counter, then the entry,
-     * written once: fan-out pushes it to the members as it pushes messages), then pushes the
-     * {@code members} frame to the members and to {@code alsoTell} (those it removed, whom fan-out
-     * no longer reaches). A crash between the seq and the entry leaves a hole that readers declare
-     * a gap after the hole timeout: the line is lost, the change itself is not.
+     * written once: fan-out pushes it to the members as it pushes messages, each time followed by
+     * the change's {@code members} frame), then posts the {@code members} frame itself to those
+     * fan-out leaves out ({@link #toldDirectly}). A crash between the seq and the entry leaves a
+     * hole that readers declare a gap after the hole timeout: the line is lost, the change itself
+     * is not. Without a timeline (tests of membership alone) the frame goes to every member here.
      */
-    private void announce(Group group, MemberChange change, String by, List<String> alsoTell) {
-        long seq = 0;
-        if (timeline != null) {
-            long now = clock.millis();
-            seq = conversations.allocateSeq(group.conversationId(), now).seq();
-            timeline.putIfAbsent(new Message(group.conversationId(), seq, by, "member-" + seq,
-                    FrameCodec.memberChangeBody(change), now, 0, Message.Event.member(), null), null);
+    private void announce(String conversationId, MemberChange change, String by) {
+        if (timeline == null) {
+            List<String> recipients = new ArrayList<>(conversations.members(conversationId));
+            recipients.addAll(change.removed());
+            broadcaster.broadcast(recipients, PushFrames.members(conversationId, 0, by, change), null);
+            return;
         }
-        String frame = PushFrames.members(group.conversationId(), seq, by, change);
-        List<String> recipients = new ArrayList<>(group.members());
-        recipients.addAll(alsoTell);
-        broadcaster.broadcast(recipients, frame, null);
+        long now = clock.millis();
+        long seq = conversations.allocateSeq(conversationId, now).seq();
+        Message entry = new Message(conversationId, seq, by, "member-" + seq, FrameCodec.memberChangeBody(change), now, 0,
+                Message.Event.member(), null);
+        timeline.putIfAbsent(entry, null);
+        Set<String> direct = toldDirectly(entry);
+        if (!direct.isEmpty()) {
+            broadcaster.broadcast(direct, PushFrames.members(conversationId, seq, by, change), null);
+        }
+    }
+
+    /**
+     * Whom this service tells of a change itself, so that fan-out does not: those it removed (they
+     * are no members any more when fan-out reads the members), and those it added when the entry
+     * lists every one of them (removed again before fan-out runs, they would hear nothing of
+     * being added). A change adding more than {@link MemberChange#MAX_LISTED} is told to the added
+     * by fan-out, which reads who they are. Of any entry but a change: nobody.
+     */
+    static Set<String> toldDirectly(dev.parley.model.domain.TimelineEntry entry) {
+        MemberChange change = entry instanceof Message message ? ClientCodec.memberChange(message) : null;
+        if (change == null) {
+            return Set.of();
+        }
+        Set<String> direct = new LinkedHashSet<>(change.removed());
+        if (change.addedCount() <= change.added().size()) {
+            direct.addAll(change.added());
+        }
+        return direct;
     }
 
     private static String validName(String name) {

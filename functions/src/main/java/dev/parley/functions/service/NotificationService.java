@@ -163,7 +163,7 @@ public final class NotificationService {
             for (Map.Entry<String, List<String>> recipient : notice.onlineDevicesByRecipient().entrySet()) {
                 String member = recipient.getKey();
                 try {
-                    List<Device> registered = devicesByUser.computeIfAbsent(member, devices::forUser);
+                    List<Device> registered = devicesByUser.computeIfAbsent(member, this::registeredDevices);
                     Set<String> online = new HashSet<>(recipient.getValue());
                     for (Device device : registered) {
                         if (online.contains(device.deviceId())) {
@@ -200,6 +200,19 @@ public final class NotificationService {
             }
         }
         return sent;
+    }
+
+    /**
+     * The user's registered devices. A user with none was handed on because fan-out did not know
+     * their devices (the live item did not name them yet): recording that they have none spares
+     * their next messages the notice and this read.
+     */
+    private List<Device> registeredDevices(String userId) {
+        List<Device> registered = devices.forUser(userId);
+        if (registered.isEmpty()) {
+            devices.noneRegistered(userId);
+        }
+        return registered;
     }
 
     /**

@@ -189,7 +189,7 @@ public final class Wiring {
                                 Double.parseDouble(config.get(Setting.HEARTBEAT_RATE)), config.getInt(Setting.HEARTBEAT_BURST))),
                         Duration.ofSeconds(Math.max(0, config.getInt(Setting.PRESENCE_TIMEOUT_SECONDS)
                                 - config.getInt(Setting.HEARTBEAT_INTERVAL_SECONDS) - 5))),
-                inboxStore());
+                inboxStore(), Lazy.of(() -> new ApiGatewayPusher(management.get())));
     }
 
     /** Posting and scheduling clients are built on first use: a heartbeat never needs them. */
@@ -401,7 +401,7 @@ public final class Wiring {
     }
 
     private DynamoConnectionStore connectionStore() {
-        return new DynamoConnectionStore(dynamo, config.get(Setting.CONNECTIONS_TABLE));
+        return new DynamoConnectionStore(dynamo, config.get(Setting.CONNECTIONS_TABLE), config.get(Setting.DEVICES_TABLE));
     }
 
     private DynamoConversationStore conversationStore() {

@@ -40,4 +40,21 @@ class FanoutPlanTest {
         var posts = FanoutPlan.posts(List.of(message("1", 1, null)), found, Set.of("1"), d -> "x");
         assertThat(posts).isEmpty();
     }
+
+    @Test
+    void aGroupChangeIsFollowedByItsMembersFrameExceptForThoseTheGroupServiceTellsItself() {
+        String body = dev.parley.model.protocol.FrameCodec.memberChangeBody(dev.parley.model.domain.MemberChange.of(
+                List.of("carol"), List.of(), List.of(), List.of(), "team", false, false, 3));
+        Message change = new Message("grp:team", 3, "alice", "member-3", body, 1, 0, Message.Event.member(), null);
+
+        var posts = FanoutPlan.posts(List.of(new FanoutService.Delivery("3", change, null)), found, Set.of(),
+                d -> "entry");
+
+        assertThat(posts.get(bobPhone)).extracting(FanoutPlan.Post::frame).hasSize(2).first().isEqualTo("entry");
+        assertThat(posts.get(bobPhone).get(1).frame()).startsWith("{\"type\":\"members\"")
+                .contains("\"seq\":3", "\"added\":[\"carol\"]", "\"by\":\"alice\"");
+        assertThat(posts.get(alicePhone)).extracting(FanoutPlan.Post::frame).hasSize(2);
+        assertThat(posts.get(carolPhone)).as("the member it added was told by the group service")
+                .extracting(FanoutPlan.Post::frame).containsExactly("entry");
+    }
 }

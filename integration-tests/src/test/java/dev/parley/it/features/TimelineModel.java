@@ -6,7 +6,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * What a client following PROTOCOL.md v2 keeps: each message's current state, built either by
+ * What a client following docs/protocol.md v2 keeps: each message's current state, built either by
  * applying pushed entries in seq order or from a history page (whose states already hold every
  * event up to their {@code stateSeq}). Two ways to the same picture, compared by {@link #view}.
  */

@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * hard way: {@link #kill()} is SIGKILL, no shutdown hook, no flush, no {@code $disconnect}; open
  * sockets are reset by the kernel. It runs the product's entry point, {@code dev.parley.local.Main},
  * on the classpath of this test run (the build under test; {@code ./parley local} would rebuild
- * first), and is ready when it prints the {@code PARLEY READY} line PROTOCOL.md promises.
+ * first), and is ready when it prints the {@code PARLEY READY} line docs/protocol.md promises.
  */
 public final class ChildRuntime implements AutoCloseable {
     private static final Duration READY_WITHIN = Duration.ofSeconds(90);

@@ -7,6 +7,10 @@ import dev.parley.client.ParleyClient;
 import dev.parley.client.Sent;
 import dev.parley.client.To;
 import dev.parley.it.localstack.Backend;
+import dev.parley.it.support.WsClient;
+import java.net.URLEncoder;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -148,6 +152,90 @@ class HardRestartTest {
                 second.close();
             }
         }
+    }
+
+    /**
+     * The connections of the killed run are still recorded (no {@code $disconnect} ran), so a user
+     * who held their whole share of connections would be refused with 429 after the restart until
+     * the records expire. The gateway of the new run answers 410 for those connections, and the
+     * connect limit counts only connections the gateway still holds: the user connects at once,
+     * and is refused again only past a share of connections of the new run.
+     */
+    @Test
+    void aUserWhoHeldEveryConnectionOfTheirShareWhenTheRuntimeWasKilledConnectsAfterTheRestart() throws Exception {
+        Assumptions.assumeFalse(Backend.isLocalStack(), "the hard-restart suite stops the runtime process with its"
+                + " file-backed DynamoDB Local (--data)");
+        int port = ChildRuntime.freePort();
+        Endpoint endpoint = Endpoint.onPort(port);
+        String dana = "dana-" + UUID.randomUUID().toString().substring(0, 8);
+        String run = dana.substring(5);
+        List<WsClient> before = new ArrayList<>();
+        List<WsClient> after = new ArrayList<>();
+        ChildRuntime first = ChildRuntime.start(port, data, LOGS.resolve("hard-restart-limit-" + run + "-1.log"));
+        ChildRuntime second = null;
+        try {
+            warmUp(endpoint, "warm-" + run);
+            int refusedBefore = connectUntilRefused(endpoint, dana, before);
+            assertThat(refusedBefore).as("the handshake past the user's share, before the kill").isEqualTo(429);
+            assertThat(before).as("connections of the user's share").isNotEmpty();
+
+            first.kill();
+            second = ChildRuntime.start(port, data, LOGS.resolve("hard-restart-limit-" + run + "-2.log"));
+            warmUp(endpoint, "warm-" + run);
+
+            int refusedAfter = connectUntilRefused(endpoint, dana, after);
+            assertThat(after).as("connections the user opens after the restart").hasSameSizeAs(before);
+            assertThat(refusedAfter).as("the handshake past the user's share, after the restart").isEqualTo(429);
+            for (WsClient connection : after) {
+                assertThat(connection.isOpen()).as("a connection of the new run").isTrue();
+                assertThat(connection.heartbeat(Duration.ofSeconds(10)).get("type").asText()).isEqualTo("pong");
+            }
+        } finally {
+            before.forEach(WsClient::close);
+            after.forEach(WsClient::close);
+            first.close();
+            if (second != null) {
+                second.close();
+            }
+        }
+    }
+
+    /**
+     * One connection of another user, tried until it opens (within 90 s): a fresh runtime loads its
+     * functions on the first handshake, which on a loaded machine can outlast the client's 10 s.
+     */
+    private static void warmUp(Endpoint endpoint, String userId) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (true) {
+            try {
+                WsClient.connect(endpoint.websocketUrl() + "/?token="
+                        + URLEncoder.encode(endpoint.tokenNow(userId, null), StandardCharsets.UTF_8)).close();
+                return;
+            } catch (IllegalStateException slow) {
+                if (System.nanoTime() > deadline) {
+                    throw slow;
+                }
+            }
+        }
+    }
+
+    /** Opens connections for the user until a handshake is refused (at most 50); returns the refusal's status. */
+    private static int connectUntilRefused(Endpoint endpoint, String userId, List<WsClient> open) {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            String uri = endpoint.websocketUrl() + "/?token="
+                    + URLEncoder.encode(endpoint.tokenNow(userId, null), StandardCharsets.UTF_8);
+            try {
+                open.add(WsClient.connect(uri));
+            } catch (IllegalStateException failed) {
+                for (Throwable cause = failed; cause != null; cause = cause.getCause()) {
+                    if (cause instanceof WebSocketHandshakeException refused) {
+                        return refused.getResponse().statusCode();
+                    }
+                }
+                throw failed;
+            }
+        }
+        return 101;
     }
 
     private static <T> T track(List<T> list, T item) {

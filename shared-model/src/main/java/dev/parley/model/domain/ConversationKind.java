@@ -1,6 +1,6 @@
 package dev.parley.model.domain;
 
-/** The two kinds of conversation; {@link #wire()} is the value PROTOCOL.md puts in {@code kind}. */
+/** The two kinds of conversation; {@link #wire()} is the value docs/protocol.md puts in {@code kind}. */
 public enum ConversationKind {
     DIRECT("direct"),
     GROUP("group");

@@ -1,6 +1,6 @@
 package dev.parley.model.errors;
 
-/** The stable error codes of PROTOCOL.md. Clients switch on {@link #name()}; never rename one. */
+/** The stable error codes of docs/protocol.md. Clients switch on {@link #name()}; never rename one. */
 public enum ErrorCode {
     BAD_REQUEST(400),
     UNKNOWN_ACTION(400),
@@ -11,7 +11,7 @@ public enum ErrorCode {
     NOT_FOUND(404),
     /** A clientMsgId reused with different content: the first content stands. */
     CONFLICT(409),
-    /** The recipient has blocked the sender (PROTOCOL.md v2). */
+    /** The recipient has blocked the sender (docs/protocol.md v2). */
     BLOCKED(403),
     RATE_LIMITED(429),
     INTERNAL(500);

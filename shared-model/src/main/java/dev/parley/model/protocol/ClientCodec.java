@@ -22,7 +22,7 @@ import java.util.Map;
  * tests use it; {@code ClientCodecTest} pins the round trip).
  *
  * <p>Decoding is total: {@link #read} never throws. A client must survive whatever arrives
- * (PROTOCOL.md: "the SDK never stalls on a frame it cannot parse"), so every outcome is a
+ * (docs/protocol.md: "the SDK never stalls on a frame it cannot parse"), so every outcome is a
  * {@link Reading}: a known frame, an error reply, a frame this version does not know (a newer
  * server's type; ignore it), or an unreadable frame with the reason, for the client to report
  * and skip. Unknown fields are ignored.

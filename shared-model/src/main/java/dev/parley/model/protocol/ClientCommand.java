@@ -2,7 +2,7 @@ package dev.parley.model.protocol;
 
 import java.util.Map;
 
-/** A decoded client frame of PROTOCOL.md v1. Every field has been validated by {@link FrameCodec}. */
+/** A decoded client frame of docs/protocol.md v1. Every field has been validated by {@link FrameCodec}. */
 public sealed interface ClientCommand {
     /** Echoed by the direct reply; null when the frame had none. */
     String requestId();

@@ -19,7 +19,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * The one codec for PROTOCOL.md v1 frames. Decoding validates every field and throws a
+ * The one codec for docs/protocol.md v1 frames. Decoding validates every field and throws a
  * {@link dev.parley.model.errors.ParleyException} naming the first bad one; encoding writes with
  * a streaming generator (no bean reflection, which keeps Lambda cold starts short).
  */

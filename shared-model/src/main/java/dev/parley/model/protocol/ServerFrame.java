@@ -5,7 +5,7 @@ import dev.parley.model.domain.Message;
 import dev.parley.model.errors.ErrorCode;
 import java.util.List;
 
-/** A frame the server sends, by its PROTOCOL.md {@code type}. {@link FrameCodec#encode} writes them. */
+/** A frame the server sends, by its docs/protocol.md {@code type}. {@link FrameCodec#encode} writes them. */
 public sealed interface ServerFrame {
 
     record Sent(String requestId, String conversationId, String clientMsgId, long seq, long sentAt)

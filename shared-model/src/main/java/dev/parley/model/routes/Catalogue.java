@@ -66,14 +66,16 @@ public final class Catalogue {
             false, true, MESSAGE_TIMEOUT, Family.AUTHORIZER);
 
     /**
-     * Counts the user's live connections (their share), records the connection and marks the user
-     * online; a change is published by the presence-check function (a message on the presence
-     * queue), off the connection's critical path.
+     * Counts the user's live connections (their share; at the limit it asks the gateway which are
+     * still open), records the connection and marks the user online; a change is published by the
+     * presence-check function (a message on the presence queue), off the connection's critical
+     * path. A user's first connection since their live item named push devices copies their
+     * devices into it (one Query of the devices table).
      */
     public static final FunctionSpec CONNECT = new FunctionSpec("Connect", HANDLERS + "ConnectHandler",
             List.of(new WebSocketRoute("$connect", false)),
             List.of(TableAccess.of(CONNECTIONS, PUT_ITEM, QUERY, DELETE_ITEM, UPDATE_ITEM, BATCH_GET_ITEM),
-                    TableAccess.of(PRESENCE, UPDATE_ITEM)),
+                    TableAccess.of(PRESENCE, UPDATE_ITEM), TableAccess.of(DEVICES, QUERY)),
             true, true, MESSAGE_TIMEOUT, Family.ROUTES);
 
     /**
@@ -234,7 +236,7 @@ public final class Catalogue {
      */
     public static final FunctionSpec DEVICES_ROUTES = new FunctionSpec("Devices", HANDLERS + "DevicesHandler",
             List.of(new HttpRoute("PUT", "/devices/{deviceId}"), new HttpRoute("DELETE", "/devices/{deviceId}")),
-            List.of(TableAccess.of(DEVICES, PUT_ITEM, DELETE_ITEM), TableAccess.of(INBOX, QUERY, BATCH_WRITE_ITEM, UPDATE_ITEM),
+            List.of(TableAccess.of(DEVICES, PUT_ITEM, DELETE_ITEM, QUERY), TableAccess.of(INBOX, QUERY, BATCH_WRITE_ITEM, UPDATE_ITEM),
                     TableAccess.of(RATE_LIMITS, UPDATE_ITEM), TableAccess.of(CONNECTIONS, UPDATE_ITEM)),
             false, false, MESSAGE_TIMEOUT, Family.ROUTES);
 

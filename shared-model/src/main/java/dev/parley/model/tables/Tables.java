@@ -39,6 +39,12 @@ public final class Tables {
          * so that fan-out hands on notices only for recipients with a device that is not online.
          */
         public static final String PUSH_DEVICES = "pushDevices";
+        /**
+         * On the live item: true once {@link #PUSH_DEVICES} names every registered device of the user
+         * (copied from the devices table). Without it the live item says nothing about devices
+         * (devices registered before live items named them), and fan-out hands on a notice.
+         */
+        public static final String DEVICES_KNOWN = "devicesKnown";
 
         public static final TableDefinition DEFINITION = new TableDefinition(
                 "CONNECTIONS_TABLE", "parley-connections",

@@ -27,7 +27,10 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
  * in an attribute of its own, which fan-out reads for up to 100 users per BatchGetItem
  * (docs/data-model.md, "connections"). Every write of a connection item writes the live item
  * too; a connection whose item expired without a {@code $disconnect} stays named until the
- * first post to it answers 410 (API Gateway has closed it by then), which deletes both.
+ * first post to it answers 410 (API Gateway has closed it by then), which deletes both. The live
+ * item also names the user's push devices; one that does not name them all yet is completed on the
+ * user's next {@code $connect} ({@link LiveDevices}), and until then fan-out treats the user's
+ * devices as not known.
  */
 public final class DynamoConnectionStore implements ConnectionStore {
     /** BatchGetItem's limit: 100 keys a call. */
@@ -35,10 +38,21 @@ public final class DynamoConnectionStore implements ConnectionStore {
     private static final int UNPROCESSED_RETRIES = 8;
     private final DynamoDbClient dynamo;
     private final String table;
+    /** Null: a live item's devices are not completed on {@code $connect}. */
+    private final LiveDevices devices;
 
     public DynamoConnectionStore(DynamoDbClient dynamo, String table) {
+        this(dynamo, table, null);
+    }
+
+    /**
+     * @param devicesTable where a live item that does not name every push device of its user yet
+     *                     is completed from, on the user's next {@code $connect}
+     */
+    public DynamoConnectionStore(DynamoDbClient dynamo, String table, String devicesTable) {
         this.dynamo = dynamo;
         this.table = table;
+        this.devices = devicesTable == null ? null : new LiveDevices(dynamo, table, devicesTable);
     }
 
     @Override
@@ -50,20 +64,24 @@ public final class DynamoConnectionStore implements ConnectionStore {
                 Connections.CONNECTED_AT, n(connection.connectedAt()),
                 Connections.LAST_ACTIVE_AT, n(connection.lastActiveAt()),
                 Connections.EXPIRES_AT, n(connection.connectedAt() / 1000 + ttlSeconds))));
-        addLive(connection.userId(), connection.connectionId(), connection.deviceId());
+        var old = addLive(connection.userId(), connection.connectionId(), connection.deviceId());
+        if (devices != null && !LiveDevices.known(old)) {
+            devices.copy(connection.userId());
+        }
     }
 
     /**
-     * Names the connection in the user's live item. The live item has no expiry: it also holds the
-     * user's push devices, which must outlast every connection; a connection named there after it
-     * ended is removed by the first post to it (410).
+     * Names the connection in the user's live item; returns the item as it was before (an update's
+     * old image costs no read). The live item has no expiry: it also holds the user's push devices,
+     * which must outlast every connection; a connection named there after it ended is removed by
+     * the first post to it (410).
      */
-    private void addLive(String userId, String connectionId, String deviceId) {
-        dynamo.updateItem(update -> update.tableName(table)
+    private Map<String, AttributeValue> addLive(String userId, String connectionId, String deviceId) {
+        return dynamo.updateItem(update -> update.tableName(table).returnValues(ReturnValue.ALL_OLD)
                 .key(key(userId, Connections.LIVE_ITEM))
                 .updateExpression("SET #conn = :device")
                 .expressionAttributeNames(Map.of("#conn", Connections.LIVE_PREFIX + connectionId))
-                .expressionAttributeValues(Map.of(":device", s(deviceId))));
+                .expressionAttributeValues(Map.of(":device", s(deviceId)))).attributes();
     }
 
     @Override
@@ -130,7 +148,8 @@ public final class DynamoConnectionStore implements ConnectionStore {
     public Map<String, LiveUser> forUsers(Collection<String> userIds) {
         Map<String, LiveUser> found = new LinkedHashMap<>();
         List<String> users = new ArrayList<>(userIds);
-        users.forEach(user -> found.put(user, new LiveUser(List.of(), Set.of())));
+        // A user without a live item may have devices registered before live items named them.
+        users.forEach(user -> found.put(user, new LiveUser(List.of(), null)));
         for (int from = 0; from < users.size(); from += BATCH_KEYS) {
             List<Map<String, AttributeValue>> keys = users.subList(from, Math.min(users.size(), from + BATCH_KEYS))
                     .stream().map(user -> key(user, Connections.LIVE_ITEM)).toList();
@@ -152,8 +171,10 @@ public final class DynamoConnectionStore implements ConnectionStore {
                             live.add(new Connection(user, name.substring(Connections.LIVE_PREFIX.length()), value.s(), 0, 0));
                         }
                     });
-                    AttributeValue devices = item.get(Connections.PUSH_DEVICES);
-                    found.put(user, new LiveUser(live, devices == null ? Set.of() : Set.copyOf(devices.ss())));
+                    // Devices not known (the item does not name them all yet): null, so a notice is handed on.
+                    AttributeValue named = item.get(Connections.PUSH_DEVICES);
+                    found.put(user, new LiveUser(live, !LiveDevices.known(item) ? null
+                            : named == null ? Set.of() : Set.copyOf(named.ss())));
                 }
                 request = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
             }

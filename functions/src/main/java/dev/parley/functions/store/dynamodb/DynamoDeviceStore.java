@@ -5,7 +5,6 @@ import static dev.parley.functions.store.dynamodb.Attr.s;
 
 import dev.parley.functions.store.Device;
 import dev.parley.functions.store.DeviceStore;
-import dev.parley.model.tables.Tables.Connections;
 import dev.parley.model.tables.Tables.Devices;
 import java.util.List;
 import java.util.Map;
@@ -15,13 +14,15 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * {@link DeviceStore} on the devices table (key: userId, deviceId). With the connections table
  * given, each registration and removal also names the device in (or takes it out of) the user's
  * live item there ({@code pushDevices}), which fan-out reads with the user's connections: a
- * recipient whose registered devices are all online is handed to no notification.
+ * recipient whose registered devices are all online is handed to no notification. A live item
+ * that does not name every device yet (devices registered before live items named them) is
+ * completed from this table ({@link LiveDevices}).
  */
 public final class DynamoDeviceStore implements DeviceStore {
     private final DynamoDbClient dynamo;
     private final String table;
     /** Null: no live item kept. */
-    private final String connectionsTable;
+    private final LiveDevices live;
 
     public DynamoDeviceStore(DynamoDbClient dynamo, String table) {
         this(dynamo, table, null);
@@ -30,20 +31,7 @@ public final class DynamoDeviceStore implements DeviceStore {
     public DynamoDeviceStore(DynamoDbClient dynamo, String table, String connectionsTable) {
         this.dynamo = dynamo;
         this.table = table;
-        this.connectionsTable = connectionsTable;
-    }
-
-    /** The device added to ({@code ADD}) or taken out of ({@code DELETE}) the user's live item's set. */
-    private void live(String userId, String deviceId, String action) {
-        if (connectionsTable == null) {
-            return;
-        }
-        dynamo.updateItem(update -> update.tableName(connectionsTable)
-                .key(Map.of(Connections.USER_ID, s(userId), Connections.CONNECTION_ID, s(Connections.LIVE_ITEM)))
-                .updateExpression(action + " #devices :device")
-                .expressionAttributeNames(Map.of("#devices", Connections.PUSH_DEVICES))
-                .expressionAttributeValues(Map.of(":device",
-                        software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromSs(List.of(deviceId)))));
+        this.live = connectionsTable == null ? null : new LiveDevices(dynamo, connectionsTable, table);
     }
 
     @Override
@@ -54,14 +42,25 @@ public final class DynamoDeviceStore implements DeviceStore {
                 Devices.PLATFORM, s(device.platform()),
                 Devices.PUSH_TOKEN, s(device.pushToken()),
                 Devices.UPDATED_AT, n(now))));
-        live(device.userId(), device.deviceId(), "ADD");
+        if (live != null) {
+            live.add(device.userId(), device.deviceId());
+        }
     }
 
     @Override
     public void unregister(String userId, String deviceId) {
         dynamo.deleteItem(delete -> delete.tableName(table)
                 .key(Map.of(Devices.USER_ID, s(userId), Devices.DEVICE_ID, s(deviceId))));
-        live(userId, deviceId, "DELETE");
+        if (live != null) {
+            live.remove(userId, deviceId);
+        }
+    }
+
+    @Override
+    public void noneRegistered(String userId) {
+        if (live != null) {
+            live.noneRegistered(userId);
+        }
     }
 
     @Override
