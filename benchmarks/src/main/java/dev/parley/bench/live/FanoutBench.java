@@ -183,6 +183,7 @@ public final class FanoutBench {
             report.add("fanout_first_ms_" + suffix, median(timings, false), "ms");
             double rru = stack.readUnits() / repeats;
             report.add("fanout_rru_per_msg_" + suffix, rru, "RRU");
+            report.comment("fanout_rru_per_msg_" + suffix + " by table and operation: " + readsByOperation());
             report.add("fanout_rru_per_recipient_" + suffix, rru / (size - 1), "RRU", Target.atMost(0.5, "RRU"));
             report.add("fanout_wru_per_recipient_" + suffix, stack.writeUnits() / repeats / (size - 1), "WRU");
             return last;
@@ -190,6 +191,15 @@ public final class FanoutBench {
             LiveStack.closeAll(sockets);
             LiveStack.settle(500);
         }
+    }
+
+    /** Read units per measured message by table and operation, the send path's included (empty Queries: their minimum). */
+    private String readsByOperation() {
+        Map<String, Double> reads = new java.util.TreeMap<>(stack.meter().readUnits());
+        stack.emptyReads().minimumUnits().forEach((key, units) -> reads.merge(key + " (empty)", units, Double::sum));
+        List<String> parts = new ArrayList<>();
+        reads.forEach((key, units) -> parts.add(key.replaceFirst("^parley-", "") + " " + Report.format(units / repeats)));
+        return String.join(", ", parts);
     }
 
     private void devices(List<Integer> sizes) throws Exception {
