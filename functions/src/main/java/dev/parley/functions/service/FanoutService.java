@@ -30,11 +30,13 @@ import java.util.function.Supplier;
  * {@link FanoutChunking chunks} sent to the fan-out queue, and the chunk function
  * ({@link #deliverChunk}) serves each chunk's recipients the same way (docs/architecture.md,
  * "Fan-out"). Serving recipients: their live connections, 100 users per lookup
- * ({@link FanoutLookups}), then one task per recipient on the bounded pool, which applies the
- * recipient's entries to their sync-store entry and then posts them to each of their connections
- * in seq order ({@link FanoutPlan}, {@link Poster}); so the first recipients are served while
- * the pool works through the others. Offline notifications are handed on afterwards (a queue:
- * nothing here reads devices). Every post is awaited before a call returns.
+ * ({@link FanoutLookups}); then the pushes, one task per connection on the bounded pool, each
+ * posting its entries in seq order ({@link FanoutPlan}, {@link Poster}); then, once every push
+ * was made, the sync store, one task per recipient ({@link InboxWriter}). Deliver first: the
+ * entries are stored already and the push is what a recipient waits for, while the sync store
+ * serves their other devices' next sync and the unread counts. Offline notifications are handed
+ * on afterwards (a queue: nothing here reads devices). Every post and every sync-store write is
+ * awaited before a call returns, and either failing fails its delivery.
  */
 public final class FanoutService {
 
@@ -167,10 +169,14 @@ public final class FanoutService {
 
         Map<Connection, List<FanoutPlan.Post>> plan = FanoutPlan.posts(inSeqOrder, found, found.failed(),
                 delivery -> PushFrames.entry(delivery.entry()));
-        Map<String, List<Connection>> connectionsOf = new HashMap<>();
-        plan.keySet().forEach(connection -> connectionsOf.computeIfAbsent(connection.userId(), u -> new ArrayList<>())
-                .add(connection));
-        // Per conversation: its deliveries (lookups succeeded) and its group's name for new entries.
+        // The pushes first, one task per connection (each in seq order): the entries are stored
+        // already, and the push is what a recipient waits for.
+        List<Future<?>> posting = new ArrayList<>(plan.size());
+        plan.forEach((connection, posts) -> posting.add(executor.submit(() ->
+                postInOrder(connection, posts, failed, gone, report))));
+
+        // Meanwhile, on this thread: per conversation, its deliveries (lookups succeeded), its
+        // group's name for new sync-store entries, and each member's conversations.
         Map<String, List<Delivery>> byConversation = new LinkedHashMap<>();
         for (Delivery delivery : inSeqOrder) {
             if (!found.failed().contains(delivery.id())) {
@@ -178,26 +184,41 @@ public final class FanoutService {
             }
         }
         Map<String, String> names = new HashMap<>();
-        byConversation.keySet().forEach(conversationId -> names.put(conversationId, knownNames.containsKey(conversationId)
-                ? knownNames.get(conversationId) : inbox.name(conversationId)));
+        for (var conversations = byConversation.entrySet().iterator(); conversations.hasNext(); ) {
+            var conversation = conversations.next();
+            String conversationId = conversation.getKey();
+            try {
+                names.put(conversationId, knownNames.containsKey(conversationId)
+                        ? knownNames.get(conversationId) : inbox.name(conversationId));
+            } catch (RuntimeException unread) {
+                // Not applied without the name a new entry starts with: failed, and applied on the retry.
+                conversation.getValue().forEach(delivery -> failed.add(delivery.id()));
+                conversations.remove();
+            }
+        }
         Map<String, Map<String, Long>> conversationsOf = new LinkedHashMap<>();
         byConversation.keySet().forEach(conversationId -> membersByConversation.get(conversationId)
                 .forEach((member, joined) -> conversationsOf.computeIfAbsent(member, m -> new LinkedHashMap<>())
                         .put(conversationId, joined)));
+        awaitAll(posting);
 
-        List<Future<?>> running = new ArrayList<>(conversationsOf.size());
-        conversationsOf.forEach((member, joinedByConversation) -> running.add(executor.submit(() -> {
-            // The sync store first, so that a device syncing on the push finds the conversation
-            // moved; an entry that could not be applied fails its delivery (retried; applying is
-            // idempotent), and the pushes go out anyway.
+        // Then the sync store, one task per member, awaited too: an entry that could not be
+        // applied fails its delivery, which is retried whole (applying is idempotent; the pushes
+        // are made again and clients drop the duplicates by seq).
+        List<Future<?>> applying = new ArrayList<>(conversationsOf.size());
+        conversationsOf.forEach((member, joinedByConversation) -> applying.add(executor.submit(() -> {
             boolean badge = mayShowBadge(found.liveUsers().get(member));
             joinedByConversation.forEach((conversationId, joined) -> inbox.applyAll(member, joined,
                     names.get(conversationId), byConversation.get(conversationId), failed, badge));
-            for (Connection connection : connectionsOf.getOrDefault(member, List.of())) {
-                postInOrder(connection, plan.get(connection), failed, gone, report);
-            }
         })));
-        for (Future<?> task : running) {
+        awaitAll(applying);
+        int notified = notifyOffline(inSeqOrder, found, gone);
+        report.emit(inSeqOrder, failed, notified);
+        return failed;
+    }
+
+    private static void awaitAll(List<Future<?>> tasks) {
+        for (Future<?> task : tasks) {
             try {
                 task.get();
             } catch (InterruptedException e) {
@@ -207,9 +228,6 @@ public final class FanoutService {
                 throw new IllegalStateException("fan-out task failed", e.getCause());
             }
         }
-        int notified = notifyOffline(inSeqOrder, found, gone);
-        report.emit(inSeqOrder, failed, notified);
-        return failed;
     }
 
     /**

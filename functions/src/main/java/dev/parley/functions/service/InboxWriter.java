@@ -40,7 +40,8 @@ import java.util.concurrent.Future;
  * conditions make a replayed application a no-op.
  *
  * <p>One task per (member, conversation), applying that conversation's entries of the batch in
- * seq order (the store's fast path); tasks run concurrently on fan-out's pool.
+ * seq order (the store's fast path); tasks run concurrently on fan-out's pool, after fan-out made
+ * the batch's pushes (docs/architecture.md, "Fan-out": deliver first).
  */
 public final class InboxWriter {
     private final InboxStore inbox;

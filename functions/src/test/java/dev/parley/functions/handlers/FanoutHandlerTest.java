@@ -20,6 +20,7 @@ import dev.parley.functions.service.InboxWriter;
 import dev.parley.functions.store.dynamodb.DynamoInboxStore;
 import dev.parley.functions.store.dynamodb.DynamoTimelineStream;
 import dev.parley.functions.store.Connection;
+import dev.parley.functions.store.InboxEntry;
 import dev.parley.functions.store.dynamodb.DynamoConnectionStore;
 import dev.parley.functions.store.dynamodb.DynamoConversationStore;
 import dev.parley.functions.support.Fixtures;
@@ -55,7 +56,11 @@ class FanoutHandlerTest {
             new DynamoConversationStore(TestDynamo.client(), TestDynamo.table(Setting.CONVERSATIONS_TABLE));
     private final DynamoInboxStore inbox = new DynamoInboxStore(TestDynamo.client(), TestDynamo.table(Setting.INBOX_TABLE));
     private final java.util.concurrent.ExecutorService pool = Executors.newFixedThreadPool(4);
-    private final FanoutHandler handler = new FanoutHandler(new FanoutService(
+    private final FanoutHandler handler = handler(inbox);
+
+    /** The handler as the wiring builds it, its sync store {@code inbox}. */
+    private FanoutHandler handler(DynamoInboxStore inbox) {
+        return new FanoutHandler(new FanoutService(
             new ConversationAccess(conversations), connections, new Poster(connections, () -> pusher),
             pool,
             new NotificationService(devices, new Unread(inbox), inbox,
@@ -69,10 +74,15 @@ class FanoutHandlerTest {
             new InboxWriter(inbox, new DynamoMessageStore(TestDynamo.client(), TestDynamo.table(Setting.MESSAGES_TABLE)),
                     conversations, pool, java.time.Clock.systemUTC())),
             new DynamoTimelineStream());
+    }
+
+    private String conversation() {
+        return alice.compareTo(bob) < 0 ? "dm:" + alice + ":" + bob : "dm:" + bob + ":" + alice;
+    }
 
     /** The fixture's conversation dm:alice:bob, with this test's unique user names. */
     private DynamodbEvent batch() {
-        String conversation = alice.compareTo(bob) < 0 ? "dm:" + alice + ":" + bob : "dm:" + bob + ":" + alice;
+        String conversation = conversation();
         return Fixtures.event("dynamodb-stream-batch.json", DynamodbEvent.class, text -> text
                 .replace("dm:alice:bob", conversation)
                 .replace("\"senderId\": {\"S\": \"alice\"}", "\"senderId\": {\"S\": \"" + alice + "\"}"));
@@ -99,6 +109,36 @@ class FanoutHandlerTest {
             assertThat(frames.get(0).get("body").get("text").asText()).isEqualTo("hi bob");
             assertThat(frames).extracting(f -> f.get("seq").asLong()).containsExactly(1L, 2L);
         }
+    }
+
+    @Test
+    void theRecipientIsPushedToBeforeTheirSyncStoreEntryMovesAndBothAreDoneWhenTheHandlerReturns() {
+        connect(bob, "B-phone-conn0000=");
+        List<Long> appliedAtPush = new CopyOnWriteArrayList<>();
+        pusher.beforePost = connectionId -> appliedAtPush.add(
+                inbox.entry(bob, conversation()).map(InboxEntry::lastSeq).orElse(0L));
+
+        var response = handler.handleRequest(batch(), null);
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(pusher.framesTo("B-phone-conn0000=")).extracting(f -> f.get("seq").asLong()).containsExactly(1L, 2L);
+        assertThat(appliedAtPush).as("bob's entry when each push went out").containsExactly(0L, 0L);
+        assertThat(inbox.entry(bob, conversation())).hasValueSatisfying(entry -> {
+            assertThat(entry.lastSeq()).isEqualTo(2);
+            assertThat(entry.unread()).isEqualTo(1);
+        });
+    }
+
+    @Test
+    void aSyncStoreWriteThatFailsFailsItsRecordsAfterThePushesWentOut() {
+        connect(bob, "B-phone-conn0000=");
+        FanoutHandler withoutInbox = handler(new DynamoInboxStore(TestDynamo.client(), "no-such-inbox-table"));
+
+        var response = withoutInbox.handleRequest(batch(), null);
+
+        assertThat(pusher.framesTo("B-phone-conn0000=")).extracting(f -> f.get("seq").asLong()).containsExactly(1L, 2L);
+        assertThat(response.getBatchItemFailures()).extracting(f -> f.getItemIdentifier())
+                .containsExactly("111100000000012345678901", "111200000000012345678902");
     }
 
     @Test
@@ -163,9 +203,11 @@ class FanoutHandlerTest {
         final Map<String, List<JsonNode>> posts = new ConcurrentHashMap<>();
         final Set<String> gone = ConcurrentHashMap.newKeySet();
         final Set<String> failOn = ConcurrentHashMap.newKeySet();
+        volatile java.util.function.Consumer<String> beforePost = connectionId -> {};
 
         @Override
         public Outcome post(String connectionId, String frame) {
+            beforePost.accept(connectionId);
             if (gone.contains(connectionId)) {
                 return Outcome.GONE;
             }
