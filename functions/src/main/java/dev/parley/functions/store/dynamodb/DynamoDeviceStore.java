@@ -33,28 +33,34 @@ public final class DynamoDeviceStore implements DeviceStore {
         this.connectionsTable = connectionsTable;
     }
 
-    /** The device added to ({@code ADD}) or taken out of ({@code DELETE}) the user's live item's set. */
-    private void live(String userId, String deviceId, String action) {
+    /**
+     * The device added to ({@code ADD}) or taken out of ({@code DELETE}) the user's live item's set.
+     * Returns whether the set was empty before (true when no live item is kept).
+     */
+    private boolean live(String userId, String deviceId, String action) {
         if (connectionsTable == null) {
-            return;
+            return true;
         }
-        dynamo.updateItem(update -> update.tableName(connectionsTable)
+        var before = dynamo.updateItem(update -> update.tableName(connectionsTable)
                 .key(Map.of(Connections.USER_ID, s(userId), Connections.CONNECTION_ID, s(Connections.LIVE_ITEM)))
                 .updateExpression(action + " #devices :device")
                 .expressionAttributeNames(Map.of("#devices", Connections.PUSH_DEVICES))
                 .expressionAttributeValues(Map.of(":device",
-                        software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromSs(List.of(deviceId)))));
+                        software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromSs(List.of(deviceId))))
+                .returnValues(software.amazon.awssdk.services.dynamodb.model.ReturnValue.UPDATED_OLD)).attributes();
+        var devices = before == null ? null : before.get(Connections.PUSH_DEVICES);
+        return devices == null || !devices.hasSs() || devices.ss().isEmpty();
     }
 
     @Override
-    public void register(Device device, long now) {
+    public boolean register(Device device, long now) {
         dynamo.putItem(put -> put.tableName(table).item(Map.of(
                 Devices.USER_ID, s(device.userId()),
                 Devices.DEVICE_ID, s(device.deviceId()),
                 Devices.PLATFORM, s(device.platform()),
                 Devices.PUSH_TOKEN, s(device.pushToken()),
                 Devices.UPDATED_AT, n(now))));
-        live(device.userId(), device.deviceId(), "ADD");
+        return live(device.userId(), device.deviceId(), "ADD");
     }
 
     @Override
