@@ -75,8 +75,9 @@ public final class NotificationService {
     }
 
     /**
-     * {@code PUT /devices/{deviceId}}: the caller's device, and only the caller's. The badge
-     * counter is recounted at the next notification (it did not move while the user had no device).
+     * {@code PUT /devices/{deviceId}}: the caller's device, and only the caller's. For the user's
+     * first device the badge counter is recounted at the next notification (it did not move while
+     * the user had no device).
      */
     public void register(String userId, String deviceId, String platform, String pushToken) {
         registrations.spend(userId);
@@ -87,9 +88,11 @@ public final class NotificationService {
         if (pushToken == null || !PUSH_TOKEN.matcher(pushToken).matches()) {
             throw new BadRequestException("pushToken must be 8-4096 printable characters without spaces");
         }
-        devices.register(new Device(userId, deviceId, platform, pushToken), clock.millis());
-        // After the device is in the live item: fan-outs that read it from now on move the badge.
-        inbox.deviceRegistered(userId, clock.millis());
+        if (devices.register(new Device(userId, deviceId, platform, pushToken), clock.millis())) {
+            // The user's first device, now in the live item: fan-outs that read it from now on move
+            // the badge; those that read it before did not (a re-registration changes nothing).
+            inbox.deviceRegistered(userId, clock.millis());
+        }
     }
 
     /** {@code DELETE /devices/{deviceId}}: the registration and the device's ack positions go. */

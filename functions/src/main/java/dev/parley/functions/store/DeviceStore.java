@@ -4,7 +4,12 @@ import java.util.List;
 
 /** Devices registered for offline push notifications, per user. */
 public interface DeviceStore {
-    void register(Device device, long now);
+    /**
+     * Registers (or re-registers) the device. True when the user may have had no registered device
+     * before it (fan-out then did not keep their badge counter); false when another one, or this
+     * one, was registered already.
+     */
+    boolean register(Device device, long now);
 
     void unregister(String userId, String deviceId);
 

@@ -35,16 +35,14 @@ public final class DynamoDeviceStore implements DeviceStore {
     }
 
     @Override
-    public void register(Device device, long now) {
+    public boolean register(Device device, long now) {
         dynamo.putItem(put -> put.tableName(table).item(Map.of(
                 Devices.USER_ID, s(device.userId()),
                 Devices.DEVICE_ID, s(device.deviceId()),
                 Devices.PLATFORM, s(device.platform()),
                 Devices.PUSH_TOKEN, s(device.pushToken()),
                 Devices.UPDATED_AT, n(now))));
-        if (live != null) {
-            live.add(device.userId(), device.deviceId());
-        }
+        return live == null || live.add(device.userId(), device.deviceId());
     }
 
     @Override

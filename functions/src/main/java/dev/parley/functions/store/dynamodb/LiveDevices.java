@@ -40,8 +40,13 @@ final class LiveDevices {
         return known != null && Boolean.TRUE.equals(known.bool());
     }
 
-    /** Names the device in the live item; if the item did not name them all yet, copies them first. */
-    void add(String userId, String deviceId) {
+    /**
+     * Names the device in the live item; if the item did not name them all yet, copies them first.
+     * Returns whether the user may have had no registered device before (the item named none, or
+     * did not know them all): the sync store moves no badge counter for a user without devices, so
+     * such a registration has the counter recounted.
+     */
+    boolean add(String userId, String deviceId) {
         var old = dynamo.updateItem(update -> update.tableName(connectionsTable).key(liveKey(userId))
                 .returnValues(ReturnValue.ALL_OLD)
                 .updateExpression("ADD #devices :device")
@@ -49,7 +54,10 @@ final class LiveDevices {
                 .expressionAttributeValues(Map.of(":device", AttributeValue.fromSs(List.of(deviceId)))));
         if (!known(old.attributes())) {
             copy(userId);
+            return true;
         }
+        AttributeValue before = old.attributes().get(Connections.PUSH_DEVICES);
+        return before == null || !before.hasSs() || before.ss().isEmpty();
     }
 
     void remove(String userId, String deviceId) {
