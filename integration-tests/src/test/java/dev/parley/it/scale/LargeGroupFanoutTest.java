@@ -249,6 +249,13 @@ class LargeGroupFanoutTest {
         }
     }
 
+    /**
+     * Fan-out reads no devices: the members' live items name their devices. A member whose live
+     * item does not say (never connected nor registered since live items named devices, as all but
+     * the 30 here) is handed on once: the notification function reads their devices, finds none and
+     * records that on the live item, so from the next message on only members with a registered
+     * device that is not online cost a devices Query.
+     */
     @Test
     void aMessageToMembersOfflineWithDevicesRunsNoDeviceLookupInsideFanoutAndNoneForMembersWithoutDevices()
             throws Exception {
@@ -265,20 +272,32 @@ class LargeGroupFanoutTest {
         }
         int fanoutLookupsBefore = deviceLookups.byFanout.get();
         int notificationLookupsBefore = deviceLookups.byNotifications.get();
+        int notificationLookupsBeforeTheSecond = 0;
         try (WsClient sender = OwnRuntime.connect(runtime, members.get(0))) {
-            long seq = sender.sendTo(conversationId, "note-1", "are you there?").path("seq").asLong();
-            awaitFanoutDone(conversationId, members, seq);
-            Awaitility.await().atMost(FANOUT_DONE).untilAsserted(() -> {
-                for (String member : withDevices) {
-                    assertThat(notificationsOf(member)).as("notifications of " + member).hasSize(1);
+            for (int message = 1; message <= 2; message++) {
+                if (message == 2) {
+                    // The first message read the devices of every member but the sender once (and
+                    // the sender's connect copied theirs): wait until the last of those reads.
+                    Awaitility.await().atMost(FANOUT_DONE).until(() ->
+                            deviceLookups.byNotifications.get() - notificationLookupsBefore >= members.size());
+                    notificationLookupsBeforeTheSecond = deviceLookups.byNotifications.get();
                 }
-            });
+                long seq = sender.sendTo(conversationId, "note-" + message, "are you there?").path("seq").asLong();
+                awaitFanoutDone(conversationId, members, seq);
+                int expected = message;
+                Awaitility.await().atMost(FANOUT_DONE).untilAsserted(() -> {
+                    for (String member : withDevices) {
+                        assertThat(notificationsOf(member)).as("notifications of " + member).hasSize(expected);
+                    }
+                });
+            }
         }
         assertThat(deviceLookups.byFanout.get() - fanoutLookupsBefore).as("devices Queries made by fan-out").isZero();
-        // Only the members with a registered device that is not online are handed on; the 1,169 without
-        // one cost no devices Query anywhere.
-        assertThat(deviceLookups.byNotifications.get() - notificationLookupsBefore)
-                .as("devices Queries made by the notification function").isBetween(1, withDevices.size());
+        // From the second message on only the members with a registered device that is not online
+        // are handed on; the 1,169 without one cost no devices Query anywhere.
+        assertThat(deviceLookups.byNotifications.get() - notificationLookupsBeforeTheSecond)
+                .as("devices Queries made by the notification function for the second message")
+                .isBetween(1, withDevices.size());
     }
 
     /** The user's one connection, from its connection item. */
