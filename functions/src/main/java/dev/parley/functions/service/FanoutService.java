@@ -201,6 +201,7 @@ public final class FanoutService {
                 .forEach((member, joined) -> conversationsOf.computeIfAbsent(member, m -> new LinkedHashMap<>())
                         .put(conversationId, joined)));
         awaitAll(posting);
+        long pushedAt = System.currentTimeMillis();
 
         // Then the sync store, one task per member, awaited too: an entry that could not be
         // applied fails its delivery, which is retried whole (applying is idempotent; the pushes
@@ -211,7 +212,7 @@ public final class FanoutService {
                         inbox.applyAll(member, joined, names.get(conversationId), byConversation.get(conversationId), failed)))));
         awaitAll(applying);
         int notified = notifyOffline(inSeqOrder, found, gone);
-        report.emit(inSeqOrder, failed, notified);
+        report.emit(inSeqOrder, failed, notified, pushedAt);
         return failed;
     }
 
