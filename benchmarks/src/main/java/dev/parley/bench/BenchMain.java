@@ -32,7 +32,10 @@ import java.util.Set;
  *
  * <p>Options: {@code --quick} (the minimum counts the issue allows: under 3 minutes on 2 cores),
  * {@code --only a,b} (a subset of jar, cold, latency, fanout, throughput, sync, features, idle, cost, jmh), {@code --out FILE},
- * {@code --cold-java PATH} (the java that runs the cold-start JVMs; default: this one).
+ * {@code --cold-java PATH} (the java that runs the cold-start JVMs; default: this one),
+ * {@code --fanout-sizes 500,10000} and {@code --fanout-repeats N} (the mode's fan-out group sizes and
+ * messages per size instead, without {@code fanout_devices_*}: one size of the full run alone, within
+ * a session's time).
  */
 public final class BenchMain {
     /** How much of everything a run measures. */
@@ -41,6 +44,10 @@ public final class BenchMain {
                 int throughputWarmupSeconds, int throughputSeconds, boolean jmh) {
         static final Mode QUICK = new Mode("quick", 5, 60, 100, 2_000, List.of(10, 100, 500, 2_000), 3, false, 64, 2, 2, 30, false);
         static final Mode FULL = new Mode("full", 10, 300, 500, 5_000, List.of(10, 100, 500, 2_000, 10_000), 5, true, 64, 2, 10, 60, true);
+
+        boolean quick() {
+            return name.startsWith("quick");
+        }
     }
 
     private static final Set<String> PARTS = Set.of("jar", "cold", "latency", "fanout", "throughput", "sync", "features", "idle", "cost",
@@ -54,6 +61,8 @@ public final class BenchMain {
         Path out = null;
         String coldJava = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Set<String> only = PARTS;
+        List<Integer> fanoutSizes = null;
+        Integer fanoutRepeats = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> mode = Mode.QUICK;
@@ -61,15 +70,28 @@ public final class BenchMain {
                 case "--out" -> out = Path.of(args[++i]).toAbsolutePath();
                 case "--cold-java" -> coldJava = args[++i];
                 case "--only" -> only = Set.of(args[++i].split(","));
+                case "--fanout-sizes" -> fanoutSizes = java.util.Arrays.stream(args[++i].split(","))
+                        .map(Integer::valueOf).toList();
+                case "--fanout-repeats" -> fanoutRepeats = Integer.valueOf(args[++i]);
                 default -> {
                     System.err.println("bench: unknown option " + args[i]
-                            + " (use --quick, --only " + String.join(",", PARTS) + ", --out FILE, --cold-java PATH)");
+                            + " (use --quick, --only " + String.join(",", PARTS)
+                            + ", --out FILE, --cold-java PATH, --fanout-sizes N,M, --fanout-repeats N)");
                     System.exit(2);
                 }
             }
         }
         if (out == null) {
             out = root.resolve("bench-results.json");
+        }
+        if (fanoutSizes != null || fanoutRepeats != null) {
+            mode = new Mode(mode.name() + " (fan-out " + (fanoutSizes != null ? fanoutSizes : mode.fanoutSizes()) + " x "
+                    + (fanoutRepeats != null ? fanoutRepeats : mode.fanoutRepeats()) + ")", mode.coldRuns(),
+                    mode.warmInvocations(), mode.latencyWarmup(), mode.latencyMessages(),
+                    fanoutSizes != null ? fanoutSizes : mode.fanoutSizes(),
+                    fanoutRepeats != null ? fanoutRepeats : mode.fanoutRepeats(), false,
+                    mode.throughputPairs(), mode.throughputWindow(), mode.throughputWarmupSeconds(),
+                    mode.throughputSeconds(), mode.jmh());
         }
         System.exit(run(mode, root, out, coldJava, only));
     }
@@ -110,8 +132,9 @@ public final class BenchMain {
                 if (only.contains("fanout")) {
                     if (!mode.fanoutSizes().contains(10_000)) {
                         report.comment("fanout_ms_10000 and fanout_ms_10000_half_offline are measured by the full run "
-                                + "(./parley bench --only fanout): building a 10,000-member group and writing 10,000 "
-                                + "sync-store entries per message on DynamoDB Local takes minutes, past --quick's budget");
+                                + "(./parley bench --only fanout, or alone: --only fanout --fanout-sizes 500,10000): "
+                                + "building a 10,000-member group and writing 10,000 sync-store entries per message on "
+                                + "DynamoDB Local takes minutes, past --quick's budget");
                     }
                     attempt(report, "fan-out", () -> FanoutBench.run(stack, report, mode.fanoutSizes(),
                             mode.fanoutRepeats(), mode.fanoutDevices()));
@@ -120,14 +143,14 @@ public final class BenchMain {
                     // The sync store (issue 19): 5,000 conversations, 3 changed; a conversation's
                     // sync at 0, 100 and 1,000 unread (the quick run stops at 100).
                     attempt(report, "sync store", () -> SyncBench.run(stack, report, 5_000,
-                            mode == Mode.QUICK ? List.of(0, 100) : List.of(0, 100, 1_000)));
+                            mode.quick() ? List.of(0, 100) : List.of(0, 100, 1_000)));
                     // Hazards 4 and 5: a group's partition per message with 1, 100 (and 5,000 in a
                     // full run) devices online and acking; a presence change of a user with many
                     // direct peers, off $connect.
                     attempt(report, "group partition", () -> GroupPartitionBench.run(stack, report,
-                            mode == Mode.QUICK ? List.of(1, 100) : List.of(1, 100, 5_000)));
+                            mode.quick() ? List.of(1, 100) : List.of(1, 100, 5_000)));
                     attempt(report, "presence", () -> PresenceBench.run(stack, report,
-                            mode == Mode.QUICK ? 1_000 : 5_000));
+                            mode.quick() ? 1_000 : 5_000));
                 }
                 if (only.contains("features")) {
                     // Protocol v2 (issue 15): an edit, a reaction, a delete and a typing signal.
@@ -155,12 +178,12 @@ public final class BenchMain {
         machine.put("loadAverageAtStart", loadAtStart);
         machine.put("loadAverageAtEnd", loadAverage());
         report.comment("load average at the end " + Report.format(loadAverage()));
-        report.add("bench_runtime_s", seconds, "s", mode == Mode.QUICK ? dev.parley.bench.report.Target.below(180, "s")
+        report.add("bench_runtime_s", seconds, "s", mode.quick() ? dev.parley.bench.report.Target.below(180, "s")
                 : null);
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("mode", mode.name());
         run.put("startedAt", startedAt.toString());
-        run.put("command", "./parley bench" + (mode == Mode.QUICK ? " --quick" : ""));
+        run.put("command", "./parley bench" + (mode.quick() ? " --quick" : ""));
         run.put("machine", machine);
         run.put("runtimeSeconds", Math.round(seconds));
         report.write(out, run);

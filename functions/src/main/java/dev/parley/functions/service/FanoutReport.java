@@ -38,7 +38,12 @@ final class FanoutReport {
         }
     }
 
-    void emit(List<Delivery> deliveries, Set<String> failed, int notified) {
+    /**
+     * @param pushedAt when every post had been answered (the sync-store writes come after):
+     *                 {@code latencyMs} and {@code FanoutLatencyMs} run from {@code sentAt} to it,
+     *                 {@code appliedLatencyMs} to now
+     */
+    void emit(List<Delivery> deliveries, Set<String> failed, int notified, long pushedAt) {
         long now = System.currentTimeMillis();
         long posted = 0;
         long gone = 0;
@@ -46,7 +51,8 @@ final class FanoutReport {
         long maxLatency = 0;
         for (Delivery delivery : deliveries) {
             Tally tally = tallies.get(delivery.id());
-            Long latency = delivery.entry() instanceof Message message ? now - message.sentAt() : null;
+            Long sentAt = delivery.entry() instanceof Message message ? message.sentAt() : null;
+            Long latency = sentAt == null ? null : pushedAt - sentAt;
             Telemetry.event("fanout")
                     .field("conversationId", delivery.entry().conversationId())
                     .field("seq", delivery.entry().seq())
@@ -57,6 +63,7 @@ final class FanoutReport {
                     .field("failedPosts", tally.failed.get())
                     .field("outcome", failed.contains(delivery.id()) ? "retry" : "ok")
                     .field("latencyMs", latency)
+                    .field("appliedLatencyMs", sentAt == null ? null : now - sentAt)
                     .emit(failed.contains(delivery.id()) ? Telemetry.Level.WARN : Telemetry.Level.INFO);
             posted += tally.delivered.get();
             gone += tally.gone.get();

@@ -201,6 +201,7 @@ public final class FanoutService {
                 .forEach((member, joined) -> conversationsOf.computeIfAbsent(member, m -> new LinkedHashMap<>())
                         .put(conversationId, joined)));
         awaitAll(posting);
+        long pushedAt = System.currentTimeMillis();
 
         // Then the sync store, one task per member, awaited too: an entry that could not be
         // applied fails its delivery, which is retried whole (applying is idempotent; the pushes
@@ -213,7 +214,7 @@ public final class FanoutService {
         })));
         awaitAll(applying);
         int notified = notifyOffline(inSeqOrder, found, gone);
-        report.emit(inSeqOrder, failed, notified);
+        report.emit(inSeqOrder, failed, notified, pushedAt);
         return failed;
     }
 
