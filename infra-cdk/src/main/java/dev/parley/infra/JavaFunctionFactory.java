@@ -28,8 +28,10 @@ final class JavaFunctionFactory {
      * No JAVA_TOOL_OPTIONS: on Java 25 Lambda already stops tiered compilation at C1 (level 1) unless
      * the function runs with SnapStart, whose JIT work happens before the snapshot and benefits from
      * C2 ("Customize Java runtime startup behavior", https://docs.aws.amazon.com/lambda/latest/dg/java-customization.html).
-     * A class data sharing archive would have to be dumped by the runtime's own JVM build on its class
-     * path (docs/architecture.md, "Packaging").
+     * No class data sharing archive (-XX:SharedArchiveFile): it must match the JVM build that dumped
+     * it, Lambda updates the managed runtime under the function, and AWS recommends against AOT and
+     * CDS caches in .zip or JAR deployments (https://docs.aws.amazon.com/lambda/latest/dg/java-package.html;
+     * docs/architecture.md, "Packaging").
      */
 
     /**

@@ -8,6 +8,7 @@ import dev.parley.bench.report.Target;
 import dev.parley.bench.support.Stats;
 import dev.parley.dynamodb.local.DynamoDbLocal;
 import dev.parley.dynamodb.local.TableBootstrap;
+import dev.parley.functions.snapstart.SnapStartHooks;
 import dev.parley.functions.store.dynamodb.DynamoConversationStore;
 import dev.parley.model.config.ParleyConfig;
 import dev.parley.model.config.Setting;
@@ -126,6 +127,9 @@ public final class ColdStartBench {
             environment.put(Setting.JWT_ISSUER.name(), ColdEndpoints.ISSUER);
             environment.put(Setting.CONNECTIONS_ENDPOINT.name(), endpoints.baseUrl());
             environment.put(Setting.DYNAMODB_ENDPOINT.name(), dynamoDbLocal.endpoint().toString());
+            // $connect publishes the user's presence on the presence queue (SendMessage), as on AWS.
+            environment.put(Setting.SQS_ENDPOINT.name(), endpoints.sqsEndpoint());
+            environment.put(Setting.PRESENCE_QUEUE_URL.name(), endpoints.presenceQueueUrl());
             // The disconnect measured is that of a user whose other devices stay online (alice's prepared
             // connections stay live for the whole run): the last device's, which schedules the offline
             // check on the presence queue, would need a queue this benchmark does not run.
@@ -183,6 +187,9 @@ public final class ColdStartBench {
             }
             if (endpoints.posts() == 0) {
                 report.failure("cold start of fanout", new IllegalStateException("no @connections post was made"));
+            }
+            if (endpoints.presenceMessages() == 0) {
+                report.failure("cold start of connect", new IllegalStateException("no presence message was sent"));
             }
             return figures(report, specs, runsBySpec, warmBySpec);
         } finally {
@@ -391,8 +398,10 @@ public final class ColdStartBench {
         ProcessBuilder builder = new ProcessBuilder();
         builder.environment().keySet().removeIf(name -> name.startsWith("AWS_"));
         builder.environment().putAll(environment);
-        // As Lambda sets it: the functions find their catalogue entry (and SnapStart hooks) by it.
+        // As Lambda sets them: the functions find their catalogue entry by _HANDLER, and register their
+        // SnapStart hooks only in an init that takes a snapshot (the primed runs).
         builder.environment().put("_HANDLER", spec.handlerClass() + "::handleRequest");
+        builder.environment().put(SnapStartHooks.INITIALIZATION_TYPE, spec.name().endsWith(PRIMED) ? "snap-start" : "on-demand");
         builder.redirectError(errors.toFile());
         Instant spawned = Instant.now();
         command.addAll(List.of(Long.toString(spawned.getEpochSecond() * 1_000_000L + spawned.getNano() / 1_000),

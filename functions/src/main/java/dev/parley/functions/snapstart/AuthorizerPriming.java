@@ -21,14 +21,14 @@ public final class AuthorizerPriming {
 
     /**
      * What Lambda's no-argument constructor of the authorizer builds: the verifier of the
-     * environment's JWKS, with logging configured and, when the catalogue runs the authorizer with
-     * SnapStart, its hooks registered.
+     * environment's JWKS, with logging configured and, when Lambda initializes it to take a SnapStart
+     * snapshot ({@code AWS_LAMBDA_INITIALIZATION_TYPE=snap-start}), its hooks registered.
      */
     public static TokenVerifier verifierFromEnvironment() {
         ParleyConfig config = ParleyConfig.fromSystemEnvironment();
         Telemetry.configure(config.get(Setting.LOG_LEVEL), config.get(Setting.LOG_FILE));
         TokenVerifier verifier = TokenVerifier.fromConfig(config);
-        if (Catalogue.CONNECT_AUTHORIZER.snapStart()) {
+        if (Catalogue.CONNECT_AUTHORIZER.snapStart() && SnapStartHooks.snapStartInit()) {
             SnapStartHooks.register(hooks(verifier));
         }
         return verifier;

@@ -46,24 +46,40 @@ public final class Priming {
     public static SnapStartHooks forFunction(FunctionSpec spec, DynamoDbClient dynamo,
                                              Function<TableDefinition, String> tableNames,
                                              Supplier<TokenVerifier> verifier) {
+        return forFunction(spec, dynamo, tableNames, verifier, Map.of());
+    }
+
+    /**
+     * The same, building beforehand the other clients the function's first request would build
+     * (each a step named by its key, after the probe call): {@code @connections}, a queue's.
+     */
+    public static SnapStartHooks forFunction(FunctionSpec spec, DynamoDbClient dynamo,
+                                             Function<TableDefinition, String> tableNames,
+                                             Supplier<TokenVerifier> verifier, Map<String, Supplier<?>> clients) {
         Optional<ProbeCall> probe = ProbeCall.of(spec, tableNames);
         if (spec.has(new Trigger.ConnectAuthorizer())) {
             return AuthorizerPriming.hooks(verifier.get());
         }
         if (!spec.webSocketRoutes().isEmpty()) {
-            return withProbe("websocket", probe, dynamo, List.of(new SnapStartHooks.Step("frame-codec", Priming::frameCodec)));
+            return withProbe("websocket", probe, dynamo, clients,
+                    List.of(new SnapStartHooks.Step("frame-codec", Priming::frameCodec)));
         }
         if (!spec.httpRoutes().isEmpty()) {
-            return withProbe("http", probe, dynamo, List.of(new SnapStartHooks.Step("json-bodies", Priming::httpBodies)));
+            return withProbe("http", probe, dynamo, clients,
+                    List.of(new SnapStartHooks.Step("json-bodies", Priming::httpBodies)));
         }
-        return withProbe("consumer", probe, dynamo, List.of());
+        return withProbe("consumer", probe, dynamo, clients, List.of());
     }
 
-    /** The probe call first (when the function may make one), then the family's own steps; nothing after a restore. */
+    /**
+     * The probe call first (when the function may make one), the other clients, then the family's
+     * own steps; nothing after a restore.
+     */
     private static SnapStartHooks withProbe(String family, Optional<ProbeCall> probe, DynamoDbClient dynamo,
-                                            List<SnapStartHooks.Step> more) {
+                                            Map<String, Supplier<?>> clients, List<SnapStartHooks.Step> more) {
         List<SnapStartHooks.Step> steps = new ArrayList<>();
         probe.ifPresent(call -> steps.add(new SnapStartHooks.Step("dynamodb-call", () -> call.run(dynamo))));
+        clients.forEach((name, client) -> steps.add(new SnapStartHooks.Step(name, client::get)));
         steps.addAll(more);
         return new SnapStartHooks(family, steps, List.of());
     }

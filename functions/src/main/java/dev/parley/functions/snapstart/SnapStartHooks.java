@@ -30,6 +30,13 @@ public final class SnapStartHooks implements Resource {
         void run() throws Exception;
     }
 
+    /**
+     * Lambda's variable naming how it initializes an execution environment: {@code snap-start} when
+     * the init runs to take a snapshot, {@code on-demand} or {@code provisioned-concurrency} otherwise
+     * (docs/architecture.md, "Priming and SnapStart").
+     */
+    public static final String INITIALIZATION_TYPE = "AWS_LAMBDA_INITIALIZATION_TYPE";
+
     private static final List<SnapStartHooks> REGISTERED = new CopyOnWriteArrayList<>();
 
     private final String family;
@@ -43,6 +50,20 @@ public final class SnapStartHooks implements Resource {
         this.family = family;
         this.beforeCheckpoint = List.copyOf(beforeCheckpoint);
         this.afterRestore = List.copyOf(afterRestore);
+    }
+
+    /**
+     * Whether Lambda runs this init to take a SnapStart snapshot, the only kind of init whose hooks
+     * ever run: an on-demand init of a SnapStart function (its unpublished version, or the function
+     * with SnapStart off) registers nothing and loads no priming code.
+     */
+    public static boolean snapStartInit() {
+        return snapStartInit(System.getenv(INITIALIZATION_TYPE));
+    }
+
+    /** Whether an {@link #INITIALIZATION_TYPE} value is SnapStart's. */
+    public static boolean snapStartInit(String initializationType) {
+        return "snap-start".equals(initializationType);
     }
 
     /** Registers the hooks with the CRaC global context (a no-op on a JVM without CRaC support). */

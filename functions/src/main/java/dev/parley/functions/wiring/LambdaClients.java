@@ -6,6 +6,9 @@ import dev.parley.model.routes.Family;
 import java.net.URI;
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
+import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -23,6 +26,18 @@ import software.amazon.awssdk.services.sqs.SqsClientBuilder;
  */
 final class LambdaClients {
     private LambdaClients() {}
+
+    /**
+     * Lambda's credentials: {@code AWS_ACCESS_KEY_ID} & co. from the environment, where Lambda puts
+     * them for an on-demand init; else its container endpoint, which is where a SnapStart function
+     * gets them ({@code AWS_CONTAINER_CREDENTIALS_FULL_URI}). The container provider is built on
+     * first use: an on-demand cold start never pays for it.
+     */
+    static AwsCredentialsProvider credentials() {
+        Supplier<ContainerCredentialsProvider> container = Lazy.of(() -> ContainerCredentialsProvider.builder().build());
+        AwsCredentialsProvider fromContainer = () -> container.get().resolveCredentials();
+        return AwsCredentialsProviderChain.of(EnvironmentVariableCredentialsProvider.create(), fromContainer);
+    }
 
     static Supplier<ApiGatewayManagementApiClient> management(ParleyConfig config, Region region,
                                                               AwsCredentialsProvider credentials, SdkHttpClient http) {

@@ -61,13 +61,12 @@ import dev.parley.model.routes.FunctionSpec;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
-import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -79,8 +78,9 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 /**
  * The composition root: builds services from configuration and clients. On Lambda,
  * {@link #fromEnvironment()} builds the clients once per container with an explicit region,
- * environment-or-container credentials (SnapStart) and the URL-connection HTTP client (no provider-chain probing, no
- * Netty: short cold starts). The local runtime and tests pass their own clients.
+ * environment-or-container credentials ({@link LambdaClients#credentials()}) and the URL-connection
+ * HTTP client (no provider-chain probing, no Netty: short cold starts). The local runtime and tests
+ * pass their own clients.
  */
 public final class Wiring {
     private final ParleyConfig config;
@@ -127,10 +127,7 @@ public final class Wiring {
         ParleyConfig config = ParleyConfig.fromSystemEnvironment();
         Region region = Region.of(System.getenv().getOrDefault("AWS_REGION", "us-east-1"));
         SdkHttpClient http = UrlConnectionHttpClient.create();
-        // SnapStart functions get their credentials from the container endpoint, not from
-        // AWS_ACCESS_KEY_ID & co.: try the environment first, then the container provider.
-        AwsCredentialsProvider credentials = AwsCredentialsProviderChain.of(
-                EnvironmentVariableCredentialsProvider.create(), ContainerCredentialsProvider.builder().build());
+        AwsCredentialsProvider credentials = LambdaClients.credentials();
         DynamoDbClientBuilder dynamo = DynamoDbClient.builder()
                 .region(region)
                 .credentialsProvider(credentials)
@@ -150,7 +147,10 @@ public final class Wiring {
                 : LambdaClients.absent(family, Family.Service.SQS);
         Wiring wiring = new Wiring(config, dynamo.build(), management, sqs,
                 Lazy.of(() -> S3Clients.of(config, region, credentials, http)), Clock.systemUTC());
-        registerSnapStartHooks(wiring, handler);
+        // Only an init that Lambda runs to take a snapshot ever runs hooks (SnapStartHooks.snapStartInit).
+        if (SnapStartHooks.snapStartInit()) {
+            registerSnapStartHooks(wiring, handler);
+        }
         return wiring;
     }
 
@@ -170,10 +170,21 @@ public final class Wiring {
                 .ifPresent(spec -> SnapStartHooks.register(wiring.snapStartHooks(spec)));
     }
 
-    /** The SnapStart hooks of a function's family, on this wiring's clients and token verifier. */
+    /**
+     * The SnapStart hooks of a function's family, on this wiring's clients and token verifier. The
+     * clients its first request builds besides DynamoDB's are built before the snapshot too: the
+     * {@code @connections} client of a function that posts, the presence queue's of {@code $connect}.
+     */
     public SnapStartHooks snapStartHooks(FunctionSpec spec) {
+        Map<String, Supplier<?>> clients = new LinkedHashMap<>();
+        if (spec.postsToConnections()) {
+            clients.put("connections-client", management);
+        }
+        if (spec == Catalogue.CONNECT || spec == Catalogue.DISCONNECT) {
+            clients.put("presence-queue-client", sqs);
+        }
         return Priming.forFunction(spec, dynamo, definition -> config.get(Setting.valueOf(definition.envVar())),
-                this::tokenVerifier);
+                this::tokenVerifier, clients);
     }
 
     public ParleyConfig config() {

@@ -17,6 +17,9 @@ import dev.parley.model.routes.Catalogue;
 import dev.parley.model.routes.FunctionSpec;
 import dev.parley.model.routes.TableOp;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -40,8 +43,15 @@ class SnapStartHooksTest {
 
             hooks.beforeCheckpoint(null);
 
-            String codec = spec.webSocketRoutes().isEmpty() ? "json-bodies" : "frame-codec";
-            assertThat(hooks.primed()).as(spec.id()).containsExactly("dynamodb-call", codec);
+            List<String> expected = new ArrayList<>(List.of("dynamodb-call"));
+            if (spec.postsToConnections()) {
+                expected.add("connections-client");
+            }
+            if (spec == Catalogue.CONNECT) {
+                expected.add("presence-queue-client");
+            }
+            expected.add(spec.webSocketRoutes().isEmpty() ? "json-bodies" : "frame-codec");
+            assertThat(hooks.primed()).as(spec.id()).containsExactlyElementsOf(expected);
             assertThat(hooks.failed()).as(spec.id()).isEmpty();
             assertThat(guard.refused()).as(spec.id()).isEmpty();
             assertThat(guard.used()).as(spec.id()).hasSize(1)
@@ -50,6 +60,34 @@ class SnapStartHooksTest {
             hooks.afterRestore(null);
             assertThat(hooks.refreshed()).as("%s holds nothing that goes stale", spec.id()).isEmpty();
         }
+    }
+
+    @Test
+    void connectBuildsThePresenceQueueClientItsFirstRequestSendsWithBeforeTheSnapshot() {
+        AtomicInteger sqsBuilt = new AtomicInteger();
+        AtomicInteger connectionsBuilt = new AtomicInteger();
+        Wiring wiring = new Wiring(CONFIG, TestDynamo.client(new GrantGuard(Catalogue.CONNECT, CONFIG)), () -> {
+            connectionsBuilt.incrementAndGet();
+            return null;
+        }, () -> {
+            sqsBuilt.incrementAndGet();
+            return null;
+        }, Clock.systemUTC());
+
+        wiring.snapStartHooks(Catalogue.CONNECT).beforeCheckpoint(null);
+
+        assertThat(sqsBuilt).hasValue(1);
+        assertThat(connectionsBuilt).as("$connect posts to connections").hasValue(1);
+        wiring.snapStartHooks(Catalogue.HEARTBEAT).beforeCheckpoint(null);
+        assertThat(sqsBuilt).as("the heartbeat sends to no queue").hasValue(1);
+    }
+
+    @Test
+    void onlyAnInitThatLambdaRunsToTakeASnapshotRegistersHooks() {
+        assertThat(SnapStartHooks.snapStartInit("snap-start")).isTrue();
+        assertThat(SnapStartHooks.snapStartInit("on-demand")).isFalse();
+        assertThat(SnapStartHooks.snapStartInit("provisioned-concurrency")).isFalse();
+        assertThat(SnapStartHooks.snapStartInit(null)).as("outside Lambda").isFalse();
     }
 
     @Test

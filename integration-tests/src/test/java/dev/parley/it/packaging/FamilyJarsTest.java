@@ -228,9 +228,14 @@ class FamilyJarsTest {
         environment.put("AWS_REGION", "us-east-1");
         environment.put("AWS_ACCESS_KEY_ID", "local");
         environment.put("AWS_SECRET_ACCESS_KEY", "local");
-        // The first handler's: Lambda sets it, and the SnapStart hooks are registered by it.
-        steps.stream().filter(step -> step.startsWith("construct=")).findFirst().ifPresent(step ->
-                environment.put("_HANDLER", step.substring("construct=".length()) + "::handleRequest"));
+        // The first handler's: Lambda sets it, and the SnapStart hooks are registered by it in an init
+        // that takes a snapshot, which Lambda names in AWS_LAMBDA_INITIALIZATION_TYPE.
+        steps.stream().filter(step -> step.startsWith("construct=")).findFirst().ifPresent(step -> {
+            String handler = step.substring("construct=".length());
+            environment.put("_HANDLER", handler + "::handleRequest");
+            environment.put("AWS_LAMBDA_INITIALIZATION_TYPE", Catalogue.ALL.stream()
+                    .anyMatch(spec -> spec.snapStart() && spec.handlerClass().equals(handler)) ? "snap-start" : "on-demand");
+        });
         return environment;
     }
 
