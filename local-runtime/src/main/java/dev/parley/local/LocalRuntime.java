@@ -328,10 +328,14 @@ public final class LocalRuntime implements AutoCloseable {
         String streamArn = dynamo.describeTable(d -> d.tableName(config.get(Setting.MESSAGES_TABLE)))
                 .table().latestStreamArn();
         messagesWritten.watch(config.get(Setting.MESSAGES_TABLE));
+        // Every writer of the embedded DynamoDB Local is this process's client, which signals: the
+        // poller rests a minute when idle. An external one may have writers no signal sees.
+        Duration pollerRest = options.externalDynamoDb().isPresent() ? StreamPoller.MAX_IDLE
+                : StreamPoller.SIGNALLED_MAX_IDLE;
         StreamPoller poller = new StreamPoller(streams, streamArn, event -> functions.get().fanout(event),
                 options.eventSourceMapping(),
                 options.dataDirectory().map(dir -> dir.resolve("stream-checkpoints.json")),
-                messagesWritten, StreamPoller.MAX_IDLE);
+                messagesWritten, pollerRest);
         poller.start();
         return new LocalRuntime(dynamoDbLocal, dynamo, server, gateway, connectionsApi, poller, presenceQueue, issuer,
                 config, port, functions, s3);

@@ -9,6 +9,7 @@ import dev.parley.dynamodb.local.TableBootstrap;
 import dev.parley.local.auth.LocalIssuer;
 import dev.parley.model.config.ParleyConfig;
 import dev.parley.model.config.Setting;
+import dev.parley.model.domain.ConversationId;
 import dev.parley.model.routes.Catalogue;
 import dev.parley.model.routes.Family;
 import dev.parley.model.routes.FunctionSpec;
@@ -170,6 +171,56 @@ class FamilyJarsTest {
         assertThat(batch.replace(" ", "")).contains("\"batchItemFailures\":[]");
     }
 
+    /**
+     * The SDK families' other event types and clients, each from its jar alone: a presigned upload
+     * (S3's presigner with the endpoint rules of a real region, no override), an S3 notification
+     * (the runtime reads its event time with joda-time), a presence check off the SQS queue.
+     */
+    @Test
+    void anUploadItsS3NotificationAndAPresenceCheckAreServedFromTheirFamiliesJarsAlone() throws Exception {
+        String conversationId = ConversationId.direct("alice", "bob");
+        Path send = event("attach-send.json", Fixtures.text("websocket-send.json").replace("c-1", "family-jar-attach"));
+        Path upload = event("upload.json", """
+                {"version": "2.0", "routeKey": "POST /attachments", "rawPath": "/attachments",
+                 "requestContext": {"requestId": "family-jar-upload", "routeKey": "POST /attachments",
+                   "authorizer": {"jwt": {"claims": {"sub": "alice"}, "scopes": null}}},
+                 "body": "{\\"conversationId\\":\\"CONVERSATION\\",\\"contentType\\":\\"image/png\\",\\"size\\":100,\\"fileName\\":\\"cat.png\\"}",
+                 "isBase64Encoded": false}
+                """.replace("CONVERSATION", conversationId));
+        Path notification = event("s3.json", """
+                {"Records": [{"eventVersion": "2.1", "eventSource": "aws:s3", "awsRegion": "us-east-1",
+                  "eventTime": "2026-12-02T08:00:00.123Z", "eventName": "ObjectCreated:Put",
+                  "userIdentity": {"principalId": "AWS:AIDAEXAMPLE"}, "requestParameters": {"sourceIPAddress": "127.0.0.1"},
+                  "responseElements": {"x-amz-request-id": "R", "x-amz-id-2": "I"},
+                  "s3": {"s3SchemaVersion": "1.0", "configurationId": "uploads",
+                    "bucket": {"name": "parley-attachments", "ownerIdentity": {"principalId": "A"}, "arn": "arn:aws:s3:::parley-attachments"},
+                    "object": {"key": "uploads/UPLOAD", "size": 100, "eTag": "e", "sequencer": "0A"}}}]}
+                """.replace("UPLOAD", java.util.UUID.randomUUID().toString()));
+        Path check = event("presence-check.json", """
+                {"Records": [{"messageId": "m-1", "receiptHandle": "h", "body": "bob", "attributes": {},
+                  "messageAttributes": {}, "md5OfBody": "x", "eventSource": "aws:sqs",
+                  "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:presence", "awsRegion": "us-east-1"}]}
+                """);
+
+        List<String> attachments = run(Catalogue.ATTACHMENTS.family(), List.of(
+                "construct=" + Catalogue.SEND.handlerClass(),
+                "construct=" + Catalogue.ATTACHMENTS.handlerClass(),
+                "construct=" + Catalogue.THUMBNAILS.handlerClass(),
+                invoke(Catalogue.SEND, "APIGatewayV2WebSocketEvent", "APIGatewayV2WebSocketResponse", send),
+                invoke(Catalogue.ATTACHMENTS, "APIGatewayV2HTTPEvent", "APIGatewayV2HTTPResponse", upload),
+                "invoke=" + Catalogue.THUMBNAILS.handlerClass() + "," + EVENTS + "S3Event,java.lang.Void," + notification));
+        String checked = response(run(Catalogue.PRESENCE_CHECK.family(), List.of(
+                "construct=" + Catalogue.PRESENCE_CHECK.handlerClass(),
+                invoke(Catalogue.PRESENCE_CHECK, "SQSEvent", "SQSBatchResponse", check))), Catalogue.PRESENCE_CHECK);
+
+        assertThat(response(attachments, Catalogue.ATTACHMENTS)).contains("\"statusCode\":201")
+                .containsPattern("https://parley-attachments\\.s3\\.[a-z0-9.-]*amazonaws\\.com/uploads/")
+                .contains("X-Amz-Signature");
+        assertThat(response(attachments, Catalogue.THUMBNAILS)).isEqualTo("null");
+        assertThat(attachments).anyMatch(line -> line.contains("\"outcome\":\"no-record\""));
+        assertThat(checked.replace(" ", "")).contains("\"batchItemFailures\":[]");
+    }
+
     private static List<Family> families() {
         return Catalogue.ALL.stream().map(FunctionSpec::family).distinct().toList();
     }
@@ -226,6 +277,7 @@ class FamilyJarsTest {
         environment.put(Setting.PRESENCE_QUEUE_URL.name(), base + "/queue/presence");
         environment.put(Setting.DYNAMODB_ENDPOINT.name(), dynamoDbLocal.endpoint().toString());
         environment.put("AWS_REGION", "us-east-1");
+        environment.put("TZ", ":UTC");
         environment.put("AWS_ACCESS_KEY_ID", "local");
         environment.put("AWS_SECRET_ACCESS_KEY", "local");
         // The first handler's: Lambda sets it, and the SnapStart hooks are registered by it in an init

@@ -59,17 +59,22 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
  * </ul>
  *
  * <p>Between polls that find nothing it backs off, from {@value #FIRST_IDLE_MILLIS} ms doubling up
- * to 640 ms and then the maximum idle wait (5 s by default), and a {@link WriteSignal} on the writers' DynamoDB
- * client wakes it at once when the streamed table is written: an idle runtime costs next to no
- * CPU and a push leaves as soon as its record can be read. (Lambda polls each shard about four
- * times a second; a wait here never delays a record a writer signalled.)
+ * to {@value #LAST_SHORT_IDLE_MILLIS} ms (10 s after the last write) and then the maximum idle wait,
+ * and a {@link WriteSignal} on the writers' DynamoDB client wakes it at once when the streamed table
+ * is written. With every writer signalled (the runtime's own DynamoDB Local) the maximum wait is
+ * {@link #SIGNALLED_MAX_IDLE}: an idle runtime makes one poll a minute, and a push leaves as soon as
+ * its record can be read. Otherwise it is {@link #MAX_IDLE}, for writes no signal sees. (Lambda
+ * polls each shard about four times a second; a wait here never delays a record a writer
+ * signalled.)
  */
 public final class StreamPoller implements AutoCloseable {
-    /** The longest rest between two polls that found nothing. */
+    /** The longest rest between two polls that found nothing, when some writers may not signal. */
     public static final Duration MAX_IDLE = Duration.ofSeconds(5);
+    /** The longest rest when every writer of the table signals its writes. */
+    public static final Duration SIGNALLED_MAX_IDLE = Duration.ofMinutes(1);
     static final long FIRST_IDLE_MILLIS = 5;
-    /** Short waits (5, 10, ... 640 ms: 1.3 s after the last write) find a record that lags its write. */
-    static final long LAST_SHORT_IDLE_MILLIS = 640;
+    /** Short waits (5, 10, ... 5,120 ms: 10 s after the last write) find a record that lags its write. */
+    static final long LAST_SHORT_IDLE_MILLIS = 5_120;
     /** Shards are listed again this often, and at once when one is finished (its children follow). */
     private static final long DESCRIBE_EVERY_MILLIS = 10_000;
 
