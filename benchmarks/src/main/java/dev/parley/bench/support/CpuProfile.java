@@ -21,6 +21,7 @@ public final class CpuProfile {
             Map.entry("stream-poller", "stream poller + fan-out function"),
             Map.entry("parley-fanout", "fan-out @connections posts"),
             Map.entry("parley-post", "fan-out @connections posts"),
+            Map.entry("parley-send-check", "send checks beside the send's read"),
             Map.entry("SQLiteQueue", "DynamoDB Local (Jetty + SQLite)"),
             Map.entry("local-queue", "local SQS queue (presence)"),
             Map.entry("parley-http", "gateway + @connections API (Jetty)"),

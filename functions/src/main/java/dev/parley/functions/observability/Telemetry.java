@@ -52,7 +52,8 @@ public final class Telemetry {
     /** One log line, with optional metrics. Fields with null values are left out. */
     public static final class Event {
         private final Map<String, Object> fields = new LinkedHashMap<>();
-        private final List<Map<String, Object>> metrics = new ArrayList<>();
+        /** The metrics' names and units, in pairs. */
+        private final List<String> metrics = new ArrayList<>();
         private final long startedAt = System.nanoTime();
 
         private Event(String route) {
@@ -69,7 +70,8 @@ public final class Telemetry {
         /** A metric of this line; {@code unit} is a CloudWatch unit (Count, Milliseconds, ...). */
         public Event metric(String name, double value, String unit) {
             fields.put(name, value);
-            metrics.add(Map.of("Name", name, "Unit", unit));
+            metrics.add(name);
+            metrics.add(unit);
             return this;
         }
 
@@ -88,19 +90,75 @@ public final class Telemetry {
             if (!enabled(level)) {
                 return;
             }
-            Map<String, Object> line = new LinkedHashMap<>();
-            long now = System.currentTimeMillis();
-            line.put("time", now);
-            line.put("level", level.name());
-            line.putAll(fields);
+            out.println(line(level, System.currentTimeMillis()));
+        }
+
+        /**
+         * The line, written straight into one buffer: these lines are emitted per request and per
+         * delivered message, so no map of the whole line, no generator, and the EMF block is
+         * plain text around the metric names.
+         */
+        String line(Level level, long now) {
+            StringBuilder line = new StringBuilder(256 + 24 * metrics.size());
+            line.append("{\"time\":").append(now).append(",\"level\":\"").append(level.name()).append('"');
+            fields.forEach((name, value) -> {
+                line.append(',');
+                string(line, name);
+                line.append(':');
+                value(line, value);
+            });
             if (!metrics.isEmpty()) {
-                List<List<String>> dimensions = fields.containsKey("outcome")
-                        ? List.of(List.of("route"), List.of("route", "outcome"))
-                        : List.of(List.of("route"));
-                line.put("_aws", Map.of("Timestamp", now, "CloudWatchMetrics", List.of(Map.of(
-                        "Namespace", "Parley", "Dimensions", dimensions, "Metrics", metrics))));
+                line.append(",\"_aws\":{\"Timestamp\":").append(now)
+                        .append(",\"CloudWatchMetrics\":[{\"Namespace\":\"Parley\",\"Dimensions\":")
+                        .append(fields.containsKey("outcome") ? "[[\"route\"],[\"route\",\"outcome\"]]" : "[[\"route\"]]")
+                        .append(",\"Metrics\":[");
+                for (int i = 0; i < metrics.size(); i += 2) {
+                    line.append(i == 0 ? "{\"Name\":" : ",{\"Name\":");
+                    string(line, metrics.get(i));
+                    line.append(",\"Unit\":");
+                    string(line, metrics.get(i + 1));
+                    line.append('}');
+                }
+                line.append("]}]}");
             }
-            out.println(JsonTree.write(line));
+            return line.append('}').toString();
+        }
+
+        private static void value(StringBuilder line, Object value) {
+            if (value instanceof String text) {
+                string(line, text);
+            } else if (value instanceof Long || value instanceof Integer || value instanceof Boolean) {
+                line.append(value);
+            } else if (value instanceof Double number && Double.isFinite(number)) {
+                if (number == Math.rint(number) && Math.abs(number) < 1e18) {
+                    line.append(number.longValue());
+                } else {
+                    line.append(number.doubleValue());
+                }
+            } else {
+                line.append(JsonTree.write(value instanceof Double ? String.valueOf(value) : value));
+            }
+        }
+
+        /** A JSON string: quote, backslash and control characters escaped; the rest as is (UTF-8 on output). */
+        private static void string(StringBuilder line, String text) {
+            line.append('"');
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                if (c == '"' || c == '\\') {
+                    line.append('\\').append(c);
+                } else if (c < 0x20) {
+                    switch (c) {
+                        case '\n' -> line.append("\\n");
+                        case '\r' -> line.append("\\r");
+                        case '\t' -> line.append("\\t");
+                        default -> line.append(String.format("\\u%04x", (int) c));
+                    }
+                } else {
+                    line.append(c);
+                }
+            }
+            line.append('"');
         }
     }
 }

@@ -19,6 +19,12 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Accepts a message: membership, budget, idempotency, seq, storage. The guarantees, and how:
@@ -38,8 +44,15 @@ import java.util.Optional;
  * </ul>
  * Cost of a first send: one strongly consistent read (the record) and three writes (counter,
  * claim, message), plus the budget's write when this container holds no leased token of the user
- * (the limiter's leases, docs/architecture.md); four DynamoDB round trips in sequence. Of a resend:
- * two reads (record, message) and at most the budget's write. See docs/data-model.md.
+ * (the limiter's leases, docs/architecture.md) and, in a group, the membership read; those two run
+ * beside the record's read, so a send waits for four DynamoDB round trips in sequence either way.
+ * Of a resend: two reads (record, message) and at most the budget's write. See docs/data-model.md.
+ *
+ * <p>Why the counter waits for the record's read instead of running beside it too (one round trip
+ * less): a resend would then draw a seq it does not use, and have to write it as a gap, so every
+ * resend would cost a write and show the peers a gap; resends come in bursts exactly when the
+ * network is bad. The claim and the message cannot run side by side either: the message must not
+ * be stored before its claim has won, or two racing attempts would store it twice.
  */
 public final class SendService {
     private static final int MAX_PLACEMENT_ATTEMPTS = 3;
@@ -53,6 +66,7 @@ public final class SendService {
     private final Duration idempotencyWindow;
     private AttachmentCheck attachments = AttachmentCheck.none();
     private final MessageReferences references;
+    private ExecutorService checkThreads;
 
     public SendService(ConversationStore conversations, MessageStore messages, IdempotencyStore idempotency,
                        RateLimiter limiter, Clock clock, Duration idempotencyWindow) {
@@ -76,20 +90,15 @@ public final class SendService {
         String conversationId = command.to() != null
                 ? ConversationId.direct(caller.userId(), command.to())
                 : command.conversationId();
-        access.check(conversationId, caller.userId());
         IdempotencyStore.Key key = new IdempotencyStore.Key(conversationId, caller.userId(), command.clientMsgId());
         String hash = contentHash(command.bodyJson());
 
-        // The budget comes before everything else: a refused send reads nothing, stores nothing
-        // and uses no seq; a resend spends a token like any send (resends are not free).
-        long retryAfterMs = limiter.acquire(caller.userId());
-        if (retryAfterMs > 0) {
-            throw new RateLimitedException("over the send rate limit; resend the same clientMsgId after retryAfterMs",
-                    retryAfterMs);
-        }
+        // Membership and the budget are decided before anything is written or any seq drawn: a
+        // refused send stores nothing and uses no seq; a resend spends a token like any send
+        // (resends are not free).
+        Optional<IdempotencyStore.Record> stored = admit(caller.userId(), conversationId, key);
         command = attachments.verified(caller.userId(), conversationId, command); // BAD_REQUEST before anything is stored
 
-        Optional<IdempotencyStore.Record> stored = idempotency.find(key);
         if (stored.isPresent()) {
             requireSameContent(stored.get(), hash, command);
             if (messages.get(conversationId, stored.get().seq()).orElse(null) instanceof Message message
@@ -129,6 +138,112 @@ public final class SendService {
             declareGapQuietly(conversationId, seq, failure);
             throw failure;
         }
+    }
+
+    /**
+     * The checks before a seq is drawn, and the idempotency record's read. Each check that needs a
+     * DynamoDB call runs on another thread beside the read, so that a send waits for one round trip
+     * instead of up to three: a group's membership read, and the budget's conditional write unless
+     * a token this container holds (the limiter's lease) admits at once. All are finished before
+     * this returns, and a refusal is thrown before the counter, so it still stores nothing and draws
+     * no seq (it has read one or two items). When several refuse, the first in the order membership,
+     * budget, read is thrown, as if they had run in sequence.
+     */
+    private Optional<IdempotencyStore.Record> admit(String userId, String conversationId, IdempotencyStore.Key key) {
+        boolean direct = ConversationId.isDirect(conversationId);
+        if (direct) {
+            access.check(conversationId, userId); // decided from the id: no read
+        }
+        boolean held = limiter.acquireHeld(userId);
+        if (direct && held) {
+            return idempotency.find(key);
+        }
+        Future<Boolean> membership = direct ? null : checkThreads().submit(() -> {
+            access.check(conversationId, userId);
+            return true;
+        });
+        Future<Long> budget = held ? null : checkThreads().submit(() -> limiter.acquire(userId));
+        Optional<IdempotencyStore.Record> stored = Optional.empty();
+        RuntimeException readFailed = null;
+        try {
+            stored = idempotency.find(key);
+        } catch (RuntimeException failure) {
+            readFailed = failure;
+        }
+        RuntimeException refused = null;
+        try {
+            if (membership != null) {
+                join(membership);
+            }
+        } catch (RuntimeException failure) {
+            refused = failure;
+        }
+        try {
+            long retryAfterMs = budget == null ? 0 : join(budget);
+            if (retryAfterMs > 0) {
+                refused = firstOf(refused, new RateLimitedException(
+                        "over the send rate limit; resend the same clientMsgId after retryAfterMs", retryAfterMs));
+            }
+        } catch (RuntimeException failure) {
+            refused = firstOf(refused, failure);
+        }
+        refused = firstOf(refused, readFailed);
+        if (refused != null) {
+            throw refused;
+        }
+        return stored;
+    }
+
+    private static RuntimeException firstOf(RuntimeException first, RuntimeException next) {
+        if (first == null) {
+            return next;
+        }
+        if (next != null) {
+            first.addSuppressed(next);
+        }
+        return first;
+    }
+
+    /** The task's result, or its failure rethrown; waits it out even when interrupted (its answer is needed). */
+    private static <T> T join(Future<T> task) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return task.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof RuntimeException failure) {
+                        throw failure;
+                    }
+                    if (e.getCause() instanceof Error error) {
+                        throw error;
+                    }
+                    throw new IllegalStateException("a check of the send failed", e.getCause());
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * The threads that run a send's checks beside its read: as many as concurrent sends need (on
+     * Lambda, one invocation at a time per container: one or two threads), gone after a minute idle.
+     */
+    private synchronized ExecutorService checkThreads() {
+        if (checkThreads == null) {
+            checkThreads = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                    runnable -> {
+                        Thread thread = new Thread(runnable, "parley-send-check");
+                        thread.setDaemon(true);
+                        return thread;
+                    });
+        }
+        return checkThreads;
     }
 
     /**

@@ -54,6 +54,51 @@ class SendServiceTest {
     }
 
     @Test
+    void aFirstSendPastTheBudgetIsRefusedStoresNothingAndDrawsNoSeq() {
+        for (int i = 0; i < 5; i++) {
+            send("c-" + i, "{\"text\":\"hi\"}");
+        }
+        assertThatThrownBy(() -> send("c-5", "{\"text\":\"hi\"}")).isInstanceOf(RateLimitedException.class)
+                .satisfies(e -> assertThat(((RateLimitedException) e).retryAfterMs()).isPositive());
+        assertThat(conversations.meta(conversation).orElseThrow().lastSeq()).isEqualTo(5);
+        assertThat(messages.entries(conversation)).hasSize(5).allSatisfy(entry -> assertThat(entry).isInstanceOf(Message.class));
+    }
+
+    @Test
+    void aBudgetThatCannotBeDecidedFailsTheSendBeforeASeqIsDrawn() {
+        SendService unreachable = new SendService(conversations, messages, new InMemoryIdempotencyStore(), userId -> {
+            throw new IllegalStateException("the rate-limits table is unreachable");
+        }, Clock.systemUTC(), Duration.ofHours(48));
+        assertThatThrownBy(() -> unreachable.send(alice, new ClientCommand.Send("r", null, "bob", "c-1", "{\"text\":\"hi\"}")))
+                .hasMessageContaining("unreachable");
+        assertThat(conversations.meta(conversation)).isEmpty();
+        assertThat(messages.entries(conversation)).isEmpty();
+    }
+
+    @Test
+    void aGroupSendFromANonMemberAnswersNotMemberEvenOverBudgetAndStoresNothing() {
+        String group = ConversationId.group("g1");
+        conversations.createGroup(group, "team", "bob", java.util.List.of("bob", "carol"), 1);
+        CountingRateLimiter spent = new CountingRateLimiter(0);
+        SendService service = new SendService(conversations, messages, new InMemoryIdempotencyStore(), spent,
+                Clock.systemUTC(), Duration.ofHours(48));
+        assertThatThrownBy(() -> service.send(alice, new ClientCommand.Send("r", group, null, "c-1", "{\"text\":\"hi\"}")))
+                .satisfies(e -> assertThat(ErrorCode.of(e)).isEqualTo(ErrorCode.NOT_MEMBER));
+        assertThat(conversations.meta(group).orElseThrow().lastSeq()).isZero();
+        assertThat(messages.entries(group)).isEmpty();
+    }
+
+    @Test
+    void aGroupMemberWithinBudgetSendsAndSpendsOneToken() {
+        String group = ConversationId.group("g2");
+        conversations.createGroup(group, "team", "bob", java.util.List.of("alice", "bob"), 1);
+        SendReceipt sent = sends.send(alice, new ClientCommand.Send("r", group, null, "c-1", "{\"text\":\"hi\"}"));
+        assertThat(sent.seq()).isEqualTo(1);
+        assertThat(messages.entries(group)).singleElement().isInstanceOf(Message.class);
+        assertThat(budget.spent("alice")).isEqualTo(1);
+    }
+
+    @Test
     void aClientMsgIdReusedWithOtherContentAnswersConflictAndStoresNothing() {
         SendReceipt first = send("c-1", "{\"text\":\"hi\"}");
         assertThatThrownBy(() -> send("c-1", "{\"text\":\"something else\"}"))

@@ -115,16 +115,30 @@ public final class DynamoRateLimiter implements RateLimiter {
     }
 
     @Override
+    public boolean acquireHeld(String userId) {
+        return takeLeased(userId, clock.millis() * 1000);
+    }
+
+    private boolean takeLeased(String userId, long now) {
+        if (lease <= 1) {
+            return false;
+        }
+        Lease held = leases.get(userId);
+        if (held == null) {
+            return false;
+        }
+        if (held.take(now, intervalMicros)) {
+            return true;
+        }
+        leases.remove(userId, held);
+        return false;
+    }
+
+    @Override
     public long acquire(String userId) {
         long now = clock.millis() * 1000;
-        if (lease > 1) {
-            Lease held = leases.get(userId);
-            if (held != null) {
-                if (held.take(now, intervalMicros)) {
-                    return 0;
-                }
-                leases.remove(userId, held);
-            }
+        if (takeLeased(userId, now)) {
+            return 0;
         }
         Map<String, AttributeValue> key = Map.of(RateLimits.KEY, s(purpose + "#" + userId));
         Map<String, String> names = Map.of("#tat", RateLimits.TAT, "#expires", RateLimits.EXPIRES_AT);

@@ -97,6 +97,23 @@ class DynamoRateLimiterTest {
     }
 
     @Test
+    void aHeldTokenAdmitsWithoutACallOnlyWhileALeaseHasOneLeft() {
+        DynamoRateLimiter leasing = limiter.leasing(25);
+        assertThat(leasing.acquireHeld(user)).as("nothing leased yet").isFalse();
+        assertThat(limiter.acquireHeld(user)).as("a limiter that does not lease holds nothing").isFalse();
+        assertThat(leasing.acquire(user)).isZero(); // the lease: 24 tokens held, one every 50 ms
+        for (int i = 0; i < 24; i++) {
+            assertThat(leasing.acquireHeld(user)).as("held token %d", i + 1).isTrue();
+        }
+        assertThat(leasing.acquireHeld(user)).as("the lease is spent").isFalse();
+        // The held tokens were the bucket's: a write now finds the burst's other half and no more.
+        for (int i = 0; i < 25; i++) {
+            assertThat(leasing.acquire(user)).as("request %d", i + 1).isZero();
+        }
+        assertThat(leasing.acquire(user)).isPositive();
+    }
+
+    @Test
     void aLeasedTokenThatFellDueIsGone() {
         DynamoRateLimiter leasing = limiter.leasing(25);
         assertThat(leasing.acquire(user)).isZero();
