@@ -44,8 +44,9 @@ import java.util.concurrent.TimeUnit;
  * </ul>
  * Cost of a first send: one strongly consistent read (the record) and three writes (counter,
  * claim, message), plus the budget's write when this container holds no leased token of the user
- * (the limiter's leases, docs/architecture.md) and, in a group, the membership read; those two run
- * beside the record's read, so a send waits for four DynamoDB round trips in sequence either way.
+ * (the limiter's leases, docs/architecture.md), which runs beside the record's read: a direct send
+ * waits for four DynamoDB round trips in sequence either way, a group send for five (its membership
+ * read comes first, so that an outsider's attempts cost one read each and spend no token).
  * Of a resend: two reads (record, message) and at most the budget's write. See docs/data-model.md.
  *
  * <p>Why the counter waits for the record's read instead of running beside it too (one round trip
@@ -141,28 +142,20 @@ public final class SendService {
     }
 
     /**
-     * The checks before a seq is drawn, and the idempotency record's read. Each check that needs a
-     * DynamoDB call runs on another thread beside the read, so that a send waits for one round trip
-     * instead of up to three: a group's membership read, and the budget's conditional write unless
-     * a token this container holds (the limiter's lease) admits at once. All are finished before
-     * this returns, and a refusal is thrown before the counter, so it still stores nothing and draws
-     * no seq (it has read one or two items). When several refuse, the first in the order membership,
-     * budget, read is thrown, as if they had run in sequence.
+     * Membership, the budget's decision and the idempotency record's read. Membership comes first
+     * (a direct conversation's is its id; a group's is one read): an outsider's attempt costs that
+     * one read and spends no token, however often it is repeated. The budget's conditional write,
+     * unless a token this container holds (the limiter's lease) admits at once, then runs on
+     * another thread beside the read, so that a send waits for one round trip instead of two. Both
+     * finish before this returns, and a refusal is thrown before the counter: a refused send still
+     * stores nothing and draws no seq (it has read the record).
      */
     private Optional<IdempotencyStore.Record> admit(String userId, String conversationId, IdempotencyStore.Key key) {
-        boolean direct = ConversationId.isDirect(conversationId);
-        if (direct) {
-            access.check(conversationId, userId); // decided from the id: no read
-        }
-        boolean held = limiter.acquireHeld(userId);
-        if (direct && held) {
+        access.check(conversationId, userId);
+        if (limiter.acquireHeld(userId)) {
             return idempotency.find(key);
         }
-        Future<Boolean> membership = direct ? null : checkThreads().submit(() -> {
-            access.check(conversationId, userId);
-            return true;
-        });
-        Future<Long> budget = held ? null : checkThreads().submit(() -> limiter.acquire(userId));
+        Future<Long> budget = checkThreads().submit(() -> limiter.acquire(userId));
         Optional<IdempotencyStore.Record> stored = Optional.empty();
         RuntimeException readFailed = null;
         try {
@@ -172,20 +165,13 @@ public final class SendService {
         }
         RuntimeException refused = null;
         try {
-            if (membership != null) {
-                join(membership);
+            long retryAfterMs = join(budget);
+            if (retryAfterMs > 0) {
+                refused = new RateLimitedException(
+                        "over the send rate limit; resend the same clientMsgId after retryAfterMs", retryAfterMs);
             }
         } catch (RuntimeException failure) {
             refused = failure;
-        }
-        try {
-            long retryAfterMs = budget == null ? 0 : join(budget);
-            if (retryAfterMs > 0) {
-                refused = firstOf(refused, new RateLimitedException(
-                        "over the send rate limit; resend the same clientMsgId after retryAfterMs", retryAfterMs));
-            }
-        } catch (RuntimeException failure) {
-            refused = firstOf(refused, failure);
         }
         refused = firstOf(refused, readFailed);
         if (refused != null) {
@@ -231,8 +217,8 @@ public final class SendService {
     }
 
     /**
-     * The threads that run a send's checks beside its read: as many as concurrent sends need (on
-     * Lambda, one invocation at a time per container: one or two threads), gone after a minute idle.
+     * The threads that decide budgets beside a send's read: as many as concurrent sends need (on
+     * Lambda, one invocation at a time per container: one thread), gone after a minute idle.
      */
     private synchronized ExecutorService checkThreads() {
         if (checkThreads == null) {

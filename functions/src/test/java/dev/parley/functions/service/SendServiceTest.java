@@ -76,14 +76,15 @@ class SendServiceTest {
     }
 
     @Test
-    void aGroupSendFromANonMemberAnswersNotMemberEvenOverBudgetAndStoresNothing() {
+    void aGroupSendFromANonMemberAnswersNotMemberSpendsNoTokenAndStoresNothing() {
         String group = ConversationId.group("g1");
         conversations.createGroup(group, "team", "bob", java.util.List.of("bob", "carol"), 1);
-        CountingRateLimiter spent = new CountingRateLimiter(0);
-        SendService service = new SendService(conversations, messages, new InMemoryIdempotencyStore(), spent,
-                Clock.systemUTC(), Duration.ofHours(48));
-        assertThatThrownBy(() -> service.send(alice, new ClientCommand.Send("r", group, null, "c-1", "{\"text\":\"hi\"}")))
-                .satisfies(e -> assertThat(ErrorCode.of(e)).isEqualTo(ErrorCode.NOT_MEMBER));
+        for (int i = 0; i < 10; i++) {
+            String clientMsgId = "c-" + i;
+            assertThatThrownBy(() -> sends.send(alice, new ClientCommand.Send("r", group, null, clientMsgId, "{\"text\":\"hi\"}")))
+                    .satisfies(e -> assertThat(ErrorCode.of(e)).isEqualTo(ErrorCode.NOT_MEMBER));
+        }
+        assertThat(budget.spent("alice")).as("an outsider's attempts spend no send token").isZero();
         assertThat(conversations.meta(group).orElseThrow().lastSeq()).isZero();
         assertThat(messages.entries(group)).isEmpty();
     }
