@@ -44,6 +44,8 @@ public final class LazyRegionMetadata {
     private static final String REGION_TABLE = REGIONS + "GeneratedRegionMetadataProvider";
     private static final Pattern SERVICE_METADATA = Pattern.compile(REGIONS + "servicemetadata/[^/]+\\.class");
     /** A service's client interface, e.g. {@code services/dynamodb/DynamoDbClient}. */
+    /** A metadata class's internal name as it stands in another class's constant pool. */
+    private static final Pattern METADATA_REFERENCE = Pattern.compile(REGIONS + "servicemetadata/[A-Za-z0-9_$]+");
     private static final Pattern CLIENT = Pattern.compile("(software/amazon/awssdk/services/[^/]+/(?:[^/]+/)?[A-Za-z0-9]+Client)\\.class");
 
     private LazyRegionMetadata() {}
@@ -110,14 +112,30 @@ public final class LazyRegionMetadata {
                 REGION_TABLE, table("GeneratedRegionMetadataProvider", "RegionMetadataProvider", "RegionMetadata",
                         "regionMetadata(Region region)", "region.id()", regions)));
 
+        // A kept metadata class may build another one (S3's EnhancedS3ServiceMetadata wraps
+        // S3ServiceMetadata): keep every metadata class a kept one names, transitively.
+        java.util.Set<String> keep = new java.util.HashSet<>();
+        java.util.Deque<String> named = new java.util.ArrayDeque<>();
+        services.values().forEach(type -> named.add(type.replace('.', '/')));
+        while (!named.isEmpty()) {
+            String type = named.pop();
+            byte[] bytes = entries.get(type + ".class");
+            if (bytes == null || !keep.add(type)) {
+                continue;
+            }
+            Matcher reference = METADATA_REFERENCE.matcher(new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1));
+            while (reference.find()) {
+                named.add(reference.group());
+            }
+        }
+
         int removed = 0;
         Path rewritten = jar.resolveSibling(jar.getFileName() + ".metadata");
         try (OutputStream out = Files.newOutputStream(rewritten); ZipOutputStream zip = new ZipOutputStream(out)) {
             zip.setLevel(9);
             for (Map.Entry<String, byte[]> entry : entries.entrySet()) {
                 String name = entry.getKey();
-                if (SERVICE_METADATA.matcher(name).matches()
-                        && !services.containsValue(name.substring(0, name.length() - ".class".length()).replace('/', '.'))) {
+                if (SERVICE_METADATA.matcher(name).matches() && !keep.contains(name.substring(0, name.length() - ".class".length()))) {
                     removed++;
                     continue;
                 }
