@@ -27,7 +27,9 @@ class NotificationDeliveryTest {
     private final List<String> queued = new ArrayList<>();
     private final DeviceStore devices = new DeviceStore() {
         @Override
-        public void register(Device device, long now) {}
+        public boolean register(Device device, long now) {
+            return false;
+        }
 
         @Override
         public void unregister(String userId, String deviceId) {}
