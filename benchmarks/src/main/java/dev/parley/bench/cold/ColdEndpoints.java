@@ -36,14 +36,16 @@ final class ColdEndpoints implements AutoCloseable {
     private final AtomicLong posts = new AtomicLong();
     private final Server queues;
     private final LocalQueue presence;
+    private final AtomicLong presenceMessages;
 
     private ColdEndpoints(HttpServer server, ExecutorService threads, LocalIssuer issuer, Server queues,
-                          LocalQueue presence) {
+                          LocalQueue presence, AtomicLong presenceMessages) {
         this.server = server;
         this.threads = threads;
         this.issuer = issuer;
         this.queues = queues;
         this.presence = presence;
+        this.presenceMessages = presenceMessages;
     }
 
     static ColdEndpoints start() throws IOException {
@@ -53,7 +55,11 @@ final class ColdEndpoints implements AutoCloseable {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
         ExecutorService threads = Executors.newFixedThreadPool(8);
         server.setExecutor(threads);
-        LocalQueue presence = new LocalQueue(PRESENCE_QUEUE, event -> new SQSBatchResponse(List.of()));
+        AtomicLong delivered = new AtomicLong();
+        LocalQueue presence = new LocalQueue(PRESENCE_QUEUE, event -> {
+            delivered.addAndGet(event.getRecords().size());
+            return new SQSBatchResponse(List.of());
+        });
         Server queues = new Server();
         ServerConnector connector = new ServerConnector(queues);
         connector.setHost(InetAddress.getLoopbackAddress().getHostAddress());
@@ -64,7 +70,8 @@ final class ColdEndpoints implements AutoCloseable {
         } catch (Exception e) {
             throw new IOException("the presence queue did not start", e);
         }
-        ColdEndpoints endpoints = new ColdEndpoints(server, threads, LocalIssuer.create(Optional.empty()), queues, presence);
+        ColdEndpoints endpoints = new ColdEndpoints(server, threads, LocalIssuer.create(Optional.empty()), queues, presence,
+                delivered);
         server.createContext("/", endpoints::handle);
         server.start();
         return endpoints;
@@ -79,9 +86,9 @@ final class ColdEndpoints implements AutoCloseable {
         return LocalQueue.queueUrl(queuesBase(), PRESENCE_QUEUE);
     }
 
-    /** Messages the presence queue accepted so far. */
-    int presenceMessages() {
-        return presence.accepted();
+    /** Messages the presence queue delivered so far (each a moment after its SendMessage). */
+    long presenceMessages() {
+        return presenceMessages.get();
     }
 
     private String queuesBase() {
