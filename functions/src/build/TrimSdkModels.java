@@ -24,9 +24,11 @@ import java.util.zip.ZipOutputStream;
 /**
  * Drops from shaded function jars the AWS SDK model classes no function can load: the requests'
  * builders, the responses, the marshallers and the paginators of operations nothing calls, and the
- * shapes only those reach; the requests and responses themselves are reduced to their name. Run by functions/pom.xml after the shade executions, on each family's
- * jar: {@code java TrimSdkModels.java <jar>...} (a single-file program: it is build code, not
- * function code). docs/architecture.md, "Packaging", says why each rule is safe.
+ * shapes only those reach; the requests and responses themselves, and the endpoint metadata of
+ * services the jar has no client of, are reduced to their names. Run by functions/pom.xml after the
+ * shade executions, on each family's jar: {@code java TrimSdkModels.java <jar>...} (a single-file
+ * program: it is build code, not function code). docs/architecture.md, "Packaging", says why each
+ * rule is safe.
  *
  * <ul>
  *   <li>Every class outside {@code services/<name>/{model,transform,paginators}/} stays, and so
@@ -44,6 +46,9 @@ import java.util.zip.ZipOutputStream;
  *       responses with {@code instanceof}. Neither initializes the class nor calls a method of
  *       it, so its members and what they name may go.</li>
  *   <li>Every modeled exception stays: the client registers them all when it is built.</li>
+ *   <li>The {@code ServiceMetadata} class of a service whose endpoint prefix no service code of the
+ *       jar names is reduced to its interface and an empty constructor: the metadata provider's
+ *       static initializer creates every one, and only a client's own service's is asked anything.</li>
  * </ul>
  */
 public final class TrimSdkModels {
