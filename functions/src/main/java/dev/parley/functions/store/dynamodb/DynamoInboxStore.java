@@ -19,7 +19,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 import java.util.stream.LongStream;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -112,6 +111,10 @@ public final class DynamoInboxStore implements InboxStore {
         if (arrival.message()) {
             fast.set("#activity", n(arrival.sentAt())).set("#active", n(now)).set("#hour", n(Inbox.activeHour(now)));
         }
+        if (arrival.name() != null) {
+            // An entry a read made before fan-out's first write for the member has no name yet.
+            fast.setIfAbsent("#name", s(arrival.name()));
+        }
         if (counts) {
             fast.add("#unread", n(1)).value(":seq", n(arrival.seq()));
             if (arrival.mentionsMe()) {
@@ -186,6 +189,9 @@ public final class DynamoInboxStore implements InboxStore {
             return new Conditional(write, NEW_ENTRY, counts ? 1 : 0);
         }
         boolean counts = fromOther && seq > entry.readSeq();
+        if (entry.name() == null && arrival.name() != null) {
+            write.setIfAbsent("#name", s(arrival.name())); // an entry a read made before fan-out's first write
+        }
         if (counts) {
             write.add("#unread", n(1));
             if (arrival.mentionsMe()) {
@@ -895,6 +901,13 @@ public final class DynamoInboxStore implements InboxStore {
             return this;
         }
 
+        /** Sets the attribute only where the entry has none (a value it holds already is kept). */
+        Write setIfAbsent(String name, AttributeValue value) {
+            sets.removeIf(clause -> clause.startsWith(name + " = "));
+            sets.add(name + " = if_not_exists(" + name + ", " + valueFor(name, value) + ")");
+            return this;
+        }
+
         Write add(String name, AttributeValue value) {
             adds.add(name + " " + valueFor(name, value));
             return this;
@@ -951,15 +964,29 @@ public final class DynamoInboxStore implements InboxStore {
         static <V> Map<String, V> used(Map<String, V> placeholders, String... expressions) {
             Map<String, V> used = new HashMap<>();
             placeholders.forEach((placeholder, value) -> {
-                Pattern occurs = Pattern.compile(Pattern.quote(placeholder) + "(?![A-Za-z0-9_])");
                 for (String expression : expressions) {
-                    if (expression != null && occurs.matcher(expression).find()) {
+                    if (expression != null && occurs(placeholder, expression)) {
                         used.put(placeholder, value);
                         return;
                     }
                 }
             });
             return used.isEmpty() ? null : used;
+        }
+
+        /** Whether the placeholder occurs whole in the expression (not as the start of a longer one). */
+        private static boolean occurs(String placeholder, String expression) {
+            for (int at = expression.indexOf(placeholder); at >= 0; at = expression.indexOf(placeholder, at + 1)) {
+                int after = at + placeholder.length();
+                if (after == expression.length() || !isNamePart(expression.charAt(after))) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private static boolean isNamePart(char c) {
+            return c == '_' || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
         }
     }
 }

@@ -145,6 +145,26 @@ class DynamoInboxStoreTest {
     }
 
     @Test
+    void anEntryAReadMadeBeforeFanoutsFirstWriteGetsTheGroupsNameFromTheArrivals() {
+        // Fan-out pushes before it writes the sync store: the member may read first.
+        assertThat(inbox.markRead(user, group, 2, 0, timeline, T0)).isNotNull();
+        assertThat(entry().name()).isNull();
+
+        inbox.apply(message(1, false), T0);
+        inbox.apply(message(2, false), T0);
+        inbox.apply(message(3, false), T0);
+
+        InboxEntry entry = entry();
+        assertThat(entry.name()).isEqualTo("team");
+        assertThat(entry.lastSeq()).isEqualTo(3);
+        assertThat(entry.unread()).isEqualTo(1);
+
+        assertThat(inbox.rename(user, group, "renamed", T0 + 1)).isTrue();
+        inbox.apply(message(4, false), T0 + 2);
+        assertThat(entry().name()).isEqualTo("renamed");
+    }
+
+    @Test
     void aPartialReadCountsOnlyWhatFollowsIt() {
         for (long seq = 1; seq <= 10; seq++) {
             inbox.apply(message(seq, own(seq)), T0);
