@@ -180,15 +180,26 @@ public final class SyncBench {
         }
     }
 
+    /**
+     * One sync page. A page refused by the user's sync budget (a device paging through thousands of
+     * conversations outruns its burst) is asked again after the {@code retryAfterMs} the refusal
+     * names, as a client does; a refusal reads nothing, so the units measured are the pages'.
+     */
     private static JsonNode request(BenchSocket device, Map<String, CompletableFuture<JsonNode>> replies, String id,
                                     String since, int pageSize) throws Exception {
-        device.send("{\"action\":\"sync\",\"requestId\":\"" + id + "\",\"since\":\"" + since + "\",\"pageSize\":"
-                + pageSize + "}");
-        JsonNode reply = replies.computeIfAbsent(id, k -> new CompletableFuture<>()).get(60, TimeUnit.SECONDS);
-        if (!"synced".equals(reply.path("type").asText())) {
-            throw new IllegalStateException("sync answered " + reply);
+        for (int attempt = 0; ; attempt++) {
+            String requestId = attempt == 0 ? id : id + "-retry" + attempt;
+            device.send("{\"action\":\"sync\",\"requestId\":\"" + requestId + "\",\"since\":\"" + since
+                    + "\",\"pageSize\":" + pageSize + "}");
+            JsonNode reply = replies.computeIfAbsent(requestId, k -> new CompletableFuture<>()).get(60, TimeUnit.SECONDS);
+            if ("synced".equals(reply.path("type").asText())) {
+                return reply;
+            }
+            if (!"RATE_LIMITED".equals(reply.path("code").asText()) || attempt >= 20) {
+                throw new IllegalStateException("sync answered " + reply);
+            }
+            Thread.sleep(Math.max(1, reply.path("retryAfterMs").asLong(200)));
         }
-        return reply;
     }
 
     private static void awaitApplied(DynamoDbClient dynamo, String inbox, String user, String conversationId) {
