@@ -43,9 +43,9 @@ public final class LazyRegionMetadata {
     private static final String SERVICE_TABLE = REGIONS + "GeneratedServiceMetadataProvider";
     private static final String REGION_TABLE = REGIONS + "GeneratedRegionMetadataProvider";
     private static final Pattern SERVICE_METADATA = Pattern.compile(REGIONS + "servicemetadata/[^/]+\\.class");
-    /** A service's client interface, e.g. {@code services/dynamodb/DynamoDbClient}. */
     /** A metadata class's internal name as it stands in another class's constant pool. */
     private static final Pattern METADATA_REFERENCE = Pattern.compile(REGIONS + "servicemetadata/[A-Za-z0-9_$]+");
+    /** A service's client interface, e.g. {@code services/dynamodb/DynamoDbClient}. */
     private static final Pattern CLIENT = Pattern.compile("(software/amazon/awssdk/services/[^/]+/(?:[^/]+/)?[A-Za-z0-9]+Client)\\.class");
 
     private LazyRegionMetadata() {}
