@@ -8,7 +8,6 @@ import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.lambda.EventSourceMappingOptions;
 import software.amazon.awscdk.services.sqs.DeduplicationScope;
 import software.amazon.awscdk.services.sqs.FifoThroughputLimit;
-import software.amazon.awscdk.services.sqs.Queue;
 import software.constructs.Construct;
 
 /**
@@ -20,45 +19,28 @@ import software.constructs.Construct;
  * keeps failing goes to the dead-letter queue after five receives, its recipients recovering the
  * entries through sync.
  */
-final class FanoutChunks extends Concern {
+final class FanoutChunks extends QueueConcern {
     /** Receives before a chunk is dead-lettered: a post that fails for a minute is an outage, not a blip. */
     static final int MAX_RECEIVES = 5;
 
-    private final Queue queue;
-    private final Queue deadLetters;
-
     FanoutChunks(Construct scope, String id) {
-        super(scope, id);
-        deadLetters = WorkQueues.deadLetters(this, "FanoutChunksDeadLetterQueue", "fan-out chunks", true);
-        queue = WorkQueues.work(this, "FanoutChunksQueue", consumer(), deadLetters, MAX_RECEIVES)
-                .fifo(true)
-                // Throughput per message group, not per queue: chunks of many conversations at once.
-                .deduplicationScope(DeduplicationScope.MESSAGE_GROUP)
-                .fifoThroughputLimit(FifoThroughputLimit.PER_MESSAGE_GROUP_ID)
-                // A push older than the stream mapping's record age is worth less than a sync.
-                .retentionPeriod(Duration.hours(1))
-                .build();
-    }
-
-    /** The queue's URL, which the stream function is given. */
-    String queueUrl() {
-        return queue.getQueueUrl();
-    }
-
-    Queue queue() {
-        return queue;
-    }
-
-    Queue deadLetters() {
-        return deadLetters;
+        super(scope, id, "FanoutChunksDeadLetterQueue", "fan-out chunks", true,
+                (self, deadLetters) -> WorkQueues.work(self, "FanoutChunksQueue", consumer(), deadLetters, MAX_RECEIVES)
+                        .fifo(true)
+                        // Throughput per message group, not per queue: chunks of many conversations at once.
+                        .deduplicationScope(DeduplicationScope.MESSAGE_GROUP)
+                        .fifoThroughputLimit(FifoThroughputLimit.PER_MESSAGE_GROUP_ID)
+                        // A push older than the stream mapping's record age is worth less than a sync.
+                        .retentionPeriod(Duration.hours(1))
+                        .build());
     }
 
     /** Lets the stream function send chunks and the catalogue's chunk function receive them. */
     void connect(Functions functions) {
-        queue.grantSendMessages(functions.function(Catalogue.FANOUT).function());
+        queue().grantSendMessages(functions.function(Catalogue.FANOUT).function());
         // Lambda reads up to 10 messages of a FIFO queue per batch; the function stops at the first
         // failure and reports it and every later message.
-        WorkQueues.consume(functions, consumer(), queue, "FanoutChunksEventSource",
+        WorkQueues.consume(functions, consumer(), queue(), "FanoutChunksEventSource",
                 EventSourceMappingOptions.builder().batchSize(10));
     }
 

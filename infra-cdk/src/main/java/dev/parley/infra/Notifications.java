@@ -10,7 +10,6 @@ import java.util.stream.Stream;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.lambda.EventSourceMappingOptions;
-import software.amazon.awscdk.services.sqs.Queue;
 import software.constructs.Construct;
 
 /**
@@ -24,7 +23,7 @@ import software.constructs.Construct;
  * creates an endpoint per device token, publishes to it, and deletes the endpoints the platform
  * rejects.
  */
-final class Notifications extends Concern {
+final class Notifications extends QueueConcern {
     /**
      * Notices per batch: a larger batch coalesces more of one user's notices into one badge read;
      * Lambda requires a batching window of at least a second above ten messages.
@@ -32,29 +31,12 @@ final class Notifications extends Concern {
     static final int BATCH_SIZE = 100;
     static final Duration BATCHING_WINDOW = Duration.seconds(1);
 
-    private final Queue queue;
-    private final Queue deadLetters;
-
     Notifications(Construct scope, String id) {
-        super(scope, id);
-        deadLetters = WorkQueues.deadLetters(this, "NotificationsDeadLetterQueue", "notifications", false);
-        queue = WorkQueues.work(this, "NotificationsQueue", consumer(), deadLetters, 3)
-                // A notification an hour late is worth less than none: the user has opened the app.
-                .retentionPeriod(Duration.hours(1))
-                .build();
-    }
-
-    /** The queue's URL, which fan-out and the chunk function are given. */
-    String queueUrl() {
-        return queue.getQueueUrl();
-    }
-
-    Queue queue() {
-        return queue;
-    }
-
-    Queue deadLetters() {
-        return deadLetters;
+        super(scope, id, "NotificationsDeadLetterQueue", "notifications", false,
+                (self, deadLetters) -> WorkQueues.work(self, "NotificationsQueue", consumer(), deadLetters, 3)
+                        // A notification an hour late is worth less than none: the user has opened the app.
+                        .retentionPeriod(Duration.hours(1))
+                        .build());
     }
 
     /**
@@ -62,9 +44,9 @@ final class Notifications extends Concern {
      * receive them, and that function alone publish to the configured platform applications.
      */
     void connect(Functions functions, String apnsApplication, String fcmApplication) {
-        queue.grantSendMessages(functions.function(Catalogue.FANOUT).function());
-        queue.grantSendMessages(functions.function(Catalogue.FANOUT_CHUNKS).function());
-        WorkQueues.consume(functions, consumer(), queue, "NotificationsEventSource",
+        queue().grantSendMessages(functions.function(Catalogue.FANOUT).function());
+        queue().grantSendMessages(functions.function(Catalogue.FANOUT_CHUNKS).function());
+        WorkQueues.consume(functions, consumer(), queue(), "NotificationsEventSource",
                 EventSourceMappingOptions.builder().batchSize(BATCH_SIZE).maxBatchingWindow(BATCHING_WINDOW));
         JavaFunction consumer = functions.function(consumer());
 
