@@ -439,6 +439,7 @@ public final class GroupService {
         Message entry = new Message(conversationId, seq, by, "member-" + seq, FrameCodec.memberChangeBody(change), now, 0,
                 Message.Event.member(), null);
         timeline.putIfAbsent(entry, null);
+        // From the entry as stored (it lists at most MAX_LISTED added), so that this and fan-out agree.
         Set<String> direct = toldDirectly(entry);
         if (!direct.isEmpty()) {
             broadcaster.broadcast(direct, PushFrames.members(conversationId, seq, by, change), null);
