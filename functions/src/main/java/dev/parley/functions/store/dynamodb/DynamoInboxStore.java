@@ -655,29 +655,30 @@ public final class DynamoInboxStore implements InboxStore {
             return listed;
         }
 
+        /** The conversation ids of the next hour (empty: none left). */
         List<String> nextHour() {
-            while (buffered.isEmpty() && !exhausted) {
-                fetch();
-            }
-            if (buffered.isEmpty()) {
-                return List.of();
-            }
-            long hour = Attr.number(buffered.peekFirst(), Inbox.ACTIVE_HOUR, 0);
             List<String> conversationIds = new ArrayList<>();
-            while (true) {
-                while (buffered.isEmpty() && !exhausted) {
-                    fetch();
-                }
-                Map<String, AttributeValue> key = buffered.peekFirst();
-                if (key == null || Attr.number(key, Inbox.ACTIVE_HOUR, 0) != hour) {
-                    return conversationIds;
-                }
+            Map<String, AttributeValue> first = peek();
+            if (first == null) {
+                return conversationIds;
+            }
+            long hour = Attr.number(first, Inbox.ACTIVE_HOUR, 0);
+            for (var key = first; key != null && Attr.number(key, Inbox.ACTIVE_HOUR, 0) == hour; key = peek()) {
                 buffered.removeFirst();
                 String item = Attr.string(key, Inbox.ITEM);
                 if (item.startsWith(Inbox.ENTRY_PREFIX)) {
                     conversationIds.add(item.substring(Inbox.ENTRY_PREFIX.length()));
                 }
             }
+            return conversationIds;
+        }
+
+        /** The next key, fetching pages as needed; null when the index has no more. */
+        private Map<String, AttributeValue> peek() {
+            while (buffered.isEmpty() && !exhausted) {
+                fetch();
+            }
+            return buffered.peekFirst();
         }
 
         private void fetch() {
